@@ -1,0 +1,3 @@
+from ohw.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""What the checks read: the manifest and the BOM, each validated by its schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ohw.bom import BomItem, read_bom_csv
+from ohw.findings import RULES, Finding, Severity, finding
+from ohw.manifest import Manifest
+from ohw.paths import path_problem
+from ohw.tree import MANIFEST, DesignTree
+from ohw.validation import Violation, validate
+from ohw.yamlio import Document, JsonPath, Location, ReadProblem, load_yaml
+
+RULE_MANIFEST_SCHEMA = "OHW110"
+RULE_BOM_SCHEMA = "OHW111"
+BOM_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+@dataclass
+class Inputs:
+    """A design's manifest and BOM as the checks see them, with their locations."""
+
+    tree: DesignTree
+    findings: list[Finding] = field(default_factory=list)
+    manifest: Manifest | None = None
+    manifest_document: Document | None = None
+    bom: list[BomItem] | None = None
+    bom_file: str = MANIFEST  # the file holding the BOM: ohw.yaml when written inline
+    bom_document: Document | None = None
+    bom_unreadable: str = ""  # why there is no BOM to check, when there should be one
+    files_read: set[str] = field(default_factory=set)
+
+    def read(self, path: str) -> bytes:
+        self.files_read.add(path)
+        return self.tree.read_bytes(path)
+
+    def at_manifest(self, path: JsonPath) -> Location | None:
+        return self.manifest_document.locate(path) if self.manifest_document else None
+
+    def at_bom(self, path: JsonPath) -> Location | None:
+        return self.bom_document.locate(path) if self.bom_document else None
+
+
+def read_inputs(tree: DesignTree) -> Inputs:
+    inputs = Inputs(tree)
+    document = _load(inputs, MANIFEST)
+    if document is None:
+        return inputs
+    data, violations = validate(document, "manifest", "the manifest")
+    inputs.findings.extend(_schema_findings(violations, MANIFEST, RULE_MANIFEST_SCHEMA))
+    if violations:
+        return inputs
+    inputs.manifest_document = document
+    inputs.manifest = manifest = Manifest.from_data(data)
+    if manifest.bom_items is not None:
+        inputs.bom_document = document
+        inputs.bom = [BomItem.from_data(item, ("bom", i)) for i, item in enumerate(data["bom"])]
+    elif manifest.bom_file is not None:
+        _read_bom_file(inputs, manifest.bom_file)
+    else:
+        inputs.bom = []
+    return inputs
+
+
+def _load(inputs: Inputs, path: str) -> Document | None:
+    document, problems = _read_document(inputs, path)
+    inputs.findings.extend(problems)
+    return document
+
+
+def _read_document(inputs: Inputs, path: str) -> tuple[Document | None, list[Finding]]:
+    """The data of a YAML or CSV file, and what stopped or troubled the reading."""
+    try:
+        if not path.lower().endswith(".csv"):
+            return load_yaml(inputs.read(path)), []
+        converted = read_bom_csv(inputs.read(path))
+    except ReadProblem as problem:
+        return None, [_problem_finding(problem, path)]
+    return converted.document, [_problem_finding(p, path) for p in converted.problems]
+
+
+def _read_bom_file(inputs: Inputs, path: str) -> None:
+    if path_problem(path) or not inputs.tree.exists(path):
+        inputs.bom_unreadable = f"the BOM file {path} cannot be read"  # a path finding says why
+        return
+    if not path.lower().endswith(BOM_SUFFIXES):
+        inputs.findings.append(
+            finding(
+                RULE_MANIFEST_SCHEMA,
+                MANIFEST,
+                f"the BOM file {path} is neither YAML nor CSV",
+                inputs.at_manifest(("bom",)),
+                "name it bom.yaml or bom.csv",
+            )
+        )
+        inputs.bom_unreadable = f"the BOM file {path} is neither YAML nor CSV"
+        return
+    inputs.bom_file = path
+    document, found = _read_document(inputs, path)
+    if document is not None:
+        data, violations = validate(document, "bom", "the BOM")
+        found.extend(_schema_findings(violations, path, RULE_BOM_SCHEMA))
+    inputs.findings.extend(found)
+    if document is None or any(f.severity is Severity.ERROR for f in found):
+        inputs.bom_unreadable = f"{path} has errors"
+        return
+    inputs.bom_document = document
+    inputs.bom = [BomItem.from_data(item, ("items", i)) for i, item in enumerate(data["items"])]
+
+
+def _problem_finding(problem: ReadProblem, path: str) -> Finding:
+    return finding(problem.rule, path, problem.message, problem.at, problem.hint)
+
+
+def _schema_findings(violations: list[Violation], path: str, default_rule: str) -> list[Finding]:
+    # Where the schema names a finding id, that rule's hint says more than the
+    # description of the node; otherwise the description is the best hint.
+    return [
+        finding(
+            v.rule or default_rule,
+            path,
+            v.message,
+            v.at,
+            RULES[v.rule].hint if v.rule else v.hint,
+        )
+        for v in violations
+    ]

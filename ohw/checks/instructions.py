@@ -1,0 +1,89 @@
+"""OHW6xx: instructions cite parts and BOM items that exist, and link files that do."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections.abc import Iterator
+
+from ohw.checks.inputs import Inputs
+from ohw.checks.paths import entry_finding
+from ohw.findings import Finding, finding
+from ohw.instructions import Link, links
+from ohw.paths import join, normalize, path_problem
+from ohw.tree import Kind
+from ohw.yamlio import ReadProblem, decode_utf8
+
+
+def check_instructions(inputs: Inputs) -> Iterator[Finding]:
+    manifest = inputs.manifest
+    assert manifest is not None
+    if manifest.instructions is None or path_problem(manifest.instructions):
+        return
+    parts = [part.id for part in manifest.parts]
+    items = [item.id for item in inputs.bom] if inputs.bom is not None else None
+    for path in markdown_files(inputs, normalize(manifest.instructions)):
+        try:
+            text = decode_utf8(inputs.read(path), "OHW101")
+        except ReadProblem as problem:
+            yield finding("OHW604", path, problem.message, problem.at, problem.hint)
+            continue
+        for link in links(text):
+            found = _check_link(inputs, path, link, parts, items)
+            if found:
+                yield found
+
+
+def markdown_files(inputs: Inputs, path: str) -> list[str]:
+    """The Markdown files of the instructions: the file itself, or those in the folder."""
+    entry = inputs.tree.resolve(path)
+    if entry.kind is Kind.FILE:
+        return [entry.path]
+    if entry.kind is not Kind.FOLDER:
+        return []  # the path check reports it
+    prefix = f"{entry.path}/" if entry.path else ""
+    return sorted(
+        f for f in inputs.tree.files() if f.startswith(prefix) and f.lower().endswith(".md")
+    )
+
+
+def _check_link(
+    inputs: Inputs, path: str, link: Link, parts: list[str], items: list[str] | None
+) -> Finding | None:
+    reference = link.reference()
+    if reference is not None:
+        kind, ident = reference
+        known = parts if kind == "part" else items
+        if known is None or ident in known:
+            return None
+        noun = "part" if kind == "part" else "BOM item"
+        close = difflib.get_close_matches(ident, known, n=1)
+        if close:
+            hint = f"did you mean {kind}:{close[0]}?"
+        elif known:
+            hint = f"the {noun} ids are: {', '.join(known)}"
+        else:
+            hint = f"the design has no {noun}s yet"
+        return finding(
+            "OHW601" if kind == "part" else "OHW602",
+            path,
+            f"{kind}:{ident} cites no {noun} of this design",
+            link.at,
+            hint,
+        )
+    target = link.local_path()
+    if target is None:
+        return None
+    problem = path_problem(target, allow_parent=True)
+    resolved = join(posixpath.dirname(path), target) if problem is None else None
+    if resolved is None:
+        why = problem or "goes up out of the design with '..'"
+        return finding("OHW202", path, f"the link {target!r} {why}", link.at)
+    return entry_finding(
+        inputs.tree.resolve(resolved),
+        target,
+        path,
+        link.at,
+        folder_allowed=not link.image,
+        missing_rule="OHW603" if link.image else "OHW604",
+    )

@@ -1,0 +1,25 @@
+"""OHW120: every part has its own id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ohw.checks.inputs import Inputs
+from ohw.findings import Finding, finding
+from ohw.tree import MANIFEST
+
+
+def check_parts(inputs: Inputs) -> Iterator[Finding]:
+    assert inputs.manifest is not None
+    first_at: dict[str, int] = {}
+    for part in inputs.manifest.parts:
+        at = inputs.at_manifest((*part.at, "id"))
+        if part.id in first_at:
+            yield finding(
+                "OHW120",
+                MANIFEST,
+                f"the part id {part.id!r} is used twice (first at line {first_at[part.id]})",
+                at,
+            )
+        else:
+            first_at[part.id] = at.line if at else 0

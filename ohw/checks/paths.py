@@ -1,0 +1,67 @@
+"""OHW2xx: every file the manifest names is in the design, and every mesh is used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ohw.checks.inputs import Inputs
+from ohw.findings import Finding, finding
+from ohw.paths import is_mesh, normalize, path_problem
+from ohw.tree import MANIFEST, Entry, Kind
+from ohw.yamlio import Location
+
+
+def check_paths(inputs: Inputs) -> Iterator[Finding]:
+    assert inputs.manifest is not None
+    referenced: set[str] = set()
+    for reference in inputs.manifest.file_references():
+        at = inputs.at_manifest(reference.at)
+        problem = path_problem(reference.path)
+        if problem:
+            yield finding("OHW202", MANIFEST, f"the path {reference.path!r} {problem}", at)
+            continue
+        entry = inputs.tree.resolve(normalize(reference.path))
+        found = entry_finding(
+            entry, reference.path, MANIFEST, at, folder_allowed=reference.folder_allowed
+        )
+        if found:
+            yield found
+        else:
+            referenced.add(entry.path)
+            inputs.files_read.add(entry.path)
+    yield from _unreferenced_meshes(inputs, referenced)
+
+
+def entry_finding(
+    entry: Entry,
+    written: str,
+    file: str,
+    at: Location | None,
+    *,
+    folder_allowed: bool,
+    missing_rule: str = "OHW201",
+) -> Finding | None:
+    """The finding for a path that does not lead to what it should, if any."""
+    if entry.kind is Kind.MISSING:
+        why = f" ({entry.detail})" if entry.detail else ""
+        return finding(missing_rule, file, f"{written} does not exist in the design{why}", at)
+    if entry.kind is Kind.OUTSIDE:
+        return finding(
+            "OHW203",
+            file,
+            f"{written} leads through the symbolic link {entry.path} to {entry.detail}, "
+            "outside the design",
+            at,
+        )
+    if entry.kind is Kind.SUBMODULE:
+        return finding("OHW204", file, f"{written} leads into the submodule {entry.path}", at)
+    if entry.kind is Kind.FOLDER and not folder_allowed:
+        return finding("OHW206", file, f"{written} is a folder, not a file", at)
+    return None
+
+
+def _unreferenced_meshes(inputs: Inputs, referenced: set[str]) -> Iterator[Finding]:
+    meshes = [path for path in inputs.tree.files() if is_mesh(path)]
+    unused = [path for path in meshes if path not in referenced]
+    for path in sorted(set(unused) - inputs.tree.ignored(unused)):
+        yield finding("OHW205", path, f"{path} is a mesh that no part names")

@@ -1,0 +1,153 @@
+"""The manifest (ohw.yaml) as hardware: parts, licences, where the BOM and the
+instructions are. Built from data that has passed the manifest schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ohw.paths import is_url
+from ohw.yamlio import JsonPath
+
+LICENSE_KINDS = ("hardware", "documentation", "software")
+
+
+@dataclass(frozen=True)
+class Licenses:
+    """SPDX expressions per kind of work, as written; None where not given."""
+
+    hardware: str | None
+    documentation: str | None
+    software: str | None
+    at: JsonPath
+
+    @classmethod
+    def from_data(cls, data: dict[str, str], at: JsonPath) -> Licenses:
+        return cls(data.get("hardware"), data.get("documentation"), data.get("software"), at)
+
+    def expressions(self) -> Iterator[tuple[JsonPath, str]]:
+        for kind in LICENSE_KINDS:
+            value = getattr(self, kind)
+            if value is not None:
+                yield (*self.at, kind), value
+
+
+@dataclass(frozen=True)
+class Part:
+    """A fabricated part: what is printed, cut or milled."""
+
+    id: str
+    sources: tuple[str, ...]
+    exports: tuple[str, ...]
+    material: str | None
+    process: str | None
+    quantity: int
+    origin_license: Licenses | None
+    at: JsonPath
+
+
+@dataclass(frozen=True)
+class FileReference:
+    """A place in the manifest that names a file (or, where allowed, a folder)."""
+
+    at: JsonPath
+    path: str
+    folder_allowed: bool
+
+
+@dataclass(frozen=True)
+class Manifest:
+    name: str
+    title: str
+    license: Licenses
+    parts: tuple[Part, ...]
+    bom_file: str | None
+    bom_items: list[dict[str, Any]] | None  # a BOM written inline in the manifest
+    instructions: str | None
+    lineage_licenses: tuple[Licenses, ...]
+    data: dict[str, Any]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Manifest:
+        parts = tuple(
+            Part(
+                id=part["id"],
+                sources=_as_tuple(part.get("source")),
+                exports=_as_tuple(part.get("export")),
+                material=part.get("material"),
+                process=part.get("process"),
+                quantity=part.get("quantity", 1),
+                origin_license=(
+                    Licenses.from_data(part["from"]["license"], ("parts", i, "from", "license"))
+                    if "license" in part.get("from", {})
+                    else None
+                ),
+                at=("parts", i),
+            )
+            for i, part in enumerate(data.get("parts", []))
+        )
+        bom = data.get("bom")
+        return cls(
+            name=data["name"],
+            title=data["title"],
+            license=Licenses.from_data(data["license"], ("license",)),
+            parts=parts,
+            bom_file=bom if isinstance(bom, str) else None,
+            bom_items=bom if isinstance(bom, list) else None,
+            instructions=data.get("instructions"),
+            lineage_licenses=tuple(
+                Licenses.from_data(entry["license"], ("lineage", i, "license"))
+                for i, entry in enumerate(data.get("lineage", []))
+                if "license" in entry
+            ),
+            data=data,
+        )
+
+    def all_licenses(self) -> Iterator[Licenses]:
+        yield self.license
+        yield from (p.origin_license for p in self.parts if p.origin_license)
+        yield from self.lineage_licenses
+
+    def file_references(self) -> Iterator[FileReference]:
+        """Every file the manifest names; web addresses are not files and are left out."""
+        data = self.data
+        found: list[tuple[JsonPath, Any, bool]] = [
+            (("readme",), data.get("readme"), False),
+            (("bom",), self.bom_file, False),
+            (("instructions",), self.instructions, True),
+        ]
+        for i, image in enumerate(data.get("images", [])):
+            found.append(
+                (("images", i, "path"), image["path"], False)
+                if isinstance(image, dict)
+                else (("images", i), image, False)
+            )
+        for i, part in enumerate(data.get("parts", [])):
+            for key in ("source", "export"):
+                value = part.get(key)
+                if isinstance(value, str):
+                    found.append((("parts", i, key), value, False))
+                for j, path in enumerate(value if isinstance(value, list) else []):
+                    found.append((("parts", i, key, j), path, False))
+            for j, path in enumerate(part.get("auxiliary", [])):
+                found.append((("parts", i, "auxiliary", j), path, False))
+            found.append((("parts", i, "image"), part.get("image"), False))
+        for i, path in enumerate(data.get("design-files", [])):
+            found.append((("design-files", i), path, True))
+        for section, keys in (
+            ("documents", ("path",)),
+            ("software", ("path", "installation-guide")),
+            ("standards", ("certification",)),
+        ):
+            for i, entry in enumerate(data.get(section, [])):
+                found.extend(((section, i, key), entry.get(key), True) for key in keys)
+        for at, path, folder_allowed in found:
+            if isinstance(path, str) and not is_url(path):
+                yield FileReference(at, path, folder_allowed)
+
+
+def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)

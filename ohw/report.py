@@ -1,0 +1,141 @@
+"""Reporters: check results as text for people, or JSON for programs.
+
+Each reporter is a small class with one method, ``render``. The JSON shape is
+described by schemas/check-output.schema.json and stays stable within its
+format_version.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from abc import ABC, abstractmethod
+from typing import IO, Any
+
+from ohw import __version__
+from ohw.checks import DesignReport
+from ohw.findings import Finding, Severity
+
+FORMAT_VERSION = 1
+
+
+class Reporter(ABC):
+    @abstractmethod
+    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
+        """Write the results of checking ``reports`` to ``stream``."""
+
+
+def _counts(reports: list[DesignReport]) -> dict[str, int]:
+    return {
+        "errors": sum(r.count(Severity.ERROR) for r in reports),
+        "warnings": sum(r.count(Severity.WARNING) for r in reports),
+        "notes": sum(r.count(Severity.NOTE) for r in reports),
+        "files_checked": sum(r.files_checked for r in reports),
+    }
+
+
+def check_output(reports: list[DesignReport]) -> dict[str, Any]:
+    """The JSON document for ``reports``."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "ohw", "version": __version__},
+        "ok": all(r.ok for r in reports),
+        "summary": _counts(reports),
+        "designs": [
+            {
+                "path": report.path,
+                "name": report.name,
+                "revision": report.tree.revision,
+                "summary": _counts([report]),
+                "skipped": [{"check": s.check, "reason": s.reason} for s in report.skipped],
+                "findings": [
+                    {
+                        "id": f.rule,
+                        "severity": f.severity.value,
+                        "file": f.file,
+                        "line": f.line,
+                        "column": f.column,
+                        "message": f.message,
+                        "hint": f.hint,
+                    }
+                    for f in report.findings
+                ],
+            }
+            for report in reports
+        ],
+    }
+
+
+class JsonReporter(Reporter):
+    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
+        json.dump(check_output(reports), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+
+class TextReporter(Reporter):
+    """Findings grouped by file, as ``file:line:col ID severity: message`` and a hint."""
+
+    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
+        from rich.console import Console
+        from rich.text import Text
+
+        # soft_wrap: a long finding stays on one line, so editors and grep can use it.
+        console = Console(file=stream, soft_wrap=True, highlight=False)
+        for report in reports:
+            shown_file = None
+            for found in report.findings:
+                if found.file != shown_file:
+                    shown_file = found.file
+                    console.print(Text(self._place(report, found.file), style="bold underline"))
+                console.print(self._line(report, found))
+                console.print(Text(f"    hint: {found.hint}", style="dim"))
+            for skipped in report.skipped:
+                console.print(
+                    Text(f"skipped {skipped.check}: {skipped.reason}", style="dim italic")
+                )
+            console.print(self._summary(report))
+
+    @staticmethod
+    def _place(report: DesignReport, file: str) -> str:
+        place = posixpath.normpath(posixpath.join(report.path, file)) if report.path else file
+        return place if report.tree.revision is None else f"{report.tree.revision[:7]}:{place}"
+
+    def _line(self, report: DesignReport, found: Finding) -> Any:
+        from rich.text import Text
+
+        where = self._place(report, found.file)
+        if found.line is not None:
+            where += f":{found.line}:{found.column}"
+        return Text.assemble(
+            (where, "bold"),
+            " ",
+            (found.rule, _STYLE[found.severity]),
+            " ",
+            (f"{found.severity.value}:", _STYLE[found.severity]),
+            " ",
+            found.message,
+        )
+
+    @staticmethod
+    def _summary(report: DesignReport) -> Any:
+        from rich.text import Text
+
+        errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+        name = report.name or report.path
+        at = f" at {report.tree.label}" if report.tree.revision else ""
+        files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked"
+        if errors == warnings == 0:
+            return Text(f"✔ {name}{at}: no problems ({files})", style="green")
+        counts = f"{errors} error{'s' if errors != 1 else ''}, " + (
+            f"{warnings} warning{'s' if warnings != 1 else ''}"
+        )
+        return Text(
+            f"{'✘' if errors else '!'} {name}{at}: {counts} ({files})",
+            style="bold red" if errors else "yellow",
+        )
+
+
+REPORTERS: dict[str, type[Reporter]] = {"text": TextReporter, "json": JsonReporter}

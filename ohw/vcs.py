@@ -1,0 +1,172 @@
+"""Git, through libgit2. Every pygit2 call in ohw lives here.
+
+pygit2 is imported inside the functions, so that commands which never touch
+git history (and `ohw --help`) do not pay for loading it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ohw.errors import OhwError
+from ohw.tree import DesignTree, Kind
+
+if TYPE_CHECKING:
+    import pygit2
+
+_MODE_KIND = {0o040000: Kind.FOLDER, 0o120000: Kind.LINK, 0o160000: Kind.SUBMODULE}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who makes a commit, as git's configuration or environment says."""
+
+    name: str
+    email: str
+
+
+def find_repository(path: Path) -> pygit2.Repository | None:
+    """The git repository whose work tree holds ``path``, if any."""
+    import pygit2
+
+    found = pygit2.discover_repository(str(path))
+    return pygit2.Repository(found) if found else None
+
+
+class CommitTree(DesignTree):
+    """The design as it was at a commit."""
+
+    def __init__(self, commit: pygit2.Commit, prefix: str) -> None:
+        self._commit = commit
+        self._prefix = prefix
+        self.revision = str(commit.id)
+        self.label = f"commit {self.revision[:7]}"
+
+    def _object(self, names: tuple[str, ...]) -> Any:
+        path = "/".join(n for n in (self._prefix, *names) if n)
+        return self._commit.tree[path] if path else self._commit.tree
+
+    def _lookup(self, names: tuple[str, ...]) -> tuple[Kind, str]:
+        try:
+            found = self._object(names)
+        except KeyError:
+            return Kind.MISSING, ""
+        kind = _MODE_KIND.get(found.filemode, Kind.FILE)
+        if kind is Kind.LINK:
+            return kind, found.data.decode("utf-8", "surrogateescape")
+        return kind, ""
+
+    def _read(self, names: tuple[str, ...]) -> bytes:
+        data: bytes = self._object(names).data
+        return data
+
+    def _children(self, names: tuple[str, ...]) -> list[tuple[str, Kind]]:
+        return [
+            (entry.name, _MODE_KIND.get(entry.filemode, Kind.FILE)) for entry in self._object(names)
+        ]
+
+
+def commit_tree(folder: Path, revision: str) -> CommitTree:
+    """The design in ``folder`` as it was at ``revision`` (any name git accepts)."""
+    import pygit2
+
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        raise OhwError(
+            f"{folder} is not inside a git work tree, so it has no revision {revision!r}",
+            "--rev reads a design from git history: run it inside a clone of the design",
+        )
+    if revision.startswith("-"):
+        raise OhwError(f"{revision!r} is not a revision", "revisions do not start with '-'")
+    try:
+        commit = repo.revparse_single(revision).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError):
+        raise OhwError(
+            f"unknown revision {revision!r}",
+            "give a commit id, a branch or a tag, as for git (see `git log --oneline`)",
+        ) from None
+    workdir = Path(repo.workdir).resolve()
+    design = folder.resolve()
+    if not design.is_relative_to(workdir):
+        raise OhwError(f"{folder} is not inside the repository at {workdir}")
+    return CommitTree(commit, design.relative_to(workdir).as_posix().strip("."))
+
+
+def ignored(folder: Path, paths: list[str]) -> set[str]:
+    """Those of ``paths`` (relative to ``folder``) that git ignores there."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None or not paths:
+        return set()
+    prefix = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+    return {p for p in paths if repo.path_is_ignored(f"{prefix}/{p}" if prefix else p)}
+
+
+def identity(folder: Path) -> Identity | None:
+    """The author git would record for a commit in ``folder``: environment first,
+    then configuration, as git itself does."""
+    import pygit2
+
+    name = os.environ.get("GIT_AUTHOR_NAME")
+    email = os.environ.get("GIT_AUTHOR_EMAIL")
+    if not (name and email):
+        repo = find_repository(folder)
+        try:
+            config = repo.config if repo else pygit2.Config.get_global_config()
+        except (OSError, pygit2.GitError):
+            config = None
+        if config is not None:
+            name = name or _config_value(config, "user.name")
+            email = email or _config_value(config, "user.email")
+    return Identity(name, email) if name and email else None
+
+
+def _config_value(config: pygit2.Config, key: str) -> str | None:
+    try:
+        return str(config[key])
+    except KeyError:
+        return None
+
+
+def commit_new_files(
+    folder: Path, paths: list[str], message: str, author: Identity, *, new_repository: bool
+) -> str:
+    """Commit ``paths`` (relative to ``folder``) and nothing else; with
+    ``new_repository``, first make ``folder`` a repository on branch main.
+    Returns the commit id."""
+    import pygit2
+
+    if new_repository:
+        repo = pygit2.init_repository(str(folder), initial_head="main")
+    else:
+        repo = find_repository(folder)
+        assert repo is not None and repo.workdir is not None
+    workdir = Path(repo.workdir).resolve()
+    prefix = folder.resolve().relative_to(workdir).as_posix().strip(".")
+    index = repo.index
+    index.read()
+    parents = [] if repo.head_is_unborn else [repo.head.target]
+    if parents and index.diff_to_tree(repo.head.peel(pygit2.Tree)).stats.files_changed:
+        raise OhwError(
+            "the repository has staged changes; ohw would commit them with the new design",
+            "commit or unstage them first (git commit, or git restore --staged .)",
+        )
+    for path in paths:
+        index.add(f"{prefix}/{path}" if prefix else path)
+    index.write()
+    signature = pygit2.Signature(author.name, author.email)
+    committer = _committer(author)
+    commit_id = repo.create_commit(
+        "HEAD", signature, committer, message, index.write_tree(), parents
+    )
+    return str(commit_id)
+
+
+def _committer(author: Identity) -> pygit2.Signature:
+    import pygit2
+
+    name = os.environ.get("GIT_COMMITTER_NAME", author.name)
+    email = os.environ.get("GIT_COMMITTER_EMAIL", author.email)
+    return pygit2.Signature(name, email)
