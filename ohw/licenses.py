@@ -1,4 +1,9 @@
-"""Licences as SPDX license expressions, read with the license-expression library."""
+"""Licences as SPDX license expressions.
+
+The expression's grammar (SPDX 2.3, annex D) is read here, so that a mistake is
+reported where it is; the identifiers are looked up in the SPDX list that the
+license-expression library keeps, which also knows the deprecated ones.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+
+_TOKEN = re.compile(r"\s*(?:(\()|(\))|([A-Za-z0-9.+:-]+)|(\S))")
+_OPERATORS = ("AND", "OR", "WITH")
+_REFERENCE = re.compile(r"(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+")
+_EXAMPLE = "combine SPDX identifiers with AND, OR, WITH and parentheses, e.g. (MIT OR Apache-2.0)"
 
 
 @dataclass(frozen=True)
@@ -18,8 +27,8 @@ class LicenseProblem:
 
 @dataclass(frozen=True)
 class _Known:
-    licensing: Any
-    keys: dict[str, str]  # lower-case identifier -> identifier
+    licenses: dict[str, str]  # lower-case identifier -> identifier
+    exceptions: dict[str, str]
     replaced: dict[str, str]  # lower-case deprecated identifier -> current identifier
 
 
@@ -27,67 +36,158 @@ class _Known:
 def _known() -> _Known:
     from license_expression import get_spdx_licensing
 
-    licensing = get_spdx_licensing()
-    keys, replaced = {}, {}
-    for key, symbol in licensing.known_symbols.items():
+    licenses, exceptions, replaced = {}, {}, {}
+    for key, symbol in get_spdx_licensing().known_symbols.items():
         # ScanCode's own LicenseRef-scancode-* keys are not SPDX identifiers.
         if key.startswith("LicenseRef-"):
             continue
-        keys[key.lower()] = key
+        (exceptions if symbol.is_exception else licenses)[key.lower()] = key
         for alias in symbol.aliases:
             if not alias.startswith("LicenseRef-"):
                 replaced[alias.lower()] = key
-    return _Known(licensing, keys, replaced)
+    return _Known(licenses, exceptions, replaced)
 
 
-def _is_reference(symbol: str) -> bool:
-    """LicenseRef-... (or DocumentRef-...:LicenseRef-...): a licence off the SPDX list."""
-    return bool(re.fullmatch(r"(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+", symbol))
+class _Syntax(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _Reader:
+    """Recursive descent over the SPDX expression grammar, collecting identifiers."""
+
+    def __init__(self, expression: str) -> None:
+        self.expression = expression
+        self.tokens: list[tuple[str, str]] = []
+        self.position = 0
+        self.licenses: list[str] = []
+        self.exceptions: list[str] = []
+
+    def tokenize(self) -> None:
+        for match in _TOKEN.finditer(self.expression):
+            opening, closing, word, other = match.groups()
+            if other:
+                raise _Syntax(f"{other!r} cannot appear in an SPDX expression")
+            if word and word.upper() in _OPERATORS:
+                self.tokens.append(("operator", word.upper()))
+            elif word:
+                self.tokens.append(("id", word))
+            else:
+                self.tokens.append(("paren", opening or closing))
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str] | None:
+        token = self.peek()
+        self.position += 1
+        return token
+
+    def read(self) -> None:
+        self.tokenize()
+        if not self.tokens:
+            raise _Syntax("the expression is empty")
+        self.compound()
+        extra = self.peek()
+        if extra is not None:
+            after = self.tokens[self.position - 1][1]
+            raise _Syntax(f"{extra[1]!r} follows {after!r} without AND or OR between them")
+
+    def compound(self) -> None:
+        self.term()
+        while self.peek() in (("operator", "AND"), ("operator", "OR")):
+            operator = self.take()[1]  # type: ignore[index]
+            if self.peek() is None:
+                raise _Syntax(f"{operator} must be followed by a licence")
+            self.term()
+
+    def term(self) -> None:
+        token = self.take()
+        if token == ("paren", "("):
+            self.compound()
+            if self.take() != ("paren", ")"):
+                raise _Syntax("a '(' is not closed")
+        elif token is not None and token[0] == "id":
+            self.licenses.append(token[1])
+        else:
+            shown = "the end" if token is None else repr(token[1])
+            raise _Syntax(f"a licence identifier is expected, not {shown}")
+        if self.peek() == ("operator", "WITH"):
+            self.take()
+            exception = self.take()
+            if exception is None or exception[0] != "id":
+                raise _Syntax("WITH must be followed by a licence exception")
+            self.exceptions.append(exception[1])
 
 
 def check_expression(expression: str) -> list[LicenseProblem]:
     """What is wrong with an SPDX license expression; empty if nothing."""
     known = _known()
-    info = known.licensing.validate(expression)
-    unknown = [s for s in info.invalid_symbols if s and not _is_reference(s)]
-    syntax = [e for e in info.errors if not e.startswith("Unknown license key")]
-    if syntax and not unknown:
-        return [
-            LicenseProblem(
-                f"{expression!r} is not a valid SPDX expression ({syntax[0].lower()})",
-                "combine SPDX identifiers with AND, OR, WITH and parentheses, "
-                "e.g. CERN-OHL-S-2.0 or (MIT OR Apache-2.0)",
-                deprecated=False,
-            )
-        ]
-    problems = [_unknown(symbol, known) for symbol in unknown]
-    if not problems:
-        for token in re.split(r"[\s()]+", expression):
-            current = known.replaced.get(token.lower())
-            if current and token.lower() not in known.keys:
-                problems.append(
-                    LicenseProblem(
-                        f"{token} is a deprecated SPDX identifier; it now reads {current}",
-                        f"write {current}",
-                        deprecated=True,
-                    )
-                )
-    return problems
-
-
-def _unknown(symbol: str, known: _Known) -> LicenseProblem:
-    close = difflib.get_close_matches(symbol.lower(), list(known.keys), n=3, cutoff=0.75)
-    if close:
-        hint = "did you mean " + " or ".join(known.keys[c] for c in close) + "?"
-    elif " " in symbol.strip():
-        hint = (
-            "write the licence's SPDX identifier, not its name "
-            "(e.g. CC-BY-SA-4.0 for Creative Commons Attribution-ShareAlike 4.0); "
-            "see https://spdx.org/licenses/"
+    reader = _Reader(expression)
+    try:
+        reader.read()
+    except _Syntax as error:
+        return [_syntax_problem(expression, error.message, known)]
+    problems = [
+        _unknown(name, known.licenses, "licence")
+        for name in reader.licenses
+        if _canonical(name, known.licenses, known) is None
+    ] + [
+        _unknown(name, known.exceptions, "licence exception")
+        for name in reader.exceptions
+        if _canonical(name, known.exceptions, known) is None
+    ]
+    if problems:
+        return problems
+    return [
+        LicenseProblem(
+            f"{name} is a deprecated SPDX identifier; it now reads {current}",
+            f"write {current}",
+            deprecated=True,
         )
+        for name in reader.licenses
+        if (current := known.replaced.get(name.lower())) and name.lower() not in known.licenses
+    ]
+
+
+def _canonical(name: str, table: dict[str, str], known: _Known) -> str | None:
+    """The identifier ``name`` stands for, or None if it is not on the SPDX list."""
+    if _REFERENCE.fullmatch(name):
+        return name
+    bare = name.removesuffix("+")  # "GPL-2.0+": this version or any later one
+    return table.get(bare.lower()) or known.replaced.get(bare.lower())
+
+
+def _syntax_problem(expression: str, why: str, known: _Known) -> LicenseProblem:
+    words = expression.split()
+    identifiers = {**known.licenses, **known.replaced}
+    if (
+        len(words) > 1
+        and not any(w.upper() in _OPERATORS for w in words)
+        and any(w.lower() not in identifiers for w in words)
+    ):
+        # "MIT License", "Creative Commons Attribution 4.0": a licence's name.
+        named = [known.licenses[w.lower()] for w in words if w.lower() in known.licenses]
+        guess = f"did you mean {named[0]}? " if named else ""
+        return LicenseProblem(
+            f"{expression!r} is a licence's name, not its SPDX identifier",
+            guess + "write the licence's SPDX identifier, not its name (e.g. CC-BY-SA-4.0 "
+            "for Creative Commons Attribution-ShareAlike 4.0); see https://spdx.org/licenses/",
+            deprecated=False,
+        )
+    return LicenseProblem(
+        f"{expression!r} is not a valid SPDX expression: {why}", _EXAMPLE, deprecated=False
+    )
+
+
+def _unknown(name: str, table: dict[str, str], what: str) -> LicenseProblem:
+    close = difflib.get_close_matches(name.lower(), list(table), n=3, cutoff=0.75)
+    if close:
+        hint = "did you mean " + " or ".join(table[c] for c in close) + "?"
     else:
         hint = (
-            "use an identifier from https://spdx.org/licenses/, "
-            "or LicenseRef-<name> for a licence not on the list"
+            f"use a {what} identifier from https://spdx.org/licenses/, "
+            "or LicenseRef-<name> for one not on the list"
         )
-    return LicenseProblem(f"{symbol!r} is not an SPDX licence identifier", hint, deprecated=False)
+    return LicenseProblem(f"{name!r} is not an SPDX {what} identifier", hint, deprecated=False)

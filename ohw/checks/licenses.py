@@ -19,7 +19,7 @@ def check_licenses(inputs: Inputs) -> Iterator[Finding]:
             "OHW502",
             MANIFEST,
             "the design has no hardware licence, so nobody may legally build or share it",
-            inputs.at_manifest(("license",)),
+            inputs.at_manifest_key(("license",)),
         )
     for licenses in manifest.all_licenses():
         for path, expression in licenses.expressions():
