@@ -157,7 +157,7 @@ class _Loader(Reader, Scanner, Parser, _Composer, _Resolver):
 
 def load_yaml(raw: bytes) -> Document:
     """Read one YAML document from bytes; raise ReadProblem if ohw cannot take it."""
-    text = decode_utf8(raw, RULE_SYNTAX)
+    text, restore = _protect_line_separators(decode_utf8(raw, RULE_SYNTAX))
     loader = None
     try:
         loader = _Loader(text)
@@ -179,7 +179,40 @@ def load_yaml(raw: bytes) -> Document:
     _check_growth(root)
     nodes: dict[JsonPath, NodeInfo] = {}
     data = _build(root, (), None, nodes)
+    if restore:
+        data = _translate(data, restore)
+        nodes = {
+            tuple(_translate(k, restore) for k in path): info
+            if info.plain_text is None
+            else NodeInfo(info.at, info.key_at, info.plain_text.translate(restore))
+            for path, info in nodes.items()
+        }
     return Document(data, nodes)
+
+
+# YAML 1.2 breaks lines only at LF and CR; PyYAML also breaks at NEL, LS and PS,
+# as YAML 1.1 did. Those three are swapped for private-use characters the text
+# does not hold while PyYAML reads, and swapped back in the values.
+_NON_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _protect_line_separators(text: str) -> tuple[str, dict[int, str]]:
+    present = [c for c in _NON_BREAKS if c in text]
+    if not present:
+        return text, {}
+    spare = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    swap = {ord(c): next(spare) for c in present}
+    return text.translate(swap), {ord(stand_in): chr(c) for c, stand_in in swap.items()}
+
+
+def _translate(value: Any, table: dict[int, str]) -> Any:
+    if isinstance(value, str):
+        return value.translate(table)
+    if isinstance(value, list):
+        return [_translate(v, table) for v in value]
+    if isinstance(value, dict):
+        return {k.translate(table): _translate(v, table) for k, v in value.items()}
+    return value
 
 
 def decode_utf8(raw: bytes, rule: str) -> str:
@@ -199,16 +232,35 @@ def decode_utf8(raw: bytes, rule: str) -> str:
         ) from None
 
 
-_SYNTAX_HINTS = (
-    ("found character '\\t'", "indent with spaces: YAML does not allow tabs for indentation"),
+# PyYAML's problems a person meets most, in words that say what to do:
+# (text in PyYAML's message, our message or None to keep PyYAML's, hint).
+_SYNTAX_HELP = (
+    (
+        "found character '\\t'",
+        "a tab character where YAML expects indentation or a value",
+        "indent with spaces: YAML does not allow tabs for indentation",
+    ),
     (
         "mapping values are not allowed",
-        "quote a value that contains ': ', or check the indentation",
+        "a ': ' inside a value, or a key indented wrongly",
+        "quote a value containing ': ', or check the indentation",
     ),
-    ("cannot start any token", "quote the value: plain YAML text cannot start with this character"),
-    ("expected a single document", "keep one document per file: remove the extra '---'"),
-    ("found undefined alias", "define the anchor (&name) before using the alias (*name)"),
-    ("found duplicate anchor", "give each anchor (&name) a different name"),
+    (
+        "cannot start any token",
+        None,
+        "quote the value: plain YAML text cannot start with this character",
+    ),
+    (
+        "expected a single document",
+        "the file holds more than one YAML document",
+        "keep one document per file: remove the extra '---'",
+    ),
+    (
+        "found undefined alias",
+        None,
+        "define the anchor (&name) before using the alias (*name)",
+    ),
+    ("found duplicate anchor", None, "give each anchor (&name) a different name"),
 )
 
 
@@ -220,14 +272,14 @@ def _syntax_problem(error: yaml.MarkedYAMLError) -> ReadProblem:
         message = f"{error.context}, {problem}"
     else:
         message = f"{problem} ({error.context})"
-    hint = next(
-        (h for needle, h in _SYNTAX_HINTS if needle in message),
-        "check the YAML syntax at this position: indentation, quotes and colons",
+    ours, hint = next(
+        ((m, h) for needle, m, h in _SYNTAX_HELP if needle in message),
+        (None, "check the YAML syntax at this position: indentation, quotes and colons"),
     )
     mark = error.problem_mark or error.context_mark
     if "end of stream" in problem and error.context_mark:  # point at what was left open
         mark = error.context_mark
-    return ReadProblem(RULE_SYNTAX, message, hint, Location.of(mark) if mark else None)
+    return ReadProblem(RULE_SYNTAX, ours or message, hint, Location.of(mark) if mark else None)
 
 
 def _location_in(text: str, position: int) -> Location:
@@ -343,8 +395,13 @@ def _tag_problem(tag: str, at: Location) -> ReadProblem:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _scalar(node: ScalarNode, at: Location) -> Any:
     text, tag = node.value, node.tag
+    if _SURROGATE.search(text):
+        text = _pair_surrogates(text, at)
     if tag == _STR:
         return text
     if tag == _NULL and re.fullmatch(r"~|null|Null|NULL|", text):
@@ -368,6 +425,19 @@ def _scalar(node: ScalarNode, at: Location) -> Any:
 _INTEGER_FORMS = re.compile(r"([-+]?[0-9]+)|0o([0-7]+)|0x([0-9a-fA-F]+)")
 
 
+def _pair_surrogates(text: str, at: Location) -> str:
+    """Characters written as JSON writes them, two \\u escapes for one character."""
+    paired = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if "\ufffd" in paired and "\ufffd" not in text:
+        raise ReadProblem(
+            RULE_SYNTAX,
+            "a \\u escape gives half of a character (a lone UTF-16 surrogate)",
+            "write the character itself, or both halves of its surrogate pair",
+            at,
+        )
+    return paired
+
+
 def _integer(text: str, at: Location) -> int:
     match = _INTEGER_FORMS.fullmatch(text)
     if match is None:
@@ -379,11 +449,11 @@ def _integer(text: str, at: Location) -> int:
     digits = body.lstrip("+-").lstrip("0")
     # Refuse by length before converting: int() of 5,000 digits is slow or refused outright.
     value = int(body, base) if len(digits) <= 20 else None
-    if value is None or abs(value) > MAX_INTEGER:
+    if value is None or not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
         shown = text if len(text) <= 24 else f"{text[:12]}…{text[-6:]} ({len(digits):,} digits)"
         raise ReadProblem(
             RULE_UNSUPPORTED,
-            f"the integer {shown} is too large (the limit is {MAX_INTEGER:,})",
+            f"the integer {shown} does not fit in 64 bits (±{MAX_INTEGER:,})",
             "if it is an identifier such as a part number, put it in quotes",
             at,
         )
