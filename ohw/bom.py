@@ -13,6 +13,11 @@ alike; the name in brackets is also accepted):
     unit price [price], currency, pack size
                                           one supplier; for a second, a third...
                                           repeat these six with " 2", " 3"...
+                                          (" 1" is the first)
+
+Cells are separated by commas, semicolons or tabs, whichever the header row
+uses; in a semicolon-separated file, numbers may have a decimal comma (1,5).
+Blank rows are skipped.
 """
 
 from __future__ import annotations
@@ -110,7 +115,7 @@ def column_for(header: str) -> Column | None:
     name = re.sub(r"[\s_-]+", " ", header.strip().lower())
     if name in _ITEM_COLUMNS:
         return Column(_ITEM_COLUMNS[name], None)
-    number = re.fullmatch(r"(.+?) ?([2-9]|[1-9][0-9])", name)
+    number = re.fullmatch(r"(.+?) ?([1-9][0-9]?)", name)
     base, index = (number.group(1), int(number.group(2)) - 1) if number else (name, 0)
     if base in _SUPPLIER_COLUMNS:
         return Column(_SUPPLIER_COLUMNS[base], index)
@@ -121,9 +126,14 @@ def read_bom_csv(raw: bytes) -> CsvBom:
     """Convert CSV (comma-, semicolon- or tab-separated) to BOM data; raise
     ReadProblem when the file cannot be read as a table at all."""
     text = decode_utf8(raw, RULE_UNREADABLE)
-    lines = text.splitlines(keepends=True)
-    records = list(_records(lines))
-    if not records or not any(cell.strip() for cell in records[0][1]):
+    # Lines end at LF only (CR LF included): form feeds and Unicode separators are
+    # text inside a cell, as they are to the csv module.
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    header = next((line for line in lines if line.strip(" \t,;\r\n")), "")
+    delimiter = _delimiter(header)
+    records = [r for r in _records(lines, delimiter) if any(cell.strip() for cell in r[1])]
+    if not records:
         raise ReadProblem(
             RULE_UNREADABLE,
             "the BOM has no header row",
@@ -139,8 +149,6 @@ def read_bom_csv(raw: bytes) -> CsvBom:
     }
     items: list[dict[str, Any]] = []
     for line, cells, starts in records[1:]:
-        if not any(cell.strip() for cell in cells):
-            continue
         extra = cells[len(header) :]
         if len(cells) < len(header) or any(cell.strip() for cell in extra):
             problems.append(
@@ -155,15 +163,14 @@ def read_bom_csv(raw: bytes) -> CsvBom:
             continue
         path: JsonPath = ("items", len(items))
         nodes[path] = NodeInfo(Location(line, 1), None, None)
-        items.append(_item(cells, starts, columns, path, nodes))
+        items.append(_item(cells, starts, columns, path, nodes, decimal_comma=delimiter == ";"))
     if problems and any(p.rule == RULE_HEADER for p in problems):
         items = []
     return CsvBom(Document({"items": items}, nodes), problems)
 
 
-def _records(lines: list[str]) -> Iterator[tuple[int, list[str], list[Location]]]:
+def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str], list[Location]]]:
     """Each CSV record with its first line and the location of each cell."""
-    delimiter = _delimiter(lines[0]) if lines else ","
     position = 0
     reader = csv.reader(lines, delimiter=delimiter)
     for cells in reader:
@@ -180,14 +187,22 @@ def _delimiter(header: str) -> str:
 
 
 def _cell_starts(raw: str, first_line: int, delimiter: str) -> list[Location]:
-    """Where each cell of one record starts, quotes and line breaks in cells allowed for."""
+    """Where each cell of one record starts, read as the csv module reads it: a quote
+    opens quoting only at the start of a cell ('0.05" Dia.' is plain text), and
+    a doubled quote inside quoting is a quote character."""
     starts = [Location(first_line, 1)]
-    line, column, quoted = first_line, 1, False
+    line, column = first_line, 1
+    quoted, just_closed, cell_start = False, False, True
     for char in raw:
-        if char == '"':
+        if char == '"' and (quoted or cell_start or just_closed):
             quoted = not quoted
-        elif char == delimiter and not quoted:
-            starts.append(Location(line, column + 1))
+            just_closed = not quoted
+            cell_start = False
+        else:
+            just_closed = False
+            cell_start = char == delimiter and not quoted
+            if cell_start:
+                starts.append(Location(line, column + 1))
         if char == "\n":
             line, column = line + 1, 1
         else:
@@ -246,6 +261,8 @@ def _item(
     columns: list[Column | None],
     path: JsonPath,
     nodes: dict[JsonPath, NodeInfo],
+    *,
+    decimal_comma: bool,
 ) -> dict[str, Any]:
     filled = [
         (cell.strip(), at, column)
@@ -265,7 +282,7 @@ def _item(
             index = position[column.supplier]
             target, where = suppliers[index], (*path, "suppliers", index, column.field)
             nodes.setdefault((*path, "suppliers", index), NodeInfo(at, None, None))
-        target[column.field] = _convert(column.field, value)
+        target[column.field] = _convert(column.field, value, decimal_comma=decimal_comma)
         nodes[where] = NodeInfo(at, at, None)
     if suppliers:
         item["suppliers"] = suppliers
@@ -273,10 +290,13 @@ def _item(
     return item
 
 
-def _convert(field: str, value: str) -> Any:
+def _convert(field: str, value: str, *, decimal_comma: bool) -> Any:
     """A cell's text as the type the schema wants; text that is not of that
-    type is kept, so that validation names the cell and says what is wrong."""
+    type is kept, so that validation names the cell and says what is wrong.
+    Spreadsheets that separate cells with ';' write decimals with ',' (1,5)."""
     if field in ("quantity", "unit-price"):
+        if decimal_comma and re.fullmatch(r"[+-]?[0-9]+,[0-9]+", value):
+            return float(value.replace(",", "."))
         if _INTEGER.fullmatch(value):
             return int(value)
         if _DECIMAL.fullmatch(value):
