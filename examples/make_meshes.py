@@ -329,6 +329,9 @@ MESHES: dict[str, Callable[[], trimesh.Trimesh]] = {
 COPIES: dict[str, str] = {
     "spool-lamp/parts/desk-lamp/arm.stl": "desk-lamp/parts/arm.stl",
     "spool-lamp/parts/spool-holder/axle.stl": "spool-holder/parts/axle.stl",
+    # A broken example: the current knob, and an old one that no part names any more.
+    "broken/unreferenced-mesh/parts/knob.stl": "desk-lamp/parts/knob.stl",
+    "broken/unreferenced-mesh/parts/old/knob-v1.stl": "desk-lamp/parts/knob.stl",
 }
 
 

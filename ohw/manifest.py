@@ -118,11 +118,7 @@ class Manifest:
             (("instructions",), self.instructions, True),
         ]
         for i, image in enumerate(data.get("images", [])):
-            found.append(
-                (("images", i, "path"), image["path"], False)
-                if isinstance(image, dict)
-                else (("images", i), image, False)
-            )
+            found.append((*_path_of(image, ("images", i)), False))
         for i, part in enumerate(data.get("parts", [])):
             for key in ("source", "export"):
                 value = part.get(key)
@@ -133,8 +129,8 @@ class Manifest:
             for j, path in enumerate(part.get("auxiliary", [])):
                 found.append((("parts", i, "auxiliary", j), path, False))
             found.append((("parts", i, "image"), part.get("image"), False))
-        for i, path in enumerate(data.get("design-files", [])):
-            found.append((("design-files", i), path, True))
+        for i, entry in enumerate(data.get("design-files", [])):
+            found.append((*_path_of(entry, ("design-files", i)), True))
         for section, keys in (
             ("documents", ("path",)),
             ("software", ("path", "installation-guide")),
@@ -145,6 +141,11 @@ class Manifest:
         for at, path, folder_allowed in found:
             if isinstance(path, str) and not is_url(path):
                 yield FileReference(at, path, folder_allowed)
+
+
+def _path_of(entry: str | dict[str, str], at: JsonPath) -> tuple[JsonPath, str]:
+    """A path written alone, or as the ``path`` of an object with a caption or title."""
+    return ((*at, "path"), entry["path"]) if isinstance(entry, dict) else (at, entry)
 
 
 def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:

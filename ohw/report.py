@@ -92,9 +92,12 @@ class TextReporter(Reporter):
                     console.print(Text(self._place(report, found.file), style="bold underline"))
                 console.print(self._line(report, found))
                 console.print(Text(f"    hint: {found.hint}", style="dim"))
+            reasons: dict[str, list[str]] = {}
             for skipped in report.skipped:
+                reasons.setdefault(skipped.reason, []).append(skipped.check)
+            for reason, checks in reasons.items():
                 console.print(
-                    Text(f"skipped {skipped.check}: {skipped.reason}", style="dim italic")
+                    Text(f"not checked until fixed: {', '.join(checks)} ({reason})", style="dim")
                 )
             console.print(self._summary(report))
 

@@ -96,6 +96,13 @@ def create_design(request: NewDesign) -> CreatedDesign:
             author,
             new_repository=repository is None,
         )
+    except OSError as error:
+        staging.undo()
+        raise OhwError(
+            f"cannot create the design in {folder}: {error.strerror or error}"
+            + (f" ({error.filename})" if error.filename else ""),
+            "check that the folder can be written, then run ohw init again",
+        ) from None
     except BaseException:
         staging.undo()
         raise

@@ -65,12 +65,13 @@ class DesignTree(ABC):
         pending = [n for n in path.split("/") if n not in ("", ".")]
         done: list[str] = []
         kind = Kind.FOLDER
+        followed: Entry | None = None  # the last link taken: what to blame for leaving
         hops = 0
         while pending:
             name = pending.pop(0)
             if name == "..":
                 if not done:
-                    return Entry(Kind.OUTSIDE, path, "..")
+                    return followed or Entry(Kind.OUTSIDE, path, "..")
                 done.pop()
                 kind = Kind.FOLDER
                 continue
@@ -84,8 +85,9 @@ class DesignTree(ABC):
                 hops += 1
                 if hops > MAX_LINK_HOPS:
                     return Entry(Kind.MISSING, here, "symbolic links loop")
+                followed = Entry(Kind.OUTSIDE, here, target)
                 if target.startswith("/") or "\\" in target or target[1:2] == ":":
-                    return Entry(Kind.OUTSIDE, here, target)
+                    return followed
                 pending = [n for n in target.split("/") if n not in ("", ".")] + pending
                 continue
             if kind is Kind.FILE and pending:

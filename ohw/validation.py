@@ -69,11 +69,22 @@ def validate(document: Document, schema_name: str, what: str) -> tuple[Any, list
     document in messages ("the manifest")."""
     validator = _validator(schema_name)
     data = _coerce_to_text(document, validator)
+    errors = [useful for error in validator.iter_errors(data) for useful in _most_useful(error)]
+    # A misspelt key is also a missing one: say it once, as the misspelling.
+    misspelt = {
+        (tuple(e.absolute_path), _closest(key, list(e.schema.get("properties", {}))))
+        for e in errors
+        if e.validator == "additionalProperties"
+        for key in e.instance
+    }
     violations = [
         violation
-        for error in validator.iter_errors(data)
-        for useful in _most_useful(error)
-        for violation in _violations(useful, document, what, schema_name)
+        for error in errors
+        if not (
+            error.validator == "required"
+            and (tuple(error.absolute_path), _missing_key(error)) in misspelt
+        )
+        for violation in _violations(error, document, what, schema_name)
     ]
     violations.sort(key=lambda v: (v.at.line, v.at.column) if v.at else (0, 0))
     return data, violations
@@ -180,9 +191,14 @@ def _label(path: JsonPath, what: str) -> str:
     return label
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def _closest(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return close[0] if close else None
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = _closest(word, choices)
+    return f"did you mean {close!r}? " if close else ""
 
 
 def _violations(

@@ -138,29 +138,36 @@ def commit_new_files(
     Returns the commit id."""
     import pygit2
 
-    if new_repository:
-        repo = pygit2.init_repository(str(folder), initial_head="main")
-    else:
-        repo = find_repository(folder)
-        assert repo is not None and repo.workdir is not None
-    workdir = Path(repo.workdir).resolve()
-    prefix = folder.resolve().relative_to(workdir).as_posix().strip(".")
-    index = repo.index
-    index.read()
-    parents = [] if repo.head_is_unborn else [repo.head.target]
-    if parents and index.diff_to_tree(repo.head.peel(pygit2.Tree)).stats.files_changed:
-        raise OhwError(
-            "the repository has staged changes; ohw would commit them with the new design",
-            "commit or unstage them first (git commit, or git restore --staged .)",
+    try:
+        if new_repository:
+            repo = pygit2.init_repository(str(folder), initial_head="main")
+        else:
+            found = find_repository(folder)
+            assert found is not None and found.workdir is not None
+            repo = found
+        prefix = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+        index = repo.index
+        index.read()
+        parents = [] if repo.head_is_unborn else [repo.head.target]
+        if parents and index.diff_to_tree(repo.head.peel(pygit2.Tree)).stats.files_changed:
+            raise OhwError(
+                "the repository has staged changes; ohw would commit them with the new design",
+                "commit or unstage them first (git commit, or git restore --staged .)",
+            )
+        for path in paths:
+            index.add(f"{prefix}/{path}" if prefix else path)
+        tree = index.write_tree()
+        commit_id = repo.create_commit(
+            "HEAD",
+            pygit2.Signature(author.name, author.email),
+            _committer(author),
+            message,
+            tree,
+            parents,
         )
-    for path in paths:
-        index.add(f"{prefix}/{path}" if prefix else path)
-    index.write()
-    signature = pygit2.Signature(author.name, author.email)
-    committer = _committer(author)
-    commit_id = repo.create_commit(
-        "HEAD", signature, committer, message, index.write_tree(), parents
-    )
+        index.write()
+    except pygit2.GitError as error:
+        raise OhwError(f"git could not commit the new design: {error}") from None
     return str(commit_id)
 
 

@@ -64,7 +64,7 @@ def check_design(tree: DesignTree, path: str) -> DesignReport:
     )
     for name, needs_bom, check in _checks():
         if inputs.manifest is None:
-            report.skipped.append(Skipped(name, "the manifest could not be read"))
+            report.skipped.append(Skipped(name, inputs.manifest_unreadable))
         elif needs_bom and inputs.bom is None:
             report.skipped.append(Skipped(name, inputs.bom_unreadable or "no BOM"))
         else:

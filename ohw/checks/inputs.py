@@ -24,6 +24,7 @@ class Inputs:
     tree: DesignTree
     findings: list[Finding] = field(default_factory=list)
     manifest: Manifest | None = None
+    manifest_unreadable: str = ""  # why there is no manifest to check
     manifest_document: Document | None = None
     bom: list[BomItem] | None = None
     bom_file: str = MANIFEST  # the file holding the BOM: ohw.yaml when written inline
@@ -38,6 +39,9 @@ class Inputs:
     def at_manifest(self, path: JsonPath) -> Location | None:
         return self.manifest_document.locate(path) if self.manifest_document else None
 
+    def at_manifest_key(self, path: JsonPath) -> Location | None:
+        return self.manifest_document.locate_key(path) if self.manifest_document else None
+
     def at_bom(self, path: JsonPath) -> Location | None:
         return self.bom_document.locate(path) if self.bom_document else None
 
@@ -46,10 +50,12 @@ def read_inputs(tree: DesignTree) -> Inputs:
     inputs = Inputs(tree)
     document = _load(inputs, MANIFEST)
     if document is None:
+        inputs.manifest_unreadable = f"{MANIFEST} cannot be read"
         return inputs
     data, violations = validate(document, "manifest", "the manifest")
     inputs.findings.extend(_schema_findings(violations, MANIFEST, RULE_MANIFEST_SCHEMA))
     if violations:
+        inputs.manifest_unreadable = f"{MANIFEST} does not match the manifest schema"
         return inputs
     inputs.manifest_document = document
     inputs.manifest = manifest = Manifest.from_data(data)

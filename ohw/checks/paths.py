@@ -26,7 +26,7 @@ def check_paths(inputs: Inputs) -> Iterator[Finding]:
         )
         if found:
             yield found
-        else:
+        elif entry.kind is Kind.FILE:
             referenced.add(entry.path)
             inputs.files_read.add(entry.path)
     yield from _unreferenced_meshes(inputs, referenced)
