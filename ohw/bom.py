@@ -81,9 +81,9 @@ class Column:
 
 @dataclass(frozen=True)
 class BomItem:
+    """A purchased item, as far as the checks need it: its id and its prices' currencies."""
+
     id: str
-    name: str
-    quantity: float
     currencies: tuple[tuple[JsonPath, str], ...]  # each supplier's currency, located
     at: JsonPath
 
@@ -91,8 +91,6 @@ class BomItem:
     def from_data(cls, data: dict[str, Any], at: JsonPath) -> BomItem:
         return cls(
             id=data["id"],
-            name=data["name"],
-            quantity=data["quantity"],
             currencies=tuple(
                 ((*at, "suppliers", i, "currency"), supplier["currency"])
                 for i, supplier in enumerate(data.get("suppliers", []))
@@ -130,8 +128,8 @@ def read_bom_csv(raw: bytes) -> CsvBom:
     # text inside a cell, as they are to the csv module.
     lines = [line + "\n" for line in text.split("\n")]
     lines[-1] = lines[-1][:-1]
-    header = next((line for line in lines if line.strip(" \t,;\r\n")), "")
-    delimiter = _delimiter(header)
+    first_line = next((line for line in lines if line.strip(" \t,;\r\n")), "")
+    delimiter = _delimiter(first_line)
     records = [r for r in _records(lines, delimiter) if any(cell.strip() for cell in r[1])]
     if not records:
         raise ReadProblem(

@@ -36,7 +36,9 @@ class _Known:
 def _known() -> _Known:
     from license_expression import get_spdx_licensing
 
-    licenses, exceptions, replaced = {}, {}, {}
+    licenses: dict[str, str] = {}
+    exceptions: dict[str, str] = {}
+    replaced: dict[str, str] = {}
     for key, symbol in get_spdx_licensing().known_symbols.items():
         # ScanCode's own LicenseRef-scancode-* keys are not SPDX identifiers.
         if key.startswith("LicenseRef-"):

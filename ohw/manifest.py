@@ -38,12 +38,7 @@ class Part:
     """A fabricated part: what is printed, cut or milled."""
 
     id: str
-    sources: tuple[str, ...]
-    exports: tuple[str, ...]
-    material: str | None
-    process: str | None
-    quantity: int
-    origin_license: Licenses | None
+    origin_license: Licenses | None  # for a remixed part, the licences of its source
     at: JsonPath
 
 
@@ -59,7 +54,6 @@ class FileReference:
 @dataclass(frozen=True)
 class Manifest:
     name: str
-    title: str
     license: Licenses
     parts: tuple[Part, ...]
     bom_file: str | None
@@ -73,11 +67,6 @@ class Manifest:
         parts = tuple(
             Part(
                 id=part["id"],
-                sources=_as_tuple(part.get("source")),
-                exports=_as_tuple(part.get("export")),
-                material=part.get("material"),
-                process=part.get("process"),
-                quantity=part.get("quantity", 1),
                 origin_license=(
                     Licenses.from_data(part["from"]["license"], ("parts", i, "from", "license"))
                     if "license" in part.get("from", {})
@@ -90,7 +79,6 @@ class Manifest:
         bom = data.get("bom")
         return cls(
             name=data["name"],
-            title=data["title"],
             license=Licenses.from_data(data["license"], ("license",)),
             parts=parts,
             bom_file=bom if isinstance(bom, str) else None,
@@ -146,9 +134,3 @@ class Manifest:
 def _path_of(entry: str | dict[str, str], at: JsonPath) -> tuple[JsonPath, str]:
     """A path written alone, or as the ``path`` of an object with a caption or title."""
     return ((*at, "path"), entry["path"]) if isinstance(entry, dict) else (at, entry)
-
-
-def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)

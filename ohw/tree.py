@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 from ohw.errors import OhwError
@@ -109,8 +110,13 @@ class DesignTree(ABC):
         """Those of ``paths`` that git ignores; a commit holds none."""
         return set()
 
-    def files(self) -> Iterator[str]:
-        """Every file of the design, in name order; links and submodules excluded."""
+    @cached_property
+    def files(self) -> tuple[str, ...]:
+        """Every file of the design, in name order; links and submodules excluded.
+        Walked once: the checks that need it share it."""
+        return tuple(self._walk())
+
+    def _walk(self) -> Iterator[str]:
         stack: list[tuple[str, ...]] = [()]
         while stack:
             folder = stack.pop()
@@ -161,19 +167,18 @@ class WorkingTree(DesignTree):
 
     def _children(self, names: tuple[str, ...]) -> list[tuple[str, Kind]]:
         folder = self.root.joinpath(*names)
-        found = []
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name == ".git":
-                    continue
-                kind, _ = self._lookup((*names, entry.name))
-                found.append((entry.name, kind))
-        return found
+        try:
+            with os.scandir(folder) as entries:
+                children = [entry.name for entry in entries if entry.name != ".git"]
+        except OSError as error:
+            raise OhwError(f"cannot read the folder {folder}: {error.strerror}") from None
+        return [(name, self._lookup((*names, name))[0]) for name in children]
 
 
 def open_design(path: Path, revision: str | None = None) -> DesignTree:
     """The design in folder ``path``, on disk or, with ``revision``, at that commit."""
     folder = path.parent if path.name == MANIFEST and path.is_file() else path
+    tree: DesignTree
     if revision is not None:
         from ohw.vcs import commit_tree
 

@@ -41,7 +41,8 @@ def schema_text(name: str) -> str:
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    return json.loads(schema_text(name))
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
 
 
 @cache
@@ -265,15 +266,17 @@ def _only_required(error: ValidationError) -> bool:
 
 
 def _missing_key(error: ValidationError) -> str:
-    return next(k for k in error.validator_value if k not in error.instance)
+    return str(next(k for k in error.validator_value if k not in error.instance))
 
 
 def _dependent_key(error: ValidationError) -> str:
     """For dependentRequired: the key present whose companions are missing."""
-    return next(
-        key
-        for key, needs in error.validator_value.items()
-        if key in error.instance and any(n not in error.instance for n in needs)
+    return str(
+        next(
+            key
+            for key, needs in error.validator_value.items()
+            if key in error.instance and any(n not in error.instance for n in needs)
+        )
     )
 
 
@@ -324,9 +327,10 @@ def _hint(error: ValidationError, schema_name: str) -> str:
         return f"write the keys the schema asks for; `ohw schema {schema_name}` prints it"
     if error.validator == "required":
         missing = schema.get("properties", {}).get(_missing_key(error), {})
-        return missing.get("description", "") or described
+        return str(missing.get("description", "")) or described
     if error.validator == "enum":
-        return _suggest(str(error.instance), [str(c) for c in error.validator_value]) + described
+        choices = [str(c) for c in error.validator_value]
+        return _suggest(str(error.instance), choices) + described
     return described
 
 

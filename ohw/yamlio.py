@@ -124,14 +124,18 @@ for _tag, _pattern in (
     _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), None)
 
 
-class _Composer(Composer):
-    """PyYAML's composer, refusing to nest deeper than MAX_DEPTH."""
+class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
+    """PyYAML's reader, parser and composer, refusing to nest deeper than MAX_DEPTH."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Resolver.__init__(self)
         self.depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -139,20 +143,11 @@ class _Composer(Composer):
                     RULE_UNSUPPORTED,
                     f"the document nests more than {MAX_DEPTH} levels deep",
                     "flatten the structure; ohw's files need only a few levels",
-                    Location.of(self.peek_event().start_mark),
+                    Location.of(self.peek_event().start_mark),  # type: ignore[no-untyped-call]
                 )
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
-
-
-class _Loader(Reader, Scanner, Parser, _Composer, _Resolver):
-    def __init__(self, text: str) -> None:
-        Reader.__init__(self, text)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        _Composer.__init__(self)
-        _Resolver.__init__(self)
 
 
 def load_yaml(raw: bytes) -> Document:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import CORPUS
 
 from ohw.bom import (
     RULE_HEADER,
@@ -19,8 +18,6 @@ from ohw.bom import (
 from ohw.findings import RULES, Severity
 from ohw.validation import validate
 from ohw.yamlio import Location, ReadProblem
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def read(text: str) -> CsvBom:

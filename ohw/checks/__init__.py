@@ -66,10 +66,10 @@ def check_design(tree: DesignTree, path: str) -> DesignReport:
         if inputs.manifest is None:
             report.skipped.append(Skipped(name, inputs.manifest_unreadable))
         elif needs_bom and inputs.bom is None:
-            report.skipped.append(Skipped(name, inputs.bom_unreadable or "no BOM"))
+            report.skipped.append(Skipped(name, inputs.bom_unreadable))
         else:
             report.findings.extend(check(inputs))
-    if inputs.manifest is not None and inputs.bom is None and inputs.bom_unreadable:
+    if inputs.manifest is not None and inputs.bom is None:
         report.skipped.append(Skipped("instructions: BOM references", inputs.bom_unreadable))
     report.findings.sort(key=lambda f: f.sort_key)
     report.files_checked = len(inputs.files_read)

@@ -61,7 +61,9 @@ def read_inputs(tree: DesignTree) -> Inputs:
     inputs.manifest = manifest = Manifest.from_data(data)
     if manifest.bom_items is not None:
         inputs.bom_document = document
-        inputs.bom = [BomItem.from_data(item, ("bom", i)) for i, item in enumerate(data["bom"])]
+        inputs.bom = [
+            BomItem.from_data(item, ("bom", i)) for i, item in enumerate(manifest.bom_items)
+        ]
     elif manifest.bom_file is not None:
         _read_bom_file(inputs, manifest.bom_file)
     else:

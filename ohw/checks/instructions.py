@@ -43,7 +43,7 @@ def markdown_files(inputs: Inputs, path: str) -> list[str]:
         return []  # the path check reports it
     prefix = f"{entry.path}/" if entry.path else ""
     return sorted(
-        f for f in inputs.tree.files() if f.startswith(prefix) and f.lower().endswith(".md")
+        f for f in inputs.tree.files if f.startswith(prefix) and f.lower().endswith(".md")
     )
 
 

@@ -61,7 +61,7 @@ def entry_finding(
 
 
 def _unreferenced_meshes(inputs: Inputs, referenced: set[str]) -> Iterator[Finding]:
-    meshes = [path for path in inputs.tree.files() if is_mesh(path)]
+    meshes = [path for path in inputs.tree.files if is_mesh(path)]
     unused = [path for path in meshes if path not in referenced]
     for path in sorted(set(unused) - inputs.tree.ignored(unused)):
         yield finding("OHW205", path, f"{path} is a mesh that no part names")
