@@ -284,7 +284,8 @@ def _item(
         nodes[where] = NodeInfo(at, at, None)
     if suppliers:
         item["suppliers"] = suppliers
-        nodes[(*path, "suppliers")] = nodes[(*path, "suppliers", 0)]
+        first_supplier = (*path, "suppliers", 0)
+        nodes[first_supplier[:-1]] = nodes[first_supplier]
     return item
 
 

@@ -341,8 +341,9 @@ def _build(
         for key_node, value_node in node.value:
             key_loc = Location.of(key_node.start_mark)
             key = _key(key_node, key_loc)
+            here = (*path, key)
             if key in mapping:
-                first = nodes[(*path, key)].key_at
+                first = nodes[here].key_at
                 where = f" (first at line {first.line})" if first else ""
                 raise ReadProblem(
                     RULE_DUPLICATE_KEY,
@@ -350,7 +351,7 @@ def _build(
                     "keep one of them: YAML does not say which of two equal keys wins",
                     key_loc,
                 )
-            mapping[key] = _build(value_node, (*path, key), key_loc, nodes)
+            mapping[key] = _build(value_node, here, key_loc, nodes)
         return mapping
     raise ReadProblem(RULE_UNSUPPORTED, "unknown YAML node", "", at)  # pragma: no cover
 
