@@ -1,0 +1,253 @@
+"""Reading STL, binary and ASCII, trusting nothing the file says until it is checked.
+
+A binary STL is an 80-byte header, a facet count n, and n records of 50 bytes
+(normal, three corners, an attribute word). It is read only when its size is
+exactly 84 + 50·n, whatever its header says: many binary files begin with the
+word "solid", which ASCII files also begin with. It is mapped into memory,
+not copied; the facets are a view on the mapping.
+
+An ASCII STL is one or more `solid` ... `endsolid` blocks of facets:
+
+    facet normal nx ny nz
+      outer loop
+        vertex x y z   (three times)
+      endloop
+    endfacet
+
+Both must hold at least one facet, and at most MAX_FACETS, with finite coordinates.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# A 1.25 GB binary file; beyond this ohw refuses rather than exhaust memory.
+MAX_FACETS = 25_000_000
+HEADER = 84
+RECORD = 50
+
+
+class MeshError(Exception):
+    """A file that cannot be read as a mesh, and why."""
+
+
+@dataclass
+class Triangles:
+    """Facets as read: corners (n, 3, 3) and stored normals (n, 3), both float32 or
+    float64. For binary STL they are views on the memory-mapped file."""
+
+    corners: np.ndarray
+    normals: np.ndarray | None
+    format: str
+    keep_alive: Any = None  # the mapping the views need
+
+    def __len__(self) -> int:
+        return len(self.corners)
+
+    def release(self, start: int, stop: int) -> None:
+        """Let the memory behind facets ``start`` to ``stop`` go, once read: a mapped
+        file's pages count as this process's memory until they are let go, and
+        coming back to them later costs little, as they stay in the page cache."""
+        mapping = self.keep_alive
+        if not isinstance(mapping, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        page = mmap.PAGESIZE
+        first = -(-(HEADER + RECORD * start) // page) * page
+        last = (HEADER + RECORD * stop) // page * page
+        if last > first:
+            mapping.madvise(mmap.MADV_DONTNEED, first, last - first)
+
+
+def read_stl(path: Path) -> Triangles:
+    """Read ``path`` as binary or ASCII STL, or raise MeshError saying what is wrong."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(HEADER)
+            if _binary_size_matches(head, size):
+                return _read_binary(stream, size)
+            if head.lstrip()[:5].lower() == b"solid":
+                return read_ascii_stl(head + stream.read(), size)
+    except OSError as error:
+        raise MeshError(f"cannot read the file: {error.strerror}") from None
+    raise MeshError(
+        _not_binary_reason(head, size) + "; and it is not ASCII STL either "
+        "(it does not start with 'solid')"
+    )
+
+
+def _facet_count(head: bytes) -> int | None:
+    return int.from_bytes(head[80:84], "little") if len(head) == HEADER else None
+
+
+def _binary_size_matches(head: bytes, size: int) -> bool:
+    count = _facet_count(head)
+    return count is not None and size == HEADER + RECORD * count
+
+
+def _not_binary_reason(head: bytes, size: int) -> str:
+    count = _facet_count(head)
+    if size == 0:
+        return "the file is empty (0 bytes)"
+    if count is None:
+        return f"the file is only {size} bytes, shorter than a binary STL header (84 bytes)"
+    expected = HEADER + RECORD * count
+    if size < expected:
+        return (
+            f"as binary STL it claims {count:,} facets, {expected:,} bytes, but has only "
+            f"{size:,} bytes: it is truncated or the count is wrong"
+        )
+    return (
+        f"as binary STL it claims {count:,} facets ({expected:,} bytes) but has {size:,} bytes: "
+        f"{size - expected:,} bytes more than the facets it counts"
+    )
+
+
+def _read_binary(stream: Any, size: int) -> Triangles:
+    import numpy as np
+
+    count = (size - HEADER) // RECORD
+    if count == 0:
+        raise MeshError("the binary STL holds no facets")
+    if count > MAX_FACETS:
+        raise MeshError(f"the binary STL holds {count:,} facets; ohw reads at most {MAX_FACETS:,}")
+    mapping = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mapping, "madvise"):
+        mapping.madvise(mmap.MADV_SEQUENTIAL)
+    record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
+    facets = np.frombuffer(mapping, dtype=record, count=count, offset=HEADER)
+    triangles = Triangles(facets["corners"], facets["normal"], "binary STL", mapping)
+    _require_finite(triangles.corners)
+    return triangles
+
+
+def _require_finite(corners: np.ndarray) -> None:
+    import numpy as np
+
+    # In slices, so that a large file never needs a full-size temporary.
+    step = 1 << 18
+    for start in range(0, len(corners), step):
+        block = corners[start : start + step]
+        if not np.isfinite(block).all():
+            bad = start + int(np.flatnonzero(~np.isfinite(block).all(axis=(1, 2)))[0])
+            raise MeshError(
+                f"facet {bad + 1:,} has a coordinate that is not a finite number (NaN or infinity)"
+            )
+
+
+_WORDS = (b"facet", b"normal", b"outer", b"loop", b"vertex", b"endloop", b"endfacet")
+_FACET_SHAPE = (
+    b"facet", b"normal", None, None, None, b"outer", b"loop",
+    b"vertex", None, None, None, b"vertex", None, None, None, b"vertex", None, None, None,
+    b"endloop", b"endfacet",
+)  # fmt: skip
+_NUMBERS = [i for i, word in enumerate(_FACET_SHAPE) if word is None]
+
+
+def read_ascii_stl(data: bytes, size: int | None = None) -> Triangles:
+    """Read ASCII STL: every facet in every `solid` block, checked word by word."""
+    import numpy as np
+
+    if b"\0" in data:
+        raise MeshError(
+            "the file starts like ASCII STL ('solid') but holds binary data; "
+            + _not_binary_reason(data[:HEADER], size if size is not None else len(data))
+        )
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise MeshError(f"line {line}: ASCII STL holds a byte that is not ASCII text") from None
+    # Keywords are matched without regard to case; numbers read the same lower-cased.
+    words = lowered = np.array(text.lower().split(), dtype=object)
+    facet_at = np.flatnonzero(lowered == "facet")
+    _check_blocks(lowered, facet_at, text)
+    if len(facet_at) == 0:
+        raise MeshError("the ASCII STL holds no facets")
+    if len(facet_at) > MAX_FACETS:
+        raise MeshError(f"the ASCII STL holds more than {MAX_FACETS:,} facets")
+    if facet_at[-1] + len(_FACET_SHAPE) > len(words):
+        raise MeshError(f"the last facet is cut short: {_line_of(text, int(facet_at[-1]))}")
+    for offset, word in enumerate(_FACET_SHAPE):
+        if word is None:
+            continue
+        wrong = np.flatnonzero(lowered[facet_at + offset] != word.decode())
+        if len(wrong):
+            at = int(facet_at[wrong[0]] + offset)
+            raise MeshError(
+                f"expected '{word.decode()}' but found {words[at]!r} ({_line_of(text, at)})"
+            )
+    numbers = words[facet_at[:, None] + np.array(_NUMBERS)]
+    try:
+        values = numbers.astype(np.float64)
+    except ValueError:
+        bad = next(w for w in numbers.ravel() if not _is_number(w))
+        raise MeshError(f"{bad!r} is not a number, where a coordinate belongs") from None
+    if not np.isfinite(values).all():
+        row = int(np.flatnonzero(~np.isfinite(values).all(axis=1))[0])
+        raise MeshError(f"facet {row + 1:,} has a coordinate that is not a finite number")
+    values32 = values.astype(np.float32)
+    return Triangles(values32[:, 3:].reshape(-1, 3, 3), values32[:, :3], "ASCII STL")
+
+
+def _check_blocks(lowered: np.ndarray, facet_at: np.ndarray, text: str) -> None:
+    """Outside facets there may only be `solid [name]` ... `endsolid [name]` blocks."""
+    import numpy as np
+
+    inside = np.zeros(len(lowered) + 1, dtype=np.int32)
+    np.add.at(inside, facet_at, 1)
+    np.add.at(inside, np.minimum(facet_at + len(_FACET_SHAPE), len(lowered)), -1)
+    in_facet = np.cumsum(inside[:-1]) > 0
+    outside = np.flatnonzero(~in_facet)
+    if len(outside) == 0 or lowered[outside[0]] != "solid":
+        raise MeshError("ASCII STL must start with 'solid'")
+    # Between blocks only names may stand: after 'solid' and after 'endsolid'.
+    keywords = {w.decode() for w in _WORDS}
+    open_block = naming = False
+    previous = -1
+    for position in outside:  # the words outside facets: a few per block
+        word = lowered[position]
+        if position != previous + 1:
+            naming = False  # facets came in between: a name must follow its keyword
+        previous = int(position)
+        if word == "solid":
+            if open_block:
+                raise MeshError(
+                    f"a 'solid' block starts before the last one ended "
+                    f"({_line_of(text, int(position))})"
+                )
+            open_block, naming = True, True
+        elif word == "endsolid":
+            if not open_block:
+                raise MeshError(f"'endsolid' without 'solid' ({_line_of(text, int(position))})")
+            open_block, naming = False, True
+        elif word in keywords or not naming:
+            raise MeshError(f"unexpected {word!r} ({_line_of(text, int(position))})")
+    if open_block:
+        raise MeshError(
+            "the file ends inside a 'solid' block: 'endsolid' is missing "
+            "(the file may be truncated)"
+        )
+
+
+def _line_of(text: str, word_index: int) -> str:
+    """ "line N" for the word at ``word_index`` (only computed for an error)."""
+    for count, match in enumerate(re.finditer(r"\S+", text)):
+        if count == word_index:
+            return f"line {text.count(chr(10), 0, match.start()) + 1}"
+    return "at the end of the file"
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
