@@ -335,6 +335,59 @@ COPIES: dict[str, str] = {
 }
 
 
+# Broken meshes, for examples/broken/: one defect each, written byte by byte.
+
+
+def stl(corners: np.ndarray, normals: np.ndarray | None = None) -> bytes:
+    """Binary STL of facets ``corners`` (n, 3, 3), with ``normals`` as given or
+    worked out from the winding."""
+    corners = np.asarray(corners, dtype=np.float32)
+    if normals is None:
+        cross = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+        length = np.linalg.norm(cross, axis=1, keepdims=True)
+        normals = np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
+    record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
+    facets = np.zeros(len(corners), dtype=record)
+    facets["normal"], facets["corners"] = normals, corners
+    return (
+        b"ohw broken example".ljust(80, b" ")
+        + np.uint32(len(corners)).tobytes()
+        + (facets.tobytes())
+    )
+
+
+def cube(size: float = 20.0, at: Vec = (0, 0, 0)) -> np.ndarray:
+    """The facets of a closed cube, wound outwards."""
+    box = trimesh.creation.box(extents=(size, size, size))
+    box.apply_translation(np.array(at) + size / 2)
+    return np.asarray(box.triangles, dtype=np.float32)
+
+
+def split_edge(facets: np.ndarray) -> np.ndarray:
+    """A cube with a needle facet of no area on a split edge: still closed."""
+    first = facets[0]
+    a, b, c = first
+    middle = (a + b) / 2
+    # The facet across a-b keeps its edge b-a; the needle (a, b, middle) pairs it.
+    return np.array([*facets[1:], [a, middle, c], [middle, b, c], [a, b, middle]])
+
+
+BROKEN: dict[str, Callable[[], bytes]] = {
+    "mesh-unreadable/parts/knob.stl": lambda: stl(cube())[:-20],
+    "mesh-hole/parts/knob.stl": lambda: stl(cube()[1:]),
+    "mesh-nonmanifold/parts/knob.stl": lambda: stl(np.concatenate([cube(), cube(at=(20, 20, 0))])),
+    "mesh-misoriented/parts/knob.stl": lambda: stl(
+        np.concatenate([cube()[:-1], cube()[-1:, ::-1]])
+    ),
+    "mesh-inside-out/parts/knob.stl": lambda: stl(cube()[:, ::-1]),
+    "mesh-degenerate/parts/knob.stl": lambda: stl(split_edge(cube())),
+    "mesh-flipped-normals/parts/knob.stl": lambda: stl(
+        cube(), -np.cross(cube()[:, 1] - cube()[:, 0], cube()[:, 2] - cube()[:, 0]) / 400
+    ),
+    "mesh-in-metres/parts/knob.stl": lambda: stl(cube(size=0.02)),
+}
+
+
 def on_bed(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
     """The mesh moved to stand on z = 0, centred over the origin, as a slicer places it."""
     low, high = mesh.bounds
@@ -386,6 +439,9 @@ def main() -> int:
     for name, original in COPIES.items():
         written[name] = written[original]
         print(f"{name}: copy of {original}")
+    for name, make in BROKEN.items():
+        written[f"broken/{name}"] = make()
+        print(f"broken/{name}: {len(written[f'broken/{name}']):,} bytes")
     for name, data in written.items():
         path = EXAMPLES / name
         path.parent.mkdir(parents=True, exist_ok=True)

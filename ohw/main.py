@@ -100,6 +100,69 @@ def check(
     return run_check(list(paths) or ["."], revision, "json" if as_json else output_format)
 
 
+class _DefaultGroup(click.Group):
+    """A group whose first argument may also be an argument of its default
+    command: `ohw mesh a.stl` is `ohw mesh report a.stl`."""
+
+    default = "report"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=_DefaultGroup)
+def mesh() -> None:
+    """Report on STL, 3MF and OBJ files: printable or not, why, and where.
+
+    `ohw mesh FILE...` reports; `ohw mesh repair` fixes what is safe to fix.
+    Exit code 1 when a file is not printable or cannot be read.
+    """
+
+
+@mesh.command("report")
+@click.argument("files", nargs=-1, metavar="FILE...")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output for people (text) or programs (json).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file, even unchanged ones.")
+def mesh_report(
+    *, files: tuple[str, ...], output_format: str, as_json: bool, no_cache: bool
+) -> int:
+    """Report on mesh files (the default: `ohw mesh FILE...`).
+
+    The JSON output is described by `ohw schema mesh-report`.
+    """
+    from ohw.commands.mesh import report
+
+    return report(list(files), "json" if as_json else output_format, use_cache=not no_cache)
+
+
+@mesh.command("repair")
+@click.argument("source", metavar="FILE")
+@click.option("--out", "-o", metavar="FILE", help="Where to write the repaired mesh (binary STL).")
+@click.option("--in-place", is_flag=True, help="Replace FILE with the repaired mesh.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def mesh_repair(*, source: str, out: str | None, in_place: bool, force: bool) -> int:
+    """Fix what is safe to fix in FILE and say what changed.
+
+    Removes collapsed and duplicate facets, makes the winding consistent, turns
+    inside-out bodies the right way out and writes normals from the winding.
+    Holes are not closed: that changes the part. Exit code 1 when the result is
+    still not printable.
+    """
+    from ohw.commands.mesh import repair
+
+    return repair(source, out, in_place, force)
+
+
 @cli.command()
 @click.argument("name", required=False)
 def schema(*, name: str | None) -> int:

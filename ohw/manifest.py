@@ -92,6 +92,13 @@ class Manifest:
             data=data,
         )
 
+    def part_files(self) -> Iterator[str]:
+        """The source and export files of every part, as written."""
+        for part in self.data.get("parts", []):
+            for key in ("source", "export"):
+                value = part.get(key, [])
+                yield from [value] if isinstance(value, str) else value
+
     def all_licenses(self) -> Iterator[Licenses]:
         yield self.license
         yield from (p.origin_license for p in self.parts if p.origin_license)

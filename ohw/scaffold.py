@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ohw.errors import OhwError
+from ohw.files import write_atomically
 from ohw.licenses import check_expression
 from ohw.tree import MANIFEST
 from ohw.vcs import Identity, commit_new_files, find_repository, identity
@@ -231,14 +230,7 @@ class _Staging:
         for made in reversed(missing):
             made.mkdir()
             self.made_folders.append(made)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".ohw-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            Path(temporary).replace(target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, text.encode("utf-8"))
         self.written.append(target)
 
     def undo(self) -> None:

@@ -47,6 +47,7 @@ class DesignTree(ABC):
 
     label: str  # "working tree", or "commit 1a2b3c4"
     revision: str | None  # the commit id, or None for the working tree
+    location: Path  # the design's folder on disk (where caches are found)
 
     @abstractmethod
     def _lookup(self, names: tuple[str, ...]) -> tuple[Kind, str]:
@@ -106,6 +107,10 @@ class DesignTree(ABC):
     def exists(self, path: str) -> bool:
         return self.resolve(path).kind is Kind.FILE
 
+    def blob_id(self, path: str) -> str | None:
+        """The git blob id of a file, when it is known without reading the file."""
+        return None
+
     def ignored(self, paths: list[str]) -> set[str]:
         """Those of ``paths`` that git ignores; a commit holds none."""
         return set()
@@ -135,6 +140,7 @@ class WorkingTree(DesignTree):
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.location = root
 
     def _lookup(self, names: tuple[str, ...]) -> tuple[Kind, str]:
         path = self.root.joinpath(*names)

@@ -39,11 +39,18 @@ def find_repository(path: Path) -> pygit2.Repository | None:
 class CommitTree(DesignTree):
     """The design as it was at a commit."""
 
-    def __init__(self, commit: pygit2.Commit, prefix: str) -> None:
+    def __init__(self, commit: pygit2.Commit, prefix: str, location: Path) -> None:
         self._commit = commit
         self._prefix = prefix
         self.revision = str(commit.id)
         self.label = f"commit {self.revision[:7]}"
+        self.location = location
+
+    def blob_id(self, path: str) -> str | None:
+        entry = self.resolve(path)
+        return (
+            str(self._object(tuple(entry.path.split("/"))).id) if entry.kind is Kind.FILE else None
+        )
 
     def _object(self, names: tuple[str, ...]) -> Any:
         path = "/".join(n for n in (self._prefix, *names) if n)
@@ -92,7 +99,7 @@ def commit_tree(folder: Path, revision: str) -> CommitTree:
     design = folder.resolve()
     if not design.is_relative_to(workdir):
         raise OhwError(f"{folder} is not inside the repository at {workdir}")
-    return CommitTree(commit, design.relative_to(workdir).as_posix().strip("."))
+    return CommitTree(commit, design.relative_to(workdir).as_posix().strip("."), folder)
 
 
 def ignored(folder: Path, paths: list[str]) -> set[str]:

@@ -13,6 +13,15 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 OHW = Path(sys.executable).parent / "ohw"
 
 
+def cube_stl(size: float = 10.0) -> bytes:
+    """A closed, printable cube as binary STL: a real part for a design."""
+    import trimesh
+
+    box = trimesh.creation.box(extents=(size, size, size))
+    box.apply_translation((size / 2, size / 2, size / 2))
+    return box.export(file_type="stl")
+
+
 def run_ohw(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed ohw as a user would, in a separate process."""
     return subprocess.run(

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support import EXAMPLES, git, run_ohw
+from support import EXAMPLES, cube_stl, git, run_ohw
 
 from ohw.main import main
 from ohw.validation import load_schema
 
 BROKEN = sorted(p for p in (EXAMPLES / "broken").iterdir() if p.is_dir())
 GOOD = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and (p / "ohw.yaml").is_file())
+CUBE = cube_stl()
 EXPECTED = re.compile(r"Expected finding: `(OHW\d{3})` at `([^`:]+)(?::(\d+):(\d+))?`")
 
 
@@ -122,7 +123,14 @@ def test_a_schema_error_skips_the_checks_that_need_the_manifest(capsys):
     code, output = check_json(capsys, EXAMPLES / "broken" / "schema-typo")
     skipped = output["designs"][0]["skipped"]
     assert code == 1
-    assert {s["check"] for s in skipped} == {"parts", "paths", "bom", "licenses", "instructions"}
+    assert {s["check"] for s in skipped} == {
+        "parts",
+        "paths",
+        "meshes",
+        "bom",
+        "licenses",
+        "instructions",
+    }
     assert all("does not match the manifest schema" in s["reason"] for s in skipped)
 
 
@@ -148,7 +156,7 @@ def test_hostile_part_paths_are_refused(tmp_path, capsys, export, why):
 
 def test_symlinks_inside_the_design_are_followed(tmp_path, capsys):
     design = write_design(
-        tmp_path / "d", MANIFEST.format(export="parts/current.stl"), {"parts/v2/base.stl": b"x"}
+        tmp_path / "d", MANIFEST.format(export="parts/current.stl"), {"parts/v2/base.stl": CUBE}
     )
     (design / "parts" / "current.stl").symlink_to("v2/base.stl")
     code, output = check_json(capsys, design)
@@ -173,7 +181,7 @@ def test_symlink_leaving_the_design_is_refused_on_disk_and_in_history(tmp_path, 
 
 def test_path_into_a_submodule_is_refused_on_disk_and_in_history(tmp_path, capsys):
     library = write_design(
-        tmp_path / "library", MANIFEST.format(export="parts/base.stl"), {"parts/base.stl": b"x"}
+        tmp_path / "library", MANIFEST.format(export="parts/base.stl"), {"parts/base.stl": CUBE}
     )
     git("init", "-q", cwd=library)
     git("add", "-A", cwd=library)
@@ -206,7 +214,7 @@ def test_rev_checks_the_design_as_it_was(tmp_path, capsys):
     git("add", "-A", cwd=design)
     git("commit", "-qm", "part listed, file forgotten", cwd=design)
     (design / "parts").mkdir()
-    (design / "parts" / "base.stl").write_bytes(b"x")
+    (design / "parts" / "base.stl").write_bytes(CUBE)
     git("add", "-A", cwd=design)
     git("commit", "-qm", "add the file", cwd=design)
     (design / "parts" / "base.stl").unlink()  # an uncommitted deletion
@@ -224,7 +232,7 @@ def test_rev_reads_a_design_in_a_subfolder_of_the_repository(tmp_path, capsys):
     write_design(
         repo / "designs" / "lamp",
         MANIFEST.format(export="parts/base.stl"),
-        {"parts/base.stl": b"x", "parts/spare.stl": b"y"},
+        {"parts/base.stl": CUBE, "parts/spare.stl": CUBE},
     )
     git("init", "-q", cwd=repo)
     git("add", "-A", cwd=repo)
@@ -239,9 +247,9 @@ def test_unreferenced_mesh_is_a_warning_unless_git_ignores_it(tmp_path, capsys):
         tmp_path / "d",
         MANIFEST.format(export="parts/base.stl"),
         {
-            "parts/base.stl": b"x",
-            "parts/old/base-v1.STL": b"x",
-            "build/base.stl": b"x",
+            "parts/base.stl": CUBE,
+            "parts/old/base-v1.STL": CUBE,
+            "build/base.stl": CUBE,
             ".gitignore": "build/\n",
         },
     )

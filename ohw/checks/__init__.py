@@ -45,11 +45,12 @@ Check = Callable[[Inputs], Iterable[Finding]]
 
 def _checks() -> list[tuple[str, bool, Check]]:
     """Name, whether it needs a readable BOM, and the check itself."""
-    from ohw.checks import bom, instructions, licenses, parts, paths
+    from ohw.checks import bom, instructions, licenses, meshes, parts, paths
 
     return [
         ("parts", False, parts.check_parts),
         ("paths", False, paths.check_paths),
+        ("meshes", False, meshes.check_meshes),
         ("bom", True, bom.check_bom),
         ("licenses", False, licenses.check_licenses),
         ("instructions", False, instructions.check_instructions),

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from ohw.checks import check_design
-from ohw.report import REPORTERS
+from ohw.render.check import REPORTERS
 from ohw.tree import open_design
 
 

@@ -72,14 +72,31 @@ def read_stl(path: Path) -> Triangles:
         with path.open("rb") as stream:
             head = stream.read(HEADER)
             if _binary_size_matches(head, size):
-                return _read_binary(stream, size)
+                mapping = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+                if hasattr(mapping, "madvise"):
+                    mapping.madvise(mmap.MADV_SEQUENTIAL)
+                return _read_binary(mapping, size)
             if head.lstrip()[:5].lower() == b"solid":
                 return read_ascii_stl(head + stream.read(), size)
     except OSError as error:
         raise MeshError(f"cannot read the file: {error.strerror}") from None
-    raise MeshError(
-        _not_binary_reason(head, size) + "; and it is not ASCII STL either "
-        "(it does not start with 'solid')"
+    raise MeshError(_neither(head, size))
+
+
+def read_stl_bytes(data: bytes) -> Triangles:
+    """Read STL held in memory (a file at a commit), as read_stl reads a file."""
+    head = data[:HEADER]
+    if _binary_size_matches(head, len(data)):
+        return _read_binary(data, len(data))
+    if head.lstrip()[:5].lower() == b"solid":
+        return read_ascii_stl(data, len(data))
+    raise MeshError(_neither(head, len(data)))
+
+
+def _neither(head: bytes, size: int) -> str:
+    return (
+        _not_binary_reason(head, size)
+        + "; and it is not ASCII STL either (it does not start with 'solid')"
     )
 
 
@@ -110,7 +127,7 @@ def _not_binary_reason(head: bytes, size: int) -> str:
     )
 
 
-def _read_binary(stream: Any, size: int) -> Triangles:
+def _read_binary(buffer: Any, size: int) -> Triangles:
     import numpy as np
 
     count = (size - HEADER) // RECORD
@@ -118,12 +135,9 @@ def _read_binary(stream: Any, size: int) -> Triangles:
         raise MeshError("the binary STL holds no facets")
     if count > MAX_FACETS:
         raise MeshError(f"the binary STL holds {count:,} facets; ohw reads at most {MAX_FACETS:,}")
-    mapping = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-    if hasattr(mapping, "madvise"):
-        mapping.madvise(mmap.MADV_SEQUENTIAL)
     record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
-    facets = np.frombuffer(mapping, dtype=record, count=count, offset=HEADER)
-    triangles = Triangles(facets["corners"], facets["normal"], "binary STL", mapping)
+    facets = np.frombuffer(buffer, dtype=record, count=count, offset=HEADER)
+    triangles = Triangles(facets["corners"], facets["normal"], "binary STL", buffer)
     _require_finite(triangles.corners)
     return triangles
 
@@ -251,3 +265,19 @@ def _is_number(word: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def stl_bytes(corners: np.ndarray, header: bytes = b"") -> bytes:
+    """Binary STL of facets (n, 3, 3), with normals worked out from the winding."""
+    import numpy as np
+
+    corners = np.asarray(corners, dtype=np.float32)
+    wide = corners.astype(np.float64)
+    cross = np.cross(wide[:, 1] - wide[:, 0], wide[:, 2] - wide[:, 0])
+    length = np.linalg.norm(cross, axis=1, keepdims=True)
+    normals = np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
+    record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
+    facets = np.zeros(len(corners), dtype=record)
+    facets["normal"], facets["corners"] = normals, corners
+    count = len(corners).to_bytes(4, "little")
+    return header[:80].ljust(80, b" ") + count + facets.tobytes()

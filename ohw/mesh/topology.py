@@ -153,9 +153,25 @@ def _slices(triangles: Triangles) -> Iterator[tuple[int, np.ndarray]]:
         triangles.release(start, stop)
 
 
+def _prefer_small_pages() -> None:
+    """Stop numpy asking the kernel for huge pages for large arrays. Where the
+    kernel compacts memory to provide them (transparent huge pages on
+    "madvise"), a fresh array costs three to four times as much to fill, and
+    this analysis fills fresh arrays of tens of megabytes."""
+    try:
+        from numpy._core.multiarray import (  # type: ignore[attr-defined]
+            _set_madvise_hugepage,
+        )
+    except ImportError:  # numpy < 2, or a future numpy without the switch
+        return
+    _set_madvise_hugepage(False)
+
+
 def analyse(triangles: Triangles) -> MeshReport:
     """Count, measure and locate the defects of ``triangles``."""
     import numpy as np
+
+    _prefer_small_pages()
 
     normals = triangles.normals
     index_bits = _bits(3 * len(triangles))

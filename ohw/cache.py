@@ -1,0 +1,134 @@
+"""Results kept between runs, keyed by content.
+
+A file's key is its git blob id: the SHA-1 git itself gives its content. A file
+at a commit already has one; a file on disk gets one by hashing, and a stat
+index (size, times, inode: what git's own index keeps) remembers it, so an
+unchanged file is not read again.
+
+The cache lives in $OHW_CACHE_DIR if set; else inside the repository's git
+directory (.git/ohw/cache), where it goes away with the clone; else in the
+user's cache directory ($XDG_CACHE_HOME/ohw, or ~/.cache/ohw). It is only ever
+a shortcut: an entry that cannot be read or written is computed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from ohw.files import write_atomically
+
+# A file changed within this many seconds of being indexed could change again
+# within the same timestamp: such entries are not trusted (git's "racy" files).
+_RACY_SECONDS = 2.0
+
+
+def cache_directory(near: Path) -> Path:
+    """Where results for files near ``near`` are kept."""
+    configured = os.environ.get("OHW_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    git_dir = _git_directory(near)
+    if git_dir is not None:
+        return git_dir / "ohw" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ohw"
+
+
+def _git_directory(near: Path) -> Path | None:
+    """The git directory of the repository holding ``near``, found as git finds it."""
+    folder = near.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        dot_git = candidate / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (candidate / text[len("gitdir:") :].strip()).resolve()
+    return None
+
+
+def blob_id(data: bytes | memoryview) -> str:
+    """The id git gives this content as a blob."""
+    digest = hashlib.sha1(f"blob {len(data)}\0".encode(), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def file_blob_id(path: Path) -> str:
+    """The blob id of a file's content, read in pieces."""
+    digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode(), usedforsecurity=False)
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """JSON results by content id, for one kind of result at one version."""
+
+    def __init__(self, directory: Path, kind: str, version: int) -> None:
+        self.directory = directory / kind / f"v{version}"
+
+    def _path(self, blob: str) -> Path:
+        return self.directory / blob[:2] / f"{blob[2:]}.json"
+
+    def get(self, blob: str) -> Any:
+        try:
+            return json.loads(self._path(blob).read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def put(self, blob: str, value: Any) -> None:
+        path = self._path(blob)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(value).encode())
+
+
+class FileIds:
+    """Blob ids of files on disk, remembered by their stat so that unchanged
+    files are not read again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / "stat-index.json"
+        try:
+            self.index: dict[str, list[Any]] = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            self.index = {}
+        self.changed = False
+
+    @staticmethod
+    def _stamp(status: os.stat_result) -> list[Any]:
+        return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+    def known(self, path: Path) -> str | None:
+        """The blob id of ``path`` if its stat says it has not changed."""
+        try:
+            stamp = self._stamp(path.stat())
+        except OSError:
+            return None
+        entry = self.index.get(str(path.resolve()))
+        return entry[4] if entry and entry[:4] == stamp else None
+
+    def remember(self, path: Path, blob: str) -> None:
+        status = path.stat()
+        if time.time() - status.st_mtime_ns / 1e9 < _RACY_SECONDS:
+            return
+        self.index[str(path.resolve())] = [*self._stamp(status), blob]
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            with contextlib.suppress(OSError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(self.path, json.dumps(self.index).encode())
+            self.changed = False

@@ -1,0 +1,211 @@
+"""Fixing what is safe to fix in a mesh, and saying what changed.
+
+Safe means the part's shape does not change: collapsed facets (without three
+distinct corners) and exact duplicates go, facets wound against their
+neighbours are turned so that each body is wound one way, bodies left inside
+out are turned the right way out, and normals are written from the winding.
+A facet with three distinct corners on one line stays: it may be what closes
+an edge that was split, and removing it would open the mesh. Holes are not
+closed and bodies are not merged: that changes the part, and is the designer's
+call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ohw.mesh.stl import Triangles
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A repaired mesh and what was done to it."""
+
+    corners: np.ndarray  # (facets, 3, 3) float32
+    collapsed_removed: int
+    needles_kept: int  # zero area, three distinct corners: kept (see above)
+    duplicates_removed: int
+    normals_rewritten: int  # stored normals that pointed against the winding
+    facets_turned: int  # to agree with their neighbours
+    bodies_turned: int  # inside out, now the right way out
+    unorientable_bodies: int  # could not be wound one way (a Möbius-like surface)
+
+    @property
+    def changes(self) -> list[str]:
+        done = []
+        if self.collapsed_removed:
+            done.append(f"removed {self.collapsed_removed:,} collapsed facets")
+        if self.duplicates_removed:
+            done.append(f"removed {self.duplicates_removed:,} duplicate facets")
+        if self.facets_turned:
+            done.append(f"turned {self.facets_turned:,} facets to agree with their neighbours")
+        if self.bodies_turned:
+            done.append(f"turned {self.bodies_turned:,} inside-out bodies the right way out")
+        if self.normals_rewritten:
+            done.append(
+                f"rewrote {self.normals_rewritten:,} normals that pointed against the winding"
+            )
+        return done
+
+    @property
+    def left_alone(self) -> list[str]:
+        kept = []
+        if self.needles_kept:
+            kept.append(
+                f"kept {self.needles_kept:,} facets of no area with three corners on "
+                "a line: removing them would open the mesh"
+            )
+        if self.unorientable_bodies:
+            kept.append(
+                f"{self.unorientable_bodies:,} bodies cannot be wound one way "
+                "(a surface with a twist)"
+            )
+        return kept
+
+
+def repair(triangles: Triangles) -> Repair:
+    import numpy as np
+
+    corners = np.array(triangles.corners, dtype=np.float32) + np.float32(0)
+    vertex = _vertices(corners)
+    cross = np.cross(
+        (corners[:, 1] - corners[:, 0]).astype(np.float64),
+        (corners[:, 2] - corners[:, 0]).astype(np.float64),
+    )
+    against = 0
+    if triangles.normals is not None:
+        stored = np.asarray(triangles.normals, dtype=np.float64)
+        against = int((np.einsum("ij,ij->i", stored, cross) < 0).sum())
+    # A collapsed facet crosses each of its edges both ways or not at all, so
+    # removing it leaves every other facet's pairing as it was.
+    flat = (
+        (vertex[:, 0] == vertex[:, 1])
+        | (vertex[:, 1] == vertex[:, 2])
+        | (vertex[:, 0] == vertex[:, 2])
+    )
+    needles = int((~flat & ~cross.any(axis=1)).sum())
+    corners, vertex = corners[~flat], vertex[~flat]
+    # Exact duplicates: the same corners in the same turning order.
+    start = np.argmin(vertex, axis=1)[:, None]  # each facet read from its least vertex
+    rotated = np.take_along_axis(vertex, (start + np.arange(3)) % 3, axis=1)
+    _, first = np.unique(rotated, axis=0, return_index=True)
+    keep = np.zeros(len(vertex), dtype=bool)
+    keep[first] = True
+    duplicates = int((~keep).sum())
+    corners, vertex = corners[keep], vertex[keep]
+
+    turn, body, unorientable = _orient(vertex)
+    corners[turn] = corners[turn][:, ::-1]
+    vertex[turn] = vertex[turn][:, ::-1]
+    # A closed body with a negative volume is inside out: turn all its facets.
+    six = np.einsum(
+        "ij,ij->i",
+        corners[:, 0].astype(np.float64),
+        np.cross(corners[:, 1].astype(np.float64), corners[:, 2].astype(np.float64)),
+    )
+    volume = np.bincount(body, weights=six)
+    closed = _closed_bodies(vertex, body)
+    inverted = closed & (volume < 0)
+    flip = inverted[body]
+    corners[flip] = corners[flip][:, ::-1]
+    return Repair(
+        corners=corners,
+        collapsed_removed=int(flat.sum()),
+        needles_kept=needles,
+        duplicates_removed=duplicates,
+        normals_rewritten=against,
+        facets_turned=int(turn.sum()),
+        bodies_turned=int(inverted.sum()),
+        unorientable_bodies=unorientable,
+    )
+
+
+def _vertices(corners: np.ndarray) -> np.ndarray:
+    """Vertex numbers of the corners (exact welding), shaped like the facets."""
+    import numpy as np
+
+    _, number = np.unique(corners.reshape(-1, 3), axis=0, return_inverse=True)
+    return number.reshape(-1, 3)
+
+
+def _orient(vertex: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Which facets to turn so that each body is wound one way; each facet's
+    body; and how many bodies cannot be (a surface with a twist)."""
+    import numpy as np
+
+    count = len(vertex)
+    halves = np.stack([vertex, np.roll(vertex, -1, axis=1)], axis=2).reshape(-1, 2)
+    low, high = halves.min(axis=1), halves.max(axis=1)
+    forward = halves[:, 0] < halves[:, 1]
+    order = np.lexsort((high, low))
+    low, high, forward = low[order], high[order], forward[order]
+    facet = order // 3
+    same = (low[1:] == low[:-1]) & (high[1:] == high[:-1])
+    # Edges used exactly twice: its two facets agree if they cross it opposite ways.
+    starts = np.flatnonzero(same)
+    alone = np.ones(len(starts), dtype=bool)
+    if len(starts) > 1:
+        alone[1:] &= starts[1:] != starts[:-1] + 1
+        alone[:-1] &= starts[:-1] + 1 != starts[1:]
+    pair = starts[alone]
+    a, b = facet[pair], facet[pair + 1]
+    differ = forward[pair] == forward[pair + 1]  # crossing the same way: one must turn
+    root, parity, contradictions = _components_with_parity(a, b, differ, count)
+    _, body = np.unique(root, return_inverse=True)
+    unorientable = len(np.unique(root[a[contradictions]])) if contradictions.any() else 0
+    return parity.astype(bool), body.ravel(), unorientable
+
+
+def _components_with_parity(
+    first: np.ndarray, second: np.ndarray, differ: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Components, with each node's parity relative to its root such that
+    parity[first] ^ parity[second] == differ wherever that can hold; and which
+    links contradict the others."""
+    import numpy as np
+
+    root = np.arange(count)
+    parity = np.zeros(count, dtype=np.int8)
+    want = differ.astype(np.int8)
+    active = np.arange(len(first))
+    while len(active):
+        a, b = first[active], second[active]
+        ra, rb = root[a], root[b]
+        apart = ra != rb
+        if not apart.any():
+            break
+        active = active[apart]
+        ra, rb, a, b = ra[apart], rb[apart], a[apart], b[apart]
+        child, parent = np.maximum(ra, rb), np.minimum(ra, rb)
+        child_parity = parity[a] ^ parity[b] ^ want[active]
+        # One hook per child root, the link to its smallest parent: deterministic.
+        chosen = np.lexsort((parent, child))
+        chosen = chosen[np.r_[True, child[chosen][1:] != child[chosen][:-1]]]
+        root[child[chosen]] = parent[chosen]
+        parity[child[chosen]] = child_parity[chosen]
+        while True:  # every node to its root, collecting parity on the way
+            up = root[root]
+            if np.array_equal(up, root):
+                break
+            parity ^= parity[root]
+            root = up
+    contradictions = (parity[first] ^ parity[second]) != want
+    return root, parity, contradictions
+
+
+def _closed_bodies(vertex: np.ndarray, body: np.ndarray) -> np.ndarray:
+    """Which bodies have every edge used exactly twice."""
+    import numpy as np
+
+    halves = np.stack([vertex, np.roll(vertex, -1, axis=1)], axis=2).reshape(-1, 2)
+    edges = np.sort(halves, axis=1)
+    _, edge, uses = np.unique(edges, axis=0, return_inverse=True, return_counts=True)
+    good = uses[edge.ravel()] == 2
+    facet_good = good.reshape(-1, 3).all(axis=1)
+    open_body = np.zeros(body.max() + 1 if len(body) else 0, dtype=bool)
+    open_body[body[~facet_good]] = True
+    return ~open_body

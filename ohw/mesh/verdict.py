@@ -1,0 +1,181 @@
+"""From counts to a verdict a maker can act on: printable or not, and why, and where.
+
+A mesh is printable when every body is closed (no open edges, no edges shared by
+more facets than the bodies' contacts explain), consistently wound, and not
+inside out. Several bodies in one file are fine, touching ones too (a
+multi-colour part). Degenerate facets, normals stored against the winding and
+suspicious units are warnings: a slicer copes, but something may be off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ohw.mesh.topology import MeshReport, Point
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a mesh, as a finding would state it."""
+
+    rule: str  # an OHW3xx finding id
+    message: str
+    hint: str
+    near: list[Point] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    printable: bool
+    summary: str  # one line
+    problems: list[Problem]
+    notes: list[str]  # worth knowing, not wrong
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if p.rule in BLOCKING]
+
+
+BLOCKING = {"OHW302", "OHW303", "OHW304", "OHW305"}
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def where(points: list[Point]) -> str:
+    if not points:
+        return ""
+    x, y, z = points[0]
+    return f", first near ({x:.1f}, {y:.1f}, {z:.1f}) mm"
+
+
+def judge(report: MeshReport) -> Verdict:
+    """The verdict on one mesh."""
+    problems: list[Problem] = []
+    near = report.near
+    if report.open_edges:
+        problems.append(
+            Problem(
+                "OHW302",
+                f"{plural(report.holes, 'hole')} ({plural(report.open_edges, 'open edge')})"
+                + where(near.get("holes", [])),
+                "close the holes in the CAD model and export again; slicers guess at open "
+                "meshes and may print them wrong",
+                near.get("holes", []),
+            )
+        )
+    defective = report.nonmanifold_edges - report.touching_edges
+    if defective:
+        problems.append(
+            Problem(
+                "OHW303",
+                f"{plural(defective, 'edge')} shared by more than two facets, not where "
+                "bodies touch along a face" + where(near.get("non-manifold edges", [])),
+                "separate the bodies that meet along an edge, or join them into one solid",
+                near.get("non-manifold edges", []),
+            )
+        )
+    if report.misoriented_edges:
+        problems.append(
+            Problem(
+                "OHW304",
+                f"{plural(report.misoriented_edges, 'edge')} between facets wound opposite "
+                "ways" + where(near.get("misoriented edges", [])),
+                "`ohw mesh repair` makes the winding consistent",
+                near.get("misoriented edges", []),
+            )
+        )
+    if report.inside_out_bodies:
+        problems.append(
+            Problem(
+                "OHW305",
+                f"{plural(report.inside_out_bodies, 'body', 'bodies')} inside out "
+                "(negative volume)" + where(near.get("inside-out bodies", [])),
+                "`ohw mesh repair` turns inside-out bodies the right way out",
+                near.get("inside-out bodies", []),
+            )
+        )
+    if report.degenerate_facets:
+        problems.append(
+            Problem(
+                "OHW306",
+                f"{plural(report.degenerate_facets, 'degenerate facet')} (no area)"
+                + where(near.get("degenerate facets", [])),
+                "they add nothing to the part: remove them in the CAD export; `ohw mesh "
+                "repair` removes those that leave the mesh closed",
+                near.get("degenerate facets", []),
+            )
+        )
+    if report.flipped_normals:
+        problems.append(
+            Problem(
+                "OHW307",
+                f"{plural(report.flipped_normals, 'stored normal')} pointing against the "
+                "facet's winding" + where(near.get("flipped normals", [])),
+                "most slicers recompute normals; `ohw mesh repair` writes them right",
+                near.get("flipped normals", []),
+            )
+        )
+    units = units_warning(report)
+    if units:
+        problems.append(Problem("OHW308", units[0], units[1]))
+    notes = []
+    if report.bodies > 1:
+        touching = (
+            f", {report.touching_bodies:,} of them touching along shared faces "
+            "(a multi-colour part)"
+            if report.touching_bodies
+            else ""
+        )
+        notes.append(f"{plural(report.bodies, 'body', 'bodies')}{touching}")
+    printable = not any(p.rule in BLOCKING for p in problems)
+    return Verdict(printable, _summary(report, printable, problems), problems, notes)
+
+
+def _summary(report: MeshReport, printable: bool, problems: list[Problem]) -> str:
+    if not printable:
+        blocking = [p.message for p in problems if p.rule in BLOCKING]
+        return "not printable: " + "; ".join(blocking)
+    x, y, z = report.size
+    bodies = plural(report.bodies, "closed body", "closed bodies")
+    volume = (
+        f"{report.volume / 1000:,.2f} cm³" if report.volume >= 100 else f"{report.volume:.3g} mm³"
+    )
+    return f"printable: {bodies}, {volume}, {x:.3g} x {y:.3g} x {z:.3g} mm"
+
+
+# Parts are modelled in millimetres. A part under 1 mm across was probably
+# exported in metres; one larger than any printer's bed (3 m) in micrometres or
+# tenths of a millimetre; a small part whose sizes are fractions of an inch and
+# not whole or half millimetres, in inches.
+def units_warning(report: MeshReport) -> tuple[str, str] | None:
+    size = report.size
+    largest = max(size)
+    shown = " x ".join(f"{s:g}" for s in size)
+    if largest < 1.0:
+        return (
+            f"the part is only {shown} mm: its file may be in metres",
+            f"if so, scale it by 1000 ({largest * 1000:g} mm) in the CAD export",
+        )
+    if largest > 3000.0:
+        return (
+            f"the part is {shown} mm, larger than any printer: its file may be in "
+            "micrometres or tenths of a millimetre",
+            "check the export units of the CAD program",
+        )
+    if (
+        largest < 25.0
+        and all(_inch_fraction(s) for s in size)
+        and not all(abs(s * 2 - round(s * 2)) < 1e-3 for s in size)
+    ):
+        return (
+            f"the part is only {shown} mm, and every size is a fraction of an inch: "
+            "its file may be in inches",
+            f"if so, scale it by 25.4 ({largest * 25.4:.1f} mm) in the CAD export",
+        )
+    return None
+
+
+def _inch_fraction(size: float) -> bool:
+    return abs(size * 64 - round(size * 64)) < 1e-3 and size > 0

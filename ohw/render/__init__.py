@@ -1,0 +1,1 @@
+"""The output layer: results as text for people (rich) or JSON for programs."""

@@ -1,0 +1,139 @@
+"""Mesh reports as JSON (schemas/mesh-report.schema.json) or as a table per file."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from ohw import __version__
+from ohw.findings import RULES
+from ohw.mesh.batch import MeshResult
+from ohw.mesh.topology import MeshReport
+from ohw.mesh.verdict import Verdict, judge
+
+FORMAT_VERSION = 1
+
+
+def file_ok(result: MeshResult) -> bool:
+    return result.report is not None and judge(result.report).printable
+
+
+def _report_json(report: MeshReport) -> dict[str, Any]:
+    fields = {
+        key: getattr(report, key)
+        for key in (
+            "format", "facets", "vertices", "edges", "open_edges", "holes",
+            "nonmanifold_edges", "touching_edges", "misoriented_edges", "degenerate_facets",
+            "flipped_normals", "bodies", "touching_bodies", "open_bodies", "inside_out_bodies",
+            "euler", "volume", "area",
+        )
+    }  # fmt: skip
+    fields["bounding_box"] = {
+        "minimum": list(report.minimum),
+        "maximum": list(report.maximum),
+        "size": list(report.size),
+    }
+    return fields
+
+
+def _verdict_json(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "printable": verdict.printable,
+        "summary": verdict.summary,
+        "problems": [
+            {
+                "id": p.rule,
+                "severity": RULES[p.rule].severity.value,
+                "message": p.message,
+                "hint": p.hint,
+                "near": [list(point) for point in p.near],
+            }
+            for p in verdict.problems
+        ],
+        "notes": verdict.notes,
+    }
+
+
+def mesh_output(results: list[MeshResult]) -> dict[str, Any]:
+    """The JSON document for ``results``."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "ohw", "version": __version__},
+        "ok": all(file_ok(r) for r in results),
+        "files": [
+            {
+                "file": r.name,
+                "ok": file_ok(r),
+                "cached": r.cached,
+                "error": r.error,
+                "report": _report_json(r.report) if r.report else None,
+                "verdict": _verdict_json(judge(r.report)) if r.report else None,
+            }
+            for r in results
+        ],
+    }
+
+
+def render_json(results: list[MeshResult], stream: IO[str]) -> None:
+    json.dump(mesh_output(results), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def render_text(results: list[MeshResult], stream: IO[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # A table must not wrap: outside a terminal, allow lines as long as a log's.
+    console = Console(
+        file=stream, soft_wrap=True, highlight=False, width=None if stream.isatty() else 120
+    )
+    for result in results:
+        if result.report is None:
+            console.print(
+                Text.assemble(
+                    (result.name, "bold"), "  ", ("✘ cannot read: ", "bold red"), result.error or ""
+                )
+            )
+            continue
+        report, verdict = result.report, judge(result.report)
+        mark = ("✔ ", "green") if verdict.printable else ("✘ ", "bold red")
+        console.print(Text.assemble((result.name, "bold"), "  ", mark, verdict.summary))
+        table = Table(show_header=False, box=None, padding=(0, 2), pad_edge=True)
+        for style, justify in (("dim", "left"), ("", "right"), ("dim", "left"), ("", "right")):
+            table.add_column(style=style, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        x, y, z = report.size
+        rows = [
+            ("format", report.format, "size (mm)", f"{x:.2f} x {y:.2f} x {z:.2f}"),
+            ("facets", f"{report.facets:,}", "volume (mm³)", f"{report.volume:,.2f}"),
+            ("vertices", f"{report.vertices:,}", "area (mm²)", f"{report.area:,.2f}"),
+            ("edges", f"{report.edges:,}", "bodies", _bodies(report)),
+            ("open edges", f"{report.open_edges:,}", "holes", f"{report.holes:,}"),
+            ("non-manifold edges", _nonmanifold(report), "misoriented edges",
+             f"{report.misoriented_edges:,}"),
+            ("degenerate facets", f"{report.degenerate_facets:,}", "flipped normals",
+             f"{report.flipped_normals:,}"),
+        ]  # fmt: skip
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        for problem in verdict.problems:
+            severity = RULES[problem.rule].severity.value
+            style = "bold red" if severity == "error" else "yellow"
+            console.print(
+                Text.assemble("  ", (f"{problem.rule} {severity}:", style), " ", problem.message)
+            )
+            console.print(Text(f"      hint: {problem.hint}", style="dim"))
+        for note in verdict.notes:
+            console.print(Text(f"  note: {note}", style="cyan"))
+
+
+def _bodies(report: MeshReport) -> str:
+    touching = f" ({report.touching_bodies:,} touching)" if report.touching_bodies else ""
+    return f"{report.bodies:,}{touching}"
+
+
+def _nonmanifold(report: MeshReport) -> str:
+    if not report.touching_edges:
+        return f"{report.nonmanifold_edges:,}"
+    return f"{report.nonmanifold_edges:,} ({report.touching_edges:,} touching)"
