@@ -7,7 +7,7 @@ import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,26 +57,35 @@ def report_from_json(data: dict[str, Any]) -> MeshReport:
     return MeshReport(**values)
 
 
-def _analyse(source: MeshSource) -> tuple[str, dict[str, Any]]:
-    """Content id and result (a report, or the reading error) of one mesh. The
-    hash of a file on disk runs in a thread beside the analysis: both read the
-    same pages, and hashing lets go of the interpreter."""
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        blob: Future[str] | None = None
-        if source.blob is None:
-            if source.path is not None:
-                blob = hasher.submit(file_blob_id, source.path)
-            else:
-                blob = hasher.submit(blob_id, source.data or b"")
-        try:
-            result: dict[str, Any] = {
-                "report": report_to_json(
-                    analyse(read_mesh(source.name, path=source.path, data=source.data))
-                )
-            }
-        except MeshError as error:
-            result = {"error": str(error)}
-        return (blob.result() if blob is not None else source.blob or ""), result
+def _analyse(source: MeshSource) -> dict[str, Any]:
+    """The result of one mesh: a report, or why it cannot be read."""
+    try:
+        triangles = read_mesh(source.name, path=source.path, data=source.data)
+    except MeshError as error:
+        return {"error": str(error)}
+    return {"report": report_to_json(analyse(triangles))}
+
+
+def _hash(source: MeshSource) -> str:
+    if source.path is not None:
+        return file_blob_id(source.path)
+    if source.data is not None:
+        return blob_id(source.data)
+    assert source.load is not None
+    return blob_id(source.load())
+
+
+def _content_ids(sources: list[MeshSource], ids: FileIds) -> list[str]:
+    """Every source's blob id: given, remembered by the stat index, or hashed
+    (in threads: hashing lets go of the interpreter)."""
+    known = [s.blob or (ids.known(s.path) if s.path is not None else None) for s in sources]
+    unknown = [n for n, blob in enumerate(known) if blob is None]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as hashing:
+        for number, blob in zip(
+            unknown, hashing.map(_hash, [sources[n] for n in unknown]), strict=True
+        ):
+            known[number] = blob
+    return [blob or "" for blob in known]
 
 
 def analyse_sources(
@@ -84,39 +93,41 @@ def analyse_sources(
     cache_directory: Path | None,
     progress: Callable[[MeshResult], None] | None = None,
 ) -> list[MeshResult]:
-    """Results for ``sources``, in their order; the cache is used and filled
-    unless ``cache_directory`` is None."""
+    """Results for ``sources``, in their order. With a cache directory, a mesh
+    whose content was analysed before (by this analyser version) is not read
+    again, and new results are kept."""
     sources = list(sources)
     results: dict[int, MeshResult] = {}
-    cache = ResultCache(cache_directory, "mesh", ANALYSER_VERSION) if cache_directory else None
-    ids = FileIds(cache_directory) if cache_directory else None
-    pending: list[int] = []
-    for number, source in enumerate(sources):
-        blob = source.blob
-        if blob is None and ids is not None and source.path is not None:
-            blob = ids.known(source.path)
-        known = cache.get(blob) if cache is not None and blob else None
-        if known is not None:
-            results[number] = _result(source.name, known, cached=True)
-            if progress:
-                progress(results[number])
-        else:
-            pending.append(number)
 
-    def finish(number: int, blob: str, outcome: dict[str, Any]) -> None:
-        source = sources[number]
-        if cache is not None and blob:
-            cache.put(blob, outcome)
-        if ids is not None and source.path is not None and blob:
-            ids.remember(source.path, blob)
-        results[number] = _result(source.name, outcome, cached=False)
+    def done(number: int, outcome: dict[str, Any], cached: bool) -> None:
+        results[number] = _result(sources[number].name, outcome, cached)
         if progress:
             progress(results[number])
 
+    pending = list(range(len(sources)))
+    if cache_directory is not None:
+        cache = ResultCache(cache_directory, "mesh", ANALYSER_VERSION)
+        ids = FileIds(cache_directory)
+        blobs = _content_ids(sources, ids)
+        for source, blob in zip(sources, blobs, strict=True):
+            if source.path is not None:
+                ids.remember(source.path, blob)
+        ids.save()
+        known = {n: cache.get(blobs[n]) for n in pending}
+        for number, outcome in known.items():
+            if outcome is not None:
+                done(number, outcome, cached=True)
+        pending = [n for n in pending if known[n] is None]
     for number in pending:  # read what has to be read here: a pool cannot call ``load``
         source = sources[number]
         if source.load is not None and source.data is None:
             sources[number] = dataclasses.replace(source, data=source.load(), load=None)
+
+    def finish(number: int, outcome: dict[str, Any]) -> None:
+        if cache_directory is not None:
+            cache.put(blobs[number], outcome)
+        done(number, outcome, cached=False)
+
     workers = min(len(pending), os.cpu_count() or 1)
     if workers > 1 and sum(sources[n].size for n in pending) > _PARALLEL_BYTES:
         context = multiprocessing.get_context(
@@ -124,13 +135,11 @@ def analyse_sources(
         )
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             running = {pool.submit(_analyse, sources[n]): n for n in pending}
-            for done in as_completed(running):
-                finish(running[done], *done.result())
+            for future in as_completed(running):
+                finish(running[future], future.result())
     else:
         for number in pending:
-            finish(number, *_analyse(sources[number]))
-    if ids is not None:
-        ids.save()
+            finish(number, _analyse(sources[number]))
     return [results[n] for n in range(len(sources))]
 
 
