@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 # A 1.25 GB binary file; beyond this ohw refuses rather than exhaust memory.
 MAX_FACETS = 25_000_000
+# ASCII is read whole: about 250 bytes a facet, so some four million facets.
+MAX_ASCII_BYTES = 1 << 30
 HEADER = 84
 RECORD = 50
 
@@ -77,7 +79,10 @@ def read_stl(path: Path) -> Triangles:
                     mapping.madvise(mmap.MADV_SEQUENTIAL)
                 return _read_binary(mapping, size)
             if head.lstrip()[:5].lower() == b"solid":
-                return read_ascii_stl(head + stream.read(), size)
+                start = head + stream.read(1 << 16)
+                if b"\0" in start or size > MAX_ASCII_BYTES:
+                    return read_ascii_stl(start, size)  # refused without reading on
+                return read_ascii_stl(start + stream.read(), size)
     except OSError as error:
         raise MeshError(f"cannot read the file: {error.strerror}") from None
     raise MeshError(_neither(head, size))
@@ -138,15 +143,17 @@ def _read_binary(buffer: Any, size: int) -> Triangles:
     record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
     facets = np.frombuffer(buffer, dtype=record, count=count, offset=HEADER)
     triangles = Triangles(facets["corners"], facets["normal"], "binary STL", buffer)
-    _require_finite(triangles.corners)
+    _require_finite(triangles)
     return triangles
 
 
-def _require_finite(corners: np.ndarray) -> None:
+def _require_finite(triangles: Triangles) -> None:
     import numpy as np
 
-    # In slices, so that a large file never needs a full-size temporary.
-    step = 1 << 18
+    # In slices, letting the file's memory go behind: a large file never needs
+    # a full-size temporary, nor to be resident all at once.
+    corners = triangles.corners
+    step = 1 << 16
     for start in range(0, len(corners), step):
         block = corners[start : start + step]
         if not np.isfinite(block).all():
@@ -154,6 +161,7 @@ def _require_finite(corners: np.ndarray) -> None:
             raise MeshError(
                 f"facet {bad + 1:,} has a coordinate that is not a finite number (NaN or infinity)"
             )
+        triangles.release(start, start + len(block))
 
 
 _WORDS = (b"facet", b"normal", b"outer", b"loop", b"vertex", b"endloop", b"endfacet")
@@ -169,10 +177,16 @@ def read_ascii_stl(data: bytes, size: int | None = None) -> Triangles:
     """Read ASCII STL: every facet in every `solid` block, checked word by word."""
     import numpy as np
 
+    size = len(data) if size is None else size
     if b"\0" in data:
         raise MeshError(
             "the file starts like ASCII STL ('solid') but holds binary data; "
-            + _not_binary_reason(data[:HEADER], size if size is not None else len(data))
+            + _not_binary_reason(data[:HEADER], size)
+        )
+    if size > MAX_ASCII_BYTES:
+        raise MeshError(
+            f"the ASCII STL is {size:,} bytes; ohw reads ASCII STL up to {MAX_ASCII_BYTES:,} "
+            "bytes: save it as binary STL"
         )
     try:
         text = data.decode("ascii")
@@ -182,32 +196,41 @@ def read_ascii_stl(data: bytes, size: int | None = None) -> Triangles:
     # Keywords are matched without regard to case; numbers read the same lower-cased.
     words = lowered = np.array(text.lower().split(), dtype=object)
     facet_at = np.flatnonzero(lowered == "facet")
-    _check_blocks(lowered, facet_at, text)
-    if len(facet_at) == 0:
-        raise MeshError("the ASCII STL holds no facets")
     if len(facet_at) > MAX_FACETS:
         raise MeshError(f"the ASCII STL holds more than {MAX_FACETS:,} facets")
-    if facet_at[-1] + len(_FACET_SHAPE) > len(words):
-        raise MeshError(f"the last facet is cut short: {_line_of(text, int(facet_at[-1]))}")
+    # Padded, so that a facet cut short shows where, as a wrong or missing word.
+    padded = np.concatenate([lowered, np.full(len(_FACET_SHAPE), "the end of the file")])
     for offset, word in enumerate(_FACET_SHAPE):
         if word is None:
             continue
-        wrong = np.flatnonzero(lowered[facet_at + offset] != word.decode())
+        wrong = np.flatnonzero(padded[facet_at + offset] != word.decode())
         if len(wrong):
             at = int(facet_at[wrong[0]] + offset)
+            if at >= len(words):
+                raise MeshError(
+                    f"the file ends inside a facet: it is cut short ('{word.decode()}' and what "
+                    "follows are missing)"
+                )
             raise MeshError(
                 f"expected '{word.decode()}' but found {words[at]!r} ({_line_of(text, at)})"
             )
+    _check_blocks(lowered, facet_at, text)
+    if len(facet_at) == 0:
+        raise MeshError("the ASCII STL holds no facets")
     numbers = words[facet_at[:, None] + np.array(_NUMBERS)]
     try:
         values = numbers.astype(np.float64)
     except ValueError:
         bad = next(w for w in numbers.ravel() if not _is_number(w))
         raise MeshError(f"{bad!r} is not a number, where a coordinate belongs") from None
-    if not np.isfinite(values).all():
-        row = int(np.flatnonzero(~np.isfinite(values).all(axis=1))[0])
-        raise MeshError(f"facet {row + 1:,} has a coordinate that is not a finite number")
-    values32 = values.astype(np.float32)
+    with np.errstate(over="ignore"):
+        values32 = values.astype(np.float32)  # beyond ±3.4e38 is infinite in single precision
+    if not np.isfinite(values32).all():
+        row = int(np.flatnonzero(~np.isfinite(values32).all(axis=1))[0])
+        raise MeshError(
+            f"facet {row + 1:,} has a coordinate that is not a finite number "
+            "(in single precision, as STL stores it)"
+        )
     return Triangles(values32[:, 3:].reshape(-1, 3, 3), values32[:, :3], "ASCII STL")
 
 
