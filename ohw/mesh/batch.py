@@ -4,10 +4,8 @@ rest is analysed in parallel, one process per core."""
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +78,12 @@ def _content_ids(sources: list[MeshSource], ids: FileIds) -> list[str]:
     (in threads: hashing lets go of the interpreter)."""
     known = [s.blob or (ids.known(s.path) if s.path is not None else None) for s in sources]
     unknown = [n for n, blob in enumerate(known) if blob is None]
+    if len(unknown) <= 1:  # one file: a thread (and its memory arena) would gain nothing
+        for number in unknown:
+            known[number] = _hash(sources[number])
+        return [blob or "" for blob in known]
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as hashing:
         for number, blob in zip(
             unknown, hashing.map(_hash, [sources[n] for n in unknown]), strict=True
@@ -130,6 +134,9 @@ def analyse_sources(
 
     workers = min(len(pending), os.cpu_count() or 1)
     if workers > 1 and sum(sources[n].size for n in pending) > _PARALLEL_BYTES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         )

@@ -21,17 +21,17 @@ def components(first: np.ndarray, second: np.ndarray, count: int) -> np.ndarray:
     dtype = np.int32 if count < 2**31 else np.int64
     root = np.arange(count, dtype=dtype)
     first, second = first.astype(dtype, copy=False), second.astype(dtype, copy=False)
-    while len(first):
-        a, b = root[first], root[second]
-        apart = a != b
-        if not apart.any():
-            break
-        a, b = a[apart], b[apart]
-        first, second = first[apart], second[apart]
+    a, b = first, second  # every node is its own root at first: no need to look up
+    while True:
         np.minimum.at(root, np.maximum(a, b), np.minimum(a, b))
         while True:
             jumped = root[root]
             if np.array_equal(jumped, root):
                 break
             root = jumped
-    return root
+        a, b = root[first], root[second]
+        apart = np.flatnonzero(a != b)
+        if len(apart) == 0:
+            return root
+        first, second = first[apart], second[apart]
+        a, b = a[apart], b[apart]

@@ -208,8 +208,10 @@ def analyse(triangles: Triangles) -> MeshReport:
     for start, block in _slices(triangles):
         stored = None if normals is None else normals[start : start + len(block)]
         geometry.add(block, stored, start)
-        keys[3 * start : 3 * (start + len(block))] = _hash_corners(block, index_bits, start)
-    keys.sort()
+        hashed = _hash_corners(block, index_bits, start)
+        hashed.sort()  # while it is in the processor's cache
+        keys[3 * start : 3 * (start + len(block))] = hashed
+    keys.sort(kind="stable")  # merges the sorted slices: a quarter faster than one sort
     welding = _weld(triangles, keys, index_bits)
     half_edges = _HalfEdges(welding, keys)
     del welding, keys
@@ -244,18 +246,23 @@ def _weld(triangles: Triangles, keys: np.ndarray, index_bits: int) -> _Welding:
     star -= 1
     vertex = np.empty(len(keys), dtype=np.int32)
     vertex[order] = star
-    leaders = order[first]
-    corners = triangles.corners
-    points = corners[leaders // 3, leaders % 3] + 0.0
-    del first, leaders
+    # A vertex's leader is its first corner in the file (keys sort by hash, then
+    # index), so one pass in file order can store each leader's position and
+    # then compare every corner with its vertex: no jumping about the file.
+    leader = np.zeros(len(keys), dtype=bool)
+    leader[order[first]] = True
+    del first
+    points = np.empty((int(star[-1]) + 1, 3), dtype=triangles.corners.dtype)
     wrong = []
-    for start in range(0, len(corners), _SLICE):
-        block = corners[start : start + _SLICE]  # == takes -0.0 for 0.0: no copy needed
-        leader = points[vertex[3 * start : 3 * (start + len(block))]].reshape(block.shape)
-        if not np.array_equal(block, leader):
-            differs = (block != leader).any(axis=2).ravel()
-            wrong.append(np.flatnonzero(differs) + 3 * start)
-        triangles.release(start, start + len(block))
+    for start, block in _slices(triangles):
+        flat = block.reshape(-1, 3)
+        ids = vertex[3 * start : 3 * start + len(flat)]
+        new = leader[3 * start : 3 * start + len(flat)]
+        points[ids[new]] = flat[new]
+        if not np.array_equal(flat, points[ids]):
+            wrong.append(np.flatnonzero((flat != points[ids]).any(axis=1)) + 3 * start)
+    del leader
+    corners = triangles.corners
     if wrong:
         points = _part_collisions(corners, vertex, points, np.concatenate(wrong))
         order = np.argsort(vertex, kind="stable").astype(np.int32)
@@ -361,34 +368,48 @@ class _HalfEdges:
         """The half-edge at each position of the sorted order."""
         import numpy as np
 
-        if self.words is not None:
-            mask = np.uint64((1 << self.index_bits) - 1)
-            return (self.words[positions] & mask).astype(np.int64)
-        assert self.half is not None
-        return self.half[positions]
+        if self.words is None:
+            assert self.half is not None
+            return self.half[positions].astype(np.int32)
+        mask = np.uint64((1 << self.index_bits) - 1)
+        found = np.empty(positions.shape, dtype=np.int32)
+        flat, out = positions.reshape(-1), found.reshape(-1)
+        for begin in range(0, len(flat), 1 << 20):  # in slices: no 64-bit temporaries
+            words = self.words[flat[begin : begin + (1 << 20)]]
+            words &= mask
+            out[begin : begin + len(words)] = words
+        return found
 
     def report(self, triangles: Triangles, geometry: _Geometry) -> MeshReport:
         import numpy as np
 
         count = self.half_count
-        pieces = []
+        pieces = [np.zeros(1 if count else 0, dtype=np.int32)]
         step = 1 << 20
         for begin in range(0, count, step):
             # One half-edge of overlap, to see whether the first one starts an edge.
             keys = self.edge_keys(max(begin - 1, 0), min(begin + step, count))
-            new = keys[1:] != keys[:-1]
-            pieces.append(np.flatnonzero(new) + max(begin, 1))
-        starts = np.concatenate([np.zeros(1 if count else 0, dtype=np.int64), *pieces])
-        uses = np.diff(np.append(starts, count))
+            pieces.append((np.flatnonzero(keys[1:] != keys[:-1]) + max(begin, 1)).astype(np.int32))
+        starts = np.concatenate(pieces)
+        uses = np.diff(starts, append=np.int32(count))
         facets = len(triangles)
 
         once = starts[uses == 1]
         twice = starts[uses == 2]
         first, second = self.half_of(twice), self.half_of(twice + 1)
         misoriented = self.vertex[first] == self.vertex[second]
-        links = [(first // 3, second // 3)]
+        misoriented_near = np.sort(first[misoriented])
+        links = [(first, second)]
         crowded = uses > 2
         touching, bad_starts, bad_positions = self._touching(starts[crowded], uses[crowded], links)
+        open_halves = np.sort(self.half_of(once))
+        bad_halves = np.sort(self.half_of(bad_starts))
+        bad_facets = self.half_of(bad_positions) // 3
+        edges, nonmanifold = len(starts), int(crowded.sum())
+        del starts, uses, once, twice, crowded
+        self.words = None  # every half-edge needed is out: let the 64-bit words go
+        first //= 3
+        second //= 3
         root = components(
             np.concatenate([a for a, _ in links]), np.concatenate([b for _, b in links]), facets
         )
@@ -401,18 +422,15 @@ class _HalfEdges:
         degenerate[np.concatenate(geometry.zero_area)] = True
         bodies = Bodies(root, facets, ~degenerate)
         flipped = np.concatenate(geometry.flipped) if geometry.flipped else np.empty(0, np.int64)
-
-        open_halves = np.sort(self.half_of(once))
-        bad_halves = np.sort(self.half_of(bad_starts))
         hole_count, hole_near = self._holes(open_halves)
-        defective = np.concatenate([open_halves, self.half_of(bad_positions)]) // 3
+        defective = np.concatenate([open_halves // 3, bad_facets])
         volumes = bodies.volumes(triangles, geometry.volume6)
         open_bodies = bodies.touched(defective)
         inside_out = bodies.real & ~open_bodies & (volumes < 0)
         near = {
             "holes": hole_near,
             "non-manifold edges": self._midpoints(bad_halves),
-            "misoriented edges": self._midpoints(np.sort(first[misoriented])),
+            "misoriented edges": self._midpoints(misoriented_near),
             "degenerate facets": _centres(triangles, np.flatnonzero(degenerate)),
             "flipped normals": _centres(triangles, flipped),
             "inside-out bodies": _centres(triangles, bodies.first_facets(inside_out)),
@@ -421,10 +439,10 @@ class _HalfEdges:
             format=triangles.format,
             facets=facets,
             vertices=len(self.points),
-            edges=len(starts),
-            open_edges=len(once),
+            edges=edges,
+            open_edges=len(open_halves),
             holes=hole_count,
-            nonmanifold_edges=int(crowded.sum()),
+            nonmanifold_edges=nonmanifold,
             touching_edges=touching,
             misoriented_edges=int(misoriented.sum()),
             degenerate_facets=int(degenerate.sum()),
@@ -433,7 +451,7 @@ class _HalfEdges:
             touching_bodies=int(bodies.touched(self.touching_facets).sum()),
             open_bodies=int(open_bodies.sum()),
             inside_out_bodies=int(inside_out.sum()),
-            euler=len(self.points) - len(starts) + facets,
+            euler=len(self.points) - edges + facets,
             volume=geometry.volume6 / 6,
             area=geometry.area2 / 2,
             minimum=_point(self.points.min(axis=0)),
