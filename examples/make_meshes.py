@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
+from ohw.mesh.stl import stl_bytes as binary_stl
+
 EXAMPLES = Path(__file__).resolve().parent
 # Facets around a full circle: round enough to print well, small enough to commit.
 SECTIONS = 64
@@ -341,19 +343,7 @@ COPIES: dict[str, str] = {
 def stl(corners: np.ndarray, normals: np.ndarray | None = None) -> bytes:
     """Binary STL of facets ``corners`` (n, 3, 3), with ``normals`` as given or
     worked out from the winding."""
-    corners = np.asarray(corners, dtype=np.float32)
-    if normals is None:
-        cross = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-        length = np.linalg.norm(cross, axis=1, keepdims=True)
-        normals = np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
-    record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
-    facets = np.zeros(len(corners), dtype=record)
-    facets["normal"], facets["corners"] = normals, corners
-    return (
-        b"ohw broken example".ljust(80, b" ")
-        + np.uint32(len(corners)).tobytes()
-        + (facets.tobytes())
-    )
+    return binary_stl(corners, b"ohw broken example", normals)
 
 
 def cube(size: float = 20.0, at: Vec = (0, 0, 0)) -> np.ndarray:

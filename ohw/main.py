@@ -3,12 +3,29 @@ they are imported when run, so that `ohw --help` stays fast."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from ohw import __version__
 from ohw.error_handler import run
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def output_options(command: Callable[..., int]) -> Callable[..., int]:
+    """--format text|json, and --json for short."""
+    command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
+        command
+    )
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Output for people (text) or programs (json).",
+    )(command)
 
 
 @click.group(context_settings=CONTEXT)
@@ -78,15 +95,7 @@ def init(
     metavar="REV",
     help="Check the design as it was at this commit, branch or tag.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output for people (text) or programs (json).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@output_options
 def check(
     *, paths: tuple[str, ...], revision: str | None, output_format: str, as_json: bool
 ) -> int:
@@ -123,15 +132,7 @@ def mesh() -> None:
 
 @mesh.command("report")
 @click.argument("files", nargs=-1, metavar="FILE...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output for people (text) or programs (json).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@output_options
 @click.option("--no-cache", is_flag=True, help="Analyse every file, even unchanged ones.")
 def mesh_report(
     *, files: tuple[str, ...], output_format: str, as_json: bool, no_cache: bool

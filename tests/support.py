@@ -13,6 +13,59 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 OHW = Path(sys.executable).parent / "ohw"
 
 
+_RECORD = [("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")]
+
+
+def binary_stl(facets, normals=None, *, header: bytes = b"ohw test", count=None) -> bytes:
+    """Binary STL of ``facets`` (corners), written here and not by ohw: with
+    ``normals`` as given (else zero, "work it out"), and the facet count given
+    by ``count`` when it should lie."""
+    import numpy as np
+
+    table = np.zeros(len(facets), dtype=_RECORD)
+    table["corners"] = np.asarray(facets, dtype=np.float64).reshape(-1, 3, 3)
+    if normals is not None:
+        table["normal"] = normals
+    number = len(facets) if count is None else count
+    return header.ljust(80, b" ")[:80] + int(number).to_bytes(4, "little") + table.tobytes()
+
+
+def outward_normals(facets):
+    """Unit normals of the facets from their winding (zero for no area)."""
+    import numpy as np
+
+    corners = np.asarray(facets, dtype=np.float64)
+    cross = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+    length = np.linalg.norm(cross, axis=1, keepdims=True)
+    return np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
+
+
+def box_facets(low=(0.0, 0.0, 0.0), high=(10.0, 10.0, 10.0)) -> list:
+    """The 12 facets of the box from ``low`` to ``high``, wound outwards; every face is
+    cut along the diagonal from its corner nearest ``low``, so that two boxes sharing a
+    face cut it alike."""
+    facets = []
+    for k in range(3):
+        i, j = (k + 1) % 3, (k + 2) % 3
+        for side in (low[k], high[k]):
+            square = []
+            for u, v in (
+                (low[i], low[j]),
+                (high[i], low[j]),
+                (high[i], high[j]),
+                (low[i], high[j]),
+            ):
+                point = [0.0, 0.0, 0.0]
+                point[i], point[j], point[k] = u, v, side
+                square.append(tuple(point))
+            p00, p10, p11, p01 = square
+            if side == high[k]:  # e_i x e_j = e_k: counter-clockwise faces +k
+                facets += [[p00, p10, p11], [p00, p11, p01]]
+            else:
+                facets += [[p00, p11, p10], [p00, p01, p11]]
+    return facets
+
+
 def cube_stl(size: float = 10.0) -> bytes:
     """A closed, printable cube as binary STL: a real part for a design."""
     import trimesh

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import CORPUS
+from support import CORPUS, binary_stl, box_facets, outward_normals
 
 from ohw.mesh import read_mesh
 from ohw.mesh.topology import MeshReport, analyse
@@ -273,24 +273,6 @@ def assert_matches(report: MeshReport, ref: Reference) -> None:
 
 # --- writing meshes ---------------------------------------------------------------------------
 
-RECORD = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
-
-
-def binary_stl(corners, normals=None) -> bytes:
-    corners = np.asarray(corners, dtype=np.float64).reshape(-1, 3, 3)
-    table = np.zeros(len(corners), dtype=RECORD)
-    table["corners"] = corners
-    if normals is not None:
-        table["normal"] = normals
-    return b"ohw test".ljust(80) + np.uint32(len(corners)).tobytes() + table.tobytes()
-
-
-def outward_normals(corners) -> np.ndarray:
-    corners = np.asarray(corners, dtype=np.float64)
-    cross = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-    length = np.linalg.norm(cross, axis=1, keepdims=True)
-    return np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
-
 
 def check(corners, normals=None) -> MeshReport:
     """Write ``corners`` as binary STL, read it back and compare analyse() with the
@@ -301,34 +283,6 @@ def check(corners, normals=None) -> MeshReport:
     assert_matches(report, ref)
     return report
 
-
-def box_facets(low, high) -> list:
-    """The 12 facets of the box from ``low`` to ``high``, wound outwards; every face is
-    cut along the diagonal from its corner nearest ``low``, so that two boxes sharing a
-    face cut it alike."""
-    facets = []
-    for k in range(3):
-        i, j = (k + 1) % 3, (k + 2) % 3
-        for side in (low[k], high[k]):
-            square = []
-            for u, v in (
-                (low[i], low[j]),
-                (high[i], low[j]),
-                (high[i], high[j]),
-                (low[i], high[j]),
-            ):
-                point = [0.0, 0.0, 0.0]
-                point[i], point[j], point[k] = u, v, side
-                square.append(tuple(point))
-            p00, p10, p11, p01 = square
-            if side == high[k]:  # e_i x e_j = e_k: counter-clockwise faces +k
-                facets += [[p00, p10, p11], [p00, p11, p01]]
-            else:
-                facets += [[p00, p11, p10], [p00, p01, p11]]
-    return facets
-
-
-# --- generated meshes -------------------------------------------------------------------------
 
 GRID = st.sampled_from([-1.0, -0.0, 0.0, 0.5, 1.0, 2.0, 3.0])
 GENERATED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

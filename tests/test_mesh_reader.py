@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import CORPUS
+from support import CORPUS, binary_stl
 
 from ohw.mesh import MeshError, read_mesh
 from ohw.mesh.stl import MAX_FACETS
@@ -37,16 +37,6 @@ CUBE = [
     [(1, 0, 0), (1, 1, 0), (1, 1, 1)],
     [(1, 0, 0), (1, 1, 1), (1, 0, 1)],
 ]
-
-
-def binary_stl(facets, header: bytes = b"ohw test", count: int | None = None) -> bytes:
-    """Binary STL of ``facets`` (corners only; normals left zero), with the facet
-    count given by ``count`` when it should lie."""
-    record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
-    table = np.zeros(len(facets), dtype=record)
-    table["corners"] = np.asarray(facets, dtype=np.float64).reshape(-1, 3, 3)
-    number = len(facets) if count is None else count
-    return header.ljust(80, b" ")[:80] + struct.pack("<I", number) + table.tobytes()
 
 
 def ascii_facet(corners, normal=(0, 0, 0), keyword: str = "vertex") -> str:

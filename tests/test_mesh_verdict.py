@@ -5,53 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support import binary_stl, box_facets, outward_normals
 
 from ohw.mesh import read_mesh
 from ohw.mesh.topology import analyse
 from ohw.mesh.verdict import Verdict, judge
 
-RECORD = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
-
-
-def box(low=(0.0, 0.0, 0.0), high=(10.0, 10.0, 10.0)) -> list[list[tuple[float, ...]]]:
-    """The 12 facets of a box, wound outwards."""
-    facets = []
-    for k in range(3):
-        i, j = (k + 1) % 3, (k + 2) % 3
-        for side in (low[k], high[k]):
-            square = []
-            for u, v in (
-                (low[i], low[j]),
-                (high[i], low[j]),
-                (high[i], high[j]),
-                (low[i], high[j]),
-            ):
-                point = [0.0, 0.0, 0.0]
-                point[i], point[j], point[k] = u, v, side
-                square.append(tuple(point))
-            p00, p10, p11, p01 = square
-            if side == high[k]:  # e_i x e_j = e_k: counter-clockwise faces +k
-                facets += [[p00, p10, p11], [p00, p11, p01]]
-            else:
-                facets += [[p00, p11, p10], [p00, p01, p11]]
-    return facets
-
-
-def outward(facets) -> np.ndarray:
-    corners = np.asarray(facets, dtype=np.float64)
-    cross = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-    length = np.linalg.norm(cross, axis=1, keepdims=True)
-    return np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
-
 
 def verdict_of(facets, normals=None) -> Verdict:
     """Write the facets as binary STL (with ``normals``, else zero normals, which mean
     "work it out"), read, analyse and judge them."""
-    table = np.zeros(len(facets), dtype=RECORD)
-    table["corners"] = np.asarray(facets, dtype=np.float64)
-    if normals is not None:
-        table["normal"] = normals
-    data = b"verdict test".ljust(80) + np.uint32(len(facets)).tobytes() + table.tobytes()
+    data = binary_stl(facets, normals, header=b"verdict test")
     return judge(analyse(read_mesh("part.stl", data=data)))
 
 
@@ -66,7 +30,7 @@ def the(verdict: Verdict, rule: str):
 
 
 def test_a_closed_cube_is_printable_with_nothing_to_say():
-    verdict = verdict_of(box(), outward(box()))
+    verdict = verdict_of(box_facets(), outward_normals(box_facets()))
     assert verdict.printable
     assert verdict.problems == []
     assert verdict.notes == []
@@ -75,7 +39,7 @@ def test_a_closed_cube_is_printable_with_nothing_to_say():
 
 @pytest.mark.parametrize("missing", [0, 5, 11])
 def test_a_cube_missing_a_facet_has_a_hole_where_the_facet_was(missing):
-    facets = box()
+    facets = box_facets()
     gone = np.asarray(facets.pop(missing), dtype=float)
     verdict = verdict_of(facets)
     assert not verdict.printable
@@ -91,7 +55,7 @@ def test_a_cube_missing_a_facet_has_a_hole_where_the_facet_was(missing):
 
 
 def test_one_flipped_facet_makes_three_misoriented_edges():
-    facets = box()
+    facets = box_facets()
     facets[4] = facets[4][::-1]
     verdict = verdict_of(facets)
     assert not verdict.printable
@@ -104,8 +68,8 @@ def test_one_flipped_facet_makes_three_misoriented_edges():
 
 
 def test_a_cube_turned_inside_out_is_not_printable():
-    facets = [facet[::-1] for facet in box()]
-    verdict = verdict_of(facets, outward(facets))
+    facets = [facet[::-1] for facet in box_facets()]
+    verdict = verdict_of(facets, outward_normals(facets))
     assert not verdict.printable
     assert rules(verdict) == ["OHW305"]
     assert the(verdict, "OHW305").message.startswith("1 body inside out (negative volume)")
@@ -115,7 +79,7 @@ def test_a_zero_area_facet_is_a_warning_only():
     """A T-junction filled with a sliver, as CAD exports do: the first facet's edge a-b
     is split at its middle m on one side only, and the facet (a, b, m), with no area,
     closes the gap. Every edge is still used twice, once each way."""
-    facets = box()
+    facets = box_facets()
     a, b, c = facets[0]
     m = tuple((p + q) / 2 for p, q in zip(a, b, strict=True))
     facets[0:1] = [[a, m, c], [m, b, c]]
@@ -129,8 +93,8 @@ def test_a_zero_area_facet_is_a_warning_only():
 
 
 def test_normals_stored_inwards_are_a_warning_only():
-    facets = box()
-    verdict = verdict_of(facets, -outward(facets))
+    facets = box_facets()
+    verdict = verdict_of(facets, -outward_normals(facets))
     assert verdict.printable
     assert rules(verdict) == ["OHW307"]
     assert the(verdict, "OHW307").message.startswith(
@@ -139,8 +103,8 @@ def test_normals_stored_inwards_are_a_warning_only():
 
 
 def test_one_normal_stored_inwards_is_counted_once():
-    facets = box()
-    normals = outward(facets)
+    facets = box_facets()
+    normals = outward_normals(facets)
     normals[3] *= -1
     verdict = verdict_of(facets, normals)
     assert verdict.printable
@@ -148,14 +112,14 @@ def test_one_normal_stored_inwards_is_counted_once():
 
 
 def test_a_part_of_a_twentieth_of_a_millimetre_was_probably_in_metres():
-    verdict = verdict_of(box(high=(0.05, 0.05, 0.05)))
+    verdict = verdict_of(box_facets(high=(0.05, 0.05, 0.05)))
     assert verdict.printable
     assert rules(verdict) == ["OHW308"]
     assert "metres" in the(verdict, "OHW308").message
 
 
 def test_a_part_sized_in_fractions_of_an_inch_was_probably_in_inches():
-    verdict = verdict_of(box(high=(0.25, 0.5, 1.125)))
+    verdict = verdict_of(box_facets(high=(0.25, 0.5, 1.125)))
     assert verdict.printable
     assert rules(verdict) == ["OHW308"]
     problem = the(verdict, "OHW308")
@@ -165,21 +129,21 @@ def test_a_part_sized_in_fractions_of_an_inch_was_probably_in_inches():
 
 @pytest.mark.parametrize("high", [(6.0, 6.0, 9.0), (20.0, 12.5, 3.5)])
 def test_a_part_in_whole_and_half_millimetres_has_no_unit_warning(high):
-    verdict = verdict_of(box(high=high))
+    verdict = verdict_of(box_facets(high=high))
     assert verdict.printable
     assert verdict.problems == []
 
 
 def test_a_part_larger_than_any_printer_was_probably_in_micrometres():
-    verdict = verdict_of(box(high=(5000.0, 100.0, 100.0)))
+    verdict = verdict_of(box_facets(high=(5000.0, 100.0, 100.0)))
     assert verdict.printable
     assert rules(verdict) == ["OHW308"]
     assert "micrometres" in the(verdict, "OHW308").message
 
 
 def test_two_separate_closed_cubes_are_printable_as_two_bodies():
-    facets = box() + box(low=(20.0, 0.0, 0.0), high=(30.0, 10.0, 10.0))
-    verdict = verdict_of(facets, outward(facets))
+    facets = box_facets() + box_facets(low=(20.0, 0.0, 0.0), high=(30.0, 10.0, 10.0))
+    verdict = verdict_of(facets, outward_normals(facets))
     assert verdict.printable
     assert verdict.problems == []
     assert verdict.notes == ["2 bodies"]
@@ -187,8 +151,8 @@ def test_two_separate_closed_cubes_are_printable_as_two_bodies():
 
 
 def test_two_cubes_touching_along_a_face_are_one_multi_colour_part():
-    facets = box() + box(low=(10.0, 0.0, 0.0), high=(20.0, 10.0, 10.0))
-    verdict = verdict_of(facets, outward(facets))
+    facets = box_facets() + box_facets(low=(10.0, 0.0, 0.0), high=(20.0, 10.0, 10.0))
+    verdict = verdict_of(facets, outward_normals(facets))
     assert verdict.printable, verdict.summary
     assert verdict.problems == []
     assert verdict.notes == [

@@ -290,15 +290,16 @@ def _is_number(word: str) -> bool:
     return True
 
 
-def stl_bytes(corners: np.ndarray, header: bytes = b"") -> bytes:
-    """Binary STL of facets (n, 3, 3), with normals worked out from the winding."""
+def stl_bytes(corners: np.ndarray, header: bytes = b"", normals: np.ndarray | None = None) -> bytes:
+    """Binary STL of facets (n, 3, 3); normals as given, or worked out from the winding."""
     import numpy as np
 
     corners = np.asarray(corners, dtype=np.float32)
-    wide = corners.astype(np.float64)
-    cross = np.cross(wide[:, 1] - wide[:, 0], wide[:, 2] - wide[:, 0])
-    length = np.linalg.norm(cross, axis=1, keepdims=True)
-    normals = np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
+    if normals is None:
+        wide = corners.astype(np.float64)
+        cross = np.cross(wide[:, 1] - wide[:, 0], wide[:, 2] - wide[:, 0])
+        length = np.linalg.norm(cross, axis=1, keepdims=True)
+        normals = np.divide(cross, length, out=np.zeros_like(cross), where=length > 0)
     record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
     facets = np.zeros(len(corners), dtype=record)
     facets["normal"], facets["corners"] = normals, corners

@@ -50,73 +50,43 @@ def where(points: list[Point]) -> str:
     return f", first near ({x:.1f}, {y:.1f}, {z:.1f}) mm"
 
 
+def _defects(report: MeshReport) -> list[tuple[str, int, tuple[str, str], str, str, str]]:
+    """Each kind of defect: finding id, how many, the counted thing (one, many),
+    what is wrong with them ("{}" is the count), where their locations are kept,
+    and how to fix it."""
+    open_edges = plural(report.open_edges, "open edge")
+    return [
+        ("OHW302", report.holes, ("hole", "holes"), f"{{}} ({open_edges})", "holes",
+         "close the holes in the CAD model and export again; slicers guess at open "
+         "meshes and may print them wrong"),
+        ("OHW303", report.nonmanifold_edges - report.touching_edges, ("edge", "edges"),
+         "{} shared by more than two facets, not where bodies touch along a face",
+         "non-manifold edges",
+         "separate the bodies that meet along an edge, or join them into one solid"),
+        ("OHW304", report.misoriented_edges, ("edge", "edges"),
+         "{} between facets wound opposite ways", "misoriented edges",
+         "`ohw mesh repair` makes the winding consistent"),
+        ("OHW305", report.inside_out_bodies, ("body", "bodies"),
+         "{} inside out (negative volume)", "inside-out bodies",
+         "`ohw mesh repair` turns inside-out bodies the right way out"),
+        ("OHW306", report.degenerate_facets, ("degenerate facet", "degenerate facets"),
+         "{} (no area)", "degenerate facets",
+         "they add nothing to the part: remove them in the CAD export; `ohw mesh repair` "
+         "removes those that leave the mesh closed"),
+        ("OHW307", report.flipped_normals, ("stored normal", "stored normals"),
+         "{} pointing against the facet's winding", "flipped normals",
+         "most slicers recompute normals; `ohw mesh repair` writes them right"),
+    ]  # fmt: skip
+
+
 def judge(report: MeshReport) -> Verdict:
     """The verdict on one mesh."""
-    problems: list[Problem] = []
-    near = report.near
-    if report.open_edges:
-        problems.append(
-            Problem(
-                "OHW302",
-                f"{plural(report.holes, 'hole')} ({plural(report.open_edges, 'open edge')})"
-                + where(near.get("holes", [])),
-                "close the holes in the CAD model and export again; slicers guess at open "
-                "meshes and may print them wrong",
-                near.get("holes", []),
-            )
-        )
-    defective = report.nonmanifold_edges - report.touching_edges
-    if defective:
-        problems.append(
-            Problem(
-                "OHW303",
-                f"{plural(defective, 'edge')} shared by more than two facets, not where "
-                "bodies touch along a face" + where(near.get("non-manifold edges", [])),
-                "separate the bodies that meet along an edge, or join them into one solid",
-                near.get("non-manifold edges", []),
-            )
-        )
-    if report.misoriented_edges:
-        problems.append(
-            Problem(
-                "OHW304",
-                f"{plural(report.misoriented_edges, 'edge')} between facets wound opposite "
-                "ways" + where(near.get("misoriented edges", [])),
-                "`ohw mesh repair` makes the winding consistent",
-                near.get("misoriented edges", []),
-            )
-        )
-    if report.inside_out_bodies:
-        problems.append(
-            Problem(
-                "OHW305",
-                f"{plural(report.inside_out_bodies, 'body', 'bodies')} inside out "
-                "(negative volume)" + where(near.get("inside-out bodies", [])),
-                "`ohw mesh repair` turns inside-out bodies the right way out",
-                near.get("inside-out bodies", []),
-            )
-        )
-    if report.degenerate_facets:
-        problems.append(
-            Problem(
-                "OHW306",
-                f"{plural(report.degenerate_facets, 'degenerate facet')} (no area)"
-                + where(near.get("degenerate facets", [])),
-                "they add nothing to the part: remove them in the CAD export; `ohw mesh "
-                "repair` removes those that leave the mesh closed",
-                near.get("degenerate facets", []),
-            )
-        )
-    if report.flipped_normals:
-        problems.append(
-            Problem(
-                "OHW307",
-                f"{plural(report.flipped_normals, 'stored normal')} pointing against the "
-                "facet's winding" + where(near.get("flipped normals", [])),
-                "most slicers recompute normals; `ohw mesh repair` writes them right",
-                near.get("flipped normals", []),
-            )
-        )
+    problems = []
+    for rule, count, (one, many), wrong, kind, hint in _defects(report):
+        if count:
+            near = report.near.get(kind, [])
+            message = wrong.format(plural(count, one, many)) + where(near)
+            problems.append(Problem(rule, message, hint, near))
     units = units_warning(report)
     if units:
         problems.append(Problem("OHW308", units[0], units[1]))
