@@ -41,7 +41,8 @@ def cache_directory(near: Path) -> Path:
 
 
 def _git_directory(near: Path) -> Path | None:
-    """The git directory of the repository holding ``near``, found as git finds it."""
+    """The git directory of the repository holding ``near``, found as git finds it.
+    (ohw.vcs can find it too, but only by loading pygit2: too slow to find a cache.)"""
     folder = near.resolve()
     if not folder.is_dir():
         folder = folder.parent

@@ -9,7 +9,6 @@ from ohw.cache import cache_directory
 from ohw.checks.inputs import Inputs
 from ohw.findings import Finding, finding
 from ohw.mesh.batch import MeshSource, analyse_sources
-from ohw.mesh.verdict import judge
 from ohw.paths import is_mesh, normalize, path_problem
 from ohw.tree import Kind, WorkingTree
 
@@ -35,8 +34,8 @@ def check_meshes(inputs: Inputs) -> Iterator[Finding]:
         ]
     for result in analyse_sources(sources, cache_directory(tree.location)):
         inputs.files_read.add(result.name)
-        if result.report is None:
+        if result.verdict is None:
             yield finding("OHW301", result.name, f"cannot be read as a mesh: {result.error}")
             continue
-        for problem in judge(result.report).problems:
+        for problem in result.verdict.problems:
             yield finding(problem.rule, result.name, problem.message, hint=problem.hint)

@@ -6,7 +6,7 @@ from pathlib import Path
 from ohw.cache import cache_directory
 from ohw.errors import OhwError
 from ohw.mesh.batch import MeshResult, MeshSource, analyse_sources
-from ohw.render.mesh import file_ok, render_json, render_text
+from ohw.render.mesh import render_json, render_text
 
 # Show progress only when there is enough to wait for.
 _PROGRESS_BYTES = 32 << 20
@@ -25,7 +25,7 @@ def report(files: list[str], output_format: str, use_cache: bool) -> int:
     cache = cache_directory(Path(files[0])) if use_cache else None
     results = _with_progress(sources, cache)
     (render_json if output_format == "json" else render_text)(results, sys.stdout)
-    return 0 if all(file_ok(r) for r in results) else 1
+    return 0 if all(r.ok for r in results) else 1
 
 
 def _with_progress(sources: list[MeshSource], cache: Path | None) -> list[MeshResult]:

@@ -7,12 +7,14 @@ import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
 from ohw.mesh import MeshError, read_mesh
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport, analyse
+from ohw.mesh.verdict import Verdict, judge
 
 # Below this much work a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 4 << 20
@@ -42,6 +44,15 @@ class MeshResult:
     report: MeshReport | None
     error: str | None  # why the file could not be read as a mesh
     cached: bool
+
+    @cached_property
+    def verdict(self) -> Verdict | None:
+        return judge(self.report) if self.report is not None else None
+
+    @property
+    def ok(self) -> bool:
+        """Read, and printable."""
+        return self.verdict is not None and self.verdict.printable
 
 
 def report_to_json(report: MeshReport) -> dict[str, Any]:

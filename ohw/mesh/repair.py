@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ohw.mesh.stl import Triangles
+from ohw.mesh.topology import facet_crosses, six_volumes, weld
 
 if TYPE_CHECKING:
     import numpy as np
@@ -71,15 +72,14 @@ def repair(triangles: Triangles) -> Repair:
     import numpy as np
 
     corners = np.array(triangles.corners, dtype=np.float32) + np.float32(0)
-    vertex = _vertices(corners)
-    cross = np.cross(
-        (corners[:, 1] - corners[:, 0]).astype(np.float64),
-        (corners[:, 2] - corners[:, 0]).astype(np.float64),
-    )
+    welding, _ = weld(Triangles(corners, None, triangles.format))
+    vertex = welding.vertex.reshape(-1, 3)
+    _, (cx, cy, cz) = facet_crosses(corners)
     against = 0
     if triangles.normals is not None:
-        stored = np.asarray(triangles.normals, dtype=np.float64)
-        against = int((np.einsum("ij,ij->i", stored, cross) < 0).sum())
+        nx, ny, nz = np.asarray(triangles.normals, dtype=np.float64).T
+        against = int(((nx * cx + ny * cy + nz * cz) < 0).sum())
+    no_area = (cx == 0) & (cy == 0) & (cz == 0)
     # A collapsed facet crosses each of its edges both ways or not at all, so
     # removing it leaves every other facet's pairing as it was.
     flat = (
@@ -87,7 +87,7 @@ def repair(triangles: Triangles) -> Repair:
         | (vertex[:, 1] == vertex[:, 2])
         | (vertex[:, 0] == vertex[:, 2])
     )
-    needles = int((~flat & ~cross.any(axis=1)).sum())
+    needles = int((~flat & no_area).sum())
     corners, vertex = corners[~flat], vertex[~flat]
     # Exact duplicates: the same corners in the same turning order.
     start = np.argmin(vertex, axis=1)[:, None]  # each facet read from its least vertex
@@ -102,12 +102,7 @@ def repair(triangles: Triangles) -> Repair:
     corners[turn] = corners[turn][:, ::-1]
     vertex[turn] = vertex[turn][:, ::-1]
     # A closed body with a negative volume is inside out: turn all its facets.
-    six = np.einsum(
-        "ij,ij->i",
-        corners[:, 0].astype(np.float64),
-        np.cross(corners[:, 1].astype(np.float64), corners[:, 2].astype(np.float64)),
-    )
-    volume = np.bincount(body, weights=six)
+    volume = np.bincount(body, weights=six_volumes(corners))
     closed = _closed_bodies(vertex, body)
     inverted = closed & (volume < 0)
     flip = inverted[body]
@@ -122,14 +117,6 @@ def repair(triangles: Triangles) -> Repair:
         bodies_turned=int(inverted.sum()),
         unorientable_bodies=unorientable,
     )
-
-
-def _vertices(corners: np.ndarray) -> np.ndarray:
-    """Vertex numbers of the corners (exact welding), shaped like the facets."""
-    import numpy as np
-
-    _, number = np.unique(corners.reshape(-1, 3), axis=0, return_inverse=True)
-    return number.reshape(-1, 3)
 
 
 def _orient(vertex: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:

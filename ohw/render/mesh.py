@@ -9,13 +9,9 @@ from ohw import __version__
 from ohw.findings import RULES
 from ohw.mesh.batch import MeshResult
 from ohw.mesh.topology import MeshReport
-from ohw.mesh.verdict import Verdict, judge
+from ohw.mesh.verdict import Verdict
 
 FORMAT_VERSION = 1
-
-
-def file_ok(result: MeshResult) -> bool:
-    return result.report is not None and judge(result.report).printable
 
 
 def _report_json(report: MeshReport) -> dict[str, Any]:
@@ -59,15 +55,15 @@ def mesh_output(results: list[MeshResult]) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "ohw", "version": __version__},
-        "ok": all(file_ok(r) for r in results),
+        "ok": all(r.ok for r in results),
         "files": [
             {
                 "file": r.name,
-                "ok": file_ok(r),
+                "ok": r.ok,
                 "cached": r.cached,
                 "error": r.error,
                 "report": _report_json(r.report) if r.report else None,
-                "verdict": _verdict_json(judge(r.report)) if r.report else None,
+                "verdict": _verdict_json(r.verdict) if r.verdict else None,
             }
             for r in results
         ],
@@ -89,14 +85,14 @@ def render_text(results: list[MeshResult], stream: IO[str]) -> None:
         file=stream, soft_wrap=True, highlight=False, width=None if stream.isatty() else 120
     )
     for result in results:
-        if result.report is None:
+        if result.report is None or result.verdict is None:
             console.print(
                 Text.assemble(
                     (result.name, "bold"), "  ", ("✘ cannot read: ", "bold red"), result.error or ""
                 )
             )
             continue
-        report, verdict = result.report, judge(result.report)
+        report, verdict = result.report, result.verdict
         mark = ("✔ ", "green") if verdict.printable else ("✘ ", "bold red")
         console.print(Text.assemble((result.name, "bold"), "  ", mark, verdict.summary))
         table = Table(show_header=False, box=None, padding=(0, 2), pad_edge=True)
