@@ -129,7 +129,7 @@ def read_bom_csv(raw: bytes) -> CsvBom:
     lines = [line + "\n" for line in text.split("\n")]
     lines[-1] = lines[-1][:-1]
     first_line = next((line for line in lines if line.strip(" \t,;\r\n")), "")
-    delimiter = _delimiter(first_line)
+    delimiter = delimiter_of(first_line)
     records = [r for r in _records(lines, delimiter) if any(cell.strip() for cell in r[1])]
     if not records:
         raise ReadProblem(
@@ -178,7 +178,8 @@ def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str],
         yield first, cells, _cell_starts(raw, first, delimiter)
 
 
-def _delimiter(header: str) -> str:
+def delimiter_of(header: str) -> str:
+    """The separator a header row uses: comma, semicolon or tab."""
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","

@@ -173,5 +173,116 @@ def schema(*, name: str | None) -> int:
     return run_schema(name)
 
 
+@cli.command("merge")
+@click.argument("revision", metavar="REF", required=False)
+@click.option(
+    "--continue", "resume", is_flag=True, help="Commit the merge once conflicts are settled."
+)
+@click.option("--abort", is_flag=True, help="Undo the merge in progress.")
+@output_options
+def merge_command(
+    *, revision: str | None, resume: bool, abort: bool, output_format: str, as_json: bool
+) -> int:
+    """Merge REF (a branch, tag or commit) into the current branch.
+
+    Files merge as git merges them; the manifest and the BOM merge item by item
+    and field by field, so edits to different parts or BOM items never
+    conflict. Exit code 1 when the merge stops on conflicts: `git status` shows
+    them, and `ohw resolve` settles them.
+    """
+    from ohw.commands.merge import merge
+
+    if sum((revision is not None, resume, abort)) != 1:
+        raise click.UsageError("give exactly one of REF, --continue and --abort")
+    return merge(
+        revision, resume=resume, abort=abort, output_format="json" if as_json else output_format
+    )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--ours", "side", flag_value="ours", help="Keep the current branch's version.")
+@click.option("--theirs", "side", flag_value="theirs", help="Keep the merged branch's version.")
+@click.option("--base", "side", flag_value="base", help="Keep the version both started from.")
+def resolve(*, paths: tuple[str, ...], side: str | None) -> int:
+    """Settle conflicted files: with one side's version, or, with no option, as
+    you edited them (refused while conflict markers remain)."""
+    from ohw.commands.merge import resolve as run_resolve
+
+    return run_resolve(list(paths), side)  # type: ignore[arg-type]
+
+
+@cli.command("merge-driver")
+@click.argument("base", metavar="%O")
+@click.argument("ours", metavar="%A")
+@click.argument("theirs", metavar="%B")
+@click.argument("path", metavar="%P")
+def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
+    """The semantic merge as a git merge driver (see the README for the setup).
+
+    Writes the result over %A; exit code 1 when conflicts remain.
+    """
+    from ohw.commands.merge import merge_driver as run_driver
+
+    return run_driver(base, ours, theirs, path)
+
+
+@cli.command()
+@click.argument("url")
+@click.argument("destination", required=False, metavar="[DEST]")
+def clone(*, url: str, destination: str | None) -> int:
+    """Copy the design at URL (https, ssh, git, file, or a local path) into DEST."""
+    from ohw.commands.remotes import clone as run_clone
+
+    return run_clone(url, destination)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("destination", required=False, metavar="[DEST]")
+@click.option("--rev", "revision", metavar="REV", help="Fork the design as it was at REV.")
+@click.option("--name", help="A new name (slug) for the fork.")
+def fork(*, source: str, destination: str | None, revision: str | None, name: str | None) -> int:
+    """Copy the design at SOURCE to evolve it separately.
+
+    Records the fork in the manifest's lineage (design, URL, commit, licence,
+    authors), keeps SOURCE as the remote 'upstream' and commits.
+    """
+    from ohw.commands.remotes import fork as run_fork
+
+    return run_fork(source, destination, revision, name)
+
+
+@cli.command()
+@output_options
+def pull(*, output_format: str, as_json: bool) -> int:
+    """Fetch the current branch's remote and merge it, as `ohw merge` does."""
+    from ohw.commands.remotes import pull_command
+
+    return pull_command("json" if as_json else output_format)
+
+
+@cli.command()
+@output_options
+def update(*, output_format: str, as_json: bool) -> int:
+    """Bring a fork up to date: fetch 'upstream' and merge its default branch."""
+    from ohw.commands.remotes import update_command
+
+    return update_command("json" if as_json else output_format)
+
+
+@cli.command()
+@click.argument("remote", default="origin")
+@click.argument("branch", required=False)
+def push(*, remote: str, branch: str | None) -> int:
+    """Push BRANCH (default: the current one) to REMOTE (default: origin).
+
+    A push the remote rejects (it has commits you do not) is an error: pull first.
+    """
+    from ohw.commands.remotes import push as run_push
+
+    return run_push(remote, branch)
+
+
 def main(argv: list[str] | None = None) -> int:
     return run(cli, argv)

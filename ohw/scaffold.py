@@ -13,7 +13,7 @@ from ohw.errors import OhwError
 from ohw.files import write_atomically
 from ohw.licenses import check_expression
 from ohw.tree import MANIFEST
-from ohw.vcs import Identity, commit_new_files, find_repository, identity
+from ohw.vcs import Identity, commit_new_files, find_repository, identity_or_error
 
 DEFAULT_HARDWARE_LICENSE = "CERN-OHL-S-2.0"
 DEFAULT_DOCUMENTATION_LICENSE = "CC-BY-SA-4.0"
@@ -66,13 +66,7 @@ def create_design(request: NewDesign) -> CreatedDesign:
     name = request.name or slug(folder.resolve().name)
     title = request.title or name.replace("-", " ").replace("_", " ").capitalize()
     _check_request(request, name)
-    author = identity(_existing_ancestor(folder))
-    if author is None:
-        raise OhwError(
-            "git does not know who you are, so ohw cannot make the first commit",
-            'run git config --global user.name "Your Name" and '
-            "git config --global user.email you@example.org",
-        )
+    author = identity_or_error(_existing_ancestor(folder))
     repository = find_repository(_existing_ancestor(folder))
     files = design_files(request, name, title, author)
     kept = [path for path in KEPT_IF_PRESENT if (folder / path).exists()]

@@ -58,12 +58,24 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Span:
+    """Where a node's text lies, as offsets into the decoded text: from its key
+    (for a mapping value) or its start, to the end of its content."""
+
+    key: int | None
+    start: int
+    end: int
+    flow: bool  # a collection written in flow style, [..] or {..}
+
+
+@dataclass(frozen=True)
 class NodeInfo:
     """Where a value was written, and for plain scalars, how."""
 
     at: Location
     key_at: Location | None
     plain_text: str | None
+    span: Span | None = None
 
 
 class ReadProblem(Exception):
@@ -83,9 +95,13 @@ class Document:
     Read from YAML, or converted from a CSV BOM.
     """
 
-    def __init__(self, data: Any, nodes: dict[JsonPath, NodeInfo]) -> None:
+    def __init__(
+        self, data: Any, nodes: dict[JsonPath, NodeInfo], *, text: str = "", aliased: bool = False
+    ) -> None:
         self.data = data
         self.nodes = nodes
+        self.text = text  # the decoded text the spans point into
+        self.aliased = aliased  # some node is reached twice, through an alias
 
     def info(self, path: JsonPath) -> NodeInfo | None:
         """The node at ``path``, or at its nearest written ancestor."""
@@ -170,8 +186,8 @@ def load_yaml(raw: bytes) -> Document:
         if loader is not None:
             loader.dispose()
     if root is None:
-        return Document(None, {(): NodeInfo(Location(1, 1), None, None)})
-    _check_growth(root)
+        return Document(None, {(): NodeInfo(Location(1, 1), None, None)}, text=text)
+    aliased = _check_growth(root)
     nodes: dict[JsonPath, NodeInfo] = {}
     data = _build(root, (), None, nodes)
     if restore:
@@ -179,10 +195,10 @@ def load_yaml(raw: bytes) -> Document:
         nodes = {
             tuple(_translate(k, restore) for k in path): info
             if info.plain_text is None
-            else NodeInfo(info.at, info.key_at, info.plain_text.translate(restore))
+            else NodeInfo(info.at, info.key_at, info.plain_text.translate(restore), info.span)
             for path, info in nodes.items()
         }
-    return Document(data, nodes)
+    return Document(data, nodes, text=text.translate(restore), aliased=aliased)
 
 
 # YAML 1.2 breaks lines only at LF and CR; PyYAML also breaks at NEL, LS and PS,
@@ -286,8 +302,9 @@ def _show_char(character: int | str) -> str:
     return f"U+{character if isinstance(character, int) else ord(character):04X}"
 
 
-def _check_growth(root: Node) -> None:
-    """Refuse recursive aliases, and aliases that blow the document up."""
+def _check_growth(root: Node) -> bool:
+    """Refuse recursive aliases, and aliases that blow the document up; say
+    whether any alias is used."""
     sizes: dict[int, int] = {}
     visiting: set[int] = set()
 
@@ -321,26 +338,35 @@ def _check_growth(root: Node) -> None:
             "write the data out instead of multiplying it with aliases",
             Location(1, 1),
         )
+    return expanded > len(sizes)
 
 
 def _build(
-    node: Node, path: JsonPath, key_at: Location | None, nodes: dict[JsonPath, NodeInfo]
+    node: Node,
+    path: JsonPath,
+    key_node: Node | None,
+    nodes: dict[JsonPath, NodeInfo],
 ) -> Any:
     at = Location.of(node.start_mark)
+    key_at = Location.of(key_node.start_mark) if key_node else None
+    key_start = key_node.start_mark.index if key_node else None
     if isinstance(node, ScalarNode):
         plain = node.value if node.style is None else None
-        nodes[path] = NodeInfo(at, key_at, plain)
+        span = Span(key_start, node.start_mark.index, node.end_mark.index, flow=False)
+        nodes[path] = NodeInfo(at, key_at, plain, span)
         return _scalar(node, at)
-    nodes[path] = NodeInfo(at, key_at, None)
     if isinstance(node, SequenceNode):
         _require_tag(node, _SEQ, at)
-        return [_build(child, (*path, i), None, nodes) for i, child in enumerate(node.value)]
+        items = [_build(child, (*path, i), None, nodes) for i, child in enumerate(node.value)]
+        last = nodes.get((*path, len(items) - 1))
+        nodes[path] = NodeInfo(at, key_at, None, _collection_span(node, key_start, last))
+        return items
     if isinstance(node, MappingNode):
         _require_tag(node, _MAP, at)
         mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_loc = Location.of(key_node.start_mark)
-            key = _key(key_node, key_loc)
+        for child_key, value_node in node.value:
+            key_loc = Location.of(child_key.start_mark)
+            key = _key(child_key, key_loc)
             here = (*path, key)
             if key in mapping:
                 first = nodes[here].key_at
@@ -351,9 +377,19 @@ def _build(
                     "keep one of them: YAML does not say which of two equal keys wins",
                     key_loc,
                 )
-            mapping[key] = _build(value_node, here, key_loc, nodes)
+            mapping[key] = _build(value_node, here, child_key, nodes)
+        last = nodes[here] if mapping else None
+        nodes[path] = NodeInfo(at, key_at, None, _collection_span(node, key_start, last))
         return mapping
     raise ReadProblem(RULE_UNSUPPORTED, "unknown YAML node", "", at)  # pragma: no cover
+
+
+def _collection_span(node: Node, key_start: int | None, last: NodeInfo | None) -> Span:
+    """A block collection's content ends where its last entry's does (its own end
+    mark lies beyond the comments and blank lines that follow)."""
+    flow = bool(getattr(node, "flow_style", False))
+    end = last.span.end if not flow and last is not None and last.span else node.end_mark.index
+    return Span(key_start, node.start_mark.index, end, flow)
 
 
 def _key(node: Node, at: Location) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,11 +76,15 @@ def cube_stl(size: float = 10.0) -> bytes:
     return box.export(file_type="stl")
 
 
-def run_ohw(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed ohw as a user would, in a separate process."""
+def run_ohw(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ohw as a user would, in a separate process (``env``
+    adds to the environment)."""
     return subprocess.run(
         [str(OHW), *map(str, args)],
         cwd=cwd,
+        env={**os.environ, **env} if env else None,
         capture_output=True,
         text=True,
         check=False,

@@ -78,28 +78,46 @@ class CommitTree(DesignTree):
 
 def commit_tree(folder: Path, revision: str) -> CommitTree:
     """The design in ``folder`` as it was at ``revision`` (any name git accepts)."""
-    import pygit2
-
     repo = find_repository(folder)
     if repo is None or repo.workdir is None:
         raise OhwError(
             f"{folder} is not inside a git work tree, so it has no revision {revision!r}",
             "--rev reads a design from git history: run it inside a clone of the design",
         )
-    if revision.startswith("-"):
-        raise OhwError(f"{revision!r} is not a revision", "revisions do not start with '-'")
-    try:
-        commit = repo.revparse_single(revision).peel(pygit2.Commit)
-    except (KeyError, ValueError, pygit2.GitError):
-        raise OhwError(
-            f"unknown revision {revision!r}",
-            "give a commit id, a branch or a tag, as for git (see `git log --oneline`)",
-        ) from None
+    commit = resolve_commit(repo, revision)
     workdir = Path(repo.workdir).resolve()
     design = folder.resolve()
     if not design.is_relative_to(workdir):
         raise OhwError(f"{folder} is not inside the repository at {workdir}")
     return CommitTree(commit, design.relative_to(workdir).as_posix().strip("."), folder)
+
+
+def resolve_commit(repo: pygit2.Repository, revision: str) -> pygit2.Commit:
+    """The commit ``revision`` names (a commit id, branch, tag or any name git accepts)."""
+    import pygit2
+
+    if revision.startswith("-"):
+        raise OhwError(f"{revision!r} is not a revision", "revisions do not start with '-'")
+    try:
+        commit: pygit2.Commit = repo.revparse_single(revision).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError):
+        raise OhwError(
+            f"unknown revision {revision!r}",
+            "give a commit id, a branch or a tag, as for git (see `git log --oneline`)",
+        ) from None
+    return commit
+
+
+def open_work_tree(folder: Path, action: str) -> pygit2.Repository:
+    """The repository whose work tree holds ``folder``; an error naming ``action``
+    if there is none (a bare repository has none)."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        raise OhwError(
+            f"{folder} is not inside a git work tree, so there is nothing to {action}",
+            "run it inside a clone of the design (see `ohw clone` and `ohw init`)",
+        )
+    return repo
 
 
 def ignored(folder: Path, paths: list[str]) -> set[str]:
@@ -128,6 +146,18 @@ def identity(folder: Path) -> Identity | None:
             name = name or _config_value(config, "user.name")
             email = email or _config_value(config, "user.email")
     return Identity(name, email) if name and email else None
+
+
+def identity_or_error(folder: Path) -> Identity:
+    """The author for a commit in ``folder``; an error saying how to set one."""
+    found = identity(folder)
+    if found is None:
+        raise OhwError(
+            "git does not know who you are, so ohw cannot make a commit",
+            'run git config --global user.name "Your Name" and '
+            "git config --global user.email you@example.org",
+        )
+    return found
 
 
 def _config_value(config: pygit2.Config, key: str) -> str | None:
@@ -167,7 +197,7 @@ def commit_new_files(
         commit_id = repo.create_commit(
             "HEAD",
             pygit2.Signature(author.name, author.email),
-            _committer(author),
+            committer(author),
             message,
             tree,
             parents,
@@ -178,7 +208,8 @@ def commit_new_files(
     return str(commit_id)
 
 
-def _committer(author: Identity) -> pygit2.Signature:
+def committer(author: Identity) -> pygit2.Signature:
+    """The committer git would record: the environment's, else the author."""
     import pygit2
 
     name = os.environ.get("GIT_COMMITTER_NAME", author.name)

@@ -1,0 +1,87 @@
+"""`ohw merge`, `ohw resolve` and `ohw merge-driver`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ohw.errors import OhwError
+from ohw.files import write_atomically
+from ohw.merge import merge_file
+from ohw.merge.plan import Side
+from ohw.mesh import MESH_FORMATS
+from ohw.mesh.batch import MeshResult, MeshSource, analyse_sources
+from ohw.render.merge import MergeReport, render_merge
+from ohw.vcs import identity_or_error
+from ohw.vcs import merging as vcs_merging
+
+
+def merge(revision: str | None, *, resume: bool, abort: bool, output_format: str) -> int:
+    """0 when merged (or nothing to merge), 1 when conflicts stop the merge."""
+    folder = Path()
+    if abort:
+        vcs_merging.abort_merge(folder)
+        render_merge(MergeReport("aborted", None, (), (), (), {}), output_format, sys.stdout)
+        return 0
+    author = identity_or_error(folder)
+    if resume:
+        commit = vcs_merging.continue_merge(folder, author)
+        render_merge(MergeReport("merged", commit, (), (), (), {}), output_format, sys.stdout)
+        return 0
+    if revision is None:
+        raise OhwError("say what to merge", "ohw merge BRANCH (or --continue, --abort)")
+    return show_outcome(vcs_merging.merge(folder, revision, author, merge_file), output_format)
+
+
+def show_outcome(outcome: vcs_merging.MergeOutcome, output_format: str) -> int:
+    """Report a merge (also for pull and update); 1 if it stopped on conflicts."""
+    report = MergeReport(
+        outcome.status,
+        outcome.commit,
+        outcome.merged_by_meaning,
+        outcome.conflicted,
+        outcome.notes,
+        _mesh_sides(outcome.conflicted),
+    )
+    render_merge(report, output_format, sys.stdout)
+    return 1 if outcome.conflicted else 0
+
+
+def _mesh_sides(
+    conflicted: tuple[vcs_merging.ConflictedFile, ...],
+) -> dict[str, dict[Side, MeshResult]]:
+    """Each conflicted mesh's sides, analysed, so a person can choose."""
+    sources: list[tuple[str, Side, MeshSource]] = [
+        (f.path, side, MeshSource(f.path, data=data))
+        for f in conflicted
+        if Path(f.path).suffix.lower() in MESH_FORMATS
+        for side, data in f.sides.items()
+        if data is not None
+    ]
+    results = analyse_sources([s for _, _, s in sources], None)
+    found: dict[str, dict[Side, MeshResult]] = {}
+    for (path, side, _), result in zip(sources, results, strict=True):
+        found.setdefault(path, {})[side] = result
+    return found
+
+
+def resolve(paths: list[str], side: Side | None) -> int:
+    for path in paths:
+        vcs_merging.resolve(Path(), path, side)
+        print(f"resolved {path}" + (f" with the {side} version" if side else " as edited"))
+    return 0
+
+
+def merge_driver(base: str, ours: str, theirs: str, path: str) -> int:
+    """git's merge driver protocol: the result goes to ``ours``; exit 0 if clean."""
+    try:
+        contents = [Path(p).read_bytes() for p in (base, ours, theirs)]
+    except OSError as error:
+        raise OhwError(f"cannot read a version of {path}: {error.strerror}") from None
+    result = merge_file(path, contents[0] or None, contents[1], contents[2])
+    write_atomically(Path(ours), result.data)
+    if result.fallback:
+        print(f"ohw: {path} was merged line by line: {result.fallback}", file=sys.stderr)
+    for conflict in result.conflicts:
+        print(f"ohw: conflict in {path}: {conflict.describe()}", file=sys.stderr)
+    return 0 if result.clean else 1

@@ -1,0 +1,99 @@
+"""`ohw clone`, `ohw pull`, `ohw push`, `ohw fork` and `ohw update`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
+
+from ohw.commands.merge import show_outcome
+from ohw.errors import OhwError
+from ohw.lineage import UPSTREAM, fork_design, pull, update
+from ohw.vcs import identity_or_error, open_work_tree
+from ohw.vcs import remote as remotes
+
+_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def _transfer(what: str) -> Iterator[remotes.Progress]:
+    """A progress bar (objects and bytes) on the terminal; nothing elsewhere."""
+    with Progress(
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        DownloadColumn(),
+        console=_console,
+        transient=True,
+        disable=not _console.is_terminal,
+    ) as progress:
+        task = progress.add_task(what, total=None)
+
+        def report(transfer: remotes.Transfer) -> None:
+            progress.update(
+                task,
+                completed=transfer.objects,
+                total=transfer.total_objects or None,
+                description=f"{transfer.bytes:,} bytes",
+            )
+
+        yield report
+
+
+def clone(url: str, destination: str | None) -> int:
+    folder = Path(destination) if destination else Path(remotes.name_from_url(url))
+    with _transfer(f"cloning {url}") as progress:
+        remotes.clone(url, folder, progress)
+    print(f"Cloned {url} into {folder}/")
+    return 0
+
+
+def fork(source: str, destination: str | None, revision: str | None, name: str | None) -> int:
+    author = identity_or_error(Path())
+    with _transfer(f"forking {source}") as progress:
+        made = fork_design(
+            source,
+            destination=Path(destination) if destination else None,
+            revision=revision,
+            name=name,
+            author=author,
+            progress=progress,
+        )
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
+        f"[green]Forked {escape(made.upstream)}[/green] at {made.commit[:7]} into "
+        f"{escape(str(made.folder))}/ as [bold]{escape(made.name)}[/bold] "
+        f"(lineage recorded in commit {made.recorded[:7]})"
+    )
+    console.print(f"The source is the remote '{UPSTREAM}': `ohw update` brings in its changes.")
+    return 0
+
+
+def pull_command(output_format: str) -> int:
+    author = identity_or_error(Path())
+    with _transfer("fetching") as progress:
+        outcome = pull(Path(), author, progress)
+    return show_outcome(outcome, output_format)
+
+
+def update_command(output_format: str) -> int:
+    author = identity_or_error(Path())
+    with _transfer(f"fetching {UPSTREAM}") as progress:
+        outcome = update(Path(), author, progress)
+    return show_outcome(outcome, output_format)
+
+
+def push(remote: str, branch: str | None) -> int:
+    repo = open_work_tree(Path(), "push")
+    if branch is None:
+        if repo.head_is_unborn or repo.head_is_detached:
+            raise OhwError("push needs a current branch", "switch to a branch, or name one")
+        branch = repo.head.shorthand
+    with _transfer(f"pushing {branch} to {remote}") as progress:
+        remotes.push(repo, remote, branch, progress)
+    print(f"Pushed {branch} to {remote}")
+    return 0

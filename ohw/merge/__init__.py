@@ -1,0 +1,108 @@
+"""The semantic three-way merge of a design's manifest and BOM files.
+
+Used by `ohw merge` on the files both sides changed, and by `ohw merge-driver`
+when git itself merges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from ohw.merge.csv_text import merge_csv
+from ohw.merge.lines import Labels, with_markers
+from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge
+from ohw.merge.yaml_text import write_yaml
+from ohw.yamlio import Document, ReadProblem, decode_utf8, load_yaml
+
+MANIFEST = "ohw.yaml"
+DEFAULT_LABELS = Labels()
+# Words conflicts use for the manifest's lists: "part base material", not "parts base ...".
+_MANIFEST_WORDS = {"parts": "part", "authors": "author", "images": "image"}
+
+
+@dataclass(frozen=True)
+class FileMerge:
+    """One file merged: its content (with conflict markers where it conflicts)."""
+
+    data: bytes
+    conflicts: tuple[Conflict, ...]
+    clean: bool
+    # Why the file was merged line by line instead of by its meaning ("" if it was not).
+    fallback: str = ""
+
+
+def merge_file(
+    path: str, base: bytes | None, ours: bytes, theirs: bytes, labels: Labels = DEFAULT_LABELS
+) -> FileMerge:
+    """Merge three versions of the manifest or a BOM (``base`` None where both
+    sides added the file). A side that cannot be read as its kind of file is
+    merged line by line instead, and ``fallback`` says why."""
+    try:
+        texts: dict[Side, str] = {
+            "base": decode_utf8(base or b"", "OHW101"),
+            "ours": decode_utf8(ours, "OHW101"),
+            "theirs": decode_utf8(theirs, "OHW101"),
+        }
+    except ReadProblem as problem:
+        return _by_lines(base, ours, theirs, labels, f"a side is not UTF-8 text: {problem.message}")
+    if PurePosixPath(path).suffix.lower() == ".csv":
+        merged, conflicts = merge_csv(texts["base"], texts["ours"], texts["theirs"])
+    else:
+        try:
+            documents: dict[Side, Document] = {
+                side: load_yaml(texts[side].encode()) for side in SIDES
+            }
+        except ReadProblem as problem:
+            return _by_lines(
+                base, ours, theirs, labels, f"a side is not valid YAML: {problem.message}"
+            )
+        if any(d.aliased for d in documents.values()):
+            return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
+        words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
+        base_data = documents["base"].data if base else MISSING
+        plan, conflicts = plan_merge(
+            base_data, documents["ours"].data, documents["theirs"].data, rename=words
+        )
+        merged = {side: write_yaml(plan, documents, side) for side in SIDES}
+    if not conflicts:
+        return FileMerge(merged["ours"].encode(), (), clean=True)
+    text, _ = with_markers(merged["base"], merged["ours"], merged["theirs"], labels)
+    return FileMerge(text.encode(), tuple(conflicts), clean=False)
+
+
+def _by_lines(
+    base: bytes | None, ours: bytes, theirs: bytes, labels: Labels, why: str
+) -> FileMerge:
+    old, mine, other = (v.decode("utf-8", "surrogateescape") for v in (base or b"", ours, theirs))
+    text, conflicted = with_markers(old, mine, other, labels)
+    return FileMerge(text.encode("utf-8", "surrogateescape"), (), not conflicted, why)
+
+
+def edit_yaml(text: str, data: Any) -> str:
+    """``text`` changed to hold ``data``, touching only the entries that differ:
+    comments, order and style of everything else stay as they are."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    ours = load_yaml(text.encode())
+    new = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    if ours.aliased:  # spans of aliased nodes cannot be edited in place
+        return new
+    documents: dict[Side, Document] = {
+        "base": ours,
+        "ours": ours,
+        "theirs": load_yaml(new.encode()),
+    }
+    plan, _ = plan_merge(
+        ours.data, ours.data, documents["theirs"].data, rename={}, keep_ours_text=True
+    )
+    edited = write_yaml(plan, documents, "theirs")
+    return edited if edited.endswith("\n") else edited + "\n"

@@ -1,0 +1,69 @@
+"""Three versions of a text that differ only where a merge conflicts, combined
+into one with git's conflict markers around each place they differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the conflict markers call each side, as git's do."""
+
+    ours: str = "ours"
+    base: str = "base"
+    theirs: str = "theirs"
+
+
+def with_markers(base: str, ours: str, theirs: str, labels: Labels) -> tuple[str, bool]:
+    """A line-by-line three-way merge: each side's changes from ``base`` where only
+    one side changed, and diff3-style marked hunks where both changed differently.
+    Says whether there were any."""
+    base_lines = base.splitlines(keepends=True)
+    ours_lines = ours.splitlines(keepends=True)
+    theirs_lines = theirs.splitlines(keepends=True)
+    in_ours = _matched(base_lines, ours_lines)
+    in_theirs = _matched(base_lines, theirs_lines)
+    out: list[str] = []
+    conflicted = False
+    b = o = t = 0
+    # Lines of base found, in order, in both others are where the three agree.
+    anchors = [(i, in_ours[i], in_theirs[i]) for i in range(len(base_lines))]
+    anchors = [a for a in anchors if a[1] is not None and a[2] is not None]
+    for i, j, k in [*anchors, (len(base_lines), len(ours_lines), len(theirs_lines))]:
+        assert j is not None and k is not None
+        chunk_base, chunk_ours, chunk_theirs = base_lines[b:i], ours_lines[o:j], theirs_lines[t:k]
+        if chunk_ours == chunk_base:
+            out.extend(chunk_theirs)
+        elif chunk_theirs in (chunk_base, chunk_ours):
+            out.extend(chunk_ours)
+        else:
+            conflicted = True
+            out.append(f"<<<<<<< {labels.ours}\n")
+            out.extend(_ended(chunk_ours))
+            out.append(f"||||||| {labels.base}\n")
+            out.extend(_ended(chunk_base))
+            out.append("=======\n")
+            out.extend(_ended(chunk_theirs))
+            out.append(f">>>>>>> {labels.theirs}\n")
+        if i < len(base_lines):
+            out.append(ours_lines[j])
+        b, o, t = i + 1, j + 1, k + 1
+    return "".join(out), conflicted
+
+
+def _matched(a: list[str], b: list[str]) -> list[int | None]:
+    """For each line of ``a``, the line of ``b`` it is matched with, if any."""
+    found: list[int | None] = [None] * len(a)
+    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for n in range(block.size):
+            found[block.a + n] = block.b + n
+    return found
+
+
+def _ended(lines: list[str]) -> list[str]:
+    """Lines that each end with a line break, so the markers stay on lines of their own."""
+    if lines and not lines[-1].endswith("\n"):
+        return [*lines[:-1], lines[-1] + "\n"]
+    return lines

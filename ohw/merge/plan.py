@@ -1,0 +1,274 @@
+"""The three-way merge of a design's data, decided on values, not on lines.
+
+Mappings merge key by key. Lists of mappings that carry an identifier (parts
+and BOM items by ``id``, authors and suppliers by ``name``, lineage by ``url``)
+merge item by item, whatever their order; lists of plain values (keywords,
+designators) merge as sets. Anything else merges whole: one side's change wins
+over no change, and two different changes are a conflict.
+
+The result is a plan that says, for every place, which side's text to keep,
+so that the writers (YAML, CSV) can copy the text as written, comments and all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ohw.yamlio import JsonPath, PathKey
+
+Side = Literal["base", "ours", "theirs"]
+SIDES: tuple[Side, ...] = ("base", "ours", "theirs")
+
+# The fields that identify an item in a list of mappings, in order of preference.
+ITEM_KEYS = ("id", "name", "url", "path")
+
+
+class _Missing:
+    """The value of a place that does not exist on one side."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class Take:
+    """Keep one side's value at this place as it is; with ``path`` None, the place
+    does not exist in the result."""
+
+    side: Side
+    path: JsonPath | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A key of a mapping, or an item of a list, in the result: where it is in
+    ours (None if ours has no such entry) and what it becomes."""
+
+    key: PathKey
+    ours: JsonPath | None
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class Combine:
+    """A mapping or list of ours whose entries come from different sides:
+    ``entries`` in the result's order, and ``removed``, ours' entries that go."""
+
+    ours: JsonPath
+    is_list: bool
+    entries: tuple[Entry, ...]
+    removed: tuple[JsonPath, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One place changed differently on both sides."""
+
+    where: tuple[str, ...]  # for people: bom m3x10 quantity
+    base: Any
+    ours: Any
+    theirs: Any
+    paths: dict[Side, JsonPath | None] = field(compare=False)
+
+    def describe(self) -> str:
+        values = ", ".join(f"{side} {_show(getattr(self, side))}" for side in SIDES)
+        return f"{' '.join(self.where)}: {values}"
+
+
+Plan = Take | Combine | Conflict
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The value at one place on each side, and where it is on each side."""
+
+    values: tuple[Any, Any, Any]
+    paths: tuple[JsonPath | None, JsonPath | None, JsonPath | None]
+
+    def at(self, index: tuple[PathKey | None, ...]) -> Sides:
+        """The entries at ``index`` on each side (a key of mappings, a position in
+        lists; None where that side has none)."""
+        values: list[Any] = []
+        paths: list[JsonPath | None] = []
+        for value, path, position in zip(self.values, self.paths, index, strict=True):
+            if position is None or path is None:
+                values.append(MISSING)
+                paths.append(None)
+            else:
+                values.append(value[position])
+                paths.append((*path, position))
+        return Sides((values[0], values[1], values[2]), (paths[0], paths[1], paths[2]))
+
+
+def plan_merge(
+    base: Any, ours: Any, theirs: Any, *, rename: dict[str, str], keep_ours_text: bool = False
+) -> tuple[Plan, list[Conflict]]:
+    """Merge three versions of a document. ``rename`` turns top-level keys into
+    the words conflicts are described with (a BOM file's "items" is "bom").
+
+    Where only theirs changed a collection, the plan takes theirs' text for it
+    whole, as git would; with ``keep_ours_text`` it goes down to the entries
+    that changed, so that an edit keeps ours' text everywhere else."""
+    conflicts: list[Conflict] = []
+    context = _Context(conflicts, rename, keep_ours_text)
+    plan = _plan(Sides((base, ours, theirs), ((), (), ())), (), context)
+    return plan, conflicts
+
+
+@dataclass(frozen=True)
+class _Context:
+    conflicts: list[Conflict]
+    rename: dict[str, str]
+    keep_ours_text: bool
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as data: of the same type (1, 1.0 and True differ), keys in any order."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _plan(sides: Sides, where: tuple[str, ...], context: _Context) -> Plan:
+    base, ours, theirs = sides.values
+    if same(ours, theirs) or same(base, theirs):
+        return Take("ours", sides.paths[1])
+    only_theirs = same(base, ours)
+    if only_theirs and not context.keep_ours_text:
+        return Take("theirs", sides.paths[2])
+    if ours is not MISSING and theirs is not MISSING:
+        if (
+            isinstance(ours, dict)
+            and isinstance(theirs, dict)
+            and isinstance(base, dict | _Missing)
+        ):
+            return _combine_mappings(sides, where, context)
+        if (
+            isinstance(ours, list)
+            and isinstance(theirs, list)
+            and isinstance(base, list | _Missing)
+        ):
+            keys = _item_keys(sides)
+            if keys is not None:
+                return _combine_lists(sides, keys, where, context)
+    if only_theirs:
+        return Take("theirs", sides.paths[2])
+    conflict = Conflict(where, base, ours, theirs, dict(zip(SIDES, sides.paths, strict=True)))
+    context.conflicts.append(conflict)
+    return conflict
+
+
+def _combine_mappings(sides: Sides, where: tuple[str, ...], context: _Context) -> Combine:
+    maps = [v if isinstance(v, dict) else {} for v in sides.values]
+    keys = _merged_order([list(m) for m in maps])
+    index = [tuple(key if key in m else None for m in maps) for key in keys]
+    labels = [context.rename.get(key, key) if not where else key for key in keys]
+    return _combine(sides, keys, index, labels, where, context=context, is_list=False)
+
+
+def _combine_lists(
+    sides: Sides, keys: list[list[str]], where: tuple[str, ...], context: _Context
+) -> Combine:
+    positions = [{k: i for i, k in enumerate(side_keys)} for side_keys in keys]
+    order = _merged_order(keys)
+    index = [tuple(p.get(key) for p in positions) for key in order]
+    return _combine(sides, order, index, order, where, context=context, is_list=True)
+
+
+def _combine(
+    sides: Sides,
+    keys: list[Any],
+    index: Sequence[tuple[PathKey | None, ...]],
+    labels: list[str],
+    where: tuple[str, ...],
+    *,
+    context: _Context,
+    is_list: bool,
+) -> Combine:
+    entries, removed = [], []
+    for key, positions, label in zip(keys, index, labels, strict=True):
+        child = sides.at(positions)
+        plan = _plan(child, (*where, label), context)
+        ours = child.paths[1]
+        if isinstance(plan, Take) and plan.path is None:
+            if ours is not None:
+                removed.append(ours)
+        else:
+            entries.append(Entry(key, ours, plan))
+    assert sides.paths[1] is not None
+    return Combine(sides.paths[1], is_list, tuple(entries), tuple(removed))
+
+
+def _item_keys(sides: Sides) -> list[list[str]] | None:
+    """Each side's list as keys that identify its items, or None if the list
+    has no such keys and must merge whole."""
+    lists = [v if isinstance(v, list) else [] for v in sides.values]
+    items = [item for values in lists for item in values]
+    if all(isinstance(item, dict) for item in items):
+        for name in ITEM_KEYS:
+            if all(isinstance(item.get(name), str) for item in items):
+                keys = [[item[name] for item in values] for values in lists]
+                break
+        else:
+            return None
+    elif all(isinstance(item, str | int | float | bool) for item in items):
+        keys = [[json.dumps(item) for item in values] for values in lists]
+    else:
+        return None
+    return keys if all(len(set(k)) == len(k) for k in keys) else None
+
+
+def _merged_order(orders: list[list[Any]]) -> list[Any]:
+    """Ours' order, with theirs' new keys placed after the key they follow in theirs
+    (and after what ours added there), and keys only base has at the end (they
+    are gone from the result unless a side kept them)."""
+    base, ours, theirs = orders
+    result = list(ours)
+    placed, known = set(result), set(base) | set(theirs)
+    after: Any = None
+    for key in theirs:
+        if key not in placed:
+            at = result.index(after) + 1 if after is not None else 0
+            while at < len(result) and result[at] not in known:
+                at += 1
+            result.insert(at, key)
+            placed.add(key)
+        after = key
+    result.extend(k for k in base if k not in placed)
+    return result
+
+
+def _show(value: Any) -> str:
+    if value is MISSING:
+        return "(none)"
+    if isinstance(value, str):
+        return value if value and len(value) <= 60 else json.dumps(value)[:60]
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def merged_value(plan: Plan, values: dict[Side, Any], choose: Side = "ours") -> Any:
+    """The merged data a plan describes; conflicts take the side ``choose``."""
+    if isinstance(plan, Conflict):
+        plan = Take(choose, plan.paths[choose])
+    if isinstance(plan, Take):
+        return MISSING if plan.path is None else _get(values[plan.side], plan.path)
+    children = ((e.key, merged_value(e.plan, values, choose)) for e in plan.entries)
+    present: Iterable[tuple[PathKey, Any]] = ((k, v) for k, v in children if v is not MISSING)
+    return [v for _, v in present] if plan.is_list else dict(present)
+
+
+def _get(data: Any, path: JsonPath) -> Any:
+    for key in path:
+        data = data[key]
+    return data

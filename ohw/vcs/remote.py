@@ -1,0 +1,242 @@
+"""Remotes: clone, fetch and push through libgit2, with timeouts, progress and
+errors that say what went wrong.
+
+Only transports that move data are allowed: a URL that would make git run a
+command (``ext::``, any ``transport::`` helper, or text starting with ``-``
+that a git command line would read as an option) is refused before anything
+connects.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ohw.errors import OhwError
+
+if TYPE_CHECKING:
+    import pygit2
+
+# Seconds; a remote that accepts the connection and then says nothing fails after
+# OHW_TIMEOUT instead of hanging a CI job.
+CONNECT_TIMEOUT = float(os.environ.get("OHW_CONNECT_TIMEOUT", "15"))
+READ_TIMEOUT = float(os.environ.get("OHW_TIMEOUT", "60"))
+
+_SCHEMES = ("http", "https", "git", "ssh", "file")
+_HELPER = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCP_LIKE = re.compile(r"^[^/:]+:(?!//)")
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """How far a transfer has come."""
+
+    objects: int
+    total_objects: int
+    bytes: int
+
+
+Progress = Callable[[Transfer], None]
+
+
+def check_url(url: str, *, local_must_exist: bool = True) -> str:
+    """``url`` if it is a git URL or a local path ohw may use; an error if not."""
+    if not url or url.startswith("-"):
+        raise OhwError(
+            f"{url!r} is not a repository URL",
+            "a URL or path cannot start with '-' (git would read it as an option)",
+        )
+    if _HELPER.match(url):
+        raise OhwError(
+            f"refusing {url.split('::', maxsplit=1)[0]}:: URLs: they make git run a command",
+            "use an https://, ssh://, git:// or file:// URL, or a local path",
+        )
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group(1).lower() not in _SCHEMES:
+        raise OhwError(
+            f"ohw does not fetch over {scheme.group(1)}://",
+            "use an https://, ssh://, git:// or file:// URL, or a local path",
+        )
+    if any(ord(c) < 32 for c in url):
+        raise OhwError(f"{url!r} holds control characters", "check the URL")
+    if local_must_exist and not scheme and not _SCP_LIKE.match(url) and not Path(url).exists():
+        raise OhwError(f"{url} is neither a URL nor an existing folder", "check the spelling")
+    return url
+
+
+def name_from_url(url: str) -> str:
+    """The folder a clone of ``url`` goes to by default, as git names it."""
+    last = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return last.removesuffix(".git") or "design"
+
+
+class _Callbacks:
+    """pygit2 callbacks: progress, no prompting for passwords, and the refs a
+    server refused to update (pygit2 does not raise for those)."""
+
+    def __new__(cls, progress: Progress | None) -> Any:
+        import pygit2
+
+        class Callbacks(pygit2.RemoteCallbacks):
+            def __init__(self) -> None:
+                super().__init__()
+                self.rejected: dict[str, str] = {}
+
+            def transfer_progress(self, stats: pygit2.remotes.TransferProgress) -> None:
+                if progress is not None:
+                    progress(
+                        Transfer(stats.received_objects, stats.total_objects, stats.received_bytes)
+                    )
+
+            def push_transfer_progress(self, current: int, total: int, sent: int) -> None:
+                if progress is not None:
+                    progress(Transfer(current, total, sent))
+
+            def push_update_reference(self, refname: str, message: str | None) -> None:
+                if message:
+                    self.rejected[refname] = message
+
+        return Callbacks()
+
+
+def _set_timeouts() -> None:
+    import pygit2
+    from pygit2.enums import Option
+
+    pygit2.option(Option.SET_SERVER_CONNECT_TIMEOUT, int(CONNECT_TIMEOUT * 1000))
+    pygit2.option(Option.SET_SERVER_TIMEOUT, int(READ_TIMEOUT * 1000))
+
+
+def remote_error(error: Exception, url: str, action: str) -> OhwError:
+    """What a failed transfer means for the person who asked for it."""
+    text = str(error)
+    lowered = text.lower()
+    if "authentication" in lowered or "401" in lowered or "credentials" in lowered:
+        return OhwError(
+            f"{url} asked for a login and ohw has none to give",
+            "for a private repository use an ssh:// URL with your SSH key loaded, "
+            "or a token in a git credential helper",
+        )
+    if "resolve" in lowered and ("address" in lowered or "host" in lowered):
+        return OhwError(f"unknown host in {url}", "check the host name and your network")
+    if "timed out" in lowered or "timeout" in lowered:
+        return OhwError(
+            f"{url} did not answer in time ({READ_TIMEOUT:g} s)",
+            "try again later; OHW_TIMEOUT and OHW_CONNECT_TIMEOUT set the limits in seconds",
+        )
+    if "failed to connect" in lowered or "connection refused" in lowered:
+        return OhwError(f"cannot connect to {url}", "check the URL and that the server is up")
+    if "404" in lowered or "not found" in lowered or "not appear to be a git" in lowered:
+        return OhwError(f"no git repository at {url}", "check the URL")
+    return OhwError(f"{action} {url} failed: {text}")
+
+
+def clone(url: str, destination: Path, progress: Progress | None = None) -> pygit2.Repository:
+    """Clone ``url`` into ``destination`` (which must not exist, or be an empty
+    folder); on failure nothing is left behind."""
+    import pygit2
+
+    check_url(url)
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+        raise OhwError(
+            f"{destination} already exists and is not empty",
+            "give another destination folder",
+        )
+    created = not destination.exists()
+    _set_timeouts()
+    try:
+        return pygit2.clone_repository(url, str(destination), callbacks=_Callbacks(progress))
+    except (pygit2.GitError, OSError, ValueError) as error:
+        _remove(destination, keep_folder=not created)
+        raise remote_error(error, url, "cloning") from None
+    except BaseException:
+        _remove(destination, keep_folder=not created)
+        raise
+
+
+def _remove(folder: Path, *, keep_folder: bool) -> None:
+    if not folder.exists():
+        return
+    if keep_folder:
+        for child in folder.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    else:
+        shutil.rmtree(folder)
+
+
+def fetch(repo: pygit2.Repository, remote_name: str, progress: Progress | None = None) -> None:
+    import pygit2
+
+    remote = _remote(repo, remote_name)
+    _set_timeouts()
+    try:
+        remote.fetch(callbacks=_Callbacks(progress), message=f"ohw: fetch {remote_name}")
+    except (pygit2.GitError, OSError) as error:
+        raise remote_error(error, remote.url or remote_name, "fetching from") from None
+
+
+def default_branch(repo: pygit2.Repository, remote_name: str) -> str:
+    """The branch the remote's HEAD points at, as a remote-tracking ref name."""
+    import pygit2
+
+    remote = _remote(repo, remote_name)
+    _set_timeouts()
+    try:
+        heads = remote.list_heads(callbacks=_Callbacks(None))
+    except (pygit2.GitError, OSError) as error:
+        raise remote_error(error, remote.url or remote_name, "reading") from None
+    for head in heads:
+        if head.name == "HEAD" and head.symref_target:
+            branch = head.symref_target.removeprefix("refs/heads/")
+            return f"refs/remotes/{remote_name}/{branch}"
+    raise OhwError(f"{remote_name} has no default branch", "merge a branch of it by name")
+
+
+def push(
+    repo: pygit2.Repository, remote_name: str, branch: str, progress: Progress | None = None
+) -> None:
+    """Push ``branch`` to the branch of the same name on the remote."""
+    import pygit2
+
+    remote = _remote(repo, remote_name)
+    callbacks = _Callbacks(progress)
+    _set_timeouts()
+    spec = f"refs/heads/{branch}:refs/heads/{branch}"
+    try:
+        remote.push([spec], callbacks=callbacks)
+    except (pygit2.GitError, OSError) as error:
+        text = str(error).lower()
+        if "fast-forward" in text or "fast forward" in text or "not present locally" in text:
+            raise _rejected(remote_name, branch, "it has commits you do not have") from None
+        raise remote_error(error, remote.url or remote_name, "pushing to") from None
+    for refname, message in callbacks.rejected.items():
+        raise _rejected(remote_name, refname.removeprefix("refs/heads/"), message)
+    # Like git, remember where the remote branch now is.
+    repo.references.create(
+        f"refs/remotes/{remote_name}/{branch}", repo.branches[branch].target, force=True
+    )
+
+
+def _rejected(remote_name: str, branch: str, why: str) -> OhwError:
+    return OhwError(
+        f"{remote_name} rejected the push of {branch}: {why}",
+        "bring your branch up to date first (ohw pull), then push again",
+    )
+
+
+def _remote(repo: pygit2.Repository, name: str) -> pygit2.Remote:
+    try:
+        remote: pygit2.Remote = repo.remotes[name]
+    except KeyError:
+        raise OhwError(
+            f"this repository has no remote called {name!r}",
+            f"add one with git remote add {name} URL",
+        ) from None
+    check_url(remote.url or "", local_must_exist=False)
+    return remote

@@ -1,0 +1,295 @@
+"""The semantic merge of manifests and BOMs, file by file, without git."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import EXAMPLES
+
+from ohw.merge import merge_file
+from ohw.merge.lines import Labels, with_markers
+from ohw.merge.plan import merged_value, plan_merge
+from ohw.merge.yaml_text import write_yaml
+from ohw.yamlio import load_yaml
+
+BOM = (EXAMPLES / "desk-lamp" / "bom.yaml").read_text()
+MANIFEST = (EXAMPLES / "spool-lamp" / "ohw.yaml").read_text()
+CSV = (EXAMPLES / "spool-holder" / "bom.csv").read_text()
+
+
+def merged(path: str, base: str, ours: str, theirs: str):
+    return merge_file(path, base.encode(), ours.encode(), theirs.encode(), Labels())
+
+
+def data(text: str | bytes):
+    return load_yaml(text if isinstance(text, bytes) else text.encode()).data
+
+
+def test_edits_to_different_items_merge_cleanly_and_keep_every_comment():
+    ours = BOM.replace("quantity: 0.3", "quantity: 0.5", 1)
+    theirs = BOM.replace("unit-price: 2.35", "unit-price: 2.55", 1)
+    result = merged("bom.yaml", BOM, ours, theirs)
+    assert result.clean and not result.conflicts
+    expected = ours.replace("unit-price: 2.35", "unit-price: 2.55", 1)
+    assert result.data.decode() == expected
+
+
+def test_the_same_field_changed_both_ways_is_a_conflict_named_by_item_and_field():
+    ours = BOM.replace("quantity: 0.3", "quantity: 0.5", 1)
+    theirs = BOM.replace("quantity: 0.3", "quantity: 0.4", 1)
+    result = merged("bom.yaml", BOM, ours, theirs)
+    assert not result.clean
+    assert [c.describe() for c in result.conflicts] == [
+        "bom led-strip quantity: base 0.3, ours 0.5, theirs 0.4"
+    ]
+    text = result.data.decode()
+    assert (
+        "<<<<<<< ours\n    quantity: 0.5\n||||||| base\n    quantity: 0.3\n"
+        "=======\n    quantity: 0.4\n>>>>>>> theirs\n"
+    ) in text
+    assert text.count("<<<<<<<") == 1
+
+
+def test_the_same_change_on_both_sides_is_no_conflict():
+    ours = BOM.replace("quantity: 0.3", "quantity: 0.5", 1)
+    result = merged("bom.yaml", BOM, ours, ours)
+    assert result.clean and result.data.decode() == ours
+
+
+def test_item_order_does_not_matter():
+    """Ours moves an item to the end; theirs edits it: the edit lands where ours put it."""
+    items = data(BOM)["items"]
+    moved = {"items": [*items[1:], items[0]]}
+    ours = json.dumps(moved, indent=1)
+    theirs = BOM.replace("quantity: 0.3", "quantity: 0.5", 1)
+    result = merged("bom.yaml", BOM, ours, theirs)
+    assert result.clean
+    got = data(result.data)["items"]
+    assert [i["id"] for i in got] == [i["id"] for i in moved["items"]]
+    assert got[-1]["quantity"] == 0.5
+
+
+def test_items_added_on_both_sides_and_one_removed():
+    theirs_text = BOM.replace(
+        "  - id: usb-cable\n",
+        "  - id: m3x10\n    name: Screw M3x10\n    quantity: 4  # ISO 4762\n  - id: usb-cable\n",
+    )
+    ours_text = BOM.replace(
+        "  - id: usb-cable\n",
+        "  - id: glue\n    name: Superglue\n    quantity: 1\n  - id: usb-cable\n",
+    )
+    # ours also removes the optional switch
+    start = ours_text.index("  - id: usb-switch")
+    end = ours_text.index("  - id: heat-shrink")
+    ours_text = ours_text[:start] + ours_text[end:]
+    result = merged("bom.yaml", BOM, ours_text, theirs_text)
+    assert result.clean
+    text = result.data.decode()
+    ids = [i["id"] for i in data(text)["items"]]
+    assert ids[:4] == ["led-strip", "glue", "m3x10", "usb-cable"]
+    assert "usb-switch" not in ids
+    assert "quantity: 4  # ISO 4762\n" in text
+    assert text.startswith("# Purchased items for one lamp.")
+
+
+def test_deleted_on_one_side_and_changed_on_the_other_is_a_conflict():
+    start = BOM.index("  - id: usb-switch")
+    end = BOM.index("  - id: heat-shrink")
+    ours = BOM[:start] + BOM[end:]
+    theirs = BOM.replace("unit-price: 4.49", "unit-price: 3.99")
+    result = merged("bom.yaml", BOM, ours, theirs)
+    assert not result.clean
+    (conflict,) = result.conflicts
+    assert conflict.where == ("bom", "usb-switch")
+    assert conflict.describe().startswith("bom usb-switch: base {")
+    assert "ours (none)" in conflict.describe()
+
+
+def test_manifest_fields_and_parts_merge_by_meaning():
+    ours = MANIFEST.replace("version: 0.3.0", "version: 0.4.0").replace(
+        "keywords: [lamp, led,", "keywords: [lamp, led, clamp,"
+    )
+    theirs = MANIFEST.replace("    material: PLA\n", "    material: PETG\n").replace(
+        "work light, spool holder,", "work light, spool holder, usb,"
+    )
+    result = merged("ohw.yaml", MANIFEST, ours, theirs)
+    assert result.clean
+    got = data(result.data)
+    assert got["version"] == "0.4.0"
+    assert [p["material"] for p in got["parts"] if p["id"] == "arm"] == ["PETG"]
+    assert "clamp" in got["keywords"] and "usb" in got["keywords"]
+    # the flow list stays a flow list on one line
+    assert "keywords: [lamp, led, clamp, " in result.data.decode()
+
+
+def test_manifest_conflicts_speak_of_parts():
+    ours = MANIFEST.replace("    material: PLA\n", "    material: PETG\n")
+    theirs = MANIFEST.replace("    material: PLA\n", "    material: ABS\n")
+    result = merged("ohw.yaml", MANIFEST, ours, theirs)
+    assert [c.describe() for c in result.conflicts] == [
+        "part arm material: base PLA, ours PETG, theirs ABS"
+    ]
+
+
+def test_flow_style_suppliers_merge_inside_their_braces():
+    ours = MANIFEST.replace(
+        "{name: Modulor, unit-price: 1.80, currency: EUR}",
+        "{name: Modulor, unit-price: 1.95, currency: EUR}",
+    )
+    theirs = MANIFEST.replace(
+        "{name: Modulor, unit-price: 1.80, currency: EUR}",
+        "{name: Modulor, unit-price: 1.80, currency: EUR, pack-size: 5}",
+    )
+    result = merged("ohw.yaml", MANIFEST, ours, theirs)
+    assert result.clean
+    assert "{name: Modulor, unit-price: 1.95, currency: EUR, pack-size: 5}" in result.data.decode()
+
+
+def test_csv_rows_merge_by_id_and_untouched_rows_keep_their_text():
+    ours = CSV.replace(
+        'm8-nyloc,"Nylon insert lock nut M8, zinc plated",1,',
+        'm8-nyloc,"Nylon insert lock nut M8, zinc plated",2,',
+    )
+    theirs = CSV.replace(",Hornbach,,0.12,EUR,50,", ",Hornbach,,0.15,EUR,50,")
+    result = merged("bom.csv", CSV, ours, theirs)
+    assert result.clean
+    expected = ours.replace(",Hornbach,,0.12,EUR,50,", ",Hornbach,,0.15,EUR,50,")
+    assert result.data.decode() == expected
+
+
+def test_csv_conflict_names_the_cell():
+    ours = CSV.replace(
+        'm8x130,"Hex head bolt M8x130, partly threaded, zinc plated",1,',
+        'm8x130,"Hex head bolt M8x130, partly threaded, zinc plated",2,',
+    )
+    theirs = CSV.replace(
+        'm8x130,"Hex head bolt M8x130, partly threaded, zinc plated",1,',
+        'm8x130,"Hex head bolt M8x130, partly threaded, zinc plated",3,',
+    )
+    result = merged("bom.csv", CSV, ours, theirs)
+    assert [c.describe() for c in result.conflicts] == [
+        "bom m8x130 quantity: base 1, ours 2, theirs 3"
+    ]
+    text = result.data.decode()
+    assert text.count("<<<<<<< ours\n") == 1 and ">>>>>>> theirs\n" in text
+
+
+def test_csv_column_added_by_theirs_is_kept():
+    theirs_lines = CSV.splitlines(keepends=True)
+    theirs = "".join(
+        line.rstrip("\n") + (",designators\n" if i == 0 else ",\n")
+        for i, line in enumerate(theirs_lines)
+    )
+    ours = CSV.replace(",Hornbach,,0.12,EUR,50,", ",Hornbach,,0.15,EUR,50,")
+    result = merged("bom.csv", CSV, ours, theirs)
+    assert result.clean
+    header = result.data.decode().splitlines()[0]
+    assert header.endswith(",designators")
+    assert ",0.15,EUR,50," in result.data.decode()
+
+
+def test_unreadable_side_is_merged_line_by_line_and_says_why():
+    theirs = BOM + "  - id: [unclosed\n"
+    ours = BOM.replace("quantity: 0.3", "quantity: 0.5", 1)
+    result = merged("bom.yaml", BOM, ours, theirs)
+    assert "not valid YAML" in result.fallback
+    assert result.clean
+    assert result.data.decode() == ours + "  - id: [unclosed\n"
+
+
+def test_line_merge_marks_only_the_lines_both_changed():
+    text, conflicted = with_markers("a\nb\nc\nd\n", "a\nB\nc\nd\n", "a\nb\nc\nD\n", Labels())
+    assert (text, conflicted) == ("a\nB\nc\nD\n", False)
+    text, conflicted = with_markers(
+        "a\nb\nc\n", "a\nX\nc\n", "a\nY\nc\n", Labels("main", "base", "fork")
+    )
+    assert conflicted
+    assert text == "a\n<<<<<<< main\nX\n||||||| base\nb\n=======\nY\n>>>>>>> fork\nc\n"
+
+
+# Random edits on both sides: whatever the merge decides, the text it writes
+# must read back as exactly the data it decided.
+
+FIELDS = ("name", "quantity", "notes", "unit")
+values = st.one_of(
+    st.integers(0, 99), st.sampled_from(["M3", "PETG", "a: b", "x # y", "", "multi\nline"])
+)
+
+
+@st.composite
+def edits(draw, items: list[dict]):
+    items = copy.deepcopy(items)
+    for _ in range(draw(st.integers(0, 4))):
+        action = draw(st.sampled_from(["set", "drop-field", "add", "remove", "move"]))
+        if action == "add" or not items:
+            position = draw(st.integers(0, len(items)))
+            new_id = f"new-{draw(st.integers(0, 3))}"
+            if all(i["id"] != new_id for i in items):
+                items.insert(position, {"id": new_id, "quantity": draw(st.integers(1, 9))})
+            continue
+        index = draw(st.integers(0, len(items) - 1))
+        if action == "set":
+            items[index][draw(st.sampled_from(FIELDS))] = draw(values)
+        elif action == "drop-field":
+            field = draw(st.sampled_from(FIELDS))
+            items[index].pop(field, None)
+        elif action == "remove":
+            del items[index]
+        else:
+            items.insert(draw(st.integers(0, len(items) - 1)), items.pop(index))
+    return items
+
+
+def to_yaml(items: list[dict], style: int) -> str:
+    """Block YAML as people write it, with comments, in one of a few styles."""
+    import yaml
+
+    lines = ["# a BOM\n", "items:\n"]
+    for item in items:
+        body = yaml.safe_dump(item, sort_keys=False, default_flow_style=False, width=1000)
+        body_lines = body.splitlines()
+        pad = "  " if style else ""
+        lines.append(f"{pad}- {body_lines[0]}\n")
+        lines.extend(f"{pad}  {line}\n" for line in body_lines[1:])
+        if style == 2:
+            lines.append("\n")
+    return "".join(lines)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), style=st.integers(0, 2))
+def test_random_edits_merge_into_text_that_reads_as_the_merged_data(data, style):
+    base = [
+        {"id": f"item-{i}", "name": f"Part {i}", "quantity": i + 1}
+        for i in range(data.draw(st.integers(1, 5)))
+    ]
+    ours = data.draw(edits(base))
+    theirs = data.draw(edits(base))
+    texts = {s: to_yaml(v, style) for s, v in (("base", base), ("ours", ours), ("theirs", theirs))}
+    documents = {s: load_yaml(t.encode()) for s, t in texts.items()}
+    values = {s: d.data for s, d in documents.items()}
+    plan, conflicts = plan_merge(values["base"], values["ours"], values["theirs"], rename={})
+    for side in ("ours", "base", "theirs"):
+        text = write_yaml(plan, documents, side)
+        expected = merged_value(plan, values, side)
+        assert load_yaml(text.encode()).data == expected, text
+    if not conflicts:
+        # independent edits: both sides' changes are all there
+        result = merged_value(plan, values)
+        for side in (ours, theirs):
+            for item in side:
+                if item not in base:
+                    assert any(r["id"] == item["id"] for r in result["items"])
+
+
+@pytest.mark.parametrize("path", ["ohw.yaml", "bom.yaml"])
+def test_a_file_both_sides_added_merges_from_nothing(path):
+    ours = "items:\n  - id: a\n    name: A\n    quantity: 1\n"
+    theirs = "items:\n  - id: b\n    name: B\n    quantity: 2\n"
+    result = merge_file(path, None, ours.encode(), theirs.encode(), Labels())
+    assert result.clean
+    assert [i["id"] for i in data(result.data)["items"]] == ["a", "b"]

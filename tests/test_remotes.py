@@ -1,0 +1,205 @@
+"""Clone, fork, update, pull and push over real remotes on loopback: a bare
+repository by path and by file://, `git daemon`, and smart HTTP."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from servers import git_daemon, silent_server, smart_http
+from support import EXAMPLES, git, run_ohw
+
+from ohw.yamlio import load_yaml
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    """Ada's desk lamp, pushed to a bare repository under tmp_path/srv."""
+    work = tmp_path / "ada"
+    shutil.copytree(EXAMPLES / "desk-lamp", work)
+    git("init", "-q", "-b", "main", cwd=work)
+    git("add", "-A", cwd=work)
+    git("commit", "-qm", "The desk lamp", cwd=work)
+    (tmp_path / "srv").mkdir()
+    git("clone", "-q", "--bare", work, tmp_path / "srv" / "lamp.git", cwd=tmp_path)
+    git("remote", "add", "origin", tmp_path / "srv" / "lamp.git", cwd=work)
+    git("fetch", "-q", "origin", cwd=work)
+    git("branch", "-q", "--set-upstream-to=origin/main", cwd=work)
+    return tmp_path / "srv"
+
+
+def manifest(folder: Path) -> dict:
+    return load_yaml((folder / "ohw.yaml").read_bytes()).data
+
+
+def bom_text(folder: Path) -> str:
+    return (folder / "bom.yaml").read_text()
+
+
+def commit_edit(folder: Path, path: str, old: str, new: str) -> None:
+    text = (folder / path).read_text()
+    assert old in text
+    (folder / path).write_text(text.replace(old, new, 1))
+    git("commit", "-qam", f"{path}: {new.strip()}", cwd=folder)
+
+
+def test_the_scenario_fork_over_http_edit_both_sides_update_and_resolve(
+    served: Path, tmp_path: Path
+):
+    ada = tmp_path / "ada"
+    with smart_http(served) as base_url:
+        url = f"{base_url}/lamp.git"
+        forked = run_ohw("fork", url, "bo-lamp", "--name", "bo-lamp", cwd=tmp_path)
+        assert forked.returncode == 0, forked.stderr
+        bo = tmp_path / "bo-lamp"
+        data = manifest(bo)
+        assert data["name"] == "bo-lamp"
+        (entry,) = data["lineage"]
+        assert entry["relation"] == "fork" and entry["design"] == "desk-lamp"
+        assert entry["url"] == url
+        assert entry["commit"] == git("rev-parse", "HEAD~1", cwd=bo).strip()
+        assert entry["license"]["hardware"] == "CERN-OHL-S-2.0"
+        assert git("remote", cwd=bo) == "upstream\n"
+        git("fsck", "--strict", cwd=bo)
+        assert run_ohw("check", cwd=bo).returncode == 0
+
+        # independent edits: Ada changes a price, Bo a quantity and the version
+        commit_edit(ada, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+        pushed = run_ohw("push", cwd=ada)
+        assert pushed.returncode == 0, pushed.stderr
+        commit_edit(bo, "bom.yaml", "quantity: 0.3", "quantity: 0.5")
+        commit_edit(bo, "ohw.yaml", "version: 1.2.0", "version: 1.2.0-bo")
+        updated = run_ohw("update", cwd=bo)
+        assert updated.returncode == 0, updated.stdout + updated.stderr
+        assert "unit-price: 2.55" in bom_text(bo) and "quantity: 0.5" in bom_text(bo)
+        assert manifest(bo)["name"] == "bo-lamp"
+
+        # the same field both ways: a precise conflict, settled with ohw resolve
+        commit_edit(
+            ada,
+            "bom.yaml",
+            "quantity: 1\n    category: electronics\n    notes: Only",
+            "quantity: 2\n    category: electronics\n    notes: Only",
+        )
+        assert run_ohw("push", cwd=ada).returncode == 0
+        commit_edit(
+            bo,
+            "bom.yaml",
+            "quantity: 1\n    category: electronics\n    notes: Only",
+            "quantity: 3\n    category: electronics\n    notes: Only",
+        )
+        conflicted = run_ohw("update", cwd=bo)
+        assert conflicted.returncode == 1
+        assert "bom usb-cable quantity: base 1, ours 3, theirs 2" in conflicted.stdout
+        assert git("status", "--porcelain", cwd=bo) == "UU bom.yaml\n"
+        assert run_ohw("resolve", "bom.yaml", "--ours", cwd=bo).returncode == 0
+        assert run_ohw("merge", "--continue", cwd=bo).returncode == 0
+        git("fsck", "--strict", cwd=bo)
+        assert git("status", "--porcelain", cwd=bo) == ""
+        assert run_ohw("check", cwd=bo).returncode == 0
+
+
+def test_clone_and_push_over_git_daemon_and_a_rejected_push(served: Path, tmp_path: Path):
+    with git_daemon(served) as base_url:
+        cloned = run_ohw("clone", f"{base_url}/lamp.git", "mine", cwd=tmp_path)
+        assert cloned.returncode == 0, cloned.stderr
+        mine = tmp_path / "mine"
+        assert manifest(mine)["name"] == "desk-lamp"
+        git("fsck", "--strict", cwd=mine)
+        commit_edit(mine, "ohw.yaml", "version: 1.2.0", "version: 1.2.1")
+        pushed = run_ohw("push", cwd=mine)
+        assert pushed.returncode == 0, pushed.stderr
+        assert git("log", "-1", "--format=%s", "main", cwd=served / "lamp.git").startswith(
+            "ohw.yaml"
+        )
+        # Ada pushes meanwhile; my next push is rejected, and pull brings hers in
+        ada = tmp_path / "ada"
+        git("pull", "-q", "--no-rebase", cwd=ada)
+        commit_edit(ada, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+        git("push", "-q", "origin", "main", cwd=ada)
+        commit_edit(mine, "bom.yaml", "quantity: 0.3", "quantity: 0.5")
+        rejected = run_ohw("push", cwd=mine)
+        assert rejected.returncode == 2
+        assert "rejected the push of main" in rejected.stderr
+        assert "ohw pull" in rejected.stderr
+        pulled = run_ohw("pull", cwd=mine)
+        assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+        assert run_ohw("push", cwd=mine).returncode == 0
+        git("fsck", "--strict", cwd=served / "lamp.git")
+
+
+@pytest.mark.parametrize("kind", ["path", "file-url"])
+def test_fork_from_a_bare_repository_at_a_revision(served: Path, tmp_path: Path, kind: str):
+    ada = tmp_path / "ada"
+    first = git("rev-parse", "HEAD", cwd=ada).strip()
+    commit_edit(ada, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
+    git("push", "-q", "origin", "main", cwd=ada)
+    source = served / "lamp.git"
+    url = str(source) if kind == "path" else source.as_uri()
+    done = run_ohw("fork", url, "old", "--rev", first, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = manifest(tmp_path / "old")
+    assert data["version"] == "1.2.0"
+    assert data["lineage"][0]["commit"] == first
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ext::sh -c touch% pwned", "-uhello", "fd::17", "--upload-pack=touch pwned", "hg::http://x/"],
+)
+def test_urls_that_run_commands_are_refused_before_anything_runs(tmp_path: Path, url: str):
+    for command in (["clone", url, "dest"], ["fork", url, "dest"]):
+        done = run_ohw(*command, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_remote_that_never_answers_times_out(tmp_path: Path):
+    with silent_server() as port:
+        done = run_ohw(
+            "clone", f"http://127.0.0.1:{port}/lamp.git", "dest",
+            cwd=tmp_path, env={"OHW_TIMEOUT": "1", "OHW_CONNECT_TIMEOUT": "1"},
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert "did not answer in time" in done.stderr
+    assert not (tmp_path / "dest").exists()
+
+
+def test_nothing_listening_and_no_repository(served: Path, tmp_path: Path):
+    with silent_server() as port:
+        pass  # the port is free again: nothing listens on it
+    refused = run_ohw("clone", f"http://127.0.0.1:{port}/lamp.git", cwd=tmp_path)
+    assert refused.returncode == 2 and "cannot connect" in refused.stderr
+    with smart_http(served) as base_url:
+        missing = run_ohw("clone", f"{base_url}/nothing.git", cwd=tmp_path)
+    assert missing.returncode == 2 and "no git repository at" in missing.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ada", "srv"]
+
+
+def test_a_push_the_server_refuses_is_an_error(served: Path, tmp_path: Path):
+    """pygit2 does not raise when the server refuses a ref: ohw must notice."""
+    hook = served / "lamp.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'main is protected' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    ada = tmp_path / "ada"
+    commit_edit(ada, "ohw.yaml", "version: 1.2.0", "version: 1.2.1")
+    with git_daemon(served) as base_url:
+        git("remote", "set-url", "origin", f"{base_url}/lamp.git", cwd=ada)
+        done = run_ohw("push", cwd=ada)
+    assert done.returncode == 2
+    assert "origin rejected the push of main" in done.stderr
+    assert git("rev-parse", "main", cwd=served / "lamp.git") != git("rev-parse", "main", cwd=ada)
+
+
+def test_fork_of_something_that_is_not_a_design(tmp_path: Path):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "README.md").write_text("no manifest here\n")
+    git("init", "-q", "-b", "main", cwd=plain)
+    git("add", "-A", cwd=plain)
+    git("commit", "-qm", "readme", cwd=plain)
+    done = run_ohw("fork", plain, "copy", cwd=tmp_path)
+    assert done.returncode == 2 and "not an ohw design" in done.stderr
+    assert not (tmp_path / "copy").exists()
