@@ -11,7 +11,7 @@ from typing import Any
 from ohw.errors import OhwError
 from ohw.files import write_atomically
 from ohw.merge import MANIFEST, edit_yaml, merge_file
-from ohw.vcs import Identity, commit_new_files, resolve_commit
+from ohw.vcs import Identity, commit_new_files, open_work_tree
 from ohw.vcs import remote as remotes
 from ohw.vcs.merging import MergeOutcome, merge
 from ohw.yamlio import ReadProblem, load_yaml
@@ -45,16 +45,11 @@ def fork_design(
     folder = destination or Path(name or remotes.name_from_url(source))
     repo = remotes.clone(source, folder, progress)
     try:
-        if revision is not None:
-            import pygit2
-
-            repo.reset(resolve_commit(repo, revision).id, pygit2.enums.ResetMode.HARD)
-        repo.remotes.rename("origin", UPSTREAM)
+        commit = remotes.start_fork(repo, revision, UPSTREAM)
         manifest_path = folder / MANIFEST
         text = _manifest_text(manifest_path, source)
         data = load_yaml(text.encode()).data
         upstream_name = str(data.get("name", ""))
-        commit = str(repo.head.target)
         data["name"] = name or upstream_name
         entry: dict[str, Any] = {"relation": "fork", "design": upstream_name}
         if isinstance(data.get("title"), str):
@@ -101,10 +96,8 @@ def update(
     folder: Path, author: Identity, progress: remotes.Progress | None = None
 ) -> MergeOutcome:
     """Fetch ``upstream`` and merge its default branch: a fork catching up."""
-    from ohw.vcs import open_work_tree
-
     repo = open_work_tree(folder, "update")
-    if UPSTREAM not in [r.name for r in repo.remotes]:
+    if not remotes.has_remote(repo, UPSTREAM):
         raise OhwError(
             "this design has no upstream to update from",
             "ohw fork keeps the forked design as the remote 'upstream'; "
@@ -116,18 +109,7 @@ def update(
 
 def pull(folder: Path, author: Identity, progress: remotes.Progress | None = None) -> MergeOutcome:
     """Fetch the current branch's remote and merge what it has."""
-    from ohw.vcs import open_work_tree
-
     repo = open_work_tree(folder, "pull")
-    if repo.head_is_unborn or repo.head_is_detached:
-        raise OhwError("pull needs a current branch", "switch to a branch first")
-    branch = repo.branches.local[repo.head.shorthand]
-    tracked = branch.upstream
-    if tracked is None:
-        raise OhwError(
-            f"the branch {branch.branch_name} does not track a remote branch",
-            f"run git branch --set-upstream-to=origin/{branch.branch_name}",
-        )
-    remote_name = tracked.remote_name
+    remote_name, branch = remotes.tracked(repo)
     remotes.fetch(repo, remote_name, progress)
-    return merge(folder, tracked.name, author, merge_file)
+    return merge(folder, branch, author, merge_file)

@@ -99,3 +99,14 @@ def git(*args: str | Path, cwd: Path) -> str:
     )
     assert done.returncode == 0, f"git {' '.join(map(str, args))} failed:\n{done.stderr}"
     return done.stdout
+
+
+def desk_lamp_repository(folder: Path) -> Path:
+    """The desk lamp example as a git repository in ``folder``, one commit on main."""
+    import shutil
+
+    shutil.copytree(EXAMPLES / "desk-lamp", folder)
+    git("init", "-q", "-b", "main", cwd=folder)
+    git("add", "-A", cwd=folder)
+    git("commit", "-qm", "The desk lamp", cwd=folder)
+    return folder

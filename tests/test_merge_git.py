@@ -3,11 +3,10 @@ the git command line as the judge."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from support import EXAMPLES, binary_stl, box_facets, git, outward_normals, run_ohw
+from support import binary_stl, box_facets, desk_lamp_repository, git, outward_normals, run_ohw
 
 from ohw.yamlio import load_yaml
 
@@ -15,11 +14,7 @@ from ohw.yamlio import load_yaml
 @pytest.fixture
 def design(tmp_path: Path) -> Path:
     """The desk lamp as a repository on main, with a branch 'fork' off it."""
-    folder = tmp_path / "lamp"
-    shutil.copytree(EXAMPLES / "desk-lamp", folder)
-    git("init", "-q", "-b", "main", cwd=folder)
-    git("add", "-A", cwd=folder)
-    git("commit", "-qm", "The desk lamp", cwd=folder)
+    folder = desk_lamp_repository(tmp_path / "lamp")
     git("branch", "fork", cwd=folder)
     return folder
 

@@ -3,12 +3,11 @@ repository by path and by file://, `git daemon`, and smart HTTP."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from servers import git_daemon, silent_server, smart_http
-from support import EXAMPLES, git, run_ohw
+from support import desk_lamp_repository, git, run_ohw
 
 from ohw.yamlio import load_yaml
 
@@ -16,11 +15,7 @@ from ohw.yamlio import load_yaml
 @pytest.fixture
 def served(tmp_path: Path) -> Path:
     """Ada's desk lamp, pushed to a bare repository under tmp_path/srv."""
-    work = tmp_path / "ada"
-    shutil.copytree(EXAMPLES / "desk-lamp", work)
-    git("init", "-q", "-b", "main", cwd=work)
-    git("add", "-A", cwd=work)
-    git("commit", "-qm", "The desk lamp", cwd=work)
+    work = desk_lamp_repository(tmp_path / "ada")
     (tmp_path / "srv").mkdir()
     git("clone", "-q", "--bare", work, tmp_path / "srv" / "lamp.git", cwd=tmp_path)
     git("remote", "add", "origin", tmp_path / "srv" / "lamp.git", cwd=work)

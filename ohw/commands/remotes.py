@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ohw.commands.merge import show_outcome
-from ohw.errors import OhwError
 from ohw.lineage import UPSTREAM, fork_design, pull, update
 from ohw.vcs import identity_or_error, open_work_tree
 from ohw.vcs import remote as remotes
@@ -89,10 +88,7 @@ def update_command(output_format: str) -> int:
 
 def push(remote: str, branch: str | None) -> int:
     repo = open_work_tree(Path(), "push")
-    if branch is None:
-        if repo.head_is_unborn or repo.head_is_detached:
-            raise OhwError("push needs a current branch", "switch to a branch, or name one")
-        branch = repo.head.shorthand
+    branch = branch or remotes.current_branch(repo, "push")
     with _transfer(f"pushing {branch} to {remote}") as progress:
         remotes.push(repo, remote, branch, progress)
     print(f"Pushed {branch} to {remote}")

@@ -39,33 +39,23 @@ def merge_file(
     """Merge three versions of the manifest or a BOM (``base`` None where both
     sides added the file). A side that cannot be read as its kind of file is
     merged line by line instead, and ``fallback`` says why."""
+    raw: dict[Side, bytes] = {"base": base or b"", "ours": ours, "theirs": theirs}
     try:
-        texts: dict[Side, str] = {
-            "base": decode_utf8(base or b"", "OHW101"),
-            "ours": decode_utf8(ours, "OHW101"),
-            "theirs": decode_utf8(theirs, "OHW101"),
-        }
-    except ReadProblem as problem:
-        return _by_lines(base, ours, theirs, labels, f"a side is not UTF-8 text: {problem.message}")
-    if PurePosixPath(path).suffix.lower() == ".csv":
-        merged, conflicts = merge_csv(texts["base"], texts["ours"], texts["theirs"])
-    else:
-        try:
-            documents: dict[Side, Document] = {
-                side: load_yaml(texts[side].encode()) for side in SIDES
-            }
-        except ReadProblem as problem:
-            return _by_lines(
-                base, ours, theirs, labels, f"a side is not valid YAML: {problem.message}"
+        if PurePosixPath(path).suffix.lower() == ".csv":
+            texts = [decode_utf8(raw[side], "OHW413") for side in SIDES]
+            merged, conflicts = merge_csv(*texts)
+        else:
+            documents = {side: load_yaml(raw[side]) for side in SIDES}
+            if any(d.aliased for d in documents.values()):
+                return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
+            words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
+            base_data = documents["base"].data if base else MISSING
+            plan, conflicts = plan_merge(
+                base_data, documents["ours"].data, documents["theirs"].data, rename=words
             )
-        if any(d.aliased for d in documents.values()):
-            return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
-        words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
-        base_data = documents["base"].data if base else MISSING
-        plan, conflicts = plan_merge(
-            base_data, documents["ours"].data, documents["theirs"].data, rename=words
-        )
-        merged = {side: write_yaml(plan, documents, side) for side in SIDES}
+            merged = {side: write_yaml(plan, documents, side) for side in SIDES}
+    except ReadProblem as problem:
+        return _by_lines(base, ours, theirs, labels, f"a side cannot be read: {problem.message}")
     if not conflicts:
         return FileMerge(merged["ours"].encode(), (), clean=True)
     text, _ = with_markers(merged["base"], merged["ours"], merged["theirs"], labels)

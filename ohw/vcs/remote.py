@@ -76,33 +76,31 @@ def name_from_url(url: str) -> str:
     return last.removesuffix(".git") or "design"
 
 
-class _Callbacks:
+def _callbacks(progress: Progress | None) -> Any:
     """pygit2 callbacks: progress, no prompting for passwords, and the refs a
     server refused to update (pygit2 does not raise for those)."""
+    import pygit2
 
-    def __new__(cls, progress: Progress | None) -> Any:
-        import pygit2
+    class Callbacks(pygit2.RemoteCallbacks):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rejected: dict[str, str] = {}
 
-        class Callbacks(pygit2.RemoteCallbacks):
-            def __init__(self) -> None:
-                super().__init__()
-                self.rejected: dict[str, str] = {}
+        def transfer_progress(self, stats: pygit2.remotes.TransferProgress) -> None:
+            if progress is not None:
+                progress(
+                    Transfer(stats.received_objects, stats.total_objects, stats.received_bytes)
+                )
 
-            def transfer_progress(self, stats: pygit2.remotes.TransferProgress) -> None:
-                if progress is not None:
-                    progress(
-                        Transfer(stats.received_objects, stats.total_objects, stats.received_bytes)
-                    )
+        def push_transfer_progress(self, current: int, total: int, sent: int) -> None:
+            if progress is not None:
+                progress(Transfer(current, total, sent))
 
-            def push_transfer_progress(self, current: int, total: int, sent: int) -> None:
-                if progress is not None:
-                    progress(Transfer(current, total, sent))
+        def push_update_reference(self, refname: str, message: str | None) -> None:
+            if message:
+                self.rejected[refname] = message
 
-            def push_update_reference(self, refname: str, message: str | None) -> None:
-                if message:
-                    self.rejected[refname] = message
-
-        return Callbacks()
+    return Callbacks()
 
 
 def _set_timeouts() -> None:
@@ -151,7 +149,7 @@ def clone(url: str, destination: Path, progress: Progress | None = None) -> pygi
     created = not destination.exists()
     _set_timeouts()
     try:
-        return pygit2.clone_repository(url, str(destination), callbacks=_Callbacks(progress))
+        return pygit2.clone_repository(url, str(destination), callbacks=_callbacks(progress))
     except (pygit2.GitError, OSError, ValueError) as error:
         _remove(destination, keep_folder=not created)
         raise remote_error(error, url, "cloning") from None
@@ -176,7 +174,7 @@ def fetch(repo: pygit2.Repository, remote_name: str, progress: Progress | None =
     remote = _remote(repo, remote_name)
     _set_timeouts()
     try:
-        remote.fetch(callbacks=_Callbacks(progress), message=f"ohw: fetch {remote_name}")
+        remote.fetch(callbacks=_callbacks(progress), message=f"ohw: fetch {remote_name}")
     except (pygit2.GitError, OSError) as error:
         raise remote_error(error, remote.url or remote_name, "fetching from") from None
 
@@ -188,7 +186,7 @@ def default_branch(repo: pygit2.Repository, remote_name: str) -> str:
     remote = _remote(repo, remote_name)
     _set_timeouts()
     try:
-        heads = remote.list_heads(callbacks=_Callbacks(None))
+        heads = remote.list_heads(callbacks=_callbacks(None))
     except (pygit2.GitError, OSError) as error:
         raise remote_error(error, remote.url or remote_name, "reading") from None
     for head in heads:
@@ -205,7 +203,7 @@ def push(
     import pygit2
 
     remote = _remote(repo, remote_name)
-    callbacks = _Callbacks(progress)
+    callbacks = _callbacks(progress)
     _set_timeouts()
     spec = f"refs/heads/{branch}:refs/heads/{branch}"
     try:
@@ -221,6 +219,42 @@ def push(
     repo.references.create(
         f"refs/remotes/{remote_name}/{branch}", repo.branches[branch].target, force=True
     )
+
+
+def start_fork(repo: pygit2.Repository, revision: str | None, upstream: str) -> str:
+    """Make a fresh clone a fork: its branch at ``revision`` (if given), the
+    source renamed from origin to ``upstream``. Returns the commit forked."""
+    import pygit2
+
+    from ohw.vcs import resolve_commit
+
+    if revision is not None:
+        repo.reset(resolve_commit(repo, revision).id, pygit2.enums.ResetMode.HARD)
+    repo.remotes.rename("origin", upstream)
+    return str(repo.head.target)
+
+
+def has_remote(repo: pygit2.Repository, name: str) -> bool:
+    return name in [r.name for r in repo.remotes]
+
+
+def current_branch(repo: pygit2.Repository, action: str) -> str:
+    """The name of the checked-out branch; an error if there is none."""
+    if repo.head_is_unborn or repo.head_is_detached:
+        raise OhwError(f"{action} needs a current branch", "switch to a branch first")
+    return str(repo.head.shorthand)
+
+
+def tracked(repo: pygit2.Repository) -> tuple[str, str]:
+    """The remote the current branch tracks, and the ref of its branch there."""
+    branch = repo.branches.local[current_branch(repo, "pull")]
+    found = branch.upstream
+    if found is None:
+        raise OhwError(
+            f"the branch {branch.branch_name} does not track a remote branch",
+            f"run git branch --set-upstream-to=origin/{branch.branch_name}",
+        )
+    return str(found.remote_name), str(found.name)
 
 
 def _rejected(remote_name: str, branch: str, why: str) -> OhwError:
