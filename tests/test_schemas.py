@@ -81,6 +81,9 @@ def test_the_wheel_carries_the_schemas_and_runs_without_the_source_tree(tmp_path
     names = zipfile.ZipFile(wheel).namelist()
     for name in SCHEMA_NAMES:
         assert f"ohw/schemas/{name}.schema.json" in names
+    # setup.cfg lists the packages by hand: every module of the source must ship.
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "ohw").rglob("*.py")}
+    assert modules - set(names) == set()
     assert not any(n.startswith(("tests/", "examples/", "schemas/")) for n in names)
 
     site = tmp_path / "site"
