@@ -460,7 +460,8 @@ def test_cubes_touching_along_an_edge_only(sizes, placement, swapped):
     assert report.near["non-manifold edges"]
     verdict = judge(report)
     assert not verdict.printable
-    assert [p.rule for p in verdict.problems] == ["OHW303"]
+    # Units aside: hypothesis finds sizes such as 2 x 1.75 x 1, fractions of an inch.
+    assert [p.rule for p in verdict.problems if p.rule != "OHW308"] == ["OHW303"]
 
 
 def test_bodies_meeting_along_an_edge_are_both_defective_whatever_their_order():
