@@ -47,13 +47,14 @@ if TYPE_CHECKING:
     from ohw.mesh.stl import Triangles
 
 # Results depend on this code: cached results carry it, and a change bumps it.
-ANALYSER_VERSION = 1
+ANALYSER_VERSION = 2
 # Where defects are, the first few by position in the file.
 EXAMPLES = 3
 # Facets of two bodies in contact lie in one plane; 1e-3 radians (0.06°) allows
 # for coordinates rounded to float32 on thin facets, and is far from any real angle.
 COPLANAR = 1e-3
-_SLICE = 1 << 16
+_SLICE = 1 << 13
+_CHUNK = 1 << 18
 
 Point = tuple[float, float, float]
 
@@ -147,28 +148,24 @@ def _bits(count: int) -> int:
     return max(1, (count - 1).bit_length())
 
 
-def _hash_corners(block: np.ndarray, index_bits: int, start: int) -> np.ndarray:
+def _hash_corners(block: np.ndarray, index_bits: int, start: int, out: np.ndarray) -> None:
     """Top bits: a hash of each corner's coordinates; low bits: its corner index.
     Equal hashes are checked against the coordinates later, so the hash only has
     to be fast and spread well."""
     import numpy as np
 
     bits = block.reshape(-1, block.shape[-1]).view(np.uint32)
-    mixed = np.zeros(len(bits), dtype=np.uint64)
-    for column in range(0, bits.shape[1], 2):  # two 32-bit words at a time
-        word = bits[:, column].astype(np.uint64)
-        if column + 1 < bits.shape[1]:
-            word <<= np.uint64(32)
-            word |= bits[:, column + 1]
-        mixed ^= word
-        mixed *= np.uint64(0xBF58476D1CE4E5B9)
-        mixed ^= mixed >> np.uint64(31)
-    mixed *= np.uint64(0x94D049BB133111EB)
+    out[:] = bits[:, 0]
+    for column in range(1, bits.shape[1]):
+        out *= np.uint64(0x9E3779B97F4A7C15)
+        out ^= bits[:, column]
+    out ^= out >> np.uint64(29)
+    out *= np.uint64(0xBF58476D1CE4E5B9)
+    out ^= out >> np.uint64(32)
     shift = np.uint64(index_bits)
-    mixed >>= shift
-    mixed <<= shift
-    mixed |= np.arange(3 * start, 3 * start + len(bits), dtype=np.uint64)
-    return mixed
+    out >>= shift
+    out <<= shift
+    out |= np.arange(3 * start, 3 * start + len(bits), dtype=np.uint64)
 
 
 def _slices(triangles: Triangles) -> Iterator[tuple[int, np.ndarray]]:
@@ -229,10 +226,10 @@ def weld(
     for start, block in _slices(triangles):
         if visit is not None:
             visit(start, block)
-        hashed = _hash_corners(block, index_bits, start)
-        hashed.sort()  # while it is in the processor's cache
-        keys[3 * start : 3 * (start + len(block))] = hashed
-    keys.sort(kind="stable")  # merges the sorted slices: a quarter faster than one sort
+        _hash_corners(block, index_bits, start, keys[3 * start : 3 * (start + len(block))])
+    # Every key holds its corner's index, so no two are equal and any sort gives
+    # the same order: numpy's default sort is the vectorised one.
+    keys.sort()
     return _weld(triangles, keys, index_bits), keys
 
 
@@ -257,8 +254,6 @@ class Welding:
 
     vertex: np.ndarray  # the vertex of each corner (int32)
     points: np.ndarray  # the position of each vertex
-    order: np.ndarray  # the corners, sorted by vertex (int32)
-    star: np.ndarray  # the vertex at each place of that order: non-decreasing (int32)
 
 
 def _weld(triangles: Triangles, keys: np.ndarray, index_bits: int) -> Welding:
@@ -267,40 +262,53 @@ def _weld(triangles: Triangles, keys: np.ndarray, index_bits: int) -> Welding:
     alike but lie apart (it happens) are parted."""
     import numpy as np
 
-    shift = np.uint64(index_bits)
-    first = np.empty(len(keys), dtype=bool)
-    first[0] = True
-    for start in range(1, len(keys), 1 << 20):
-        part = keys[start - 1 : start + (1 << 20)] >> shift
-        first[start : start + len(part) - 1] = part[1:] != part[:-1]
-    keys &= np.uint64((1 << index_bits) - 1)
-    order = keys.view(np.int64).astype(np.int32)
-    star = np.cumsum(first, dtype=np.int32)
-    star -= 1
+    shift, mask = np.uint64(index_bits), np.uint64((1 << index_bits) - 1)
     vertex = np.empty(len(keys), dtype=np.int32)
-    vertex[order] = star
-    # A vertex's leader is its first corner in the file (keys sort by hash, then
-    # index), so one pass in file order can store each leader's position and
-    # then compare every corner with its vertex: no jumping about the file.
-    leader = np.zeros(len(keys), dtype=bool)
-    leader[order[first]] = True
-    del first
-    points = np.empty((int(star[-1]) + 1, 3), dtype=triangles.corners.dtype)
+    # The first corner of each run of equal hashes, the vertex's leader, gives
+    # the vertex its position; every corner is then compared with it.
+    leaders: list[np.ndarray] = []
+    vertices, previous = 0, None
+    for begin in range(0, len(keys), _CHUNK):  # in chunks: the temporaries stay in cache
+        part = keys[begin : begin + _CHUNK]
+        hashed = part >> shift
+        first = np.empty(len(part), dtype=bool)
+        first[0] = previous is None or hashed[0] != previous
+        np.not_equal(hashed[1:], hashed[:-1], out=first[1:])
+        previous = hashed[-1]
+        corner = (part & mask).astype(np.int32)
+        number = np.cumsum(first, dtype=np.int32)
+        number += vertices - 1
+        vertex[corner] = number
+        leaders.append(corner[first])
+        vertices = int(number[-1]) + 1
+    # Leaders in file order: each comes before the other corners of its vertex,
+    # so one pass in file order can place each vertex and check every corner.
+    leader = np.sort(np.concatenate(leaders))
+    placed = np.take(vertex, leader)
+    del leaders
+    points = np.empty((vertices, 3), dtype=triangles.corners.dtype)
+    rows = _rows(points)
+    starts = np.arange(0, len(keys) + 3 * _SLICE, 3 * _SLICE, dtype=leader.dtype)
+    bounds: Any = np.searchsorted(leader, starts)
     wrong = []
     for start, block in _slices(triangles):
         flat = block.reshape(-1, 3)
+        begin, end = bounds[start // _SLICE], bounds[start // _SLICE + 1]
+        np.put(rows, placed[begin:end], np.take(_rows(flat), leader[begin:end] - 3 * start))
         ids = vertex[3 * start : 3 * start + len(flat)]
-        new = leader[3 * start : 3 * start + len(flat)]
-        points[ids[new]] = flat[new]
-        if not np.array_equal(flat, points[ids]):
+        if not np.array_equal(flat, np.take(points, ids, axis=0)):
             wrong.append(np.flatnonzero((flat != points[ids]).any(axis=1)) + 3 * start)
-    del leader
-    corners = triangles.corners
     if wrong:
-        points = _part_collisions(corners, vertex, points, np.concatenate(wrong))
-        order = np.argsort(vertex, kind="stable").astype(np.int32)
-        star = vertex[order]
-    return Welding(vertex, points, order, star)
+        points = _part_collisions(triangles.corners, vertex, points, np.concatenate(wrong))
+    return Welding(vertex, points)
+
+
+def _rows(points: np.ndarray) -> np.ndarray:
+    """Points (n, 3) as one opaque item each: numpy moves whole items several times
+    faster than it moves rows."""
+    import numpy as np
+
+    return points.view(np.dtype((np.void, 3 * points.itemsize))).reshape(-1)
 
 
 def _part_collisions(
@@ -331,10 +339,10 @@ def _part_collisions(
 class _HalfEdges:
     """Half-edges sorted by their edge, and what follows from them.
 
-    Every half-edge of an edge {u, v} with u < v shows in the star of u: as
-    u→v from a corner at u, or as v→u into a corner at u. Listed star by star,
-    in the welding's vertex order, the half-edges are already sorted by their
-    lower vertex, and a stable sort (which finds runs) finishes in one pass.
+    Each is a 64-bit word: its edge's lower and higher vertex, whether it runs
+    from the higher to the lower, and its corner index. Sorting the words
+    groups the half-edges of each edge, and within an edge puts the ones
+    running up first.
     """
 
     def __init__(self, welding: Welding, buffer: np.ndarray) -> None:
@@ -349,41 +357,38 @@ class _HalfEdges:
         self.half: np.ndarray | None = None
         self.edge_key: np.ndarray | None = None
         self.touching_facets = np.empty(0, dtype=np.int64)
-        packed = 2 * self.vertex_bits + self.index_bits <= 64
+        packed = 2 * self.vertex_bits + 1 + self.index_bits <= 64
         listed = 0
         pieces: list[tuple[np.ndarray, np.ndarray]] = []
-        step = 1 << 16  # slices that stay in the processor's cache
+        step = 3 * _SLICE
         for begin in range(0, count, step):
-            corner = welding.order[begin : begin + step]
-            centre = welding.star[begin : begin + len(corner)]
-            # Each corner offers two half-edges: centre→next and previous→centre.
-            halves = np.empty((len(corner), 2), dtype=np.int32)
-            halves[:, 0] = corner
-            halves[:, 1] = _behind(corner)
-            ends = np.empty_like(halves)
-            ends[:, 0] = vertex[_ahead(corner)]
-            ends[:, 1] = vertex[halves[:, 1]]
-            keep = centre[:, None] < ends  # listed at its lower end only
+            start = vertex[begin : begin + step].reshape(-1, 3).view(np.uint32)
+            end = np.empty_like(start)
+            end[:, :2], end[:, 2] = start[:, 1:], start[:, 0]
+            low, high = np.minimum(start, end), np.maximum(start, end)
+            keep = low != high  # both ends at one vertex: a degenerate facet's
+            halves = np.arange(begin, begin + start.size, dtype=np.uint64).reshape(-1, 3)
             if packed:
-                words = ends.astype(np.uint64)
+                words = low.astype(np.uint64)
+                words <<= np.uint64(self.vertex_bits)
+                words |= high
+                words <<= np.uint64(1)
+                words |= start > end
                 words <<= np.uint64(self.index_bits)
-                words |= (
-                    centre.astype(np.uint64) << np.uint64(self.vertex_bits + self.index_bits)
-                )[:, None]
-                words |= halves.astype(np.uint64)
-                chosen = words[keep]
+                words |= halves
+                chosen = words.reshape(-1) if keep.all() else words[keep]
                 buffer[listed : listed + len(chosen)] = chosen
                 listed += len(chosen)
             else:
-                key = centre[:, None].astype(np.int64) * len(self.points) + ends
+                key = low.astype(np.int64) * len(self.points) + high
                 pieces.append((key[keep], halves[keep].astype(np.int64)))
         if packed:
             self.words = buffer[:listed]
-            self.words.sort(kind="stable")
+            self.words.sort()  # the words are distinct: any sort gives one order
         else:  # too many vertices to pack a half-edge in a word: sort an exact key
             key = np.concatenate([k for k, _ in pieces])
             half = np.concatenate([h for _, h in pieces])
-            by_edge = np.argsort(key, kind="stable")
+            by_edge = np.lexsort((vertex[half] > vertex[_ahead(half)], key))
             self.edge_key, self.half = key[by_edge], half[by_edge]
             listed = len(key)
         self.half_count = listed
@@ -393,53 +398,117 @@ class _HalfEdges:
         import numpy as np
 
         if self.words is not None:
-            return self.words[begin:end] >> np.uint64(self.index_bits)
+            return self.words[begin:end] >> np.uint64(self.index_bits + 1)
         assert self.edge_key is not None
         return self.edge_key[begin:end]
 
-    def half_of(self, positions: np.ndarray) -> np.ndarray:
+    def half_of(self, positions: np.ndarray | slice) -> np.ndarray:
         """The half-edge at each position of the sorted order."""
         import numpy as np
 
         if self.words is None:
             assert self.half is not None
             return self.half[positions].astype(np.int32)
+        words = self.words
         mask = np.uint64((1 << self.index_bits) - 1)
+        if isinstance(positions, slice):
+            chosen = words[positions]  # a view
+            found = np.empty(len(chosen), dtype=np.int32)
+            for begin in range(0, len(chosen), _CHUNK):
+                np.bitwise_and(
+                    chosen[begin : begin + _CHUNK],
+                    mask,
+                    out=found[begin : begin + _CHUNK],
+                    casting="unsafe",
+                )
+            return found
         found = np.empty(positions.shape, dtype=np.int32)
         flat, out = positions.reshape(-1), found.reshape(-1)
-        for begin in range(0, len(flat), 1 << 20):  # in slices: no 64-bit temporaries
-            words = self.words[flat[begin : begin + (1 << 20)]]
-            words &= mask
-            out[begin : begin + len(words)] = words
+        for begin in range(0, len(flat), _CHUNK):  # in chunks: no 64-bit temporaries
+            chosen = words[flat[begin : begin + _CHUNK]]
+            chosen &= mask
+            out[begin : begin + len(chosen)] = chosen
         return found
 
-    def report(self, triangles: Triangles, geometry: _Geometry) -> MeshReport:
+    def down(self, positions: np.ndarray | slice) -> np.ndarray:
+        """Whether each half-edge at ``positions`` of the sorted order runs from its
+        edge's higher vertex to the lower."""
+        import numpy as np
+
+        if self.words is None:
+            assert self.half is not None
+            half = self.half[positions]
+            return self.vertex[half] > self.vertex[_ahead(half)]
+        words = self.words[positions]
+        found = np.empty(len(words), dtype=bool)
+        shift = np.uint64(self.index_bits)
+        for begin in range(0, len(words), _CHUNK):
+            bit = words[begin : begin + _CHUNK] >> shift
+            np.bitwise_and(bit, np.uint64(1), out=bit)
+            found[begin : begin + len(bit)] = bit
+        return found
+
+    def runs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Where each edge's half-edges start in the sorted order, and how many
+        there are; None when every edge has exactly two (a closed surface), which
+        is the common case and is told without listing them."""
         import numpy as np
 
         count = self.half_count
-        pieces = [np.zeros(1 if count else 0, dtype=np.int32)]
         step = 1 << 20
+        if count % 2 == 0:
+            paired = True
+            for begin in range(0, count, step):
+                stop = min(begin + step, count)
+                keys = self.edge_keys(begin, min(stop + 1, count))  # and the next pair's first
+                pairs = keys[: stop - begin]
+                # 2i and 2i + 1 on one edge, and 2i + 1 and 2i + 2 on different ones.
+                if not np.array_equal(pairs[0::2], pairs[1::2]) or np.any(
+                    keys[1 : len(keys) - 1 : 2] == keys[2::2]
+                ):
+                    paired = False
+                    break
+            if paired:
+                return None
+        pieces = [np.zeros(1 if count else 0, dtype=np.int32)]
         for begin in range(0, count, step):
             # One half-edge of overlap, to see whether the first one starts an edge.
             keys = self.edge_keys(max(begin - 1, 0), min(begin + step, count))
             pieces.append((np.flatnonzero(keys[1:] != keys[:-1]) + max(begin, 1)).astype(np.int32))
         starts = np.concatenate(pieces)
-        uses = np.diff(starts, append=np.int32(count))
-        facets = len(triangles)
+        return starts, np.diff(starts, append=np.int32(count))
 
-        once = starts[uses == 1]
-        twice = starts[uses == 2]
-        first, second = self.half_of(twice), self.half_of(twice + 1)
-        misoriented = self.vertex[first] == self.vertex[second]
+    def report(self, triangles: Triangles, geometry: _Geometry) -> MeshReport:
+        import numpy as np
+
+        count = self.half_count
+        facets = len(triangles)
+        runs = self.runs()
+        twice: np.ndarray | slice
+        after: np.ndarray | slice
+        if runs is None:
+            edges = count // 2
+            twice, after = slice(0, count, 2), slice(1, count, 2)
+            once = crowded_starts = crowded_uses = np.empty(0, dtype=np.int32)
+        else:
+            starts, uses = runs
+            edges = len(starts)
+            once = starts[uses == 1]
+            paired = starts[uses == 2]
+            twice, after = paired, paired + 1
+            crowded = uses > 2
+            crowded_starts, crowded_uses = starts[crowded], uses[crowded]
+            del starts, uses, crowded
+        first, second = self.half_of(twice), self.half_of(after)
+        misoriented = self.down(twice) == self.down(after)
         misoriented_near = np.sort(first[misoriented])
         links = [(first, second)]
-        crowded = uses > 2
-        touching, bad_starts, bad_positions = self._touching(starts[crowded], uses[crowded], links)
+        touching, bad_starts, bad_positions = self._touching(crowded_starts, crowded_uses, links)
         open_halves = np.sort(self.half_of(once))
         bad_halves = np.sort(self.half_of(bad_starts))
         bad_facets = self.half_of(bad_positions) // 3
-        edges, nonmanifold = len(starts), int(crowded.sum())
-        del starts, uses, once, twice, crowded
+        nonmanifold = len(crowded_starts)
+        del once, twice, after
         self.words = None  # every half-edge needed is out: let the 64-bit words go
         first //= 3
         second //= 3
@@ -487,8 +556,9 @@ class _HalfEdges:
             euler=len(self.points) - edges + facets,
             volume=geometry.volume6 / 6,
             area=geometry.area2 / 2,
-            minimum=_point(self.points.min(axis=0)),
-            maximum=_point(self.points.max(axis=0)),
+            # Column by column: a reduction across rows of three is slow in numpy.
+            minimum=_point([column.min() for column in self.points.T]),
+            maximum=_point([column.max() for column in self.points.T]),
             near={kind: points for kind, points in near.items() if points},
         )
 
