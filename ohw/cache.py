@@ -65,11 +65,14 @@ def blob_id(data: bytes | memoryview) -> str:
 
 
 def file_blob_id(path: Path) -> str:
-    """The blob id of a file's content, read in pieces."""
+    """The blob id of a file's content, read in pieces into one small buffer: it
+    stays in the processor's cache, and no fresh memory is asked for per piece."""
     digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode(), usedforsecurity=False)
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 22):
-            digest.update(chunk)
+    buffer = bytearray(1 << 20)
+    piece = memoryview(buffer)
+    with path.open("rb", buffering=0) as stream:
+        while count := stream.readinto(buffer):
+            digest.update(piece[:count])
     return digest.hexdigest()
 
 
