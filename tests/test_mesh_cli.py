@@ -14,6 +14,7 @@ import trimesh
 from support import EXAMPLES, cube_stl, git, run_ohw
 
 from ohw.main import main
+from ohw.mesh.topology import ANALYSER_VERSION
 from ohw.validation import load_schema
 
 BROKEN = EXAMPLES / "broken"
@@ -252,4 +253,4 @@ def test_check_at_a_commit_reads_meshes_from_history_and_caches_them(tmp_path, c
     assert check_findings(capsys, "--rev", "HEAD~1", design) == (0, [])
     assert check_findings(capsys, "--rev", "HEAD", design) == (1, [("OHW302", "parts/part.stl")])
     blob = git("rev-parse", "HEAD:parts/part.stl", cwd=design).strip()
-    assert (cache / "mesh" / "v1" / blob[:2] / f"{blob[2:]}.json").is_file()
+    assert (cache / "mesh" / f"v{ANALYSER_VERSION}" / blob[:2] / f"{blob[2:]}.json").is_file()
