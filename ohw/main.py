@@ -254,6 +254,53 @@ def fork(*, source: str, destination: str | None, revision: str | None, name: st
 
 
 @cli.command()
+@click.argument("source")
+@click.option(
+    "--part", "part_ids", multiple=True, required=True, metavar="ID", help="A part to take; repeat."
+)
+@click.option("--rev", "revision", metavar="REV", help="Take the parts as they were at REV.")
+@click.option("--as", "new_id", metavar="NEWID", help="The id of the (single) part here.")
+@click.option(
+    "--with-bom", is_flag=True, help="Bring the BOM items the source's instructions cite with it."
+)
+@click.option(
+    "--relicense",
+    metavar="SPDX",
+    help="Change this design's hardware licence to SPDX, where the parts need it.",
+)
+@output_options
+def remix(
+    *,
+    source: str,
+    part_ids: tuple[str, ...],
+    revision: str | None,
+    new_id: str | None,
+    with_bom: bool,
+    relicense: str | None,
+    output_format: str,
+    as_json: bool,
+) -> int:
+    """Take parts of the design at SOURCE (URL or path) into this one, and commit.
+
+    The parts' files go to parts/<design>/, each part records where it comes
+    from, and the lineage credits the source. A source whose licence forbids
+    commercial use or derivatives (NC, ND) is refused, and reciprocal terms pass
+    on: the design must carry a licence the parts allow (see the README).
+    """
+    from ohw.commands.remix import remix as run_remix
+
+    return run_remix(
+        source,
+        list(part_ids),
+        revision=revision,
+        new_id=new_id,
+        with_bom=with_bom,
+        relicense=relicense,
+        output_format="json" if as_json else output_format,
+    )
+
+
+@cli.command()
 @output_options
 def pull(*, output_format: str, as_json: bool) -> int:
     """Fetch the current branch's remote and merge it, as `ohw merge` does."""
