@@ -167,7 +167,7 @@ def mesh_repair(*, source: str, out: str | None, in_place: bool, force: bool) ->
 @cli.command()
 @click.argument("name", required=False)
 def schema(*, name: str | None) -> int:
-    """Print the JSON Schema NAME (manifest, bom, check-output), or list them."""
+    """Print the JSON Schema NAME (manifest, bom, check-output, ...), or list them."""
     from ohw.commands.schema import schema as run_schema
 
     return run_schema(name)
@@ -298,6 +298,22 @@ def remix(
         relicense=relicense,
         output_format="json" if as_json else output_format,
     )
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help="Save the credits to ATTRIBUTION.md.")
+@output_options
+def credits(*, write: bool, output_format: str, as_json: bool) -> int:
+    """Every design this one builds on: design, authors, commit and licence, across
+    the whole lineage (forks of forks, remixes of remixes).
+
+    Upstream manifests are read at their pinned commits where this repository
+    has them; entries that cannot be followed say why. The JSON output is
+    described by `ohw schema credits`.
+    """
+    from ohw.commands.remix import credits as run_credits
+
+    return run_credits(write, "json" if as_json else output_format)
 
 
 @cli.command()
