@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ohw.checks.inputs import read_inputs
+from ohw.checks.inputs import read_inputs, read_readable_inputs
 from ohw.errors import OhwError
 from ohw.files import write_atomically
 from ohw.tree import MANIFEST, DesignTree, WorkingTree
@@ -54,13 +54,9 @@ class Credits:
 
 def collect_credits(folder: Path) -> Credits:
     """The credits of the design in ``folder``, as its working tree has it."""
-    inputs = read_inputs(WorkingTree(folder))
-    if inputs.manifest is None:
-        raise OhwError(
-            f"this design's {MANIFEST} cannot be read: {inputs.manifest_unreadable}",
-            "run ohw check and fix what it reports first",
-        )
-    data = inputs.manifest.data
+    manifest = read_readable_inputs(WorkingTree(folder)).manifest
+    assert manifest is not None
+    data = manifest.data
     found: dict[str, Upstream] = {}
     pending = deque((record, 1) for record in _records(data, data["name"]))
     read_at = _reader(folder)

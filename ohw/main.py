@@ -288,16 +288,10 @@ def remix(
     on: the design must carry a licence the parts allow (see the README).
     """
     from ohw.commands.remix import remix as run_remix
+    from ohw.remix import RemixRequest
 
-    return run_remix(
-        source,
-        list(part_ids),
-        revision=revision,
-        new_id=new_id,
-        with_bom=with_bom,
-        relicense=relicense,
-        output_format="json" if as_json else output_format,
-    )
+    request = RemixRequest(list(part_ids), revision, new_id, with_bom, relicense)
+    return run_remix(source, request, "json" if as_json else output_format)
 
 
 @cli.command()

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ohw.checks.inputs import Inputs, read_inputs
+from ohw.checks.inputs import Inputs, read_inputs, read_readable_inputs
 from ohw.checks.instructions import markdown_files
 from ohw.compatibility import Requirement, common, requirement, shown
 from ohw.errors import OhwError
@@ -92,52 +92,42 @@ class _Source:
 
 
 @dataclass(frozen=True)
-class _Request:
+class RemixRequest:
+    """What to take: part ids, at which source revision, under which id here (one
+    part only), with BOM items or not, and a new hardware licence for this design."""
+
     part_ids: list[str]
-    new_id: str | None
-    with_bom: bool
-    relicense: str | None
+    revision: str | None = None
+    new_id: str | None = None
+    with_bom: bool = False
+    relicense: str | None = None
 
 
 def remix_parts(
     folder: Path,
     source: str,
-    part_ids: list[str],
+    request: RemixRequest,
     *,
-    revision: str | None,
-    new_id: str | None,
-    with_bom: bool,
-    relicense: str | None,
     author: Identity,
     progress: remotes.Progress | None = None,
 ) -> Remix:
-    """Take ``part_ids`` from the design at ``source`` into the design in ``folder``
-    and commit that. On failure the files and the branch are as they were."""
-    part_ids = list(dict.fromkeys(part_ids))
-    if new_id is not None and len(part_ids) != 1:
+    """Take the parts ``request`` names from the design at ``source`` into the
+    design in ``folder`` and commit that. On failure the files and the branch
+    are as they were."""
+    request = replace(request, part_ids=list(dict.fromkeys(request.part_ids)))
+    if request.new_id is not None and len(request.part_ids) != 1:
         raise OhwError("--as renames one part: give a single --part with it")
     repo = open_work_tree(folder, "remix")
-    ours = _read_ours(folder)
+    ours = read_readable_inputs(WorkingTree(folder))
     _refuse_local_changes(repo, folder, ours)
     url = str(Path(source).resolve()) if Path(source).is_dir() else remotes.check_url(source)
     try:
         default = remotes.fetch_source(repo, url, _FETCHED, progress)
-        origin = _read_source(repo, folder, url, revision, default)
-        request = _Request(part_ids, new_id, with_bom, relicense)
+        origin = _read_source(repo, folder, url, request.revision, default)
         return _remix(repo, folder, ours, origin, request=request, author=author)
     finally:
         for name in references_under(repo, _FETCHED):
             delete_reference(repo, name)
-
-
-def _read_ours(folder: Path) -> Inputs:
-    inputs = read_inputs(WorkingTree(folder))
-    if inputs.manifest is None:
-        raise OhwError(
-            f"this design's {MANIFEST} has errors, so ohw will not edit it",
-            "run ohw check and fix what it reports first",
-        )
-    return inputs
 
 
 def _refuse_local_changes(repo: pygit2.Repository, folder: Path, ours: Inputs) -> None:
@@ -197,7 +187,7 @@ def _remix(
     ours: Inputs,
     origin: _Source,
     *,
-    request: _Request,
+    request: RemixRequest,
     author: Identity,
 ) -> Remix:
     assert ours.manifest is not None and origin.inputs.manifest is not None

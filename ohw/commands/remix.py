@@ -7,35 +7,16 @@ from pathlib import Path
 
 from ohw.commands.remotes import transfer
 from ohw.credits import collect_credits, save_attribution
-from ohw.remix import remix_parts
+from ohw.remix import RemixRequest, remix_parts
 from ohw.render.credits import attribution_markdown, render_credits
 from ohw.render.remix import render_remix
 from ohw.vcs import identity_or_error
 
 
-def remix(
-    source: str,
-    part_ids: list[str],
-    *,
-    revision: str | None,
-    new_id: str | None,
-    with_bom: bool,
-    relicense: str | None,
-    output_format: str,
-) -> int:
+def remix(source: str, request: RemixRequest, output_format: str) -> int:
     author = identity_or_error(Path())
     with transfer(f"fetching {source}") as progress:
-        made = remix_parts(
-            Path(),
-            source,
-            part_ids,
-            revision=revision,
-            new_id=new_id,
-            with_bom=with_bom,
-            relicense=relicense,
-            author=author,
-            progress=progress,
-        )
+        made = remix_parts(Path(), source, request, author=author, progress=progress)
     render_remix(made, output_format, sys.stdout)
     return 0
 
