@@ -88,8 +88,11 @@ def test_remix_copies_the_part_records_its_origin_and_commits(ada: Path, mine: P
         "authors": manifest(ada)["authors"],
         "parts": ["arm"],
     }
-    # the manifest is edited, not rewritten: ohw init's comments are still there
-    assert "# Fabricated parts, e.g.:" in (mine / "ohw.yaml").read_text()
+    # the manifest is edited, not rewritten: ohw init's comments are still there,
+    # and its empty `parts: []` becomes a block like the source's
+    text = (mine / "ohw.yaml").read_text()
+    assert "# Fabricated parts, e.g.:" in text
+    assert "\nparts:\n  - id: arm\n    name: Arm\n" in text
     assert git("status", "--porcelain", cwd=mine) == ""
     assert git("log", "-1", "--format=%s", cwd=mine) == f"Remix arm from desk-lamp at {head[:7]}\n"
     assert git("show", "--name-only", "--format=", "HEAD", cwd=mine).split() == [
