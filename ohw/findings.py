@@ -203,6 +203,19 @@ RULES: dict[str, Rule] = {
             "use the current identifier shown in the message",
         ),
         Rule(
+            "OHW504",
+            _E,
+            "Remixed work's licence forbids remixing",
+            "remove the part, or ask its authors to license it for derivatives and "
+            "commercial use (no NC or ND)",
+        ),
+        Rule(
+            "OHW505",
+            _E,
+            "Design's licence is weaker than remixed work requires",
+            "license the design under one of the licences the message names, or remove the part",
+        ),
+        Rule(
             "OHW601",
             _E,
             "Instructions cite an unknown part",

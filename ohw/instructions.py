@@ -32,6 +32,8 @@ _AUTOLINK = re.compile(r"<((?:part|bom):[^>\s]*)>")
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Where a new block of Markdown starts: a heading or a list item.
+_BLOCK_START = re.compile(r"^ {0,3}(#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s)")
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,21 @@ def links(markdown: str) -> Iterator[Link]:
             yield Link(
                 definition.group(1).strip("<>"), False, Location(number, definition.start(1) + 1)
             )
+
+
+def citations_by_block(markdown: str) -> list[set[tuple[str, str]]]:
+    """The citations of each paragraph, list item or heading that has any: what
+    one sentence of the instructions uses together ("screw the arm on with two
+    M3x25 screws")."""
+    block_of_line: list[int] = [0]  # line numbers count from 1
+    block = 0
+    for line in markdown.splitlines():
+        if not line.strip() or _BLOCK_START.match(line):
+            block += 1
+        block_of_line.append(block)
+    found: dict[int, set[tuple[str, str]]] = {}
+    for link in links(markdown):
+        reference = link.reference()
+        if reference is not None:
+            found.setdefault(block_of_line[link.at.line], set()).add(reference)
+    return [found[b] for b in sorted(found)]

@@ -12,10 +12,18 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ohw.errors import OhwError
+
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([A-Za-z0-9.+:-]+)|(\S))")
 _OPERATORS = ("AND", "OR", "WITH")
 _REFERENCE = re.compile(r"(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+")
+# "(A OR B) AND (C OR D) AND ..." doubles the combinations with every AND.
+MAX_ALTERNATIVES = 256
 _EXAMPLE = "combine SPDX identifiers with AND, OR, WITH and parentheses, e.g. (MIT OR Apache-2.0)"
+
+
+# The choices an expression offers (its OR), each the licences that apply together (AND).
+Alternatives = list[frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -86,32 +94,49 @@ class _Reader:
         self.position += 1
         return token
 
-    def read(self) -> None:
+    def read(self) -> Alternatives:
         self.tokenize()
         if not self.tokens:
             raise _Syntax("the expression is empty")
-        self.compound()
+        alternatives = self.compound()
         extra = self.peek()
         if extra is not None:
             after = self.tokens[self.position - 1][1]
             raise _Syntax(f"{extra[1]!r} follows {after!r} without AND or OR between them")
+        return alternatives
 
-    def compound(self) -> None:
-        self.term()
-        while self.peek() in (("operator", "AND"), ("operator", "OR")):
-            operator = self.take()[1]  # type: ignore[index]
-            if self.peek() is None:
-                raise _Syntax(f"{operator} must be followed by a licence")
-            self.term()
+    def compound(self) -> Alternatives:
+        """OR of ANDs: AND binds tighter, as SPDX says."""
+        alternatives = self.conjunction()
+        while self.peek() == ("operator", "OR"):
+            self.operator("OR")
+            alternatives = [*alternatives, *self.conjunction()]
+        return alternatives
 
-    def term(self) -> None:
+    def conjunction(self) -> Alternatives:
+        alternatives = self.term()
+        while self.peek() == ("operator", "AND"):
+            self.operator("AND")
+            right = self.term()
+            alternatives = [a | b for a in alternatives for b in right]
+            if len(alternatives) > MAX_ALTERNATIVES:
+                raise _Syntax(f"it offers more than {MAX_ALTERNATIVES} combinations of licences")
+        return alternatives
+
+    def operator(self, name: str) -> None:
+        self.take()
+        if self.peek() is None:
+            raise _Syntax(f"{name} must be followed by a licence")
+
+    def term(self) -> Alternatives:
         token = self.take()
         if token == ("paren", "("):
-            self.compound()
+            alternatives = self.compound()
             if self.take() != ("paren", ")"):
                 raise _Syntax("a '(' is not closed")
         elif token is not None and token[0] == "id":
             self.licenses.append(token[1])
+            alternatives = [frozenset([token[1]])]
         else:
             shown = "the end" if token is None else repr(token[1])
             raise _Syntax(f"a licence identifier is expected, not {shown}")
@@ -121,6 +146,7 @@ class _Reader:
             if exception is None or exception[0] != "id":
                 raise _Syntax("WITH must be followed by a licence exception")
             self.exceptions.append(exception[1])
+        return alternatives
 
 
 def check_expression(expression: str) -> list[LicenseProblem]:
@@ -151,6 +177,33 @@ def check_expression(expression: str) -> list[LicenseProblem]:
         for name in reader.licenses
         if (current := known.replaced.get(name.lower())) and name.lower() not in known.licenses
     ]
+
+
+def alternatives(expression: str) -> Alternatives:
+    """The choices ``expression`` offers, each a set of current SPDX identifiers
+    that apply together; exceptions (WITH) are left out, as they only grant more.
+    An error for an expression that is not valid (``check_expression`` says why)."""
+    known = _known()
+    try:
+        found = _Reader(expression).read()
+    except _Syntax as error:
+        raise OhwError(_syntax_problem(expression, error.message, known).message) from None
+    return [frozenset(canonical(name) for name in choice) for choice in found]
+
+
+def canonical(name: str) -> str:
+    """The current SPDX identifier for ``name``, spelt as SPDX spells it ("mit" is
+    MIT, "GPL-2.0+" is GPL-2.0-or-later); a name not on the list stays as it is."""
+    known = _known()
+    lowered = name.lower()
+    if lowered in known.licenses:
+        return known.licenses[lowered]
+    if lowered in known.replaced:
+        return known.replaced[lowered]
+    bare = _canonical(name, known.licenses, known)
+    if bare is None or bare == name:
+        return name
+    return bare.removesuffix("-only") + "-or-later" if name.endswith("+") else bare
 
 
 def _canonical(name: str, table: dict[str, str], known: _Known) -> str | None:

@@ -167,7 +167,7 @@ def mesh_repair(*, source: str, out: str | None, in_place: bool, force: bool) ->
 @cli.command()
 @click.argument("name", required=False)
 def schema(*, name: str | None) -> int:
-    """Print the JSON Schema NAME (manifest, bom, check-output), or list them."""
+    """Print the JSON Schema NAME (manifest, bom, check-output, ...), or list them."""
     from ohw.commands.schema import schema as run_schema
 
     return run_schema(name)
@@ -251,6 +251,63 @@ def fork(*, source: str, destination: str | None, revision: str | None, name: st
     from ohw.commands.remotes import fork as run_fork
 
     return run_fork(source, destination, revision, name)
+
+
+@cli.command()
+@click.argument("source")
+@click.option(
+    "--part", "part_ids", multiple=True, required=True, metavar="ID", help="A part to take; repeat."
+)
+@click.option("--rev", "revision", metavar="REV", help="Take the parts as they were at REV.")
+@click.option("--as", "new_id", metavar="NEWID", help="The id of the (single) part here.")
+@click.option(
+    "--with-bom", is_flag=True, help="Bring the BOM items the source's instructions cite with it."
+)
+@click.option(
+    "--relicense",
+    metavar="SPDX",
+    help="Change this design's hardware licence to SPDX, where the parts need it.",
+)
+@output_options
+def remix(
+    *,
+    source: str,
+    part_ids: tuple[str, ...],
+    revision: str | None,
+    new_id: str | None,
+    with_bom: bool,
+    relicense: str | None,
+    output_format: str,
+    as_json: bool,
+) -> int:
+    """Take parts of the design at SOURCE (URL or path) into this one, and commit.
+
+    The parts' files go to parts/<design>/, each part records where it comes
+    from, and the lineage credits the source. A source whose licence forbids
+    commercial use or derivatives (NC, ND) is refused, and reciprocal terms pass
+    on: the design must carry a licence the parts allow (see the README).
+    """
+    from ohw.commands.remix import remix as run_remix
+    from ohw.remix import RemixRequest
+
+    request = RemixRequest(list(part_ids), revision, new_id, with_bom, relicense)
+    return run_remix(source, request, "json" if as_json else output_format)
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help="Save the credits to ATTRIBUTION.md.")
+@output_options
+def credits(*, write: bool, output_format: str, as_json: bool) -> int:
+    """Every design this one builds on: design, authors, commit and licence, across
+    the whole lineage (forks of forks, remixes of remixes).
+
+    Upstream manifests are read at their pinned commits where this repository
+    has them; entries that cannot be followed say why. The JSON output is
+    described by `ohw schema credits`.
+    """
+    from ohw.commands.remix import credits as run_credits
+
+    return run_credits(write, "json" if as_json else output_format)
 
 
 @cli.command()

@@ -104,6 +104,18 @@ class Manifest:
         yield from (p.origin_license for p in self.parts if p.origin_license)
         yield from self.lineage_licenses
 
+    def inherited_licenses(self) -> Iterator[tuple[str, Licenses]]:
+        """The licences of others' work this design includes, with what it is
+        ("part arm from desk-lamp", "the fork of desk-lamp"): every remixed part's,
+        and a forked design's. A remix's lineage entry adds nothing its parts do not."""
+        for part, written in zip(self.parts, self.data.get("parts", []), strict=True):
+            if part.origin_license is not None:
+                yield f"part {part.id} from {written['from']['design']}", part.origin_license
+        for i, entry in enumerate(self.data.get("lineage", [])):
+            if entry["relation"] == "fork" and "license" in entry:
+                at = ("lineage", i, "license")
+                yield f"the fork of {entry['design']}", Licenses.from_data(entry["license"], at)
+
     def file_references(self) -> Iterator[FileReference]:
         """Every file the manifest names; web addresses are not files and are left out."""
         data = self.data

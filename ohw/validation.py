@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 from ohw.errors import OhwError
 from ohw.yamlio import Document, JsonPath, Location
 
-SCHEMA_NAMES = ("manifest", "bom", "check-output", "mesh-report")
+SCHEMA_NAMES = ("manifest", "bom", "check-output", "mesh-report", "remix-output", "credits")
 
 # A plain scalar where the schema wants text is read as the text written, so
 # `version: 1.10` means "1.10". Each pass fixes every such value it can see;
@@ -46,7 +46,8 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: str) -> Draft202012Validator:
+def schema_validator(name: str) -> Draft202012Validator:
+    """A validator for the schema ``name``, which finds the other schemas it refers to."""
     registry: Registry = Registry().with_resources(
         (load_schema(n)["$id"], Resource.from_contents(load_schema(n))) for n in SCHEMA_NAMES
     )
@@ -68,7 +69,7 @@ def validate(document: Document, schema_name: str, what: str) -> tuple[Any, list
     """Validate ``document``; return its data (plain scalars read as text where
     text is wanted) and the violations, in document order. ``what`` names the
     document in messages ("the manifest")."""
-    validator = _validator(schema_name)
+    validator = schema_validator(schema_name)
     data = _coerce_to_text(document, validator)
     errors = [useful for error in validator.iter_errors(data) for useful in _most_useful(error)]
     # A misspelt key is also a missing one: say it once, as the misspelling.

@@ -81,14 +81,18 @@ def test_schema_prints_the_shipped_schemas():
         "bom",
         "check-output",
         "mesh-report",
+        "remix-output",
+        "credits",
     ]
-    for name in ("manifest", "bom", "check-output", "mesh-report"):
+    for name in ("manifest", "bom", "check-output", "mesh-report", "remix-output", "credits"):
         done = run_ohw("schema", name)
         assert done.returncode == 0
         assert json.loads(done.stdout)["$id"].endswith(f"/{name}.schema.json")
     done = run_ohw("schema", "nope")
     assert done.returncode == 2
-    assert "the schemas are: manifest, bom, check-output, mesh-report" in done.stderr
+    assert "the schemas are: manifest, bom, check-output, mesh-report, remix-output, credits" in (
+        done.stderr
+    )
 
 
 def test_a_closed_pipe_is_not_an_error():

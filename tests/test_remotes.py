@@ -3,6 +3,7 @@ repository by path and by file://, `git daemon`, and smart HTTP."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -39,60 +40,166 @@ def commit_edit(folder: Path, path: str, old: str, new: str) -> None:
     git("commit", "-qam", f"{path}: {new.strip()}", cwd=folder)
 
 
-def test_the_scenario_fork_over_http_edit_both_sides_update_and_resolve(
+def test_the_scenario_fork_over_http_edit_both_sides_update_resolve_and_remix(
     served: Path, tmp_path: Path
 ):
+    """The issue's "done when": Ada serves her lamp over HTTP, Bo forks it, both
+    edit, Bo updates (clean, then a precise conflict settled with ohw resolve),
+    Cy remixes a part from each with credits for both, and a remix from an
+    NC-licensed design is refused; git agrees with everything."""
     ada = tmp_path / "ada"
     with smart_http(served) as base_url:
         url = f"{base_url}/lamp.git"
-        forked = run_ohw("fork", url, "bo-lamp", "--name", "bo-lamp", cwd=tmp_path)
-        assert forked.returncode == 0, forked.stderr
-        bo = tmp_path / "bo-lamp"
-        data = manifest(bo)
-        assert data["name"] == "bo-lamp"
-        (entry,) = data["lineage"]
-        assert entry["relation"] == "fork" and entry["design"] == "desk-lamp"
-        assert entry["url"] == url
-        assert entry["commit"] == git("rev-parse", "HEAD~1", cwd=bo).strip()
-        assert entry["license"]["hardware"] == "CERN-OHL-S-2.0"
-        assert git("remote", cwd=bo) == "upstream\n"
-        git("fsck", "--strict", cwd=bo)
-        assert run_ohw("check", cwd=bo).returncode == 0
+        bo = _fork_and_update(tmp_path, url)
+        cy, started, ada_head, bo_head = _remix_from_both(tmp_path, served, base_url)
+        _refuse_non_commercial(tmp_path, served, base_url, cy)
 
-        # independent edits: Ada changes a price, Bo a quantity and the version
-        commit_edit(ada, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
-        pushed = run_ohw("push", cwd=ada)
-        assert pushed.returncode == 0, pushed.stderr
-        commit_edit(bo, "bom.yaml", "quantity: 0.3", "quantity: 0.5")
-        commit_edit(bo, "ohw.yaml", "version: 1.2.0", "version: 1.2.0-bo")
-        updated = run_ohw("update", cwd=bo)
-        assert updated.returncode == 0, updated.stdout + updated.stderr
-        assert "unit-price: 2.55" in bom_text(bo) and "quantity: 0.5" in bom_text(bo)
-        assert manifest(bo)["name"] == "bo-lamp"
+    # git agrees with everything
+    assert git("status", "--porcelain", cwd=cy) == "?? ATTRIBUTION.md\n"
+    for repository in (ada, bo, cy, served / "lamp.git", served / "bo-lamp.git"):
+        git("fsck", "--strict", cwd=repository)
+    assert git("log", "--format=%s", f"{started}..HEAD", cwd=cy).splitlines() == [
+        f"Remix knob from bo-lamp at {bo_head[:7]}",
+        f"Remix base from desk-lamp at {ada_head[:7]}",
+    ]
+    assert git("for-each-ref", "--format=%(refname) %(objectname)", "refs/ohw", cwd=cy) == (
+        f"refs/ohw/remix/bo-lamp/{bo_head} {bo_head}\n"
+        f"refs/ohw/remix/desk-lamp/{ada_head} {ada_head}\n"
+    )
 
-        # the same field both ways: a precise conflict, settled with ohw resolve
-        commit_edit(
-            ada,
-            "bom.yaml",
-            "quantity: 1\n    category: electronics\n    notes: Only",
-            "quantity: 2\n    category: electronics\n    notes: Only",
-        )
-        assert run_ohw("push", cwd=ada).returncode == 0
-        commit_edit(
-            bo,
-            "bom.yaml",
-            "quantity: 1\n    category: electronics\n    notes: Only",
-            "quantity: 3\n    category: electronics\n    notes: Only",
-        )
-        conflicted = run_ohw("update", cwd=bo)
-        assert conflicted.returncode == 1
-        assert "bom usb-cable quantity: base 1, ours 3, theirs 2" in conflicted.stdout
-        assert git("status", "--porcelain", cwd=bo) == "UU bom.yaml\n"
-        assert run_ohw("resolve", "bom.yaml", "--ours", cwd=bo).returncode == 0
-        assert run_ohw("merge", "--continue", cwd=bo).returncode == 0
-        git("fsck", "--strict", cwd=bo)
-        assert git("status", "--porcelain", cwd=bo) == ""
-        assert run_ohw("check", cwd=bo).returncode == 0
+
+def _fork_and_update(tmp_path: Path, url: str) -> Path:
+    """Bo forks Ada's lamp; both edit; Bo updates, cleanly and then with a conflict."""
+    ada = tmp_path / "ada"
+    forked = run_ohw("fork", url, "bo-lamp", "--name", "bo-lamp", cwd=tmp_path)
+    assert forked.returncode == 0, forked.stderr
+    bo = tmp_path / "bo-lamp"
+    data = manifest(bo)
+    assert data["name"] == "bo-lamp"
+    (entry,) = data["lineage"]
+    assert entry["relation"] == "fork" and entry["design"] == "desk-lamp"
+    assert entry["url"] == url
+    assert entry["commit"] == git("rev-parse", "HEAD~1", cwd=bo).strip()
+    assert entry["license"]["hardware"] == "CERN-OHL-S-2.0"
+    assert git("remote", cwd=bo) == "upstream\n"
+    git("fsck", "--strict", cwd=bo)
+    assert run_ohw("check", cwd=bo).returncode == 0
+
+    # independent edits: Ada changes a price and the base's infill, Bo a
+    # quantity, the version and the authors
+    commit_edit(ada, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+    commit_edit(ada, "ohw.yaml", "infill: 40", "infill: 50")
+    pushed = run_ohw("push", cwd=ada)
+    assert pushed.returncode == 0, pushed.stderr
+    commit_edit(bo, "bom.yaml", "quantity: 0.3", "quantity: 0.5")
+    commit_edit(bo, "ohw.yaml", "version: 1.2.0", "version: 1.2.0-bo")
+    commit_edit(
+        bo,
+        "ohw.yaml",
+        "    email: grace@example.org\n",
+        "    email: grace@example.org\n  - name: Bo Filament\n    email: bo@example.org\n",
+    )
+    updated = run_ohw("update", cwd=bo)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert "unit-price: 2.55" in bom_text(bo) and "quantity: 0.5" in bom_text(bo)
+    data = manifest(bo)
+    assert data["name"] == "bo-lamp" and data["version"] == "1.2.0-bo"
+    assert data["parts"][0]["print"]["infill"] == 50
+    assert [a["name"] for a in data["authors"]] == ["Ada Maker", "Grace Solder", "Bo Filament"]
+
+    # the same field both ways: a precise conflict, settled with ohw resolve
+    commit_edit(
+        ada,
+        "bom.yaml",
+        "quantity: 1\n    category: electronics\n    notes: Only",
+        "quantity: 2\n    category: electronics\n    notes: Only",
+    )
+    assert run_ohw("push", cwd=ada).returncode == 0
+    commit_edit(
+        bo,
+        "bom.yaml",
+        "quantity: 1\n    category: electronics\n    notes: Only",
+        "quantity: 3\n    category: electronics\n    notes: Only",
+    )
+    conflicted = run_ohw("update", cwd=bo)
+    assert conflicted.returncode == 1
+    assert "bom usb-cable quantity: base 1, ours 3, theirs 2" in conflicted.stdout
+    assert git("status", "--porcelain", cwd=bo) == "UU bom.yaml\n"
+    assert run_ohw("resolve", "bom.yaml", "--ours", cwd=bo).returncode == 0
+    assert run_ohw("merge", "--continue", cwd=bo).returncode == 0
+    git("fsck", "--strict", cwd=bo)
+    assert git("status", "--porcelain", cwd=bo) == ""
+    assert run_ohw("check", cwd=bo).returncode == 0
+    assert "quantity: 3\n    category: electronics\n    notes: Only" in bom_text(bo)
+    return bo
+
+
+def _remix_from_both(tmp_path: Path, served: Path, base_url: str) -> tuple[Path, str, str, str]:
+    """Bo publishes his fork; Cy remixes a part from Ada's lamp and one from Bo's."""
+    ada, bo, url = tmp_path / "ada", tmp_path / "bo-lamp", f"{base_url}/lamp.git"
+    # Bo publishes his fork next to Ada's lamp
+    git("init", "-q", "--bare", served / "bo-lamp.git", cwd=tmp_path)
+    git("remote", "add", "origin", served / "bo-lamp.git", cwd=bo)
+    assert run_ohw("push", "origin", "main", cwd=bo).returncode == 0
+    bo_url = f"{base_url}/bo-lamp.git"
+
+    # Cy remixes Ada's base and Bo's knob into a lamp of her own
+    assert run_ohw("init", "cy-lamp", cwd=tmp_path).returncode == 0
+    cy = tmp_path / "cy-lamp"
+    started = git("rev-parse", "HEAD", cwd=cy).strip()
+    from_ada = run_ohw("remix", url, "--part", "base", "--with-bom", cwd=cy)
+    assert from_ada.returncode == 0, from_ada.stderr
+    from_bo = run_ohw("remix", bo_url, "--part", "knob", "--json", cwd=cy)
+    assert from_bo.returncode == 0, from_bo.stderr
+    data = manifest(cy)
+    base, knob = data["parts"]
+    ada_head = git("rev-parse", "main", cwd=ada).strip()
+    bo_head = git("rev-parse", "main", cwd=bo).strip()
+    assert base["from"] == {
+        "design": "desk-lamp", "url": url, "commit": ada_head, "part": "base",
+        "license": {"hardware": "CERN-OHL-S-2.0", "documentation": "CC-BY-SA-4.0"},
+    }  # fmt: skip
+    assert (knob["from"]["design"], knob["from"]["commit"]) == ("bo-lamp", bo_head)
+    assert (cy / "parts/desk-lamp/base.stl").read_bytes() == (ada / "parts/base.stl").read_bytes()
+    assert (cy / "parts/bo-lamp/knob.stl").read_bytes() == (bo / "parts/knob.stl").read_bytes()
+    assert [e["design"] for e in data["lineage"]] == ["desk-lamp", "bo-lamp"]
+    assert [item["id"] for item in load_yaml((cy / "bom.yaml").read_bytes()).data["items"]] == [
+        "m3x25", "m3-nut", "m3-washer"
+    ]  # fmt: skip
+    assert run_ohw("check", cwd=cy).returncode == 0
+
+    credits = run_ohw("credits", "--json", cwd=cy)
+    assert credits.returncode == 0, credits.stderr
+    upstream = json.loads(credits.stdout)["upstream"]
+    direct = [(u["design"], u["commit"], u["depth"]) for u in upstream if u["depth"] == 1]
+    assert direct == [("desk-lamp", ada_head, 1), ("bo-lamp", bo_head, 1)]
+    authors = {u["design"]: [a["name"] for a in u["authors"]] for u in upstream}
+    assert authors["bo-lamp"] == ["Ada Maker", "Grace Solder", "Bo Filament"]
+    assert authors["desk-lamp"] == ["Ada Maker", "Grace Solder"]
+    # through Bo's fork, Cy's lamp also builds on the lamp Bo forked
+    forked = [u for u in upstream if u["depth"] == 2]
+    assert [(u["design"], u["relations"], u["via"]) for u in forked] == [
+        ("desk-lamp", ["fork"], "bo-lamp")
+    ]
+    assert all(u["followed"] for u in upstream)
+    written = run_ohw("credits", "--write", cwd=cy)
+    assert written.returncode == 0 and "Wrote ATTRIBUTION.md" in written.stdout
+    attribution = (cy / "ATTRIBUTION.md").read_text()
+    assert "Bo Filament" in attribution and ada_head in attribution and bo_head in attribution
+    return cy, started, ada_head, bo_head
+
+
+def _refuse_non_commercial(tmp_path: Path, served: Path, base_url: str, cy: Path) -> None:
+    # a design licensed for non-commercial use only cannot be remixed
+    dee = desk_lamp_repository(tmp_path / "dee")
+    commit_edit(dee, "ohw.yaml", "hardware: CERN-OHL-S-2.0", "hardware: CC-BY-NC-4.0")
+    git("clone", "-q", "--bare", dee, served / "dee-lamp.git", cwd=tmp_path)
+    before = git("rev-parse", "HEAD", cwd=cy)
+    refused = run_ohw("remix", f"{base_url}/dee-lamp.git", "--part", "arm", cwd=cy)
+    assert refused.returncode == 2
+    assert "CC-BY-NC-4.0 forbids commercial use" in refused.stderr
+    assert git("rev-parse", "HEAD", cwd=cy) == before
+    assert not (cy / "parts" / "desk-lamp" / "arm.stl").exists()
 
 
 def test_clone_and_push_over_git_daemon_and_a_rejected_push(served: Path, tmp_path: Path):

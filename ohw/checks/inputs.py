@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ohw.bom import BomItem, read_bom_csv
+from ohw.errors import OhwError
 from ohw.findings import RULES, Finding, Severity, finding
 from ohw.manifest import Manifest
 from ohw.paths import path_problem
@@ -68,6 +69,18 @@ def read_inputs(tree: DesignTree) -> Inputs:
         _read_bom_file(inputs, manifest.bom_file)
     else:
         inputs.bom = []
+    return inputs
+
+
+def read_readable_inputs(tree: DesignTree) -> Inputs:
+    """The inputs of a design that a command works on: an error, rather than
+    findings, when its manifest cannot be read or breaks its schema."""
+    inputs = read_inputs(tree)
+    if inputs.manifest is None:
+        raise OhwError(
+            f"this design's {MANIFEST} cannot be read: {inputs.manifest_unreadable}",
+            "run ohw check and fix what it reports first",
+        )
     return inputs
 
 

@@ -1,12 +1,15 @@
-"""OHW5xx: licences are valid SPDX expressions, and the hardware has one."""
+"""OHW5xx: licences are valid SPDX expressions, the hardware has one, and the
+design's licence allows what it includes of others' work (see ohw.compatibility)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ohw.checks.inputs import Inputs
+from ohw.compatibility import requirement, shown
 from ohw.findings import Finding, finding
 from ohw.licenses import LicenseProblem, check_expression
+from ohw.manifest import Manifest
 from ohw.tree import MANIFEST
 from ohw.yamlio import Location
 
@@ -25,6 +28,33 @@ def check_licenses(inputs: Inputs) -> Iterator[Finding]:
         for path, expression in licenses.expressions():
             for problem in check_expression(expression):
                 yield _finding(problem, inputs.at_manifest(path))
+    yield from _check_inherited(inputs, manifest)
+
+
+def _valid(expression: str | None) -> bool:
+    return expression is not None and all(p.deprecated for p in check_expression(expression))
+
+
+def _check_inherited(inputs: Inputs, manifest: Manifest) -> Iterator[Finding]:
+    """Every remixed part's (and a fork's) hardware licence against the design's."""
+    design = manifest.license.hardware
+    for what, licenses in manifest.inherited_licenses():
+        if not _valid(licenses.hardware):
+            continue  # a missing or invalid licence is reported above
+        assert licenses.hardware is not None
+        needed = requirement(licenses.hardware)
+        at = inputs.at_manifest((*licenses.at, "hardware"))
+        if needed.refused is not None:
+            yield finding("OHW504", MANIFEST, f"{what} cannot be remixed: {needed.refused}", at)
+        elif design is not None and _valid(design) and not needed.allowed(design):
+            yield finding(
+                "OHW505",
+                MANIFEST,
+                f"{what} is licensed {licenses.hardware} ({needed.describe()}), "
+                f"so the design may carry {shown(needed.allows)}, not {design}",
+                at,
+                f"license the design's hardware under {shown(needed.allows)}, or remove the part",
+            )
 
 
 def _finding(problem: LicenseProblem, at: Location | None) -> Finding:

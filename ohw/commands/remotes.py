@@ -19,7 +19,7 @@ _console = Console(stderr=True, highlight=False)
 
 
 @contextmanager
-def _transfer(what: str) -> Iterator[remotes.Progress]:
+def transfer(what: str) -> Iterator[remotes.Progress]:
     """A progress bar (objects and bytes) on the terminal; nothing elsewhere."""
     with Progress(
         TextColumn(what),
@@ -45,7 +45,7 @@ def _transfer(what: str) -> Iterator[remotes.Progress]:
 
 def clone(url: str, destination: str | None) -> int:
     folder = Path(destination) if destination else Path(remotes.name_from_url(url))
-    with _transfer(f"cloning {url}") as progress:
+    with transfer(f"cloning {url}") as progress:
         remotes.clone(url, folder, progress)
     print(f"Cloned {url} into {folder}/")
     return 0
@@ -53,7 +53,7 @@ def clone(url: str, destination: str | None) -> int:
 
 def fork(source: str, destination: str | None, revision: str | None, name: str | None) -> int:
     author = identity_or_error(Path())
-    with _transfer(f"forking {source}") as progress:
+    with transfer(f"forking {source}") as progress:
         made = fork_design(
             source,
             destination=Path(destination) if destination else None,
@@ -74,14 +74,14 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
 
 def pull_command(output_format: str) -> int:
     author = identity_or_error(Path())
-    with _transfer("fetching") as progress:
+    with transfer("fetching") as progress:
         outcome = pull(Path(), author, progress)
     return show_outcome(outcome, output_format)
 
 
 def update_command(output_format: str) -> int:
     author = identity_or_error(Path())
-    with _transfer(f"fetching {UPSTREAM}") as progress:
+    with transfer(f"fetching {UPSTREAM}") as progress:
         outcome = update(Path(), author, progress)
     return show_outcome(outcome, output_format)
 
@@ -89,7 +89,7 @@ def update_command(output_format: str) -> int:
 def push(remote: str, branch: str | None) -> int:
     repo = open_work_tree(Path(), "push")
     branch = branch or remotes.current_branch(repo, "push")
-    with _transfer(f"pushing {branch} to {remote}") as progress:
+    with transfer(f"pushing {branch} to {remote}") as progress:
         remotes.push(repo, remote, branch, progress)
     print(f"Pushed {branch} to {remote}")
     return 0

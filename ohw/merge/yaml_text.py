@@ -67,7 +67,12 @@ class _Writer:
         assert span is not None
         kept = [_decide(e.plan, self.choose) for e in plan.entries]
         if span.flow:
-            self._edit(span.start, span.end, self._flow(plan))
+            block = self._block_for_empty_flow(plan, kept)
+            if block is not None:
+                start = self.text.rindex(":", 0, span.start) + 1
+                self._edit(start, span.end, block)
+            else:
+                self._edit(span.start, span.end, self._flow(plan))
             return
         if all(isinstance(d, Take) and d.path is None for d in kept):
             # An emptied block collection is written [] or {} after its key's colon.
@@ -146,6 +151,30 @@ class _Writer:
         document = self.documents[new.side]
         start, end = _entry(document, new.path, is_list=is_list, comment=True)
         return _reindent(document.text[start:end], _column(document.text, start), column)
+
+    def _block_for_empty_flow(self, plan: Combine, kept: list[Take | Combine]) -> str | None:
+        """For ``key: []`` (or ``{}``) that gains entries written in block style on
+        the other side: those entries as a block under the key, instead of a
+        flow collection grown long. None where that does not apply."""
+        span = self.ours.nodes[plan.ours].span
+        assert span is not None
+        taken = [d for d in kept if not (isinstance(d, Take) and d.path is None)]
+        if span.key is None or any(e.ours is not None for e in plan.entries) or not taken:
+            return None
+        column = _column(self.text, span.key) + 2
+        lines = []
+        for decided in taken:
+            if not isinstance(decided, Take) or decided.path is None:
+                return None
+            node = self.documents[decided.side].nodes[decided.path].span
+            if node is None or node.flow:
+                return None
+            if plan.is_list:
+                text = self._entry_text(decided, column + 2, is_list=True)
+                lines.append(f"{' ' * column}- {text}")
+            else:
+                lines.append(" " * column + self._entry_text(decided, column, is_list=False))
+        return "\n" + "\n".join(lines)
 
     def _flow(self, plan: Combine) -> str:
         """A flow collection ([..] or {..}) written again from its merged entries."""

@@ -108,6 +108,78 @@ def resolve_commit(repo: pygit2.Repository, revision: str) -> pygit2.Commit:
     return commit
 
 
+def commit_design(repo: pygit2.Repository, commit_id: str, location: Path) -> CommitTree | None:
+    """The design at the root of ``commit_id``'s tree, if this repository has that
+    commit (from a fetch, a fork's history or a remix pin); else None."""
+    import pygit2
+
+    try:
+        found = repo.get(commit_id)
+    except (ValueError, pygit2.GitError):
+        return None
+    if found is None or found.type != pygit2.enums.ObjectType.COMMIT:
+        return None
+    return CommitTree(found.peel(pygit2.Commit), "", location)
+
+
+def find_commit(repo: pygit2.Repository, names: list[str]) -> pygit2.Commit | None:
+    """The commit the first of ``names`` that git resolves names, if any."""
+    import pygit2
+
+    for name in names:
+        try:
+            commit: pygit2.Commit = repo.revparse_single(name).peel(pygit2.Commit)
+        except (KeyError, ValueError, pygit2.GitError):
+            continue
+        return commit
+    return None
+
+
+def reachable(repo: pygit2.Repository, commit_id: str, tips: list[str]) -> bool:
+    """Whether ``commit_id`` is one of ``tips`` or in the history of one."""
+    import pygit2
+
+    wanted = pygit2.Oid(hex=commit_id)
+    return any(tip == commit_id or repo.descendant_of(pygit2.Oid(hex=tip), wanted) for tip in tips)
+
+
+def references_under(repo: pygit2.Repository, prefix: str) -> dict[str, str]:
+    """Every reference under ``prefix`` ("refs/ohw/..."), with its target."""
+    return {
+        name: str(repo.references[name].target)
+        for name in repo.references
+        if name.startswith(prefix + "/")
+    }
+
+
+def set_reference(repo: pygit2.Repository, name: str, target: str) -> None:
+    repo.references.create(name, target, force=True)
+
+
+def delete_reference(repo: pygit2.Repository, name: str) -> None:
+    repo.references.delete(name)
+
+
+def repository_prefix(repo: pygit2.Repository, folder: Path) -> str:
+    """Where ``folder`` is inside the repository's work tree ("" at its root)."""
+    return folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+
+
+def refuse_staged_changes(repo: pygit2.Repository) -> None:
+    """An error if the index holds changes that a commit of ohw's would take along."""
+    import pygit2
+
+    if repo.head_is_unborn:
+        return
+    index = repo.index
+    index.read()
+    if index.diff_to_tree(repo.head.peel(pygit2.Tree)).stats.files_changed:
+        raise OhwError(
+            "the repository has staged changes; ohw would commit them with its own",
+            "commit or unstage them first (git commit, or git restore --staged .)",
+        )
+
+
 def open_work_tree(folder: Path, action: str) -> pygit2.Repository:
     """The repository whose work tree holds ``folder``; an error naming ``action``
     if there is none (a bare repository has none)."""
@@ -125,7 +197,7 @@ def ignored(folder: Path, paths: list[str]) -> set[str]:
     repo = find_repository(folder)
     if repo is None or repo.workdir is None or not paths:
         return set()
-    prefix = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+    prefix = repository_prefix(repo, folder)
     return {p for p in paths if repo.path_is_ignored(f"{prefix}/{p}" if prefix else p)}
 
 
@@ -182,15 +254,11 @@ def commit_new_files(
             found = find_repository(folder)
             assert found is not None and found.workdir is not None
             repo = found
-        prefix = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+        prefix = repository_prefix(repo, folder)
+        refuse_staged_changes(repo)
         index = repo.index
         index.read()
         parents = [] if repo.head_is_unborn else [repo.head.target]
-        if parents and index.diff_to_tree(repo.head.peel(pygit2.Tree)).stats.files_changed:
-            raise OhwError(
-                "the repository has staged changes; ohw would commit them with the new design",
-                "commit or unstage them first (git commit, or git restore --staged .)",
-            )
         for path in paths:
             index.add(f"{prefix}/{path}" if prefix else path)
         tree = index.write_tree()

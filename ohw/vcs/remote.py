@@ -179,6 +179,33 @@ def fetch(repo: pygit2.Repository, remote_name: str, progress: Progress | None =
         raise remote_error(error, remote.url or remote_name, "fetching from") from None
 
 
+def fetch_source(
+    repo: pygit2.Repository, url: str, namespace: str, progress: Progress | None = None
+) -> str | None:
+    """Fetch every branch, tag and remix pin of ``url`` under ``namespace``
+    (``heads/``, ``tags/``, ``remix/``), without a remote or a working copy;
+    return the branch the source's HEAD names, if it names one."""
+    import pygit2
+
+    check_url(url)
+    remote = repo.remotes.create_anonymous(url)
+    _set_timeouts()
+    refspecs = [
+        f"+refs/heads/*:{namespace}/heads/*",
+        f"+refs/tags/*:{namespace}/tags/*",
+        f"+refs/ohw/remix/*:{namespace}/remix/*",
+    ]
+    try:
+        remote.fetch(refspecs, callbacks=_callbacks(progress), message=f"ohw: fetch {url}")
+        heads = remote.list_heads(connect=False)
+    except (pygit2.GitError, OSError) as error:
+        raise remote_error(error, url, "fetching from") from None
+    for head in heads:
+        if head.name == "HEAD" and head.symref_target:
+            return str(head.symref_target).removeprefix("refs/heads/")
+    return None
+
+
 def default_branch(repo: pygit2.Repository, remote_name: str) -> str:
     """The branch the remote's HEAD points at, as a remote-tracking ref name."""
     import pygit2
