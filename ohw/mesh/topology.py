@@ -39,6 +39,7 @@ pass in file order or a gather.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -182,6 +183,7 @@ def _slices(triangles: Triangles) -> Iterator[tuple[int, np.ndarray]]:
         triangles.release(start, stop)
 
 
+@functools.cache
 def _tune_memory() -> None:
     """Make fresh memory cheap, as this analysis fills arrays of tens of
     megabytes and many slice-sized temporaries. Measured on a 1.3M-facet file,
@@ -195,7 +197,6 @@ def _tune_memory() -> None:
       and keeping freed memory for reuse costs it nothing.
     """
     import ctypes
-    import ctypes.util
 
     try:
         from numpy._core.multiarray import (  # type: ignore[attr-defined]
@@ -205,15 +206,14 @@ def _tune_memory() -> None:
         pass
     else:
         _set_madvise_hugepage(False)
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name) if name else None
-        mallopt = libc.mallopt if libc is not None else None
+        # The process's own symbols, the C library's among them: finding libc by
+        # name (ctypes.util.find_library) runs ldconfig, which costs milliseconds.
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # not glibc: nothing to tune
         return
-    if mallopt is not None:
-        mallopt(-3, 1 << 30)  # M_MMAP_THRESHOLD: large blocks from the reusable heap
-        mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep freed heap memory
+    mallopt(-3, 1 << 30)  # M_MMAP_THRESHOLD: large blocks from the reusable heap
+    mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep freed heap memory
 
 
 def weld(
