@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ohw import __version__
 from ohw.findings import RULES
 from ohw.mesh.batch import MeshResult
 from ohw.mesh.topology import MeshReport
 from ohw.mesh.verdict import Verdict
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 FORMAT_VERSION = 1
 
@@ -77,16 +80,16 @@ def render_json(results: list[MeshResult], stream: IO[str]) -> None:
 
 def render_text(results: list[MeshResult], stream: IO[str]) -> None:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
-    # A table must not wrap: outside a terminal, allow lines as long as a log's.
+    # A report must not wrap: outside a terminal, allow lines as long as a log's.
     console = Console(
         file=stream, soft_wrap=True, highlight=False, width=None if stream.isatty() else 120
     )
+    lines: list[Text] = []
     for result in results:
         if result.report is None or result.verdict is None:
-            console.print(
+            lines.append(
                 Text.assemble(
                     (result.name, "bold"), "  ", ("✘ cannot read: ", "bold red"), result.error or ""
                 )
@@ -94,34 +97,51 @@ def render_text(results: list[MeshResult], stream: IO[str]) -> None:
             continue
         report, verdict = result.report, result.verdict
         mark = ("✔ ", "green") if verdict.printable else ("✘ ", "bold red")
-        console.print(Text.assemble((result.name, "bold"), "  ", mark, verdict.summary))
-        table = Table(show_header=False, box=None, padding=(0, 2), pad_edge=True)
-        for style, justify in (("dim", "left"), ("", "right"), ("dim", "left"), ("", "right")):
-            table.add_column(style=style, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-        x, y, z = report.size
-        rows = [
-            ("format", report.format, "size (mm)", f"{x:.2f} x {y:.2f} x {z:.2f}"),
-            ("facets", f"{report.facets:,}", "volume (mm³)", f"{report.volume:,.2f}"),
-            ("vertices", f"{report.vertices:,}", "area (mm²)", f"{report.area:,.2f}"),
-            ("edges", f"{report.edges:,}", "bodies", _bodies(report)),
-            ("open edges", f"{report.open_edges:,}", "holes", f"{report.holes:,}"),
-            ("non-manifold edges", _nonmanifold(report), "misoriented edges",
-             f"{report.misoriented_edges:,}"),
-            ("degenerate facets", f"{report.degenerate_facets:,}", "flipped normals",
-             f"{report.flipped_normals:,}"),
-        ]  # fmt: skip
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+        lines.append(Text.assemble((result.name, "bold"), "  ", mark, verdict.summary))
+        lines += _figures(report)
         for problem in verdict.problems:
             severity = RULES[problem.rule].severity.value
             style = "bold red" if severity == "error" else "yellow"
-            console.print(
+            lines.append(
                 Text.assemble("  ", (f"{problem.rule} {severity}:", style), " ", problem.message)
             )
-            console.print(Text(f"      hint: {problem.hint}", style="dim"))
-        for note in verdict.notes:
-            console.print(Text(f"  note: {note}", style="cyan"))
+            lines.append(Text(f"      hint: {problem.hint}", style="dim"))
+        lines += [Text(f"  note: {note}", style="cyan") for note in verdict.notes]
+    # One print of plain lines: a rich Table per file costs more than the analysis
+    # of a small part.
+    console.print(Text("\n").join(lines))
+
+
+def _figures(report: MeshReport) -> list[Text]:
+    """The report's figures in two pairs of aligned columns: names left, values right."""
+    from rich.text import Text
+
+    x, y, z = report.size
+    rows = [
+        ("format", report.format, "size (mm)", f"{x:.2f} x {y:.2f} x {z:.2f}"),
+        ("facets", f"{report.facets:,}", "volume (mm³)", f"{report.volume:,.2f}"),
+        ("vertices", f"{report.vertices:,}", "area (mm²)", f"{report.area:,.2f}"),
+        ("edges", f"{report.edges:,}", "bodies", _bodies(report)),
+        ("open edges", f"{report.open_edges:,}", "holes", f"{report.holes:,}"),
+        ("non-manifold edges", _nonmanifold(report), "misoriented edges",
+         f"{report.misoriented_edges:,}"),
+        ("degenerate facets", f"{report.degenerate_facets:,}", "flipped normals",
+         f"{report.flipped_normals:,}"),
+    ]  # fmt: skip
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    return [
+        Text.assemble(
+            "  ",
+            (name.ljust(widths[0]), "dim"),
+            "    ",
+            value.rjust(widths[1]),
+            "    ",
+            (other.ljust(widths[2]), "dim"),
+            "    ",
+            figure.rjust(widths[3]),
+        )
+        for name, value, other, figure in rows
+    ]
 
 
 def _bodies(report: MeshReport) -> str:
