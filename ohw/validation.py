@@ -21,7 +21,16 @@ from referencing import Registry, Resource
 from ohw.errors import OhwError
 from ohw.yamlio import Document, JsonPath, Location
 
-SCHEMA_NAMES = ("manifest", "bom", "check-output", "mesh-report")
+SCHEMA_NAMES = (
+    "manifest",
+    "bom",
+    "check-output",
+    "mesh-report",
+    "diff-output",
+    "log-output",
+    "lineage-output",
+    "variant-list",
+)
 
 # A plain scalar where the schema wants text is read as the text written, so
 # `version: 1.10` means "1.10". Each pass fixes every such value it can see;
@@ -51,6 +60,12 @@ def _validator(name: str) -> Draft202012Validator:
         (load_schema(n)["$id"], Resource.from_contents(load_schema(n))) for n in SCHEMA_NAMES
     )
     return Draft202012Validator(load_schema(name), registry=registry)
+
+
+def schema_validator(name: str) -> Draft202012Validator:
+    """A validator for the schema ``name`` that follows references into the others
+    (the log's output refers to the diff's)."""
+    return _validator(name)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class Conflict:
     paths: dict[Side, JsonPath | None] = field(compare=False)
 
     def describe(self) -> str:
-        values = ", ".join(f"{side} {_show(getattr(self, side))}" for side in SIDES)
+        values = ", ".join(f"{side} {show_value(getattr(self, side))}" for side in SIDES)
         return f"{' '.join(self.where)}: {values}"
 
 
@@ -248,7 +248,9 @@ def _merged_order(orders: list[list[Any]]) -> list[Any]:
     return result
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as people read it in one line: text as written, data as JSON,
+    cut at 60 characters."""
     if value is MISSING:
         return "(none)"
     if isinstance(value, str):

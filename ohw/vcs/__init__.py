@@ -46,6 +46,9 @@ class CommitTree(DesignTree):
         self.label = f"commit {self.revision[:7]}"
         self.location = location
 
+    def folder_id(self) -> str | None:
+        return str(self._object(()).id)
+
     def blob_id(self, path: str) -> str | None:
         entry = self.resolve(path)
         return (
@@ -78,18 +81,25 @@ class CommitTree(DesignTree):
 
 def commit_tree(folder: Path, revision: str) -> CommitTree:
     """The design in ``folder`` as it was at ``revision`` (any name git accepts)."""
+    repo, prefix = design_repository(folder, f"it has no revision {revision!r}")
+    return CommitTree(resolve_commit(repo, revision), prefix, folder)
+
+
+def design_repository(folder: Path, why: str) -> tuple[pygit2.Repository, str]:
+    """The repository whose work tree holds the design in ``folder``, and the
+    design's folder in it ("" at the top); an error saying ``why`` it is needed
+    if there is none."""
     repo = find_repository(folder)
     if repo is None or repo.workdir is None:
         raise OhwError(
-            f"{folder} is not inside a git work tree, so it has no revision {revision!r}",
-            "--rev reads a design from git history: run it inside a clone of the design",
+            f"{folder} is not inside a git work tree, so {why}",
+            "run it inside a clone of the design (see `ohw clone` and `ohw init`)",
         )
-    commit = resolve_commit(repo, revision)
     workdir = Path(repo.workdir).resolve()
     design = folder.resolve()
     if not design.is_relative_to(workdir):
         raise OhwError(f"{folder} is not inside the repository at {workdir}")
-    return CommitTree(commit, design.relative_to(workdir).as_posix().strip("."), folder)
+    return repo, design.relative_to(workdir).as_posix().strip(".")
 
 
 def resolve_commit(repo: pygit2.Repository, revision: str) -> pygit2.Commit:
