@@ -60,9 +60,23 @@ def _sources(
     entries = manifest.get("lineage")
     if not isinstance(entries, list):
         return ()
+    nodes = [_node(e, reader, folder, seen, depth) for e in entries if isinstance(e, dict)]
+    # A fork keeps its source's lineage: an entry that a sibling's source also
+    # records came through that sibling, and is shown there only.
+    inherited = [_pinned_below(node) for node in nodes]
     return tuple(
-        _node(entry, reader, folder, seen, depth) for entry in entries if isinstance(entry, dict)
+        node
+        for number, node in enumerate(nodes)
+        if not any(node.commit in below for other, below in enumerate(inherited) if other != number)
     )
+
+
+def _pinned_below(node: LineageNode) -> set[str]:
+    """The commits pinned anywhere among ``node``'s sources."""
+    found: set[str] = set()
+    for source in node.sources:
+        found |= ({source.commit} if source.commit else set()) | _pinned_below(source)
+    return found
 
 
 def _node(

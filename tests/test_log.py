@@ -1,0 +1,109 @@
+"""`ohw log` on histories made with git: every commit git lists, each with its
+design changes, merges against their first parent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support import cube_stl, desk_lamp_repository, git, run_ohw
+
+from ohw.validation import schema_validator
+
+
+def log_json(folder: Path, *args: str) -> list[dict]:
+    done = run_ohw("log", "--json", *args, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)
+    schema_validator("log-output").validate(output)
+    return output["commits"]
+
+
+def edit(folder: Path, path: str, old: str, new: str) -> None:
+    text = (folder / path).read_text()
+    assert old in text
+    (folder / path).write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    """The desk lamp with a few commits of design changes and a merged branch."""
+    lamp = desk_lamp_repository(tmp_path / "lamp")
+    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
+    git("commit", "-qam", "Longer LED strip", cwd=lamp)
+    git("switch", "-qc", "bigger-base", cwd=lamp)
+    (lamp / "parts" / "base.stl").write_bytes(cube_stl(20.0))
+    git("commit", "-qam", "A heavier base", cwd=lamp)
+    git("switch", "-q", "main", cwd=lamp)
+    edit(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
+    git("commit", "-qam", "Version 1.3.0", cwd=lamp)
+    (lamp / "notes.txt").write_text("not part of the design's meaning\n")
+    git("add", "notes.txt", cwd=lamp)
+    git("commit", "-qm", "Notes", cwd=lamp)
+    git("merge", "-q", "--no-edit", "bigger-base", cwd=lamp)
+    return lamp
+
+
+def test_every_commit_git_lists_with_its_design_changes(history: Path):
+    commits = log_json(history)
+    assert commits[0]["id"] == git("rev-parse", "HEAD", cwd=history).strip()
+    assert sorted(c["id"] for c in commits) == sorted(
+        git("log", "--format=%H", cwd=history).split()
+    )
+    by_subject = {c["subject"]: c for c in commits}
+    for line in git("log", "--format=%H%x00%an%x00%ae%x00%s%x00%aI", cwd=history).splitlines():
+        commit_id, name, email, subject, date = line.split("\0")
+        entry = by_subject[subject]
+        assert entry["id"] == commit_id
+        assert entry["author"] == {"name": name, "email": email}
+        assert entry["date"] == date
+    assert by_subject["Longer LED strip"]["summary"] == [
+        "bom led-strip quantity 0.3→0.6",
+        "cost EUR +2.67",
+    ]
+    assert by_subject["Version 1.3.0"]["summary"] == ["version 1.2.0→1.3.0"]
+    assert by_subject["Notes"]["summary"] == []
+    assert by_subject["Notes"]["changes"]["empty"] is True
+    [base] = by_subject["A heavier base"]["changes"]["parts"]
+    assert base["meshes"][0]["new"]["volume"] == pytest.approx(8000.0)
+    assert by_subject["The desk lamp"]["summary"] == ["new design: 4 parts, 9 BOM items"]
+
+
+def test_a_merge_is_compared_with_its_first_parent(history: Path):
+    merge = log_json(history)[0]
+    assert len(merge["parents"]) == 2
+    assert merge["parents"][0] == git("rev-parse", "HEAD^1", cwd=history).strip()
+    # What the merge brought into main is the other branch's mesh, not main's version.
+    assert [p["id"] for p in merge["changes"]["parts"]] == ["base"]
+    assert merge["changes"]["manifest"] == []
+    assert merge["summary"][0].startswith("mesh base.stl volume ")
+
+
+def test_count_and_starting_revision(history: Path):
+    assert len(log_json(history, "-n", "2")) == 2
+    assert [c["subject"] for c in log_json(history, "bigger-base", "-n", "1")] == ["A heavier base"]
+    done = run_ohw("log", "no-such-branch", cwd=history)
+    assert done.returncode == 2
+    assert "unknown revision 'no-such-branch'" in done.stderr
+
+
+def test_text_shows_one_commit_a_line_and_its_changes_below(history: Path):
+    done = run_ohw("log", cwd=history)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    short = git("rev-parse", "--short=7", "HEAD~1", cwd=history).strip()
+    header = next(n for n, line in enumerate(lines) if line.startswith(short))
+    assert "Ada Maker" in lines[header] and "Notes" in lines[header]
+    assert lines[header + 1].strip() == "no design changes"
+    assert "    bom led-strip quantity 0.3→0.6, cost EUR +2.67" in lines
+    assert any("(merge: against its first parent)" in line for line in lines)
+
+
+def test_a_long_summary_is_cut_to_two_lines(history: Path):
+    for number in range(40):
+        edit(history, "ohw.yaml", "keywords: [", f"keywords: [extra-keyword-{number}, ")
+    git("commit", "-qam", "Many keywords", cwd=history)
+    lines = run_ohw("log", "-n", "1", cwd=history).stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[2].endswith("more")
