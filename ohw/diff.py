@@ -11,6 +11,7 @@ each file once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,7 +28,6 @@ from ohw.mesh.batch import MeshResult, MeshSource, analyse_sources, content_ids,
 from ohw.mesh.topology import MeshReport
 from ohw.paths import is_mesh, normalize, path_problem
 from ohw.tree import MANIFEST, DesignTree, Kind, WorkingTree
-from ohw.validation import validate
 from ohw.yamlio import JsonPath, ReadProblem, load_yaml
 
 Status = Literal["added", "removed", "changed"]
@@ -186,6 +186,7 @@ class _Side:
     bom_id: str | None = None
     bom: list[Any] | None = None
     notes: list[str] = field(default_factory=list)
+    part_meshes: dict[str, list[str]] = field(default_factory=dict)  # mesh files by part id
 
 
 _NOTHING = "nothing"
@@ -201,6 +202,7 @@ class DesignReader:
         self.cache_directory = cache_directory
         self._parsed: dict[tuple[str, str], tuple[Any, str | None]] = {}
         self._meshes: dict[str, MeshResult] = {}
+        self._sides: dict[str, _Side] = {}  # by the design folder's tree id
         self._disk = (
             ResultCache(cache_directory, f"design-data/{__version__}", _DATA_CACHE_VERSION)
             if cache_directory is not None
@@ -243,8 +245,21 @@ class DesignReader:
                           tuple(notes), new_design=begins)  # fmt: skip
 
     def _side(self, tree: DesignTree | None) -> _Side:
+        """A side, read once per design folder content: in a log, each commit is
+        the new side of one comparison and the old side of the next."""
         if tree is None:
             return _Side(_NOTHING, None, bom=[])
+        key = tree.folder_id()
+        if key is not None and key in self._sides:
+            side = self._sides[key]
+            notes = [n.replace(side.label, tree.label) for n in side.notes]
+            return dataclasses.replace(side, label=tree.label, revision=tree.revision, notes=notes)
+        side = self._read_side(tree)
+        if key is not None:
+            self._sides[key] = side
+        return side
+
+    def _read_side(self, tree: DesignTree) -> _Side:
         side = _Side(tree.label, tree.revision)
         entry = tree.resolve(MANIFEST)
         if entry.kind is not Kind.FILE:
@@ -258,6 +273,7 @@ class DesignReader:
             side.notes.append(f"{MANIFEST} cannot be read at {tree.label}: {why}")
             return side
         side.manifest = data
+        side.part_meshes = _part_meshes(tree, data)
         written = data.get("bom")
         if isinstance(written, list):
             side.bom_id, side.bom = f"{side.manifest_id}:bom", written
@@ -288,6 +304,8 @@ class DesignReader:
         if isinstance(cached, dict):
             self._parsed[key] = (cached.get("data"), cached.get("problem"))
             return self._parsed[key]
+        from ohw.validation import validate  # jsonschema: only for what the cache lacks
+
         try:
             raw = load()
             document = read_bom_csv(raw).document if kind == "bom-csv" else load_yaml(raw)
@@ -309,7 +327,7 @@ class DesignReader:
         b: _Side,
     ) -> list[ItemChange]:
         """``parts`` with the changed meshes of every part both sides have."""
-        old_meshes, new_meshes = _part_meshes(old, a.manifest), _part_meshes(new, b.manifest)
+        old_meshes, new_meshes = a.part_meshes, b.part_meshes
         common = [p for p in old_meshes if p in new_meshes]
         if old is None or new is None or not common:
             return parts
@@ -433,9 +451,9 @@ def _cost_changes(old: list[Any], new: list[Any]) -> list[CostChange]:
     ]
 
 
-def _part_meshes(tree: DesignTree | None, manifest: dict[str, Any] | None) -> dict[str, list[str]]:
+def _part_meshes(tree: DesignTree, manifest: dict[str, Any]) -> dict[str, list[str]]:
     """Each part's mesh files that are there, as resolved design paths."""
-    if tree is None or manifest is None or not isinstance(manifest.get("parts"), list):
+    if not isinstance(manifest.get("parts"), list):
         return {}
     found: dict[str, list[str]] = {}
     for part in manifest["parts"]:
