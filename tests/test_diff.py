@@ -4,6 +4,7 @@ commits and against the working tree."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -206,3 +207,15 @@ def test_corpus_meshes_volume_change_matches_trimesh(lamp: Path):
     new_box = trimesh.load(new).bounds
     expected_size = (new_box[1] - new_box[0]) - (old_box[1] - old_box[0])
     assert mesh["size_change"] == pytest.approx(list(expected_size), abs=1e-4)
+
+
+def test_the_readme_shows_what_ohw_diff_prints(lamp: Path):
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    shown = re.search(r"```\n\$ ohw diff\n(.*?)```", readme, re.DOTALL).group(1)
+    replace(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
+    replace(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
+    arm = "    process: 3d-printing\n    quantity: 2\n    print:"
+    replace(lamp, "ohw.yaml", f"    material: PLA\n{arm}", f"    material: PETG\n{arm}")
+    done = run_ohw("diff", cwd=lamp)
+    head = git("rev-parse", "--short=7", "HEAD", cwd=lamp).strip()
+    assert done.stdout == shown.replace("fb977ef", head)
