@@ -198,16 +198,12 @@ class DesignReader:
     """Reads and compares designs, remembering what it parsed and analysed: one
     reader for a whole `ohw log` reads each version of each file once."""
 
-    def __init__(self, cache_directory: Path | None) -> None:
+    def __init__(self, cache_directory: Path) -> None:
         self.cache_directory = cache_directory
         self._parsed: dict[tuple[str, str], tuple[Any, str | None]] = {}
         self._meshes: dict[str, MeshResult] = {}
         self._sides: dict[str, _Side] = {}  # by the design folder's tree id
-        self._disk = (
-            ResultCache(cache_directory, f"design-data/{__version__}", _DATA_CACHE_VERSION)
-            if cache_directory is not None
-            else None
-        )
+        self._disk = ResultCache(cache_directory, f"design-data/{__version__}", _DATA_CACHE_VERSION)
 
     def manifest(self, tree: DesignTree) -> dict[str, Any] | None:
         """The manifest's data, or None if it is absent or unreadable."""
@@ -300,7 +296,7 @@ class DesignReader:
         key = (kind, blob)
         if key in self._parsed:
             return self._parsed[key]
-        cached = self._disk.get(f"{blob}{kind}") if self._disk is not None else None
+        cached = self._disk.get(f"{blob}{kind}")
         if isinstance(cached, dict):
             self._parsed[key] = (cached.get("data"), cached.get("problem"))
             return self._parsed[key]
@@ -314,8 +310,7 @@ class DesignReader:
         except ReadProblem as problem:
             result = (None, problem.message)
         self._parsed[key] = result
-        if self._disk is not None:
-            self._disk.put(f"{blob}{kind}", {"data": result[0], "problem": result[1]})
+        self._disk.put(f"{blob}{kind}", {"data": result[0], "problem": result[1]})
         return result
 
     def _with_meshes(
@@ -367,8 +362,6 @@ class DesignReader:
         if not isinstance(tree, WorkingTree):
             return {name: tree.blob_id(name) or "" for name in names}
         sources = design_sources(tree, names)
-        if self.cache_directory is None:
-            return {s.name: blob_id(tree.read_bytes(s.name)) for s in sources}
         return dict(zip(names, content_ids(sources, self.cache_directory), strict=True))
 
     def _analyse(
