@@ -361,8 +361,12 @@ class DesignReader:
     def _ids(self, tree: DesignTree, names: list[str]) -> dict[str, str]:
         if not isinstance(tree, WorkingTree):
             return {name: tree.blob_id(name) or "" for name in names}
-        sources = design_sources(tree, names)
-        return dict(zip(names, content_ids(sources, self.cache_directory), strict=True))
+        from ohw.vcs import unchanged_blob_ids
+
+        known = unchanged_blob_ids(tree.root, names)
+        rest = [name for name in names if name not in known]
+        sources = design_sources(tree, rest)
+        return known | dict(zip(rest, content_ids(sources, self.cache_directory), strict=True))
 
     def _analyse(
         self, tree: DesignTree, names: list[str], ids: dict[str, str]

@@ -138,6 +138,29 @@ def test_a_changed_mesh_shows_volume_and_size_and_unchanged_meshes_are_not_analy
     assert "size +10.0 x +10.0 x +10.0 mm" in text.stdout
 
 
+def test_against_the_working_tree_only_changed_meshes_are_read(lamp: Path, tmp_path: Path):
+    """git's index says which files are unchanged; ohw hashes only the others
+    (and remembers each file it hashed in its stat index)."""
+    (lamp / "parts" / "base.stl").write_bytes(cube_stl(20.0))
+    cache = tmp_path / "cache"
+    changes = diff_json(lamp, env={"OHW_CACHE_DIR": str(cache)})
+    assert [p["id"] for p in changes["parts"]] == ["base"]
+    [base_mesh] = changes["parts"][0]["meshes"]
+    assert base_mesh["new"]["volume"] == pytest.approx(8000.0)
+    assert len(list((cache / "mesh").rglob("*.json"))) == 2
+    hashed = (
+        json.loads((cache / "stat-index.json").read_text())
+        if (cache / "stat-index.json").exists()
+        else {}
+    )
+    assert not [path for path in hashed if not path.endswith("base.stl")]
+    # A mesh changed on disk but not yet committed counts, whatever git's index says.
+    (lamp / "parts" / "arm.stl").write_bytes(cube_stl(5.0))
+    git("add", "parts/arm.stl", cwd=lamp)
+    changes = diff_json(lamp, env={"OHW_CACHE_DIR": str(cache)})
+    assert sorted(p["id"] for p in changes["parts"]) == ["arm", "base"]
+
+
 def test_a_renamed_mesh_is_compared_with_the_file_it_replaces(lamp: Path):
     git("mv", "parts/head.stl", "parts/head-v2.stl", cwd=lamp)
     (lamp / "parts" / "head-v2.stl").write_bytes(cube_stl(30.0))

@@ -139,6 +139,27 @@ def ignored(folder: Path, paths: list[str]) -> set[str]:
     return {p for p in paths if repo.path_is_ignored(f"{prefix}/{p}" if prefix else p)}
 
 
+def unchanged_blob_ids(folder: Path, paths: list[str]) -> dict[str, str]:
+    """The blob ids of those of ``paths`` (relative to ``folder``) that git finds
+    unchanged since the last commit, taken from its index: git's own stat cache
+    says so without reading them."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None or repo.head_is_unborn or not paths:
+        return {}
+    prefix = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+    index = repo.index
+    found = {}
+    for path in paths:
+        name = f"{prefix}/{path}" if prefix else path
+        try:
+            unchanged = repo.status_file(name) == 0
+        except (KeyError, ValueError):
+            continue
+        if unchanged and name in index:
+            found[path] = str(index[name].id)
+    return found
+
+
 def identity(folder: Path) -> Identity | None:
     """The author git would record for a commit in ``folder``: environment first,
     then configuration, as git itself does."""
