@@ -341,9 +341,18 @@ def lineage_command(*, revision: str | None, output_format: str, as_json: bool) 
     return lineage(revision, "json" if as_json else output_format)
 
 
-@cli.group()
+class _VariantGroup(_DefaultGroup):
+    """`ohw variant` alone lists the variants, as `git branch` lists branches."""
+
+    default = "list"
+
+
+@cli.group(cls=_VariantGroup)
 def variant() -> None:
-    """Variants of the design (metric and imperial, 230 V and 110 V) are git branches."""
+    """Variants of the design (metric and imperial, 230 V and 110 V) are git branches.
+
+    `ohw variant` alone is `ohw variant list`.
+    """
 
 
 @variant.command("list")

@@ -107,3 +107,10 @@ def test_a_long_summary_is_cut_to_two_lines(history: Path):
     lines = run_ohw("log", "-n", "1", cwd=history).stdout.splitlines()
     assert len(lines) == 3
     assert lines[2].endswith("more")
+
+
+def test_a_repository_without_commits_says_so(tmp_path: Path):
+    git("init", "-q", cwd=tmp_path)
+    done = run_ohw("log", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "the current branch has no commits yet" in done.stderr

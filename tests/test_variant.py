@@ -144,3 +144,13 @@ def test_an_existing_or_unknown_variant_is_an_input_error(lamp: Path):
     assert done.returncode == 2 and "already exists" in done.stderr
     done = run_ohw("variant", "switch", "nope", cwd=lamp)
     assert done.returncode == 2 and "no branch called 'nope'" in done.stderr
+
+
+def test_variant_alone_lists_as_git_branch_does(lamp: Path):
+    git("branch", "imperial", cwd=lamp)
+    done = run_ohw("variant", cwd=lamp)
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[:2] for line in done.stdout.splitlines()] == [
+        ["imperial", git("rev-parse", "--short=7", "imperial", cwd=lamp).strip()],
+        ["*", "main"],
+    ]

@@ -108,6 +108,8 @@ def resolve_commit(repo: pygit2.Repository, revision: str) -> pygit2.Commit:
 
     if revision.startswith("-"):
         raise OhwError(f"{revision!r} is not a revision", "revisions do not start with '-'")
+    if revision == "HEAD" and repo.head_is_unborn:
+        raise OhwError("the current branch has no commits yet", "commit the design first")
     try:
         commit: pygit2.Commit = repo.revparse_single(revision).peel(pygit2.Commit)
     except (KeyError, ValueError, pygit2.GitError):
