@@ -96,10 +96,11 @@ def _node(
             notes.append("shown above: the lineage goes round in a loop")
         else:
             actual = _licenses(pinned.get("license"))
-            if recorded and actual and actual != recorded:
+            differing = {k: actual.get(k, "none") for k in recorded if actual.get(k) != recorded[k]}
+            if differing:
                 notes.append(
                     "the licence recorded here differs from the design's at that commit: "
-                    + ", ".join(f"{k} {v}" for k, v in actual.items())
+                    + ", ".join(f"{k} {v}" for k, v in differing.items())
                 )
             sources = _sources(pinned, reader, folder, seen | {str(commit)}, depth + 1)
     parts = entry.get("parts")

@@ -141,3 +141,23 @@ def parse_dot(text: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str
 def attributes_of(text: str) -> dict[str, str]:
     pairs = re.findall(rf"({_ID})\s*=\s*({_ID})", text)
     return {key: value.strip('"') for key, value in pairs}
+
+
+def test_a_pinned_commit_in_a_local_source_repository_is_read_there(tmp_path: Path):
+    source = desk_lamp_repository(tmp_path / "lamp")
+    commit = git("rev-parse", "HEAD", cwd=source).strip()
+    design = tmp_path / "remix"
+    assert run_ohw("init", design, cwd=tmp_path).returncode == 0
+    with (design / "ohw.yaml").open("a") as manifest:
+        manifest.write(
+            f"lineage:\n  - relation: remix\n    design: desk-lamp\n    url: {source}\n"
+            f"    commit: {commit}\n    license: {{hardware: CERN-OHL-S-2.0}}\n"
+        )
+    [entry] = lineage_json(design)["sources"]
+    assert entry["available"] is True
+    assert entry["found_in"] == str(source)
+    assert entry["notes"] == []
+    # The same entry once that repository is gone: shown as recorded, not an error.
+    shutil.rmtree(source)
+    [entry] = lineage_json(design)["sources"]
+    assert entry["available"] is False and entry["commit"] == commit
