@@ -139,8 +139,7 @@ def _collect(
         if plan.side == "theirs":
             before = MISSING if ours is None else _at(old, ours)
             after = MISSING if plan.path is None else _at(new, plan.path)
-            member = ours is None and after is not MISSING and not isinstance(after, dict)
-            found.append(FieldChange(where, before, after, member=member and set_item))
+            found.append(FieldChange(where, before, after, member=set_item))
         return
     assert isinstance(plan, Combine)  # base and ours are the same: nothing conflicts
     for entry in plan.entries:
@@ -411,7 +410,7 @@ def _items(changes: list[FieldChange], what: str, notes: list[str]) -> list[Item
         elif not rest and change.new is MISSING:
             status = "removed"
         statuses[item] = status
-        found.setdefault(item, []).append(FieldChange(rest, change.old, change.new))
+        found.setdefault(item, []).append(dataclasses.replace(change, field=rest))
     return [ItemChange(item, statuses[item], tuple(fields)) for item, fields in found.items()]
 
 

@@ -242,3 +242,27 @@ def test_the_readme_shows_what_ohw_diff_prints(lamp: Path):
     done = run_ohw("diff", cwd=lamp)
     head = git("rev-parse", "--short=7", "HEAD", cwd=lamp).strip()
     assert done.stdout == shown.replace("fb977ef", head)
+
+
+def test_moving_items_and_editing_comments_is_no_design_change(lamp: Path):
+    bom = (lamp / "bom.yaml").read_text()
+    start, end = bom.index("  - id: usb-cable"), bom.index("  - id: usb-switch")
+    moved = bom[:start] + bom[end:] + bom[start:end]
+    (lamp / "bom.yaml").write_text("# moved the cable to the end\n" + moved)
+    replace(lamp, "ohw.yaml", "keywords: [lamp, desk lamp,", "keywords: [desk lamp, lamp,")
+    assert diff_json(lamp)["empty"] is True
+
+
+def test_values_added_to_a_list_of_plain_values_read_as_set_members():
+    from ohw.diff import value_changes
+    from ohw.merge.plan import MISSING
+
+    changes = value_changes(
+        {"keywords": ["a", "b"], "items": [{"id": "r", "designators": ["R1"]}]},
+        {"keywords": ["b", "c"], "items": [{"id": "r", "designators": ["R1", "R2"]}]},
+    )
+    assert [(c.field, c.old, c.new, c.member) for c in changes] == [
+        (("keywords",), MISSING, "c", True),
+        (("keywords",), "a", MISSING, True),
+        (("items", "r", "designators"), MISSING, "R2", True),
+    ]
