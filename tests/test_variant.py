@@ -154,3 +154,14 @@ def test_variant_alone_lists_as_git_branch_does(lamp: Path):
         ["imperial", git("rev-parse", "--short=7", "imperial", cwd=lamp).strip()],
         ["*", "main"],
     ]
+
+
+def test_create_from_elsewhere_refuses_to_overwrite_and_leaves_no_branch(lamp: Path):
+    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
+    git("commit", "-qam", "Longer strip", cwd=lamp)
+    edit(lamp, "bom.yaml", "quantity: 0.6", "quantity: 0.7")
+    done = run_ohw("variant", "create", "short-strip", "--from", "HEAD~1", cwd=lamp)
+    assert done.returncode == 2
+    assert "would overwrite uncommitted changes: bom.yaml" in done.stderr
+    assert git("branch", "--format=%(refname:short)", cwd=lamp).split() == ["main"]
+    assert "quantity: 0.7" in (lamp / "bom.yaml").read_text()

@@ -131,8 +131,12 @@ def create_branch(folder: Path, name: str, start: str | None) -> str:
         raise OhwError("the current branch has no commits yet", "commit something first")
     commit = resolve_commit(repo, start or "HEAD")
     _refuse_overwrites(repo, commit, f"creating {name} from {start}")
-    repo.branches.local.create(name, commit)
-    _check_out(repo, name, commit)
+    branch = repo.branches.local.create(name, commit)
+    try:
+        _check_out(repo, name, commit)
+    except BaseException:
+        branch.delete()  # a failed create leaves no branch behind
+        raise
     return str(commit.id)
 
 
@@ -201,9 +205,17 @@ def _in_tree(tree: pygit2.Tree, path: str) -> bool:
 
 
 def _check_out(repo: pygit2.Repository, name: str, commit: pygit2.Commit) -> None:
+    """Check ``commit`` out as git's safe checkout does (libgit2 checks every
+    file before it writes one), then point HEAD at the branch."""
     import pygit2
 
-    repo.checkout_tree(commit.tree, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
+    try:
+        repo.checkout_tree(commit.tree, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
+    except pygit2.GitError as error:
+        raise OhwError(
+            f"git could not check out {name}: {error}",
+            "commit or put aside (git stash -u) your changes, and try again",
+        ) from None
     repo.set_head(f"refs/heads/{name}")
 
 
