@@ -266,3 +266,21 @@ def test_values_added_to_a_list_of_plain_values_read_as_set_members():
         (("keywords",), "a", MISSING, True),
         (("items", "r", "designators"), MISSING, "R2", True),
     ]
+
+
+def test_a_csv_bom_is_compared_item_by_item_too(tmp_path: Path):
+    holder = tmp_path / "holder"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "spool-holder", holder)
+    git("init", "-q", "-b", "main", cwd=holder)
+    git("add", "-A", cwd=holder)
+    git("commit", "-qm", "spool holder", cwd=holder)
+    row = "608-2RSH,,Any skateboard bearing of size 608 fits.,RS Components,,"
+    replace(holder, "bom.csv", f"{row}4.85", f"{row}5.10")
+    changes = diff_json(holder)
+    [bearing] = changes["bom"]
+    assert bearing["id"] == "bearing-608"
+    assert bearing["fields"] == [
+        {"field": ["suppliers", "RS Components", "unit-price"], "old": 4.85, "new": 5.1}
+    ]
+    # Two bearings at 0.25 more, in euros; the second supplier's dollars are not the first choice.
+    assert [(c["currency"], round(c["change"], 6)) for c in changes["cost"]] == [("EUR", 0.5)]
