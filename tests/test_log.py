@@ -4,6 +4,7 @@ design changes, merges against their first parent."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,27 @@ def test_a_repository_without_commits_says_so(tmp_path: Path):
     done = run_ohw("log", cwd=tmp_path)
     assert done.returncode == 2
     assert "the current branch has no commits yet" in done.stderr
+
+
+def test_a_design_in_a_subfolder_logs_the_commits_that_change_it(tmp_path: Path):
+    repo = tmp_path / "workshop"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / "README.md").write_text("our designs\n")
+    git("add", "README.md", cwd=repo)
+    git("commit", "-qm", "Start", cwd=repo)
+    desk_lamp_repository(tmp_path / "lamp")
+    shutil.copytree(tmp_path / "lamp", repo / "lamp", ignore=shutil.ignore_patterns(".git"))
+    git("add", "lamp", cwd=repo)
+    git("commit", "-qm", "Add the lamp", cwd=repo)
+    (repo / "README.md").write_text("our designs, and more\n")
+    git("commit", "-qam", "Elsewhere", cwd=repo)
+    edit(repo / "lamp", "bom.yaml", "quantity: 0.3", "quantity: 0.6")
+    git("commit", "-qam", "Longer strip", cwd=repo)
+    commits = log_json(repo / "lamp")
+    assert [c["subject"] for c in commits] == ["Longer strip", "Add the lamp"]
+    assert [c["subject"] for c in commits] == git(
+        "log", "--format=%s", "--", "lamp", cwd=repo
+    ).splitlines()
+    assert commits[1]["summary"] == ["new design: 4 parts, 9 BOM items"]
+    assert len(log_json(repo / "lamp", "-n", "1")) == 1

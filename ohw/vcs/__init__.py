@@ -47,7 +47,10 @@ class CommitTree(DesignTree):
         self.location = location
 
     def folder_id(self) -> str | None:
-        return str(self._object(()).id)
+        try:
+            return str(self._object(()).id)
+        except KeyError:  # the design's folder is not there at this commit
+            return None
 
     def blob_id(self, path: str) -> str | None:
         entry = self.resolve(path)

@@ -39,21 +39,30 @@ class HistoryEntry:
 
 def history(folder: Path, revision: str, limit: int | None) -> Iterator[HistoryEntry]:
     """The commits reachable from ``revision``, newest first, as `git log` lists
-    them; merges are compared with their first parent."""
+    them; merges are compared with their first parent. For a design in a
+    subfolder, only the commits that change that folder, as `git log -- FOLDER`
+    would list them."""
     import pygit2
 
     repo, prefix = design_repository(folder, "it has no history")
     start = resolve_commit(repo, revision)
     walker = repo.walk(start.id, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.TIME)
-    for count, commit in enumerate(walker):
+    count = 0
+    for commit in walker:
         if limit is not None and count >= limit:
             return
         parents = commit.parents
-        yield HistoryEntry(
-            _info(commit),
-            CommitTree(commit, prefix, folder),
-            CommitTree(parents[0], prefix, folder) if parents else None,
-        )
+        tree = CommitTree(commit, prefix, folder)
+        parent = CommitTree(parents[0], prefix, folder) if parents else None
+        if prefix and _same_folder(tree, parent):
+            continue
+        count += 1
+        yield HistoryEntry(_info(commit), tree, parent)
+
+
+def _same_folder(tree: CommitTree, parent: CommitTree | None) -> bool:
+    """Whether the design folder is the same in both (or absent from both)."""
+    return tree.folder_id() == (parent.folder_id() if parent else None)
 
 
 def _info(commit: pygit2.Commit) -> CommitInfo:
