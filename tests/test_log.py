@@ -139,3 +139,12 @@ def test_a_design_in_a_subfolder_logs_the_commits_that_change_it(tmp_path: Path)
     ).splitlines()
     assert commits[1]["summary"] == ["new design: 4 parts, 9 BOM items"]
     assert len(log_json(repo / "lamp", "-n", "1")) == 1
+
+
+def test_a_fork_is_logged_as_the_fork_it_records(tmp_path: Path):
+    lamp = desk_lamp_repository(tmp_path / "lamp")
+    done = run_ohw("fork", lamp, tmp_path / "mine", "--name", "my-lamp", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    fork, forked = log_json(tmp_path / "mine", "-n", "2")
+    assert fork["summary"] == ["name desk-lamp→my-lamp", "+fork desk-lamp"]
+    assert forked["id"] == git("rev-parse", "HEAD", cwd=lamp).strip()

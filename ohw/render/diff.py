@@ -228,7 +228,11 @@ def summary(diff: DesignDiff) -> list[str]:
     if diff.new_design:
         count = f"{len(diff.parts)} parts, {len(diff.bom)} BOM items"
         return [f"new design: {count}", *diff.notes]
-    phrases = [_field_phrase(" ".join(c.field), c) for c in diff.manifest]
+    phrases = [
+        phrase
+        for c in diff.manifest
+        for phrase in (_lineage_phrases(c) or [_field_phrase(" ".join(c.field), c)])
+    ]
     for kind, items in (("part", diff.parts), ("bom", diff.bom)):
         for item in items:
             if item.status != "changed":
@@ -254,6 +258,20 @@ def _field_phrase(where: str, change: FieldChange) -> str:
     if _short(old) and _short(new):
         return f"{where} {show_value(old)}→{show_value(new)}"
     return f"{where} changed"
+
+
+def _lineage_phrases(change: FieldChange) -> list[str]:
+    """Lineage entries added or removed, as "+fork desk-lamp"; none for other changes."""
+    added, removed = change.old is MISSING, change.new is MISSING
+    if change.field[:1] != ("lineage",) or len(change.field) > 2 or not (added or removed):
+        return []
+    value = change.new if added else change.old
+    entries = value if len(change.field) == 1 and isinstance(value, list) else [value]
+    if not all(isinstance(e, dict) for e in entries):
+        return []
+    sign = "+" if added else "-"
+    return [f"{sign}{e.get('relation', 'source')} {e.get('design', e.get('url', '?'))}"
+            for e in entries]  # fmt: skip
 
 
 def _short(value: Any) -> bool:
