@@ -341,5 +341,110 @@ def push(*, remote: str, branch: str | None) -> int:
     return run_push(remote, branch)
 
 
+@cli.command("diff")
+@click.argument("old", metavar="[A", required=False)
+@click.argument("new", metavar="[B]]", required=False)
+@output_options
+def diff_command(*, old: str | None, new: str | None, output_format: str, as_json: bool) -> int:
+    """Show how the design changed from A to B: parts, meshes, BOM, cost, manifest.
+
+    With no revision, HEAD against the working tree; with one, A against the
+    working tree. Exit code 0 whatever changed (2 for an unknown revision). The
+    JSON output is described by `ohw schema diff-output`.
+    """
+    from ohw.commands.history import diff
+
+    return diff(old, new, "json" if as_json else output_format)
+
+
+@cli.command("log")
+@click.argument("revision", default="HEAD", metavar="[REV]")
+@click.option(
+    "-n", "--max-count", "limit", type=click.IntRange(min=0), metavar="N", help="Show N commits."
+)
+@output_options
+def log_command(*, revision: str, limit: int | None, output_format: str, as_json: bool) -> int:
+    """List the commits reachable from REV (default HEAD), each with its design changes.
+
+    A merge commit is compared with its first parent. The JSON output is
+    described by `ohw schema log-output`.
+    """
+    from ohw.commands.history import log
+
+    return log(revision, limit, "json" if as_json else output_format)
+
+
+@cli.command("lineage")
+@click.option("--rev", "revision", metavar="REV", help="The design as it was at this commit.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "dot"]),
+    default="text",
+    show_default=True,
+    help="A tree for people, JSON for programs, or a Graphviz graph.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def lineage_command(*, revision: str | None, output_format: str, as_json: bool) -> int:
+    """Show the tree of forks and remixes this design comes from.
+
+    Each source is read again from its manifest at the pinned commit, where that
+    commit is here (this repository, its 'upstream', refs under refs/ohw/, or a
+    local source repository); others are shown as recorded. The JSON output is
+    described by `ohw schema lineage-output`.
+    """
+    from ohw.commands.history import lineage
+
+    return lineage(revision, "json" if as_json else output_format)
+
+
+class _VariantGroup(_DefaultGroup):
+    """`ohw variant` alone lists the variants, as `git branch` lists branches."""
+
+    default = "list"
+
+
+@cli.group(cls=_VariantGroup)
+def variant() -> None:
+    """Variants of the design (metric and imperial, 230 V and 110 V) are git branches.
+
+    `ohw variant` alone is `ohw variant list`.
+    """
+
+
+@variant.command("list")
+@output_options
+def variant_list(*, output_format: str, as_json: bool) -> int:
+    """List the variants, how each differs from the default branch, and mark the current one.
+
+    The JSON output is described by `ohw schema variant-list`.
+    """
+    from ohw.commands.history import variant_list as run_list
+
+    return run_list("json" if as_json else output_format)
+
+
+@variant.command("create")
+@click.argument("name")
+@click.option("--from", "start", metavar="REV", help="Start from REV instead of HEAD.")
+def variant_create(*, name: str, start: str | None) -> int:
+    """Make the variant (branch) NAME from HEAD, or from REV, and switch to it."""
+    from ohw.commands.history import variant_create as run_create
+
+    return run_create(name, start)
+
+
+@variant.command("switch")
+@click.argument("name")
+def variant_switch(*, name: str) -> int:
+    """Switch to the variant NAME, as `git switch` does.
+
+    Refuses, naming the files, when uncommitted changes would be overwritten.
+    """
+    from ohw.commands.history import variant_switch as run_switch
+
+    return run_switch(name)
+
+
 def main(argv: list[str] | None = None) -> int:
     return run(cli, argv)

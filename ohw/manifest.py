@@ -95,9 +95,7 @@ class Manifest:
     def part_files(self) -> Iterator[str]:
         """The source and export files of every part, as written."""
         for part in self.data.get("parts", []):
-            for key in ("source", "export"):
-                value = part.get(key, [])
-                yield from [value] if isinstance(value, str) else value
+            yield from part_files(part)
 
     def all_licenses(self) -> Iterator[Licenses]:
         yield self.license
@@ -148,6 +146,15 @@ class Manifest:
         for at, path, folder_allowed in found:
             if isinstance(path, str) and not is_url(path):
                 yield FileReference(at, path, folder_allowed)
+
+
+def part_files(part: dict[str, Any]) -> list[str]:
+    """The source and export files of one part (its data), as written."""
+    found: list[str] = []
+    for key in ("source", "export"):
+        value = part.get(key, [])
+        found += [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    return found
 
 
 def _path_of(entry: str | dict[str, str], at: JsonPath) -> tuple[JsonPath, str]:

@@ -115,6 +115,11 @@ class DesignTree(ABC):
         """Those of ``paths`` that git ignores; a commit holds none."""
         return set()
 
+    def folder_id(self) -> str | None:
+        """The git tree id of the whole design folder, where it is known without
+        reading: two trees with the same id hold the same design."""
+        return None
+
     @cached_property
     def files(self) -> tuple[str, ...]:
         """Every file of the design, in name order; links and submodules excluded.

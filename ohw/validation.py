@@ -21,7 +21,18 @@ from referencing import Registry, Resource
 from ohw.errors import OhwError
 from ohw.yamlio import Document, JsonPath, Location
 
-SCHEMA_NAMES = ("manifest", "bom", "check-output", "mesh-report", "remix-output", "credits")
+SCHEMA_NAMES = (
+    "manifest",
+    "bom",
+    "check-output",
+    "mesh-report",
+    "remix-output",
+    "credits",
+    "diff-output",
+    "log-output",
+    "lineage-output",
+    "variant-list",
+)
 
 # A plain scalar where the schema wants text is read as the text written, so
 # `version: 1.10` means "1.10". Each pass fixes every such value it can see;

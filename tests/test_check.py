@@ -264,7 +264,7 @@ def test_unknown_revision_and_not_a_design_are_usage_errors(tmp_path):
     design = write_design(tmp_path / "d", MANIFEST.format(export="parts/base.stl"))
     git("init", "-q", cwd=design)
     for args, message in [
-        (["--rev", "HEAD"], "unknown revision 'HEAD'"),  # no commit yet
+        (["--rev", "HEAD"], "the current branch has no commits yet"),
         (["--rev", "no-such-branch"], "unknown revision"),
         (["--rev", "--upload-pack=x"], "is not a revision"),
     ]:

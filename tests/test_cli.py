@@ -76,23 +76,26 @@ def test_json_flag_is_format_json():
 def test_schema_prints_the_shipped_schemas():
     listing = run_ohw("schema")
     assert listing.returncode == 0
-    assert [line.split()[0] for line in listing.stdout.splitlines()] == [
+    names = [
         "manifest",
         "bom",
         "check-output",
         "mesh-report",
         "remix-output",
         "credits",
+        "diff-output",
+        "log-output",
+        "lineage-output",
+        "variant-list",
     ]
-    for name in ("manifest", "bom", "check-output", "mesh-report", "remix-output", "credits"):
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == names
+    for name in names:
         done = run_ohw("schema", name)
         assert done.returncode == 0
         assert json.loads(done.stdout)["$id"].endswith(f"/{name}.schema.json")
     done = run_ohw("schema", "nope")
     assert done.returncode == 2
-    assert "the schemas are: manifest, bom, check-output, mesh-report, remix-output, credits" in (
-        done.stderr
-    )
+    assert "the schemas are: " + ", ".join(names) in done.stderr
 
 
 def test_a_closed_pipe_is_not_an_error():

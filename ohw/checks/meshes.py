@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 
 from ohw.cache import cache_directory
 from ohw.checks.inputs import Inputs
 from ohw.findings import Finding, finding
-from ohw.mesh.batch import MeshSource, analyse_sources
+from ohw.mesh.batch import analyse_sources, design_sources
 from ohw.paths import is_mesh, normalize, path_problem
-from ohw.tree import Kind, WorkingTree
+from ohw.tree import Kind
 
 
 def check_meshes(inputs: Inputs) -> Iterator[Finding]:
@@ -25,13 +24,7 @@ def check_meshes(inputs: Inputs) -> Iterator[Finding]:
             if entry.kind is Kind.FILE
         }
     )
-    if isinstance(tree, WorkingTree):
-        sources = [MeshSource(name, path=tree.root / name) for name in names]
-    else:
-        sources = [
-            MeshSource(name, blob=tree.blob_id(name), load=partial(tree.read_bytes, name))
-            for name in names
-        ]
+    sources = design_sources(tree, names)
     for result in analyse_sources(sources, cache_directory(tree.location)):
         inputs.files_read.add(result.name)
         if result.verdict is None:

@@ -77,7 +77,7 @@ class Conflict:
     paths: dict[Side, JsonPath | None] = field(compare=False)
 
     def describe(self) -> str:
-        values = ", ".join(f"{side} {_show(getattr(self, side))}" for side in SIDES)
+        values = ", ".join(f"{side} {show_value(getattr(self, side))}" for side in SIDES)
         return f"{' '.join(self.where)}: {values}"
 
 
@@ -130,6 +130,8 @@ class _Context:
 
 def same(a: Any, b: Any) -> bool:
     """Equal as data: of the same type (1, 1.0 and True differ), keys in any order."""
+    if a is b:  # a diff compares a side with itself: not worth a walk
+        return True
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
@@ -248,7 +250,9 @@ def _merged_order(orders: list[list[Any]]) -> list[Any]:
     return result
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as people read it in one line: text as written, data as JSON,
+    cut at 60 characters."""
     if value is MISSING:
         return "(none)"
     if isinstance(value, str):

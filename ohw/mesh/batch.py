@@ -7,7 +7,7 @@ import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
 from ohw.mesh import MeshError, read_mesh
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport, analyse
 from ohw.mesh.verdict import Verdict, judge
+from ohw.tree import DesignTree, WorkingTree
 
 # Below this much work a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 4 << 20
@@ -36,6 +37,17 @@ class MeshSource:
         if self.data is not None:
             return len(self.data)
         return self.path.stat().st_size if self.path is not None else 0
+
+
+def design_sources(tree: DesignTree, names: list[str]) -> list[MeshSource]:
+    """The files ``names`` (resolved design paths) of ``tree`` as mesh sources:
+    on disk, or at a commit by blob id, read only if the cache does not know them."""
+    if isinstance(tree, WorkingTree):
+        return [MeshSource(name, path=tree.root / name) for name in names]
+    return [
+        MeshSource(name, blob=tree.blob_id(name), load=partial(tree.read_bytes, name))
+        for name in names
+    ]
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,18 @@ def _content_ids(sources: list[MeshSource], ids: FileIds) -> list[str]:
     return [blob or "" for blob in known]
 
 
+def content_ids(sources: list[MeshSource], cache_directory: Path) -> list[str]:
+    """The blob id of every source, reading only files on disk whose stat
+    changed since they were last hashed (the stat index remembers the rest)."""
+    ids = FileIds(cache_directory)
+    blobs = _content_ids(sources, ids)
+    for source, blob in zip(sources, blobs, strict=True):
+        if source.path is not None:
+            ids.remember(source.path, blob)
+    ids.save()
+    return blobs
+
+
 def analyse_sources(
     sources: list[MeshSource],
     cache_directory: Path | None,
@@ -122,12 +146,7 @@ def analyse_sources(
     pending = list(range(len(sources)))
     if cache_directory is not None:
         cache = ResultCache(cache_directory, "mesh", ANALYSER_VERSION)
-        ids = FileIds(cache_directory)
-        blobs = _content_ids(sources, ids)
-        for source, blob in zip(sources, blobs, strict=True):
-            if source.path is not None:
-                ids.remember(source.path, blob)
-        ids.save()
+        blobs = content_ids(sources, cache_directory)
         known = {n: cache.get(blobs[n]) for n in pending}
         for number, outcome in known.items():
             if outcome is not None:

@@ -46,6 +46,12 @@ class CommitTree(DesignTree):
         self.label = f"commit {self.revision[:7]}"
         self.location = location
 
+    def folder_id(self) -> str | None:
+        try:
+            return str(self._object(()).id)
+        except KeyError:  # the design's folder is not there at this commit
+            return None
+
     def blob_id(self, path: str) -> str | None:
         entry = self.resolve(path)
         return (
@@ -78,18 +84,25 @@ class CommitTree(DesignTree):
 
 def commit_tree(folder: Path, revision: str) -> CommitTree:
     """The design in ``folder`` as it was at ``revision`` (any name git accepts)."""
+    repo, prefix = design_repository(folder, f"it has no revision {revision!r}")
+    return CommitTree(resolve_commit(repo, revision), prefix, folder)
+
+
+def design_repository(folder: Path, why: str) -> tuple[pygit2.Repository, str]:
+    """The repository whose work tree holds the design in ``folder``, and the
+    design's folder in it ("" at the top); an error saying ``why`` it is needed
+    if there is none."""
     repo = find_repository(folder)
     if repo is None or repo.workdir is None:
         raise OhwError(
-            f"{folder} is not inside a git work tree, so it has no revision {revision!r}",
-            "--rev reads a design from git history: run it inside a clone of the design",
+            f"{folder} is not inside a git work tree, so {why}",
+            "run it inside a clone of the design (see `ohw clone` and `ohw init`)",
         )
-    commit = resolve_commit(repo, revision)
     workdir = Path(repo.workdir).resolve()
     design = folder.resolve()
     if not design.is_relative_to(workdir):
         raise OhwError(f"{folder} is not inside the repository at {workdir}")
-    return CommitTree(commit, design.relative_to(workdir).as_posix().strip("."), folder)
+    return repo, design.relative_to(workdir).as_posix().strip(".")
 
 
 def resolve_commit(repo: pygit2.Repository, revision: str) -> pygit2.Commit:
@@ -98,6 +111,8 @@ def resolve_commit(repo: pygit2.Repository, revision: str) -> pygit2.Commit:
 
     if revision.startswith("-"):
         raise OhwError(f"{revision!r} is not a revision", "revisions do not start with '-'")
+    if revision == "HEAD" and repo.head_is_unborn:
+        raise OhwError("the current branch has no commits yet", "commit the design first")
     try:
         commit: pygit2.Commit = repo.revparse_single(revision).peel(pygit2.Commit)
     except (KeyError, ValueError, pygit2.GitError):
@@ -199,6 +214,27 @@ def ignored(folder: Path, paths: list[str]) -> set[str]:
         return set()
     prefix = repository_prefix(repo, folder)
     return {p for p in paths if repo.path_is_ignored(f"{prefix}/{p}" if prefix else p)}
+
+
+def unchanged_blob_ids(folder: Path, paths: list[str]) -> dict[str, str]:
+    """The blob ids of those of ``paths`` (relative to ``folder``) that git finds
+    unchanged since the last commit, taken from its index: git's own stat cache
+    says so without reading them."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None or repo.head_is_unborn or not paths:
+        return {}
+    prefix = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+    index = repo.index
+    found = {}
+    for path in paths:
+        name = f"{prefix}/{path}" if prefix else path
+        try:
+            unchanged = repo.status_file(name) == 0
+        except (KeyError, ValueError):
+            continue
+        if unchanged and name in index:
+            found[path] = str(index[name].id)
+    return found
 
 
 def identity(folder: Path) -> Identity | None:

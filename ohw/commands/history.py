@@ -1,0 +1,57 @@
+"""`ohw diff`, `ohw log`, `ohw lineage` and `ohw variant`. Each imports what it
+runs: `ohw variant switch` has no need of the differ."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def diff(old: str | None, new: str | None, output_format: str) -> int:
+    """0 whatever changed: a diff is a report."""
+    from ohw.diff import diff_revisions
+    from ohw.render.diff import render_diff
+
+    render_diff(diff_revisions(Path(), old, new), output_format, sys.stdout)
+    return 0
+
+
+def log(revision: str, limit: int | None, output_format: str) -> int:
+    from ohw.history import design_log
+    from ohw.render.history import render_log
+
+    render_log(design_log(Path(), revision, limit), output_format, sys.stdout)
+    return 0
+
+
+def lineage(revision: str | None, output_format: str) -> int:
+    from ohw.ancestry import design_lineage
+    from ohw.render.lineage import render_lineage
+    from ohw.tree import open_design
+
+    render_lineage(design_lineage(open_design(Path(), revision)), output_format, sys.stdout)
+    return 0
+
+
+def variant_list(output_format: str) -> int:
+    from ohw.history import list_variants
+    from ohw.render.history import render_variants
+
+    render_variants(list_variants(Path()), output_format, sys.stdout)
+    return 0
+
+
+def variant_create(name: str, start: str | None) -> int:
+    from ohw.vcs.history import create_branch
+
+    commit = create_branch(Path(), name, start)
+    print(f"Created the variant {name} at {commit[:7]} and switched to it")
+    return 0
+
+
+def variant_switch(name: str) -> int:
+    from ohw.vcs.history import switch_branch
+
+    commit = switch_branch(Path(), name)
+    print(f"Switched to the variant {name} ({commit[:7]})")
+    return 0
