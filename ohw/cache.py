@@ -123,11 +123,15 @@ class FileIds:
         entry = self.index.get(str(path.resolve()))
         return entry[4] if entry and entry[:4] == stamp else None
 
+    def seen(self, path: Path) -> bool:
+        """Whether ``path`` was ever hashed here, changed since or not."""
+        return str(path.resolve()) in self.index
+
     def remember(self, path: Path, blob: str) -> None:
         status = path.stat()
-        if time.time() - status.st_mtime_ns / 1e9 < _RACY_SECONDS:
-            return
-        self.index[str(path.resolve())] = [*self._stamp(status), blob]
+        # A racy file is remembered as seen, with no id to trust.
+        racy = time.time() - status.st_mtime_ns / 1e9 < _RACY_SECONDS
+        self.index[str(path.resolve())] = [*self._stamp(status), None if racy else blob]
         self.changed = True
 
     def save(self) -> None:

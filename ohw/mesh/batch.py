@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -143,25 +143,48 @@ def analyse_sources(
         if progress:
             progress(results[number])
 
-    pending = list(range(len(sources)))
-    if cache_directory is not None:
-        cache = ResultCache(cache_directory, "mesh", ANALYSER_VERSION)
-        blobs = content_ids(sources, cache_directory)
-        known = {n: cache.get(blobs[n]) for n in pending}
-        for number, outcome in known.items():
-            if outcome is not None:
-                done(number, outcome, cached=True)
-        pending = [n for n in pending if known[n] is None]
+    if cache_directory is None:
+        for number, outcome in _analyse_all(sources, range(len(sources))):
+            done(number, outcome, cached=False)
+        return [results[n] for n in range(len(sources))]
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = ResultCache(cache_directory, "mesh", ANALYSER_VERSION)
+    seen = FileIds(cache_directory)
+    # A file never seen here is very likely new: it is analysed while the ids
+    # are worked out (hashing lets go of the interpreter), not after.
+    new = [
+        n
+        for n, s in enumerate(sources)
+        if s.blob is None and s.path is not None and not seen.seen(s.path)
+    ]
+    with ThreadPoolExecutor(max_workers=1) as background:
+        hashing = background.submit(content_ids, list(sources), cache_directory)
+        outcomes = dict(_analyse_all(sources, new))
+        blobs = hashing.result()
+    known = {n: cache.get(blobs[n]) for n in range(len(sources))}
+    for number, outcome in known.items():
+        if outcome is not None:  # a new file may hold content seen before: a copy
+            done(number, outcome, cached=True)
+    missing = [n for n, outcome in known.items() if outcome is None]
+    for number, outcome in _analyse_all(sources, [n for n in missing if n not in outcomes]):
+        outcomes[number] = outcome
+    for number in missing:
+        cache.put(blobs[number], outcomes[number])
+        done(number, outcomes[number], cached=False)
+    return [results[n] for n in range(len(sources))]
+
+
+def _analyse_all(
+    sources: list[MeshSource], numbers: Iterable[int]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The outcome of each numbered source, as each is ready: in a pool of
+    processes when there is enough to share."""
+    pending = list(numbers)
     for number in pending:  # read what has to be read here: a pool cannot call ``load``
         source = sources[number]
         if source.load is not None and source.data is None:
             sources[number] = dataclasses.replace(source, data=source.load(), load=None)
-
-    def finish(number: int, outcome: dict[str, Any]) -> None:
-        if cache_directory is not None:
-            cache.put(blobs[number], outcome)
-        done(number, outcome, cached=False)
-
     workers = min(len(pending), os.cpu_count() or 1)
     if workers > 1 and sum(sources[n].size for n in pending) > _PARALLEL_BYTES:
         import multiprocessing
@@ -173,11 +196,10 @@ def analyse_sources(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             running = {pool.submit(_analyse, sources[n]): n for n in pending}
             for future in as_completed(running):
-                finish(running[future], future.result())
+                yield running[future], future.result()
     else:
         for number in pending:
-            finish(number, _analyse(sources[number]))
-    return [results[n] for n in range(len(sources))]
+            yield number, _analyse(sources[number])
 
 
 def _result(name: str, outcome: dict[str, Any], cached: bool) -> MeshResult:
