@@ -42,17 +42,20 @@ class _Known:
 
 @cache
 def _known() -> _Known:
-    from license_expression import get_spdx_licensing
+    # The library's index of licences, read directly: building its Licensing
+    # object (as get_spdx_licensing does) costs twice as long, for nothing used here.
+    from license_expression import get_license_index
 
     licenses: dict[str, str] = {}
     exceptions: dict[str, str] = {}
     replaced: dict[str, str] = {}
-    for key, symbol in get_spdx_licensing().known_symbols.items():
+    for entry in get_license_index():
+        key = entry.get("spdx_license_key")
         # ScanCode's own LicenseRef-scancode-* keys are not SPDX identifiers.
-        if key.startswith("LicenseRef-"):
+        if not key or key.startswith("LicenseRef-"):
             continue
-        (exceptions if symbol.is_exception else licenses)[key.lower()] = key
-        for alias in symbol.aliases:
+        (exceptions if entry.get("is_exception") else licenses)[key.lower()] = key
+        for alias in entry.get("other_spdx_license_keys") or []:
             if not alias.startswith("LicenseRef-"):
                 replaced[alias.lower()] = key
     return _Known(licenses, exceptions, replaced)
