@@ -158,10 +158,14 @@ def analyse_sources(
         for n, s in enumerate(sources)
         if s.blob is None and s.path is not None and not seen.seen(s.path)
     ]
-    with ThreadPoolExecutor(max_workers=1) as background:
-        hashing = background.submit(content_ids, list(sources), cache_directory)
+    if _pooled(sources, new):  # no thread may run while the pool forks its processes
+        blobs = content_ids(sources, cache_directory)
         outcomes = dict(_analyse_all(sources, new))
-        blobs = hashing.result()
+    else:
+        with ThreadPoolExecutor(max_workers=1) as background:
+            hashing = background.submit(content_ids, list(sources), cache_directory)
+            outcomes = dict(_analyse_all(sources, new))
+            blobs = hashing.result()
     known = {n: cache.get(blobs[n]) for n in range(len(sources))}
     for number, outcome in known.items():
         if outcome is not None:  # a new file may hold content seen before: a copy
@@ -175,6 +179,13 @@ def analyse_sources(
     return [results[n] for n in range(len(sources))]
 
 
+def _pooled(sources: list[MeshSource], numbers: list[int]) -> bool:
+    """Whether these sources are worth a pool of processes, one per core."""
+    if len(numbers) < 2 or (os.cpu_count() or 1) < 2:
+        return False
+    return sum(sources[n].size for n in numbers) > _PARALLEL_BYTES
+
+
 def _analyse_all(
     sources: list[MeshSource], numbers: Iterable[int]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -185,14 +196,14 @@ def _analyse_all(
         source = sources[number]
         if source.load is not None and source.data is None:
             sources[number] = dataclasses.replace(source, data=source.load(), load=None)
-    workers = min(len(pending), os.cpu_count() or 1)
-    if workers > 1 and sum(sources[n].size for n in pending) > _PARALLEL_BYTES:
+    if _pooled(sources, pending):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         )
+        workers = min(len(pending), os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             running = {pool.submit(_analyse, sources[n]): n for n in pending}
             for future in as_completed(running):

@@ -72,7 +72,7 @@ def repair(triangles: Triangles) -> Repair:
     import numpy as np
 
     corners = np.array(triangles.corners, dtype=np.float32) + np.float32(0)
-    welding, _ = weld(Triangles(corners, None, triangles.format))
+    welding = weld(Triangles(corners, None, triangles.format))
     vertex = welding.vertex.reshape(-1, 3)
     _, (cx, cy, cz) = facet_crosses(corners)
     against = 0

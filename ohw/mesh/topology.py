@@ -40,7 +40,7 @@ pass in file order or a gather.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -173,14 +173,15 @@ def _hash_corners(block: np.ndarray, index_bits: int, start: int, out: np.ndarra
     out |= np.arange(3 * start, 3 * start + len(bits), dtype=np.uint64)
 
 
-def _slices(triangles: Triangles) -> Iterator[tuple[int, np.ndarray]]:
+def _slices(triangles: Triangles, release: bool = True) -> Iterator[tuple[int, np.ndarray]]:
     """The facets in slices: a copy of each slice's corners, with -0.0 made 0.0,
-    and the file's memory let go behind it."""
+    and (if ``release``) the file's memory let go behind it."""
     corners = triangles.corners
     for start in range(0, len(corners), _SLICE):
         stop = min(start + _SLICE, len(corners))
         yield start, corners[start:stop] + 0.0
-        triangles.release(start, stop)
+        if release:
+            triangles.release(start, stop)
 
 
 @functools.cache
@@ -216,40 +217,45 @@ def _tune_memory() -> None:
     mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep freed heap memory
 
 
-def weld(
-    triangles: Triangles, visit: Callable[[int, np.ndarray], None] | None = None
-) -> tuple[Welding, np.ndarray]:
-    """Weld the corners into vertices, exactly; ``visit`` sees each slice of
-    facets on the way, so that other sums need no pass of their own. Returns
-    the welding, and the buffer of one 64-bit word per corner, free for reuse."""
-    import numpy as np
-
-    _tune_memory()
-    index_bits = _bits(3 * len(triangles))
-    keys = np.empty(3 * len(triangles), dtype=np.uint64)
-    for start, block in _slices(triangles):
-        if visit is not None:
-            visit(start, block)
-        _hash_corners(block, index_bits, start, keys[3 * start : 3 * (start + len(block))])
-    # Every key holds its corner's index, so no two are equal and any sort gives
-    # the same order: numpy's default sort is the vectorised one.
-    keys.sort()
-    return _weld(triangles, keys, index_bits), keys
+def weld(triangles: Triangles) -> Welding:
+    """Weld the corners into vertices, exactly."""
+    numbering = _number(triangles)
+    points, wrong = _place(triangles, numbering)
+    if len(wrong):
+        points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
+    return Welding(numbering.vertex, points)
 
 
 def analyse(triangles: Triangles) -> MeshReport:
     """Count, measure and locate the defects of ``triangles``."""
-    normals = triangles.normals
-    geometry = _Geometry()
+    from concurrent.futures import ThreadPoolExecutor
 
-    def measure(start: int, block: np.ndarray) -> None:
+    _tune_memory()
+    # Beside the welding, a second thread sums over the facets and then checks
+    # every corner against its vertex: numpy lets go of the interpreter while it
+    # computes, so the two share the processor's cores.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        measured = beside.submit(_measure, triangles)
+        numbering = _number(triangles)
+        placed = beside.submit(_place, triangles, numbering)
+        half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
+        points, wrong = placed.result()
+        geometry = measured.result()
+    if len(wrong):  # corners that hashed alike but lie apart: rare
+        points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
+        half_edges = _HalfEdges(numbering.vertex, len(points), numbering.keys)
+    del numbering
+    return half_edges.report(triangles, geometry, points)
+
+
+def _measure(triangles: Triangles) -> _Geometry:
+    """The sums over facets, in one pass of the file of its own."""
+    geometry = _Geometry()
+    normals = triangles.normals
+    for start, block in _slices(triangles, release=False):
         stored = None if normals is None else normals[start : start + len(block)]
         geometry.add(block, stored, start)
-
-    welding, keys = weld(triangles, measure)
-    half_edges = _HalfEdges(welding, keys)
-    del welding, keys
-    return half_edges.report(triangles, geometry)
+    return geometry
 
 
 @dataclass
@@ -260,12 +266,30 @@ class Welding:
     points: np.ndarray  # the position of each vertex
 
 
-def _weld(triangles: Triangles, keys: np.ndarray, index_bits: int) -> Welding:
-    """Corners with equal hashes (``keys`` is sorted) are one vertex, once every
-    corner has been compared with its vertex's position; corners that hashed
-    alike but lie apart (it happens) are parted."""
+@dataclass
+class _Numbering:
+    """Corners numbered by vertex, before any corner is checked against its vertex."""
+
+    vertex: np.ndarray  # the vertex of each corner (int32)
+    vertices: int
+    leader: np.ndarray  # each vertex's first corner, in file order
+    placed: np.ndarray  # the vertex of each leader
+    keys: np.ndarray  # the sorted keys: a buffer of one 64-bit word per corner, free for reuse
+
+
+def _number(triangles: Triangles) -> _Numbering:
+    """Corners hashed with their index, sorted: corners with equal hashes are one
+    vertex, numbered in the sorted order."""
     import numpy as np
 
+    _tune_memory()
+    index_bits = _bits(3 * len(triangles))
+    keys = np.empty(3 * len(triangles), dtype=np.uint64)
+    for start, block in _slices(triangles):
+        _hash_corners(block, index_bits, start, keys[3 * start : 3 * (start + len(block))])
+    # Every key holds its corner's index, so no two are equal and any sort gives
+    # the same order: numpy's default sort is the vectorised one.
+    keys.sort()
     shift, mask = np.uint64(index_bits), np.uint64((1 << index_bits) - 1)
     vertex = np.empty(len(keys), dtype=np.int32)
     # The first corner of each run of equal hashes, the vertex's leader, gives
@@ -288,11 +312,18 @@ def _weld(triangles: Triangles, keys: np.ndarray, index_bits: int) -> Welding:
     # Leaders in file order: each comes before the other corners of its vertex,
     # so one pass in file order can place each vertex and check every corner.
     leader = np.sort(np.concatenate(leaders))
-    placed = np.take(vertex, leader)
-    del leaders
-    points = np.empty((vertices, 3), dtype=triangles.corners.dtype)
+    return _Numbering(vertex, vertices, leader, np.take(vertex, leader), keys)
+
+
+def _place(triangles: Triangles, numbering: _Numbering) -> tuple[np.ndarray, np.ndarray]:
+    """Each vertex's position, from its leader; and the corners that lie elsewhere
+    than their vertex (hashed alike, but apart)."""
+    import numpy as np
+
+    vertex, leader, placed = numbering.vertex, numbering.leader, numbering.placed
+    points = np.empty((numbering.vertices, 3), dtype=triangles.corners.dtype)
     rows = _rows(points)
-    starts = np.arange(0, len(keys) + 3 * _SLICE, 3 * _SLICE, dtype=leader.dtype)
+    starts = np.arange(0, len(vertex) + 3 * _SLICE, 3 * _SLICE, dtype=leader.dtype)
     bounds: Any = np.searchsorted(leader, starts)
     wrong = []
     for start, block in _slices(triangles):
@@ -302,9 +333,7 @@ def _weld(triangles: Triangles, keys: np.ndarray, index_bits: int) -> Welding:
         ids = vertex[3 * start : 3 * start + len(flat)]
         if not np.array_equal(flat, np.take(points, ids, axis=0)):
             wrong.append(np.flatnonzero((flat != points[ids]).any(axis=1)) + 3 * start)
-    if wrong:
-        points = _part_collisions(triangles.corners, vertex, points, np.concatenate(wrong))
-    return Welding(vertex, points)
+    return points, np.concatenate(wrong) if wrong else np.empty(0, dtype=np.int64)
 
 
 def _rows(points: np.ndarray) -> np.ndarray:
@@ -349,14 +378,16 @@ class _HalfEdges:
     running up first.
     """
 
-    def __init__(self, welding: Welding, buffer: np.ndarray) -> None:
+    def __init__(self, vertex: np.ndarray, vertices: int, buffer: np.ndarray) -> None:
+        """The half-edges of the facets whose corners are at ``vertex`` (numbers
+        below ``vertices``), their words sorted in ``buffer``."""
         import numpy as np
 
-        self.vertex = vertex = welding.vertex
-        self.points = welding.points
+        self.vertex = vertex
+        self.points = np.empty((0, 3))  # the vertices' positions, given to the report
         count = len(vertex)
         self.index_bits = _bits(count)
-        self.vertex_bits = _bits(len(self.points))
+        self.vertex_bits = _bits(vertices)
         self.words: np.ndarray | None = None
         self.half: np.ndarray | None = None
         self.edge_key: np.ndarray | None = None
@@ -385,7 +416,7 @@ class _HalfEdges:
                 buffer[listed : listed + len(chosen)] = chosen
                 listed += len(chosen)
             else:
-                key = low.astype(np.int64) * len(self.points) + high
+                key = low.astype(np.int64) * vertices + high
                 pieces.append((key[keep], halves[keep].astype(np.int64)))
         if packed:
             self.words = buffer[:listed]
@@ -478,8 +509,10 @@ class _HalfEdges:
         starts = np.concatenate(pieces)
         return starts, np.diff(starts, append=np.int32(count))
 
-    def report(self, triangles: Triangles, geometry: _Geometry) -> MeshReport:
+    def report(self, triangles: Triangles, geometry: _Geometry, points: np.ndarray) -> MeshReport:
         import numpy as np
+
+        self.points = points
 
         count = self.half_count
         facets = len(triangles)
