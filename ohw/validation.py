@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 from ohw.errors import OhwError
 from ohw.yamlio import Document, JsonPath, Location
 
-SCHEMA_NAMES = ("manifest", "bom", "check-output", "mesh-report")
+SCHEMA_NAMES = ("manifest", "bom", "check-output", "mesh-report", "settings")
 
 # A plain scalar where the schema wants text is read as the text written, so
 # `version: 1.10` means "1.10". Each pass fixes every such value it can see;

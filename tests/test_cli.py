@@ -81,8 +81,9 @@ def test_schema_prints_the_shipped_schemas():
         "bom",
         "check-output",
         "mesh-report",
+        "settings",
     ]
-    for name in ("manifest", "bom", "check-output", "mesh-report"):
+    for name in ("manifest", "bom", "check-output", "mesh-report", "settings"):
         done = run_ohw("schema", name)
         assert done.returncode == 0
         assert json.loads(done.stdout)["$id"].endswith(f"/{name}.schema.json")
