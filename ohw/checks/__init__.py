@@ -121,6 +121,8 @@ def check_design(
             report.skipped.append(Skipped(name, inputs.bom_unreadable))
         else:
             inputs.checking = name
+            if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
+                inputs.look_at([MANIFEST] if needs == _MANIFEST else [inputs.bom_file])
             report.findings.extend(dataclasses.replace(f, check=name) for f in check(inputs))
     if inputs.manifest is not None and inputs.bom is None:
         report.skipped.append(Skipped("instructions: BOM references", inputs.bom_unreadable))
