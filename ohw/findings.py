@@ -60,6 +60,12 @@ RULES: dict[str, Rule] = {
             "Unsupported manifest format version",
             "write `ohw: 1`, or upgrade ohw if the design needs a newer format",
         ),
+        Rule(
+            "OHW113",
+            _E,
+            "Settings file does not match its schema",
+            "see `ohw schema settings` for the keys of .ohw.yaml and their values",
+        ),
         Rule("OHW120", _E, "Duplicate part id", "give every part its own id"),
         Rule(
             "OHW201",
@@ -96,6 +102,32 @@ RULES: dict[str, Rule] = {
             _E,
             "Path names a folder where a file is needed",
             "name the file itself, not its folder",
+        ),
+        Rule(
+            "OHW207",
+            _E,
+            "File name Windows cannot check out",
+            'rename it: no < > : " \\ ? * or vertical bar, no control characters, no trailing '
+            "dot or space, and no device name such as CON, NUL or COM1",
+        ),
+        Rule(
+            "OHW208",
+            _W,
+            "File name contains spaces",
+            "use '-' or '_' instead: spaces break shell scripts, Makefiles and links",
+        ),
+        Rule(
+            "OHW209",
+            _E,
+            "File names differ only in case",
+            "rename one of them: on Windows and macOS the two are one file, and one is lost",
+        ),
+        Rule(
+            "OHW210",
+            _W,
+            "File is larger than the size limit",
+            "make the file smaller (binary STL, fewer facets), or raise check.max-file-size-mib "
+            "in .ohw.yaml",
         ),
         Rule(
             "OHW301",
@@ -139,6 +171,13 @@ RULES: dict[str, Rule] = {
             _W,
             "Mesh units look wrong",
             "check the units of the CAD export: ohw designs are in millimetres",
+        ),
+        Rule(
+            "OHW309",
+            _W,
+            "Mesh is ASCII STL",
+            "export binary STL instead, or rewrite it as binary STL with "
+            "`ohw mesh repair FILE --in-place`",
         ),
         Rule(
             "OHW401",
@@ -254,6 +293,7 @@ class Finding:
     hint: str
     line: int | None = None
     column: int | None = None
+    check: str = ""  # the check that found it (parts, meshes, ...), set by check_design
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

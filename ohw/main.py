@@ -87,6 +87,9 @@ def init(
     )
 
 
+CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option(
@@ -95,18 +98,70 @@ def init(
     metavar="REV",
     help="Check the design as it was at this commit, branch or tag.",
 )
-@output_options
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help="Check only what changed since REV, and what refers to it.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(CHECK_FORMATS),
+    help="text for people; json for programs; sarif for code scanning; github for "
+    "GitHub Actions annotations; junit for GitLab and Jenkins. Default: github when "
+    "GITHUB_ACTIONS=true, else text.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the report to FILE instead of the standard output.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit code 1).")
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Keep mesh results in DIR (default: $OHW_CACHE_DIR, else .git/ohw/cache).",
+)
+@click.option("--no-cache", is_flag=True, help="Analyse every mesh, even unchanged ones.")
 def check(
-    *, paths: tuple[str, ...], revision: str | None, output_format: str, as_json: bool
+    *,
+    paths: tuple[str, ...],
+    revision: str | None,
+    changed_since: str | None,
+    output_format: str | None,
+    as_json: bool,
+    output: str | None,
+    strict: bool,
+    cache_dir: str | None,
+    no_cache: bool,
 ) -> int:
     """Check designs (default: the current folder) and report problems by file and line.
 
-    Exit code 1 when any design has an error-level finding. The JSON output is
-    described by `ohw schema check-output`.
+    Exit code 1 when any design has an error-level finding (with --strict, or
+    check.strict in .ohw.yaml, a warning too). The JSON output is described by
+    `ohw schema check-output`; the settings in .ohw.yaml by `ohw schema settings`.
     """
+    import os
+    from pathlib import Path
+
+    from ohw.checks import CheckOptions
     from ohw.commands.check import check as run_check
 
-    return run_check(list(paths) or ["."], revision, "json" if as_json else output_format)
+    if as_json:
+        output_format = "json"
+    elif output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    options = CheckOptions(
+        strict=strict,
+        changed_since=changed_since,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        use_cache=not no_cache,
+    )
+    return run_check(list(paths) or ["."], revision, output_format, options, output)
 
 
 class _DefaultGroup(click.Group):

@@ -62,6 +62,10 @@ class DesignTree(ABC):
     def _children(self, names: tuple[str, ...]) -> list[tuple[str, Kind]]:
         """Names and kinds in a resolved folder."""
 
+    @abstractmethod
+    def _size(self, names: tuple[str, ...]) -> int:
+        """The size in bytes of a resolved file, found without reading it."""
+
     def resolve(self, path: str) -> Entry:
         """Follow ``path`` (a design path) name by name, symbolic links included."""
         pending = [n for n in path.split("/") if n not in ("", ".")]
@@ -106,6 +110,10 @@ class DesignTree(ABC):
 
     def exists(self, path: str) -> bool:
         return self.resolve(path).kind is Kind.FILE
+
+    def size(self, path: str) -> int:
+        """The size in bytes of a file of ``files``."""
+        return self._size(tuple(path.split("/")))
 
     def blob_id(self, path: str) -> str | None:
         """The git blob id of a file, when it is known without reading the file."""
@@ -173,6 +181,13 @@ class WorkingTree(DesignTree):
         path = self.root.joinpath(*names)
         try:
             return path.read_bytes()
+        except OSError as error:
+            raise OhwError(f"cannot read {path}: {error.strerror}") from None
+
+    def _size(self, names: tuple[str, ...]) -> int:
+        path = self.root.joinpath(*names)
+        try:
+            return path.stat().st_size
         except OSError as error:
             raise OhwError(f"cannot read {path}: {error.strerror}") from None
 

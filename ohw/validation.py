@@ -32,6 +32,7 @@ SCHEMA_NAMES = (
     "log-output",
     "lineage-output",
     "variant-list",
+    "settings",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

@@ -110,3 +110,68 @@ def desk_lamp_repository(folder: Path) -> Path:
     git("add", "-A", cwd=folder)
     git("commit", "-qm", "The desk lamp", cwd=folder)
     return folder
+
+
+def ascii_stl(facets, name: str = "part") -> bytes:
+    """ASCII STL of ``facets``, written here and not by ohw."""
+    lines = [f"solid {name}"]
+    for facet in facets:
+        lines += ["  facet normal 0 0 0", "    outer loop"]
+        lines += [f"      vertex {x:g} {y:g} {z:g}" for x, y, z in facet]
+        lines += ["    endloop", "  endfacet"]
+    lines.append(f"endsolid {name}")
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+DEFECTIVE_MANIFEST = """\
+ohw: 1
+name: defective
+title: A design with known defects
+license:
+  hardware: CERN-OHL-S-2.0
+parts:
+  - id: base
+    export: parts/base.stl
+  - id: lid
+    export: parts/open lid.stl
+  - id: knob
+    export: parts/knob.stl
+  - id: clip
+    export: parts/clip.stl
+bom: bom.yaml
+instructions: instructions/
+"""
+
+
+def defective_design(folder: Path, repository: Path | None = None) -> Path:
+    """A design with known defects in ``folder``, committed in a new git repository
+    there (or in ``repository``, a folder holding it):
+    a missing part file (OHW201, ohw.yaml line 12), a mesh with holes whose name
+    has a space (OHW302, OHW208), an ASCII STL (OHW309), a file name Windows
+    refuses (OHW207), and instructions citing an unknown BOM item (OHW602)."""
+    facets = box_facets()
+    files: dict[str, bytes | str] = {
+        "ohw.yaml": DEFECTIVE_MANIFEST,
+        "bom.yaml": "items:\n  - id: m3x10\n    name: M3x10 screw\n    quantity: 4\n",
+        "instructions/01-assemble.md": (
+            "# Assemble\n\nScrew [the lid](part:lid) on with [four screws](bom:m3x10).\n"
+            "Then add [the washers](bom:washer).\n"
+        ),
+        "instructions/02-finish.md": "# Finish\n\nPress [the knob](part:knob) on.\n",
+        "parts/base.stl": binary_stl(facets),
+        "parts/open lid.stl": binary_stl(facets[:-2]),
+        "parts/clip.stl": ascii_stl(facets, "clip"),
+        "parts/notes:old.txt": "kept for reference\n",
+    }
+    for path, content in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+    repository = repository or folder
+    git("init", "-q", "-b", "main", cwd=repository)
+    git("add", "-A", cwd=repository)
+    git("commit", "-qm", "A defective design", cwd=repository)
+    return folder

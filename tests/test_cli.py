@@ -87,6 +87,7 @@ def test_schema_prints_the_shipped_schemas():
         "log-output",
         "lineage-output",
         "variant-list",
+        "settings",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:

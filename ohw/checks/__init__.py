@@ -7,12 +7,15 @@ and the report says so, rather than guessing at the data.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ohw.checks.inputs import Inputs, read_inputs
 from ohw.findings import Finding, Severity
-from ohw.tree import DesignTree
+from ohw.settings import SETTINGS, read_settings
+from ohw.tree import MANIFEST, DesignTree
 
 
 @dataclass(frozen=True)
@@ -31,47 +34,110 @@ class DesignReport:
     findings: list[Finding]
     skipped: list[Skipped] = field(default_factory=list)
     files_checked: int = 0
+    strict: bool = False  # warnings fail too
+    changed_since: str | None = None  # the revision given to --changed-since
+    changed: int | None = None  # how many files changed since it
+    examined: dict[str, list[str]] = field(default_factory=dict)  # check -> files it judged
+    # The design's folder relative to its repository's root ("" at the root), for
+    # formats that locate files in the repository; None outside a repository.
+    repository_path: str | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
 
     @property
     def ok(self) -> bool:
-        return self.count(Severity.ERROR) == 0
+        """No finding that fails the check: no error, and in strict mode no warning."""
+        return self.count(Severity.ERROR) == 0 and not (
+            self.strict and self.count(Severity.WARNING)
+        )
 
 
 Check = Callable[[Inputs], Iterable[Finding]]
 
 
-def _checks() -> list[tuple[str, bool, Check]]:
-    """Name, whether it needs a readable BOM, and the check itself."""
-    from ohw.checks import bom, instructions, licenses, meshes, parts, paths
+_NOTHING, _MANIFEST, _BOM = range(3)  # what a check needs readable
+
+
+def _checks() -> list[tuple[str, int, Check]]:
+    """Name, what it needs, and the check itself."""
+    from ohw.checks import bom, files, instructions, licenses, meshes, parts, paths
 
     return [
-        ("parts", False, parts.check_parts),
-        ("paths", False, paths.check_paths),
-        ("meshes", False, meshes.check_meshes),
-        ("bom", True, bom.check_bom),
-        ("licenses", False, licenses.check_licenses),
-        ("instructions", False, instructions.check_instructions),
+        ("files", _NOTHING, files.check_files),
+        ("parts", _MANIFEST, parts.check_parts),
+        ("paths", _MANIFEST, paths.check_paths),
+        ("meshes", _MANIFEST, meshes.check_meshes),
+        ("bom", _BOM, bom.check_bom),
+        ("licenses", _MANIFEST, licenses.check_licenses),
+        ("instructions", _MANIFEST, instructions.check_instructions),
     ]
 
 
-def check_design(tree: DesignTree, path: str) -> DesignReport:
-    """Run every check on the design in ``tree``."""
-    inputs = read_inputs(tree)
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to check, as the command line says."""
+
+    strict: bool = False  # warnings fail too
+    changed_since: str | None = None  # report only on what changed since this revision
+    cache_dir: Path | None = None  # where results are kept (default: see ohw.cache)
+    use_cache: bool = True
+
+
+def check_design(
+    tree: DesignTree,
+    path: str,
+    options: CheckOptions | None = None,
+    changed: set[str] | None = None,
+) -> DesignReport:
+    """Run every check on the design in ``tree``, under the design's settings;
+    with ``changed`` (design paths changed since ``options.changed_since``),
+    report only on those and on what refers to them."""
+    from ohw.checks.scope import scope_of
+
+    options = options or CheckOptions()
+    settings, settings_findings = read_settings(tree)
+    inputs = read_inputs(tree, settings)
+    inputs.cache_dir, inputs.use_cache = options.cache_dir, options.use_cache
+    if settings_findings or tree.exists(SETTINGS):
+        inputs.examined["settings"] = {SETTINGS}
+    found = [dataclasses.replace(f, check="schema") for f in inputs.findings]
+    found += [dataclasses.replace(f, check="settings") for f in settings_findings]
     report = DesignReport(
-        path, tree, inputs.manifest.name if inputs.manifest else None, list(inputs.findings)
+        path,
+        tree,
+        inputs.manifest.name if inputs.manifest else None,
+        found,
+        strict=options.strict or settings.strict,
+        changed_since=options.changed_since,
     )
-    for name, needs_bom, check in _checks():
-        if inputs.manifest is None:
+    if changed is not None:
+        inputs.scope = scope_of(inputs, changed)
+        report.changed = len(changed)
+    for name, needs, check in _checks():
+        if needs >= _MANIFEST and inputs.manifest is None:
             report.skipped.append(Skipped(name, inputs.manifest_unreadable))
-        elif needs_bom and inputs.bom is None:
+        elif needs == _BOM and inputs.bom is None:
             report.skipped.append(Skipped(name, inputs.bom_unreadable))
         else:
-            report.findings.extend(check(inputs))
+            inputs.checking = name
+            if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
+                inputs.look_at([MANIFEST] if needs == _MANIFEST else [inputs.bom_file])
+            report.findings.extend(dataclasses.replace(f, check=name) for f in check(inputs))
     if inputs.manifest is not None and inputs.bom is None:
         report.skipped.append(Skipped("instructions: BOM references", inputs.bom_unreadable))
+    scope = inputs.scope
+    report.findings = [
+        f for f in settings.apply(report.findings) if scope is None or scope.keeps(f)
+    ]
     report.findings.sort(key=lambda f: f.sort_key)
-    report.files_checked = len(inputs.files_read)
+    report.examined = {
+        name: sorted(
+            p
+            for p in examined
+            if not settings.ignores(p) and (scope is None or p in scope.files or p == MANIFEST)
+        )
+        for name, examined in inputs.examined.items()
+    }
+    report.files_checked = len({p for p in inputs.files_read if scope is None or p in scope.files})
     return report

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohw.bom import BomItem, read_bom_csv
 from ohw.errors import OhwError
 from ohw.findings import RULES, Finding, Severity, finding
 from ohw.manifest import Manifest
 from ohw.paths import path_problem
+from ohw.settings import CheckSettings
 from ohw.tree import MANIFEST, DesignTree
 from ohw.validation import Violation, validate
 from ohw.yamlio import Document, JsonPath, Location, ReadProblem, load_yaml
+
+if TYPE_CHECKING:
+    from ohw.checks.scope import Scope
 
 RULE_MANIFEST_SCHEMA = "OHW110"
 RULE_BOM_SCHEMA = "OHW111"
@@ -31,11 +38,26 @@ class Inputs:
     bom_file: str = MANIFEST  # the file holding the BOM: ohw.yaml when written inline
     bom_document: Document | None = None
     bom_unreadable: str = ""  # why there is no BOM to check, when there should be one
+    settings: CheckSettings = field(default_factory=CheckSettings)
+    scope: Scope | None = None  # with --changed-since: what is left to check
+    cache_dir: Path | None = None  # where results are kept, if not where ohw.cache says
+    use_cache: bool = True
     files_read: set[str] = field(default_factory=set)
+    checking: str = "schema"  # the check running now
+    examined: dict[str, set[str]] = field(default_factory=dict)  # check -> files it looked at
 
     def read(self, path: str) -> bytes:
-        self.files_read.add(path)
+        self.examine(path)
         return self.tree.read_bytes(path)
+
+    def examine(self, path: str) -> None:
+        """Note that the running check read ``path``."""
+        self.files_read.add(path)
+        self.look_at([path])
+
+    def look_at(self, paths: Iterable[str]) -> None:
+        """Note that the running check judged ``paths`` without reading them."""
+        self.examined.setdefault(self.checking, set()).update(paths)
 
     def at_manifest(self, path: JsonPath) -> Location | None:
         return self.manifest_document.locate(path) if self.manifest_document else None
@@ -47,8 +69,8 @@ class Inputs:
         return self.bom_document.locate(path) if self.bom_document else None
 
 
-def read_inputs(tree: DesignTree) -> Inputs:
-    inputs = Inputs(tree)
+def read_inputs(tree: DesignTree, settings: CheckSettings | None = None) -> Inputs:
+    inputs = Inputs(tree, settings=settings or CheckSettings())
     document = _load(inputs, MANIFEST)
     if document is None:
         inputs.manifest_unreadable = f"{MANIFEST} cannot be read"

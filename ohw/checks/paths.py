@@ -28,7 +28,7 @@ def check_paths(inputs: Inputs) -> Iterator[Finding]:
             yield found
         elif entry.kind is Kind.FILE:
             referenced.add(entry.path)
-            inputs.files_read.add(entry.path)
+            inputs.examine(entry.path)
     yield from _unreferenced_meshes(inputs, referenced)
 
 

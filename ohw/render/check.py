@@ -1,4 +1,5 @@
-"""Reporters: check results as text for people, or JSON for programs.
+"""Reporters: check results as text for people, or JSON for programs (the
+formats for CI are in ohw.render.sarif, .github and .junit).
 
 Each reporter is a small class with one method, ``render``. The JSON shape is
 described by schemas/check-output.schema.json and stays stable within its
@@ -34,6 +35,20 @@ def _counts(reports: list[DesignReport]) -> dict[str, int]:
     }
 
 
+def repository_file(report: DesignReport, file: str) -> str:
+    """Where ``file`` of the design is: relative to the repository's root when
+    the design is in one, else as the design's path was given."""
+    base = report.repository_path if report.repository_path is not None else report.path
+    return posixpath.normpath(posixpath.join(base, file)) if base else file
+
+
+def fails(report: DesignReport, found: Finding) -> bool:
+    """Whether ``found`` fails the check: an error, or in strict mode a warning."""
+    return found.severity is Severity.ERROR or (
+        report.strict and found.severity is Severity.WARNING
+    )
+
+
 def check_output(reports: list[DesignReport]) -> dict[str, Any]:
     """The JSON document for ``reports``."""
     return {
@@ -46,12 +61,16 @@ def check_output(reports: list[DesignReport]) -> dict[str, Any]:
                 "path": report.path,
                 "name": report.name,
                 "revision": report.tree.revision,
+                "changed_since": report.changed_since,
+                "strict": report.strict,
+                "ok": report.ok,
                 "summary": _counts([report]),
                 "skipped": [{"check": s.check, "reason": s.reason} for s in report.skipped],
                 "findings": [
                     {
                         "id": f.rule,
                         "severity": f.severity.value,
+                        "check": f.check,
                         "file": f.file,
                         "line": f.line,
                         "column": f.column,
@@ -130,15 +149,15 @@ class TextReporter(Reporter):
         name = report.name or report.path
         at = f" at {report.tree.label}" if report.tree.revision else ""
         files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked"
+        if report.changed_since is not None:
+            files += f"; {report.changed} changed since {report.changed_since}"
         if errors == warnings == 0:
             return Text(f"✔ {name}{at}: no problems ({files})", style="green")
         counts = f"{errors} error{'s' if errors != 1 else ''}, " + (
             f"{warnings} warning{'s' if warnings != 1 else ''}"
         )
+        strict = ", strict" if report.strict and warnings else ""
         return Text(
-            f"{'✘' if errors else '!'} {name}{at}: {counts} ({files})",
-            style="bold red" if errors else "yellow",
+            f"{'!' if report.ok else '✘'} {name}{at}: {counts}{strict} ({files})",
+            style="yellow" if report.ok else "bold red",
         )
-
-
-REPORTERS: dict[str, type[Reporter]] = {"text": TextReporter, "json": JsonReporter}

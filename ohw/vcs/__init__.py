@@ -76,6 +76,10 @@ class CommitTree(DesignTree):
         data: bytes = self._object(names).data
         return data
 
+    def _size(self, names: tuple[str, ...]) -> int:
+        size: int = self._object(names).size
+        return size
+
     def _children(self, names: tuple[str, ...]) -> list[tuple[str, Kind]]:
         return [
             (entry.name, _MODE_KIND.get(entry.filemode, Kind.FILE)) for entry in self._object(names)
@@ -319,3 +323,50 @@ def committer(author: Identity) -> pygit2.Signature:
     name = os.environ.get("GIT_COMMITTER_NAME", author.name)
     email = os.environ.get("GIT_COMMITTER_EMAIL", author.email)
     return pygit2.Signature(name, email)
+
+
+def repository_path(folder: Path) -> str | None:
+    """``folder`` relative to the root of the work tree holding it ("" at the
+    root), or None outside a git work tree."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        return None
+    workdir = Path(repo.workdir).resolve()
+    design = folder.resolve()
+    if not design.is_relative_to(workdir):
+        return None
+    relative = design.relative_to(workdir).as_posix()
+    return "" if relative == "." else relative
+
+
+def changed_files(folder: Path, since: str, revision: str | None = None) -> set[str]:
+    """The files of the design in ``folder`` (as design paths) added, changed or
+    deleted from commit ``since`` to commit ``revision``, or to the working tree
+    (files git does not ignore, committed or not) when ``revision`` is None."""
+    import pygit2
+
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        raise OhwError(
+            f"{folder} is not inside a git work tree, so nothing changed since {since!r}",
+            "--changed-since compares with git history: run it inside a clone of the design",
+        )
+    base = resolve_commit(repo, since)
+    try:
+        if revision is None:
+            diff = base.tree.diff_to_workdir(
+                pygit2.enums.DiffOption.INCLUDE_UNTRACKED
+                | pygit2.enums.DiffOption.RECURSE_UNTRACKED_DIRS
+            )
+        else:
+            diff = repo.diff(base, resolve_commit(repo, revision))
+    except pygit2.GitError as error:
+        raise OhwError(f"git could not compare with {since!r}: {error}") from None
+    prefix = repository_path(folder) or ""
+    inside = f"{prefix}/" if prefix else ""
+    changed = set()
+    for delta in diff.deltas:
+        for path in (delta.old_file.path, delta.new_file.path):
+            if path.startswith(inside):
+                changed.add(path[len(inside) :])
+    return changed

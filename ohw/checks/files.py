@@ -1,0 +1,92 @@
+"""OHW207-OHW210: file names that break tools, and files too large for a repository.
+
+Hardware repositories are checked out on Windows and macOS too, and built by
+scripts: a name Windows refuses, two names only case tells apart, or a space
+in a path breaks someone's clone or build. Every name of every file and folder
+of the design is looked at; nothing is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ohw.checks.inputs import Inputs
+from ohw.findings import Finding, finding
+
+# What Windows refuses in a name (besides control characters), and the device
+# names it reserves with any extension: "nul.stl" is the device NUL.
+_WINDOWS_ILLEGAL = re.compile(r'[<>:"|?*\\\x00-\x1f]')
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    *(f"COM{n}" for n in range(1, 10)),
+    *(f"LPT{n}" for n in range(1, 10)),
+}
+
+
+def check_files(inputs: Inputs) -> Iterator[Finding]:
+    tree = inputs.tree
+    files = [path for path in tree.files if not inputs.settings.ignores(path)]
+    files = sorted(set(files) - tree.ignored(files))
+    inputs.look_at(files)
+    yield from _names(files)
+    yield from _case_collisions(files)
+    limit = inputs.settings.max_file_bytes
+    for path in files:
+        size = tree.size(path)
+        if size > limit:
+            yield finding(
+                "OHW210",
+                path,
+                f"{path} is {size / (1 << 20):,.1f} MiB, more than the limit of "
+                f"{inputs.settings.max_file_mib:g} MiB",
+            )
+
+
+def windows_problem(name: str) -> str | None:
+    """Why Windows cannot hold a file or folder called ``name``, if it cannot."""
+    bad = _WINDOWS_ILLEGAL.search(name)
+    if bad:
+        shown = repr(bad.group())[1:-1] if ord(bad.group()) < 32 else bad.group()
+        return f"holds {shown!r}, which Windows does not allow in a name"
+    if name.endswith((".", " ")):
+        return "ends with a dot or a space, which Windows drops"
+    device = name.split(".", maxsplit=1)[0].rstrip(" ").upper()
+    if device in _WINDOWS_RESERVED:
+        return f"is the Windows device name {device}"
+    return None
+
+
+def _names(files: list[str]) -> Iterator[Finding]:
+    """Each file or folder name once, at its first path."""
+    seen: set[str] = set()
+    for path in files:
+        names = path.split("/")
+        for depth, name in enumerate(names, 1):
+            place = "/".join(names[:depth])
+            if place in seen:
+                continue
+            seen.add(place)
+            what = "folder" if depth < len(names) else "file"
+            problem = windows_problem(name)
+            if problem:
+                yield finding("OHW207", place, f"the {what} name {name!r} {problem}")
+            elif " " in name:
+                yield finding("OHW208", place, f"the {what} name {name!r} contains spaces")
+
+
+def _case_collisions(files: list[str]) -> Iterator[Finding]:
+    first: dict[str, str] = {}
+    for path in files:
+        folded = path.lower()
+        if folded in first:
+            yield finding(
+                "OHW209", path, f"{path} and {first[folded]} differ only in upper and lower case"
+            )
+        else:
+            first[folded] = path
