@@ -480,15 +480,18 @@ def test_bodies_meeting_along_an_edge_are_both_defective_whatever_their_order():
     assert len(inside_out) == 1
 
 
+@pytest.mark.parametrize("threaded", [False, True], ids=["one thread", "two threads"])
 @pytest.mark.parametrize("fault", ["coarse hash", "wide keys"])
 @GENERATED
 @given(st.one_of(soups(), solids().map(lambda corners: (corners, None))))
-def test_rare_paths_match_the_reference(fault, mesh):
+def test_rare_paths_match_the_reference(fault, threaded, mesh):
     """Paths real meshes seldom take, forced: corners whose hashes collide though they
-    lie apart (a hash of two bits), and half-edges too many to pack in a 64-bit word."""
+    lie apart (a hash of two bits), and half-edges too many to pack in a 64-bit word;
+    on one thread, as small meshes are analysed, and on two, as large ones are."""
     from ohw.mesh import topology
 
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(topology, "_THREADED", 0 if threaded else 1 << 62)
         if fault == "coarse hash":
             original = topology._hash_corners
 

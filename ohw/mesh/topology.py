@@ -60,6 +60,9 @@ EXAMPLES = 3
 COPLANAR = 1e-3
 _SLICE = 1 << 13
 _CHUNK = 1 << 18
+# From this many facets on, one mesh is analysed on two threads. On small arrays
+# numpy keeps the interpreter, and two threads would only take turns.
+_THREADED = 1 << 17
 
 Point = tuple[float, float, float]
 
@@ -231,16 +234,21 @@ def analyse(triangles: Triangles) -> MeshReport:
     from concurrent.futures import ThreadPoolExecutor
 
     _tune_memory()
-    # Beside the welding, a second thread sums over the facets and then checks
-    # every corner against its vertex: numpy lets go of the interpreter while it
-    # computes, so the two share the processor's cores.
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        measured = beside.submit(_measure, triangles)
-        numbering = _number(triangles)
-        placed = beside.submit(_place, triangles, numbering)
+    if len(triangles) < _THREADED:
+        geometry, numbering = _measure(triangles), _number(triangles)
+        points, wrong = _place(triangles, numbering)
         half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
-        points, wrong = placed.result()
-        geometry = measured.result()
+    else:
+        # Beside the welding, a second thread sums over the facets and then checks
+        # every corner against its vertex: numpy lets go of the interpreter while
+        # it computes on large arrays, so the two share the processor's cores.
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            measured = beside.submit(_measure, triangles)
+            numbering = _number(triangles)
+            placed = beside.submit(_place, triangles, numbering)
+            half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
+            points, wrong = placed.result()
+            geometry = measured.result()
     if len(wrong):  # corners that hashed alike but lie apart: rare
         points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
         half_edges = _HalfEdges(numbering.vertex, len(points), numbering.keys)
