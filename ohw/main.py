@@ -164,6 +164,34 @@ def mesh_repair(*, source: str, out: str | None, in_place: bool, force: bool) ->
     return repair(source, out, in_place, force)
 
 
+VIEW_CHOICE = click.Choice(["iso", "top", "front", "side"])
+
+
+@cli.command()
+@click.argument("target", metavar="FILE|PART")
+@click.option("--out", "-o", required=True, metavar="PNG", help="Where to write the picture.")
+@click.option(
+    "--size", type=click.IntRange(64, 4096), default=512, show_default=True, help="Pixels each way."
+)
+@click.option(
+    "--view", type=VIEW_CHOICE, default="iso", show_default=True, help="Where to look from."
+)
+@click.option("--rev", "revision", metavar="REV", help="The part as it was at this commit.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def render(
+    *, target: str, out: str, size: int, view: str, revision: str | None, force: bool
+) -> int:
+    """Draw a mesh file, or a part of the design here by its id, as a PNG picture.
+
+    Shaded and smoothed, with the part's size in millimetres written under it,
+    drawn without a display or OpenGL. iso looks from the front, right and
+    above; top from above; front from the front (-y); side from the right (+x).
+    """
+    from ohw.commands.render import render as run_render
+
+    return run_render(target, out, size=size, view=view, revision=revision, force=force)
+
+
 @cli.command()
 @click.argument("name", required=False)
 def schema(*, name: str | None) -> int:
@@ -345,7 +373,15 @@ def push(*, remote: str, branch: str | None) -> int:
 @click.argument("old", metavar="[A", required=False)
 @click.argument("new", metavar="[B]]", required=False)
 @output_options
-def diff_command(*, old: str | None, new: str | None, output_format: str, as_json: bool) -> int:
+@click.option(
+    "--images",
+    metavar="DIR",
+    help="Write a picture of each changed mesh to DIR: before and after, removed material "
+    "red, added green.",
+)
+def diff_command(
+    *, old: str | None, new: str | None, output_format: str, as_json: bool, images: str | None
+) -> int:
     """Show how the design changed from A to B: parts, meshes, BOM, cost, manifest.
 
     With no revision, HEAD against the working tree; with one, A against the
@@ -354,7 +390,7 @@ def diff_command(*, old: str | None, new: str | None, output_format: str, as_jso
     """
     from ohw.commands.history import diff
 
-    return diff(old, new, "json" if as_json else output_format)
+    return diff(old, new, "json" if as_json else output_format, images)
 
 
 @cli.command("log")
