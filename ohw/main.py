@@ -208,8 +208,19 @@ def schema(*, name: str | None) -> int:
 )
 @click.option("--abort", is_flag=True, help="Undo the merge in progress.")
 @output_options
+@click.option(
+    "--images",
+    metavar="DIR",
+    help="Write a picture of each conflicted mesh to DIR: base, ours and theirs side by side.",
+)
 def merge_command(
-    *, revision: str | None, resume: bool, abort: bool, output_format: str, as_json: bool
+    *,
+    revision: str | None,
+    resume: bool,
+    abort: bool,
+    output_format: str,
+    as_json: bool,
+    images: str | None,
 ) -> int:
     """Merge REF (a branch, tag or commit) into the current branch.
 
@@ -223,7 +234,11 @@ def merge_command(
     if sum((revision is not None, resume, abort)) != 1:
         raise click.UsageError("give exactly one of REF, --continue and --abort")
     return merge(
-        revision, resume=resume, abort=abort, output_format="json" if as_json else output_format
+        revision,
+        resume=resume,
+        abort=abort,
+        output_format="json" if as_json else output_format,
+        images=images,
     )
 
 
@@ -232,12 +247,17 @@ def merge_command(
 @click.option("--ours", "side", flag_value="ours", help="Keep the current branch's version.")
 @click.option("--theirs", "side", flag_value="theirs", help="Keep the merged branch's version.")
 @click.option("--base", "side", flag_value="base", help="Keep the version both started from.")
-def resolve(*, paths: tuple[str, ...], side: str | None) -> int:
+@click.option(
+    "--images",
+    metavar="DIR",
+    help="Settle nothing: write a picture of each conflicted mesh's base, ours and theirs to DIR.",
+)
+def resolve(*, paths: tuple[str, ...], side: str | None, images: str | None) -> int:
     """Settle conflicted files: with one side's version, or, with no option, as
     you edited them (refused while conflict markers remain)."""
     from ohw.commands.merge import resolve as run_resolve
 
-    return run_resolve(list(paths), side)  # type: ignore[arg-type]
+    return run_resolve(list(paths), side, images)  # type: ignore[arg-type]
 
 
 @cli.command("merge-driver")
