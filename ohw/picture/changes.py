@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ohw.tree import DesignTree
     from ohw.vcs.merging import ConflictedFile
 
-PANEL = 400  # pixels each way of each version's picture
+PANEL = 360  # pixels each way of each version's picture
 
 
 @dataclass(frozen=True)
