@@ -488,8 +488,8 @@ def _mesh_side(path: str, results: dict[str, MeshResult]) -> MeshSide:
     return MeshSide(path, result.report, result.error)
 
 
-def diff_revisions(folder: Path, old: str | None, new: str | None) -> DesignDiff:
-    """The design in ``folder`` at ``old`` (default HEAD) against ``new``
+def design_trees(folder: Path, old: str | None, new: str | None) -> tuple[DesignTree, DesignTree]:
+    """The design in ``folder`` at ``old`` (default HEAD) and at ``new``
     (default: the working tree)."""
     from ohw.vcs import commit_tree
 
@@ -501,4 +501,11 @@ def diff_revisions(folder: Path, old: str | None, new: str | None) -> DesignDiff
             f"nor at {after.label}",
             "run ohw in the folder that holds ohw.yaml",
         )
+    return before, after
+
+
+def diff_revisions(folder: Path, old: str | None, new: str | None) -> DesignDiff:
+    """The design in ``folder`` at ``old`` (default HEAD) against ``new``
+    (default: the working tree)."""
+    before, after = design_trees(folder, old, new)
     return DesignReader(cache_directory(folder)).diff(before, after)

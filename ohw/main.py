@@ -219,6 +219,34 @@ def mesh_repair(*, source: str, out: str | None, in_place: bool, force: bool) ->
     return repair(source, out, in_place, force)
 
 
+VIEW_CHOICE = click.Choice(["iso", "top", "front", "side"])
+
+
+@cli.command()
+@click.argument("target", metavar="FILE|PART")
+@click.option("--out", "-o", required=True, metavar="PNG", help="Where to write the picture.")
+@click.option(
+    "--size", type=click.IntRange(64, 4096), default=512, show_default=True, help="Pixels each way."
+)
+@click.option(
+    "--view", type=VIEW_CHOICE, default="iso", show_default=True, help="Where to look from."
+)
+@click.option("--rev", "revision", metavar="REV", help="The part as it was at this commit.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def render(
+    *, target: str, out: str, size: int, view: str, revision: str | None, force: bool
+) -> int:
+    """Draw a mesh file, or a part of the design here by its id, as a PNG picture.
+
+    Shaded and smoothed, with the part's size in millimetres written under it,
+    drawn without a display or OpenGL. iso looks from the front, right and
+    above; top from above; front from the front (-y); side from the right (+x).
+    """
+    from ohw.commands.render import render as run_render
+
+    return run_render(target, out, size=size, view=view, revision=revision, force=force)
+
+
 @cli.command()
 @click.argument("name", required=False)
 def schema(*, name: str | None) -> int:
@@ -235,8 +263,19 @@ def schema(*, name: str | None) -> int:
 )
 @click.option("--abort", is_flag=True, help="Undo the merge in progress.")
 @output_options
+@click.option(
+    "--images",
+    metavar="DIR",
+    help="Write a picture of each conflicted mesh to DIR: base, ours and theirs side by side.",
+)
 def merge_command(
-    *, revision: str | None, resume: bool, abort: bool, output_format: str, as_json: bool
+    *,
+    revision: str | None,
+    resume: bool,
+    abort: bool,
+    output_format: str,
+    as_json: bool,
+    images: str | None,
 ) -> int:
     """Merge REF (a branch, tag or commit) into the current branch.
 
@@ -250,7 +289,11 @@ def merge_command(
     if sum((revision is not None, resume, abort)) != 1:
         raise click.UsageError("give exactly one of REF, --continue and --abort")
     return merge(
-        revision, resume=resume, abort=abort, output_format="json" if as_json else output_format
+        revision,
+        resume=resume,
+        abort=abort,
+        output_format="json" if as_json else output_format,
+        images=images,
     )
 
 
@@ -259,12 +302,17 @@ def merge_command(
 @click.option("--ours", "side", flag_value="ours", help="Keep the current branch's version.")
 @click.option("--theirs", "side", flag_value="theirs", help="Keep the merged branch's version.")
 @click.option("--base", "side", flag_value="base", help="Keep the version both started from.")
-def resolve(*, paths: tuple[str, ...], side: str | None) -> int:
+@click.option(
+    "--images",
+    metavar="DIR",
+    help="Settle nothing: write a picture of each conflicted mesh's base, ours and theirs to DIR.",
+)
+def resolve(*, paths: tuple[str, ...], side: str | None, images: str | None) -> int:
     """Settle conflicted files: with one side's version, or, with no option, as
     you edited them (refused while conflict markers remain)."""
     from ohw.commands.merge import resolve as run_resolve
 
-    return run_resolve(list(paths), side)  # type: ignore[arg-type]
+    return run_resolve(list(paths), side, images)  # type: ignore[arg-type]
 
 
 @cli.command("merge-driver")
@@ -400,7 +448,15 @@ def push(*, remote: str, branch: str | None) -> int:
 @click.argument("old", metavar="[A", required=False)
 @click.argument("new", metavar="[B]]", required=False)
 @output_options
-def diff_command(*, old: str | None, new: str | None, output_format: str, as_json: bool) -> int:
+@click.option(
+    "--images",
+    metavar="DIR",
+    help="Write a picture of each changed mesh to DIR: before and after, removed material "
+    "red, added green.",
+)
+def diff_command(
+    *, old: str | None, new: str | None, output_format: str, as_json: bool, images: str | None
+) -> int:
     """Show how the design changed from A to B: parts, meshes, BOM, cost, manifest.
 
     With no revision, HEAD against the working tree; with one, A against the
@@ -409,7 +465,7 @@ def diff_command(*, old: str | None, new: str | None, output_format: str, as_jso
     """
     from ohw.commands.history import diff
 
-    return diff(old, new, "json" if as_json else output_format)
+    return diff(old, new, "json" if as_json else output_format, images)
 
 
 @cli.command("log")

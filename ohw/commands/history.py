@@ -7,12 +7,21 @@ import sys
 from pathlib import Path
 
 
-def diff(old: str | None, new: str | None, output_format: str) -> int:
+def diff(old: str | None, new: str | None, output_format: str, images: str | None) -> int:
     """0 whatever changed: a diff is a report."""
-    from ohw.diff import diff_revisions
+    from ohw.cache import cache_directory
+    from ohw.diff import DesignReader, design_trees
     from ohw.render.diff import render_diff
 
-    render_diff(diff_revisions(Path(), old, new), output_format, sys.stdout)
+    folder = Path()
+    before, after = design_trees(folder, old, new)
+    changes = DesignReader(cache_directory(folder)).diff(before, after)
+    pictures = None
+    if images is not None:
+        from ohw.picture.changes import diff_pictures, output_folder
+
+        pictures = diff_pictures(changes, before, after, output_folder(images))
+    render_diff(changes, output_format, sys.stdout, pictures)
     return 0
 
 

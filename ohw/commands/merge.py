@@ -16,9 +16,18 @@ from ohw.vcs import identity_or_error
 from ohw.vcs import merging as vcs_merging
 
 
-def merge(revision: str | None, *, resume: bool, abort: bool, output_format: str) -> int:
+def merge(
+    revision: str | None,
+    *,
+    resume: bool,
+    abort: bool,
+    output_format: str,
+    images: str | None = None,
+) -> int:
     """0 when merged (or nothing to merge), 1 when conflicts stop the merge."""
     folder = Path()
+    if images is not None and revision is None:
+        raise OhwError("--images goes with a merge of REF", "ohw merge REF --images DIR")
     if abort:
         vcs_merging.abort_merge(folder)
         render_merge(MergeReport("aborted", None, (), (), (), {}), output_format, sys.stdout)
@@ -30,11 +39,29 @@ def merge(revision: str | None, *, resume: bool, abort: bool, output_format: str
         return 0
     if revision is None:
         raise OhwError("say what to merge", "ohw merge BRANCH (or --continue, --abort)")
-    return show_outcome(vcs_merging.merge(folder, revision, author, merge_file), output_format)
+    folder_for_images = _images_folder(images)
+    outcome = vcs_merging.merge(folder, revision, author, merge_file)
+    return show_outcome(outcome, output_format, folder_for_images)
 
 
-def show_outcome(outcome: vcs_merging.MergeOutcome, output_format: str) -> int:
-    """Report a merge (also for pull and update); 1 if it stopped on conflicts."""
+def _images_folder(images: str | None) -> Path | None:
+    if images is None:
+        return None
+    from ohw.picture.changes import output_folder
+
+    return output_folder(images)
+
+
+def show_outcome(
+    outcome: vcs_merging.MergeOutcome, output_format: str, images: Path | None = None
+) -> int:
+    """Report a merge (also for pull and update); 1 if it stopped on conflicts.
+    With ``images``, a picture of each conflicted mesh is written there."""
+    pictures = None
+    if images is not None:
+        from ohw.picture.changes import conflict_pictures
+
+        pictures = conflict_pictures(outcome.conflicted, images)
     report = MergeReport(
         outcome.status,
         outcome.commit,
@@ -42,6 +69,7 @@ def show_outcome(outcome: vcs_merging.MergeOutcome, output_format: str) -> int:
         outcome.conflicted,
         outcome.notes,
         _mesh_sides(outcome.conflicted),
+        pictures,
     )
     render_merge(report, output_format, sys.stdout)
     return 1 if outcome.conflicted else 0
@@ -65,7 +93,19 @@ def _mesh_sides(
     return found
 
 
-def resolve(paths: list[str], side: Side | None) -> int:
+def resolve(paths: list[str], side: Side | None, images: str | None = None) -> int:
+    if images is not None:
+        if side is not None:
+            raise OhwError(
+                "--images shows the sides and settles nothing: give it without a side",
+                "look at the pictures, then run `ohw resolve PATH --ours|--theirs|--base`",
+            )
+        from ohw.picture.changes import conflict_pictures, output_folder
+        from ohw.render.merge import render_pictures
+
+        folder = output_folder(images)
+        render_pictures(conflict_pictures(vcs_merging.conflicted_files(Path(), paths), folder))
+        return 0
     for path in paths:
         vcs_merging.resolve(Path(), path, side)
         print(f"resolved {path}" + (f" with the {side} version" if side else " as edited"))

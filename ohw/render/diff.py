@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -13,6 +13,9 @@ from rich.markup import escape
 from ohw import __version__
 from ohw.diff import CostChange, DesignDiff, FieldChange, ItemChange, MeshChange, MeshSide
 from ohw.merge.plan import MISSING, show_value
+
+if TYPE_CHECKING:
+    from ohw.picture.changes import ChangePicture, Figures
 
 FORMAT_VERSION = 1
 _MARK = {"added": "[green]+[/green]", "removed": "[red]-[/red]", "changed": "[yellow]~[/yellow]"}
@@ -23,15 +26,49 @@ _SHORT = 24
 # --- JSON -----------------------------------------------------------------------------
 
 
-def diff_output(diff: DesignDiff) -> dict[str, Any]:
-    """The JSON document of `ohw diff --json`."""
-    return {
+def diff_output(diff: DesignDiff, pictures: list[ChangePicture] | None = None) -> dict[str, Any]:
+    """The JSON document of `ohw diff --json` (with ``images`` for --images)."""
+    found = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "ohw", "version": __version__},
         "old": {"label": diff.old_label, "revision": diff.old_revision},
         "new": {"label": diff.new_label, "revision": diff.new_revision},
         "changes": changes_json(diff),
     }
+    if pictures is not None:
+        found["images"] = [picture_json(p) for p in pictures]
+    return found
+
+
+def picture_json(picture: ChangePicture) -> dict[str, Any]:
+    """A picture of a changed or conflicted mesh (also in `ohw merge --json`)."""
+    return {
+        "part": picture.part,
+        "mesh": picture.mesh,
+        "image": str(picture.image) if picture.image else None,
+        "problem": picture.problem,
+        "figures": {what: _figures_json(f) for what, f in picture.figures.items()},
+    }
+
+
+def _figures_json(figures: Figures) -> dict[str, Any]:
+    return {
+        "method": figures.method,
+        "removed_volume": figures.removed_volume,
+        "added_volume": figures.added_volume,
+        "largest_deviation": figures.largest_deviation,
+    }
+
+
+def figures_line(figures: Figures) -> str:
+    """ "removed 1.20 cm³, added 0.00 cm³, largest deviation 8.00 mm"."""
+    volumes = (
+        f"removed {figures.removed_volume / 1000:,.2f} cm³, "
+        f"added {figures.added_volume / 1000:,.2f} cm³, "
+        if figures.removed_volume is not None and figures.added_volume is not None
+        else "not both closed solids, "
+    )
+    return f"{volumes}largest deviation {figures.largest_deviation:,.2f} mm"
 
 
 def changes_json(diff: DesignDiff) -> dict[str, Any]:
@@ -108,12 +145,35 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def render_diff(diff: DesignDiff, output_format: str, stream: IO[str]) -> None:
+def render_diff(
+    diff: DesignDiff,
+    output_format: str,
+    stream: IO[str],
+    pictures: list[ChangePicture] | None = None,
+) -> None:
     if output_format == "json":
-        json.dump(diff_output(diff), stream, indent=2, ensure_ascii=False)
+        json.dump(diff_output(diff, pictures), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
-    else:
-        _text(diff, Console(file=stream, highlight=False, soft_wrap=True))
+        return
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    _text(diff, console)
+    if pictures is not None:
+        _pictures_text(pictures, console)
+
+
+def _pictures_text(pictures: list[ChangePicture], console: Console) -> None:
+    if not pictures:
+        console.print("pictures: no mesh changed on both sides")
+        return
+    console.print("pictures")
+    for picture in pictures:
+        if picture.image is None:
+            console.print(f"  {escape(picture.mesh)}: no picture, {escape(picture.problem or '')}")
+            continue
+        console.print(f"  {escape(str(picture.image))}")
+        for what, figures in picture.figures.items():
+            prefix = "" if what == "change" else f"{what}: "
+            console.print(f"      {escape(prefix + figures_line(figures))}")
 
 
 # --- text -----------------------------------------------------------------------------

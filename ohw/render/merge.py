@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,6 +12,9 @@ from rich.markup import escape
 from ohw.merge.plan import MISSING, Side
 from ohw.mesh.batch import MeshResult
 from ohw.vcs.merging import ConflictedFile
+
+if TYPE_CHECKING:
+    from ohw.picture.changes import ChangePicture
 
 FORMAT_VERSION = 1
 
@@ -24,6 +27,7 @@ class MergeReport:
     conflicted: tuple[ConflictedFile, ...]
     notes: tuple[str, ...]
     meshes: dict[str, dict[Side, MeshResult]]  # each conflicted mesh's sides, analysed
+    pictures: list[ChangePicture] | None = None  # with --images: of each conflicted mesh
 
 
 def render_merge(report: MergeReport, output_format: str, stream: IO[str]) -> None:
@@ -42,7 +46,31 @@ def merge_json(report: MergeReport) -> dict[str, Any]:
         "merged_by_meaning": list(report.merged_by_meaning),
         "notes": list(report.notes),
         "conflicts": [_conflict_json(f, report.meshes.get(f.path)) for f in report.conflicted],
-    }
+        **({"images": [_picture_json(p) for p in report.pictures]} if report.pictures is not None
+           else {}),
+    }  # fmt: skip
+
+
+def _picture_json(picture: ChangePicture) -> dict[str, Any]:
+    from ohw.render.diff import picture_json
+
+    return picture_json(picture)
+
+
+def render_pictures(pictures: list[ChangePicture], console: Console | None = None) -> None:
+    """Where the pictures of conflicted meshes went, and what each side changed."""
+    from ohw.render.diff import figures_line
+
+    console = console or Console(highlight=False, soft_wrap=True)
+    if not pictures:
+        console.print("no conflicted mesh to draw")
+    for picture in pictures:
+        if picture.image is None:
+            console.print(f"{escape(picture.mesh)}: no picture, {escape(picture.problem or '')}")
+            continue
+        console.print(f"picture of {escape(picture.mesh)}: {escape(str(picture.image))}")
+        for side, figures in picture.figures.items():
+            console.print(f"    {side:<6} {escape(figures_line(figures))}")
 
 
 def _kind(conflicted: ConflictedFile, meshes: dict[Side, MeshResult] | None) -> str:
@@ -134,6 +162,8 @@ def _text(report: MergeReport, console: Console) -> None:
             console.print(f"    changed on one side, deleted on the other ({', '.join(gone)})")
         else:
             console.print("    changed on both sides: the file has conflict markers")
+    if report.pictures is not None:
+        render_pictures(report.pictures, console)
     console.print(
         "Settle each file with `ohw resolve PATH --ours|--theirs|--base` (or edit it and run "
         "`ohw resolve PATH`), then `ohw merge --continue`; `ohw merge --abort` undoes the merge."

@@ -171,6 +171,22 @@ def resolve(folder: Path, path: str, side: Side | None) -> None:
     index.write()
 
 
+def conflicted_files(folder: Path, paths: list[str]) -> tuple[ConflictedFile, ...]:
+    """The files among ``paths`` that the merge in progress left conflicted,
+    with each side's content."""
+    repo = open_work_tree(folder, "resolve")
+    _require_merge(repo)
+    wanted = {_repository_path(repo, folder, path): path for path in paths}
+    found = {f.path: f for f in _conflicted(repo, {})}
+    missing = [shown for relative, shown in wanted.items() if relative not in found]
+    if missing:
+        raise OhwError(
+            f"{', '.join(missing)}: no conflict to show",
+            "`git status` lists the files that still conflict",
+        )
+    return tuple(found[relative] for relative in wanted)
+
+
 def _describe(revision: str) -> str:
     return f"branch '{revision}'" if "/" not in revision and len(revision) < 40 else revision
 
