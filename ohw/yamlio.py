@@ -5,17 +5,25 @@ data: mappings with text keys, lists, text, integers, finite numbers, booleans a
 null. `on`/`no` stay text, dates stay text, and no tag ever constructs an object.
 Every node keeps its line and column, so a finding can point at it.
 
-The document is composed by PyYAML's pure-Python parser into a node graph and
-turned into values here, which is where the limits are enforced: nesting depth,
-growth through aliases ("billion laughs"), and the size of integers.
+Two readers give the same values and locations. The quick one takes the events
+of libyaml's parser (PyYAML's C extension) and builds the values in one pass,
+without recursion, so no nesting can exhaust the C stack. It reads the documents
+ohw meets every day; anything else (an alias, a problem of any kind, a file
+without libyaml) goes to the exact one: PyYAML's pure-Python parser composes a
+node graph and the values are built from it. The limits are enforced in both:
+nesting depth, growth through aliases ("billion laughs"), the size of integers;
+and every refusal, with its location, comes from the exact reader.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.composer import Composer
@@ -24,6 +32,11 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
+
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the exact reader reads everything
+    _CParser = None  # type: ignore[assignment, misc]
 
 # Real manifests nest a handful of levels; 100 leaves room and stops a
 # 5,000-deep document long before Python's recursion limit.
@@ -45,8 +58,7 @@ PathKey = str | int
 JsonPath = tuple[PathKey, ...]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A position in a text file, both counted from 1."""
 
     line: int
@@ -57,10 +69,10 @@ class Location:
         return cls(mark.line + 1, mark.column + 1)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a node's text lies, as offsets into the decoded text: from its key
-    (for a mapping value) or its start, to the end of its content."""
+    (for a mapping value) or its start, to the end of its content. (Tuples, as
+    NodeInfo: a big BOM has tens of thousands of them, made in a hurry.)"""
 
     key: int | None
     start: int
@@ -68,8 +80,7 @@ class Span:
     flow: bool  # a collection written in flow style, [..] or {..}
 
 
-@dataclass(frozen=True)
-class NodeInfo:
+class NodeInfo(NamedTuple):
     """Where a value was written, and for plain scalars, how."""
 
     at: Location
@@ -139,6 +150,8 @@ for _tag, _pattern in (
 ):
     _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), None)
 
+_RESOLVER = _Resolver()
+
 
 class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
     """PyYAML's reader, parser and composer, refusing to nest deeper than MAX_DEPTH."""
@@ -166,9 +179,44 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
             self.depth -= 1
 
 
-def load_yaml(raw: bytes) -> Document:
-    """Read one YAML document from bytes; raise ReadProblem if ohw cannot take it."""
+def load_yaml(raw: bytes, *, quick: bool = True) -> Document:
+    """Read one YAML document from bytes; raise ReadProblem if ohw cannot take it.
+    ``quick`` allows libyaml's parser, where it gives the same result."""
     text, restore = _protect_line_separators(decode_utf8(raw, RULE_SYNTAX))
+    with collector_paused():
+        read = _read_with_libyaml(text) if quick and _quick_may_read(text) else None
+        data, nodes, aliased = read if read is not None else _read_exactly(text)
+    if restore:
+        data = _translate(data, restore)
+        nodes = {
+            tuple(_translate(k, restore) for k in path): info
+            if info.plain_text is None
+            else NodeInfo(info.at, info.key_at, info.plain_text.translate(restore), info.span)
+            for path, info in nodes.items()
+        }
+    return Document(data, nodes, text=text.translate(restore) if restore else text, aliased=aliased)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """For work that makes tens of thousands of tuples, dicts and lists and no
+    cycles (reading or merging a big BOM): the cyclic garbage collector would
+    only scan them again and again, for a third of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_Read = tuple[Any, dict[JsonPath, NodeInfo], bool]
+_EMPTY: dict[JsonPath, NodeInfo] = {(): NodeInfo(Location(1, 1), None, None)}
+
+
+def _read_exactly(text: str) -> _Read:
+    """Values and nodes by PyYAML's pure-Python composer; every refusal is raised here."""
     loader = None
     try:
         loader = _Loader(text)
@@ -186,19 +234,196 @@ def load_yaml(raw: bytes) -> Document:
         if loader is not None:
             loader.dispose()
     if root is None:
-        return Document(None, {(): NodeInfo(Location(1, 1), None, None)}, text=text)
+        return None, dict(_EMPTY), False
     aliased = _check_growth(root)
     nodes: dict[JsonPath, NodeInfo] = {}
     data = _build(root, (), None, nodes)
-    if restore:
-        data = _translate(data, restore)
-        nodes = {
-            tuple(_translate(k, restore) for k in path): info
-            if info.plain_text is None
-            else NodeInfo(info.at, info.key_at, info.plain_text.translate(restore), info.span)
-            for path, info in nodes.items()
-        }
-    return Document(data, nodes, text=text.translate(restore), aliased=aliased)
+    return data, nodes, aliased
+
+
+class _NotQuick(Exception):
+    """Something the quick reader leaves to the exact one."""
+
+
+@dataclass
+class _Open:
+    """A collection the quick reader is inside of."""
+
+    path: JsonPath
+    mapping: bool
+    value: list[Any] | dict[str, Any]
+    at: Location
+    key_at: Location | None
+    key_start: int | None
+    start: int
+    flow: bool
+    key: tuple[str, Location, int] | None = None  # a mapping's key awaiting its value
+    last: NodeInfo | None = None
+
+
+def _quick_may_read(text: str) -> bool:
+    """Whether libyaml is there and the text has nothing the two parsers read
+    differently: libyaml takes tabs where PyYAML refuses them (``a: 1<TAB>``),
+    and skips byte-order marks inside the text where PyYAML keeps them."""
+    return _CParser is not None and "\t" not in text and "\ufeff" not in text
+
+
+def _read_with_libyaml(text: str) -> _Read | None:
+    """Values and nodes from libyaml's events, or None where the exact reader
+    must decide: an alias or anchor reused, nesting past MAX_DEPTH, a tag, a key
+    or a value ohw refuses, or anything libyaml itself refuses."""
+    assert _CParser is not None
+    parser = _CParser(text)
+    try:
+        return _EventReader(text).document(parser.get_event)
+    except (yaml.YAMLError, ReadProblem, _NotQuick):
+        return None
+    finally:
+        parser.dispose()
+
+
+_Placed = tuple[JsonPath, Any, NodeInfo]  # a finished node: its path, value and info
+
+
+class _EventReader:
+    """One pass over the events, building what _build builds from composed nodes,
+    with a stack of open collections instead of recursion."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.nodes: dict[JsonPath, NodeInfo] = {}
+        self.anchors: set[str] = set()
+        self.stack: list[_Open] = []
+        # Keys and plain values repeat (id, name, quantity: 1, EUR): read each text once.
+        self.keys: dict[str, str] = {}
+        self.plain: dict[str, Any] = {}
+
+    def document(self, next_event: Callable[[], Any]) -> _Read:
+        next_event()  # the stream starts
+        if type(next_event()) is yaml.StreamEndEvent:
+            return None, dict(_EMPTY), False
+        nodes, stack = self.nodes, self.stack
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        while True:
+            event = next_event()
+            placed = self.close(event) if type(event) in ends else self.open(event)
+            if placed is None:  # a key, or a collection begun
+                continue
+            path, value, info = placed
+            nodes[path] = info
+            if not stack:
+                break
+            parent = stack[-1]
+            if parent.key is None:
+                parent.value.append(value)  # type: ignore[union-attr]
+            else:
+                parent.value[parent.key[0]] = value  # type: ignore[call-overload]
+                parent.key = None
+            parent.last = info
+        next_event()  # the document ends
+        if type(next_event()) is not yaml.StreamEndEvent:
+            raise _NotQuick  # a second document
+        return value, nodes, False
+
+    def close(self, event: Any) -> _Placed:
+        closed = self.stack.pop()
+        last = closed.last
+        if closed.flow or last is None or last.span is None:
+            end = event.end_mark.index
+        else:  # a block collection ends where its last entry does, as in _collection_span
+            end = last.span.end
+        span = Span(closed.key_start, closed.start, end, closed.flow)
+        return closed.path, closed.value, NodeInfo(closed.at, closed.key_at, None, span)
+
+    def open(self, event: Any) -> _Placed | None:
+        kind = type(event)
+        stack = self.stack
+        if kind is yaml.AliasEvent or len(stack) >= MAX_DEPTH:
+            raise _NotQuick
+        anchor = event.anchor
+        if anchor is not None:
+            if anchor in self.anchors:
+                raise _NotQuick
+            self.anchors.add(anchor)
+        mark = event.start_mark
+        at = Location(mark.line + 1, mark.column + 1)
+        parent = stack[-1] if stack else None
+        path: JsonPath
+        if parent is None:
+            path, key_at, key_start = (), None, None
+        elif not parent.mapping:
+            path, key_at, key_start = (*parent.path, len(parent.value)), None, None
+        elif parent.key is None:  # this event is a key
+            if kind is not yaml.ScalarEvent:
+                raise _NotQuick
+            key = self.key(event, at)
+            if key in parent.value:
+                raise _NotQuick
+            parent.key = (key, at, mark.index)
+            return None
+        else:
+            key, key_at, key_start = parent.key
+            path = (*parent.path, key)
+        if kind is yaml.ScalarEvent:
+            written = event.value
+            span = Span(key_start, mark.index, event.end_mark.index, False)
+            info = NodeInfo(at, key_at, None if event.style else written, span)
+            return path, self.value(event, at), info
+        mapping = kind is yaml.MappingStartEvent
+        if event.tag not in (None, "!", _MAP if mapping else _SEQ):
+            raise _NotQuick
+        value: list[Any] | dict[str, Any] = {} if mapping else []
+        flow = bool(event.flow_style)
+        stack.append(_Open(path, mapping, value, at, key_at, key_start, mark.index, flow))
+        return None
+
+    def key(self, event: Any, at: Location) -> str:
+        written: str = event.value
+        key = self.keys.get(written) if event.implicit[0] else None
+        if key is None:
+            key = _key_text(written, _scalar_tag(event), at)
+            if event.implicit[0]:
+                self.keys[written] = key
+        return key
+
+    def value(self, event: Any, at: Location) -> Any:
+        written: str = event.value
+        if not event.implicit[0]:  # quoted or block text
+            if event.style in ("|", ">") and not _BLOCK_HEADER.match(
+                self.text, event.start_mark.index
+            ):
+                raise _NotQuick
+            return _scalar_value(written, _scalar_tag(event), at)
+        if not written:
+            raise _NotQuick
+        plain = self.plain
+        if written in plain:
+            return plain[written]
+        value = plain[written] = _scalar_value(written, _scalar_tag(event), at)
+        return value
+
+
+# Where the parsers differ, the quick reader leaves the document to the exact one:
+# libyaml takes a comment right after a block scalar's indicators (``|#``),
+# PyYAML wants a space; and they place a value left empty (``? key``, ``[k: ]``)
+# at different positions.
+_BLOCK_HEADER = re.compile(r"[|>](?:[+-][1-9]?|[1-9][+-]?)?(?:[ \r\n]|\Z)")
+
+# The first characters of the plain scalars that the core schema may read as
+# null, a boolean or a number; any other plain scalar is text.
+_MAY_RESOLVE = frozenset("~nNtTfF+-.0123456789")
+
+
+def _scalar_tag(event: Any) -> str:
+    """The tag of a scalar event, resolved as _Loader resolves it; a tag
+    written in the document is left to the exact reader (libyaml's events
+    flag some of them differently)."""
+    if event.tag is not None:
+        raise _NotQuick
+    written: str = event.value
+    if not event.implicit[0] or (written and written[0] not in _MAY_RESOLVE):
+        return _STR
+    return str(_RESOLVER.resolve(ScalarNode, written, event.implicit))  # type: ignore[no-untyped-call]
 
 
 # YAML 1.2 breaks lines only at LF and CR; PyYAML also breaks at NEL, LS and PS,
@@ -354,7 +579,7 @@ def _build(
         plain = node.value if node.style is None else None
         span = Span(key_start, node.start_mark.index, node.end_mark.index, flow=False)
         nodes[path] = NodeInfo(at, key_at, plain, span)
-        return _scalar(node, at)
+        return _scalar_value(node.value, node.tag, at)
     if isinstance(node, SequenceNode):
         _require_tag(node, _SEQ, at)
         items = [_build(child, (*path, i), None, nodes) for i, child in enumerate(node.value)]
@@ -400,12 +625,16 @@ def _key(node: Node, at: Location) -> str:
             "use text keys only, as JSON does",
             at,
         )
-    value = _scalar(node, at)
+    return _key_text(node.value, node.tag, at)
+
+
+def _key_text(written: str, tag: str, at: Location) -> str:
+    value = _scalar_value(written, tag, at)
     if not isinstance(value, str):
         raise ReadProblem(
             RULE_UNSUPPORTED,
-            f"the key {node.value!r} is read as {_kind(value)}, not as text",
-            f"quote it: '{node.value}'",
+            f"the key {written!r} is read as {_kind(value)}, not as text",
+            f"quote it: '{written}'",
             at,
         )
     return value
@@ -430,8 +659,7 @@ def _tag_problem(tag: str, at: Location) -> ReadProblem:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _scalar(node: ScalarNode, at: Location) -> Any:
-    text, tag = node.value, node.tag
+def _scalar_value(text: str, tag: str, at: Location) -> Any:
     if _SURROGATE.search(text):
         text = _pair_surrogates(text, at)
     if tag == _STR:
