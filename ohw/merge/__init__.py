@@ -6,6 +6,7 @@ when git itself merges.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -14,7 +15,7 @@ from ohw.merge.csv_text import merge_csv
 from ohw.merge.lines import Labels, with_markers
 from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge
 from ohw.merge.yaml_text import write_yaml
-from ohw.yamlio import Document, ReadProblem, decode_utf8, load_yaml
+from ohw.yamlio import Document, ReadProblem, collector_paused, decode_utf8, load_yaml
 
 MANIFEST = "ohw.yaml"
 DEFAULT_LABELS = Labels()
@@ -34,32 +35,53 @@ class FileMerge:
 
 
 def merge_file(
-    path: str, base: bytes | None, ours: bytes, theirs: bytes, labels: Labels = DEFAULT_LABELS
+    path: str,
+    base: bytes | None,
+    ours: bytes,
+    theirs: bytes,
+    labels: Labels = DEFAULT_LABELS,
+    *,
+    read: Callable[[bytes], Document] = load_yaml,
 ) -> FileMerge:
     """Merge three versions of the manifest or a BOM (``base`` None where both
     sides added the file). A side that cannot be read as its kind of file is
-    merged line by line instead, and ``fallback`` says why."""
+    merged line by line instead, and ``fallback`` says why. ``read`` reads a
+    YAML side (a caller that has read it already can give it back)."""
     raw: dict[Side, bytes] = {"base": base or b"", "ours": ours, "theirs": theirs}
     try:
-        if PurePosixPath(path).suffix.lower() == ".csv":
-            texts = [decode_utf8(raw[side], "OHW413") for side in SIDES]
-            merged, conflicts = merge_csv(*texts)
-        else:
-            documents = {side: load_yaml(raw[side]) for side in SIDES}
-            if any(d.aliased for d in documents.values()):
-                return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
-            words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
-            base_data = documents["base"].data if base else MISSING
-            plan, conflicts = plan_merge(
-                base_data, documents["ours"].data, documents["theirs"].data, rename=words
-            )
-            merged = {side: write_yaml(plan, documents, side) for side in SIDES}
+        with collector_paused():
+            done = _by_meaning(path, raw, base is not None, read)
     except ReadProblem as problem:
         return _by_lines(base, ours, theirs, labels, f"a side cannot be read: {problem.message}")
+    if done is None:
+        return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
+    merged, conflicts = done
     if not conflicts:
         return FileMerge(merged["ours"].encode(), (), clean=True)
     text, _ = with_markers(merged["base"], merged["ours"], merged["theirs"], labels)
     return FileMerge(text.encode(), tuple(conflicts), clean=False)
+
+
+def _by_meaning(
+    path: str, raw: dict[Side, bytes], has_base: bool, read: Callable[[bytes], Document]
+) -> tuple[dict[Side, str], list[Conflict]] | None:
+    """The merged text, as each side would settle the conflicts, and the
+    conflicts; None for YAML with aliases, which cannot be merged by meaning."""
+    if PurePosixPath(path).suffix.lower() == ".csv":
+        return merge_csv(*(decode_utf8(raw[side], "OHW413") for side in SIDES))
+    documents = {side: read(raw[side]) for side in SIDES}
+    if any(d.aliased for d in documents.values()):
+        return None
+    words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
+    plan, conflicts = plan_merge(
+        documents["base"].data if has_base else MISSING,
+        documents["ours"].data,
+        documents["theirs"].data,
+        rename=words,
+    )
+    # The other sides' text is needed only to put markers around the conflicts.
+    written = SIDES if conflicts else ("ours",)
+    return {side: write_yaml(plan, documents, side) for side in written}, conflicts
 
 
 def _by_lines(

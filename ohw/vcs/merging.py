@@ -8,11 +8,12 @@ status`, `git merge --abort` and `git commit` understand a merge ohw began.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ohw.errors import OhwError
 from ohw.files import write_atomically
@@ -23,9 +24,19 @@ from ohw.vcs import Identity, committer, open_work_tree, resolve_commit
 if TYPE_CHECKING:
     import pygit2
 
+    from ohw.yamlio import Document
+
 MARKER = b"<<<<<<< "
 
-FileMerger = Callable[[str, bytes | None, bytes, bytes], FileMerge]
+YamlReader = Callable[[bytes], "Document"]
+
+
+class FileMerger(Protocol):
+    """ohw.merge.merge_file, given by the caller (the core of merging is not git's)."""
+
+    def __call__(
+        self, path: str, base: bytes | None, ours: bytes, theirs: bytes, *, read: YamlReader
+    ) -> FileMerge: ...
 
 
 @dataclass(frozen=True)
@@ -198,16 +209,16 @@ def _merge_message(repo: pygit2.Repository) -> str:
         return "Merge"
 
 
-def _design_paths(repo: pygit2.Repository, trees: list[pygit2.Tree]) -> set[str]:
+def _design_paths(repo: pygit2.Repository, trees: list[pygit2.Tree], read: YamlReader) -> set[str]:
     """Manifests anywhere in the trees, and the BOM files they name."""
-    from ohw.yamlio import ReadProblem, load_yaml
+    from ohw.yamlio import ReadProblem
 
     found: set[str] = set()
     for tree in trees:
         for path in _files_named(repo, tree, MANIFEST):
             found.add(path)
             try:
-                data = load_yaml(_data(tree[path])).data
+                data = read(_data(tree[path])).data
             except ReadProblem:
                 continue
             bom = data.get("bom") if isinstance(data, dict) else None
@@ -257,16 +268,20 @@ def _merge_design_files(
     merged line by line."""
     import pygit2
 
+    from ohw.yamlio import load_yaml
+
+    # The manifests are read to find the BOMs, then merged: read each content once.
+    read = functools.cache(load_yaml)
     base_tree = base.tree if base else None
     index = repo.index
     index.read()
     merged: dict[str, tuple[Conflict, ...]] = {}
     notes = []
-    for path in sorted(_design_paths(repo, [ours.tree, theirs.tree])):
+    for path in sorted(_design_paths(repo, [ours.tree, theirs.tree], read)):
         old, mine, other = (_blob(t, path) for t in (base_tree, ours.tree, theirs.tree))
         if mine is None or other is None or mine == other or old in (mine, other):
             continue
-        result = merge_file(path, old, mine, other)
+        result = merge_file(path, old, mine, other, read=read)
         write_atomically(Path(repo.workdir) / path, result.data)
         if result.fallback:
             notes.append(f"{path} was merged line by line: {result.fallback}")
