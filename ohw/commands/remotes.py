@@ -45,10 +45,17 @@ def _transfer(what: str) -> Iterator[remotes.Progress]:
 
 def clone(url: str, destination: str | None) -> int:
     folder = Path(destination) if destination else Path(remotes.name_from_url(url))
+    remotes.check_url(url)
+    _say_cleared(remotes.remove_interrupted(folder))
     with _transfer(f"cloning {url}") as progress:
         remotes.clone(url, folder, progress)
     print(f"Cloned {url} into {folder}/")
     return 0
+
+
+def _say_cleared(leftovers: list[Path] | tuple[Path, ...]) -> None:
+    for leftover in leftovers:
+        _console.print(f"Removed {escape(str(leftover))}/, left by a clone or fork that was killed")
 
 
 def fork(source: str, destination: str | None, revision: str | None, name: str | None) -> int:
@@ -62,6 +69,7 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
             author=author,
             progress=progress,
         )
+    _say_cleared(made.cleared)
     console = Console(highlight=False, soft_wrap=True)
     console.print(
         f"[green]Forked {escape(made.upstream)}[/green] at {made.commit[:7]} into "

@@ -9,10 +9,13 @@ connects.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,35 +140,83 @@ def remote_error(error: Exception, url: str, action: str) -> OhwError:
 
 def clone(url: str, destination: Path, progress: Progress | None = None) -> pygit2.Repository:
     """Clone ``url`` into ``destination`` (which must not exist, or be an empty
-    folder); on failure nothing is left behind."""
+    folder): made beside it and moved into place when complete, so that a
+    failed or killed clone leaves no half-made design behind."""
+    check_url(url)
+    with made_in_place(destination) as folder:
+        clone_into(url, folder, progress)
+    return open_clone(destination)
+
+
+def clone_into(url: str, folder: Path, progress: Progress | None = None) -> pygit2.Repository:
+    """Clone ``url`` into the empty ``folder``, as it is."""
     import pygit2
 
-    check_url(url)
+    _set_timeouts()
+    try:
+        return pygit2.clone_repository(url, str(folder), callbacks=_callbacks(progress))
+    except (pygit2.GitError, OSError, ValueError) as error:
+        raise remote_error(error, url, "cloning") from None
+
+
+def open_clone(folder: Path) -> pygit2.Repository:
+    import pygit2
+
+    return pygit2.Repository(str(folder))
+
+
+# A clone (or fork) is made in a hidden folder beside its destination, named for
+# the destination and the process making it, and renamed into place when it is
+# complete. A process killed half-way leaves only that folder, which the next
+# clone or fork to the same destination removes (and says so).
+_INCOMPLETE = ".ohw-incomplete-"
+
+
+@contextmanager
+def made_in_place(destination: Path) -> Iterator[Path]:
+    """An empty hidden folder beside ``destination`` to make it in, renamed to
+    ``destination`` when the block ends; removed if the block fails."""
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise OhwError(
             f"{destination} already exists and is not empty",
             "give another destination folder",
         )
-    created = not destination.exists()
-    _set_timeouts()
+    parent = destination.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{destination.absolute().name}{_INCOMPLETE}{os.getpid()}-"
+    work = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
     try:
-        return pygit2.clone_repository(url, str(destination), callbacks=_callbacks(progress))
-    except (pygit2.GitError, OSError, ValueError) as error:
-        _remove(destination, keep_folder=not created)
-        raise remote_error(error, url, "cloning") from None
+        yield work
+        work.rename(destination)  # over an empty folder too: rename(2) replaces it
     except BaseException:
-        _remove(destination, keep_folder=not created)
+        shutil.rmtree(work, ignore_errors=True)
         raise
 
 
-def _remove(folder: Path, *, keep_folder: bool) -> None:
-    if not folder.exists():
-        return
-    if keep_folder:
-        for child in folder.iterdir():
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-    else:
-        shutil.rmtree(folder)
+def remove_interrupted(destination: Path) -> list[Path]:
+    """Remove what killed clones or forks to ``destination`` left beside it
+    (their process is gone); return what was removed."""
+    name = destination.absolute().name
+    parent = destination.absolute().parent
+    if not parent.is_dir():
+        return []
+    removed = []
+    for leftover in sorted(parent.glob(f".{glob.escape(name)}{_INCOMPLETE}*")):
+        pid = leftover.name.removeprefix(f".{name}{_INCOMPLETE}").split("-", 1)[0]
+        if leftover.is_dir() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def fetch(repo: pygit2.Repository, remote_name: str, progress: Progress | None = None) -> None:
