@@ -19,7 +19,7 @@ from ohw.errors import OhwError
 from ohw.files import write_atomically
 from ohw.merge import MANIFEST, FileMerge
 from ohw.merge.plan import Conflict, Side
-from ohw.vcs import Identity, committer, open_work_tree, resolve_commit
+from ohw.vcs import Identity, committer, lock_errors, open_work_tree, resolve_commit
 
 if TYPE_CHECKING:
     import pygit2
@@ -82,55 +82,62 @@ def merge(folder: Path, revision: str, author: Identity, merge_file: FileMerger)
     import pygit2
 
     repo = open_work_tree(folder, "merge")
-    if repo.state() != pygit2.enums.RepositoryState.NONE:
-        raise OhwError(
-            "a merge is already in progress",
-            "finish it with `ohw merge --continue` or undo it with `ohw merge --abort`",
-        )
-    if repo.head_is_unborn:
-        raise OhwError("the current branch has no commits yet", "commit something first")
-    theirs = resolve_commit(repo, revision)
-    changed = uncommitted(repo)
-    if changed:
-        raise LocalChanges("merging", changed)
-    analysis, _ = repo.merge_analysis(theirs.id)
-    if analysis & pygit2.enums.MergeAnalysis.UP_TO_DATE:
-        return MergeOutcome("up-to-date", str(repo.head.target), (), (), ())
-    ours = repo.head.peel(pygit2.Commit)
-    _refuse_untracked_in_the_way(repo, ours, theirs)
-    if analysis & pygit2.enums.MergeAnalysis.FASTFORWARD:
-        repo.checkout_tree(theirs.tree, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
-        repo.head.set_target(theirs.id, f"merge {revision}: Fast-forward")
-        return MergeOutcome("fast-forward", str(theirs.id), (), (), ())
-    base_id = repo.merge_base(ours.id, theirs.id)
-    repo.references.create("ORIG_HEAD", ours.id, force=True)
-    repo.merge(theirs.id)
-    message = f"Merge {_describe(revision)}"
-    _write_merge_message(repo, message)
-    base = repo[base_id].peel(pygit2.Commit) if base_id else None
-    merged, notes = _merge_design_files(repo, base, ours, theirs, merge_file)
-    conflicted = _conflicted(repo, merged)
-    if conflicted:
-        return MergeOutcome("conflicts", None, tuple(merged), conflicted, tuple(notes))
-    commit = _commit_merge(repo, author, message)
-    return MergeOutcome("merged", commit, tuple(merged), (), tuple(notes))
+    with lock_errors(repo):
+        if repo.state() != pygit2.enums.RepositoryState.NONE:
+            raise OhwError(
+                "a merge is already in progress",
+                "finish it with `ohw merge --continue` or undo it with `ohw merge --abort`",
+            )
+        if repo.head_is_unborn:
+            raise OhwError("the current branch has no commits yet", "commit something first")
+        theirs = resolve_commit(repo, revision)
+        changed = uncommitted(repo)
+        if changed:
+            raise LocalChanges("merging", changed)
+        analysis, _ = repo.merge_analysis(theirs.id)
+        if analysis & pygit2.enums.MergeAnalysis.UP_TO_DATE:
+            return MergeOutcome("up-to-date", str(repo.head.target), (), (), ())
+        ours = repo.head.peel(pygit2.Commit)
+        _refuse_untracked_in_the_way(repo, ours, theirs)
+        if analysis & pygit2.enums.MergeAnalysis.FASTFORWARD:
+            repo.checkout_tree(theirs.tree, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
+            repo.head.set_target(theirs.id, f"merge {revision}: Fast-forward")
+            return MergeOutcome("fast-forward", str(theirs.id), (), (), ())
+        base_id = repo.merge_base(ours.id, theirs.id)
+        repo.references.create("ORIG_HEAD", ours.id, force=True)
+        repo.merge(theirs.id)
+        message = f"Merge {_describe(revision)}"
+        _write_merge_message(repo, message)
+        base = repo[base_id].peel(pygit2.Commit) if base_id else None
+        merged, notes = _merge_design_files(repo, base, ours, theirs, merge_file)
+        conflicted = _conflicted(repo, merged)
+        if conflicted:
+            return MergeOutcome("conflicts", None, tuple(merged), conflicted, tuple(notes))
+        commit = _commit_merge(repo, author, message)
+        return MergeOutcome("merged", commit, tuple(merged), (), tuple(notes))
 
 
 def continue_merge(folder: Path, author: Identity) -> str:
     """Commit a merge whose conflicts are all settled; return the commit id."""
     repo = open_work_tree(folder, "merge --continue")
-    _require_merge(repo)
-    index = repo.index
-    index.read()
-    if index.conflicts is not None:
-        paths = sorted({e.path for entries in index.conflicts for e in entries if e is not None})
-        raise OhwError(
-            f"these files still have conflicts: {', '.join(paths)}",
-            "settle each with `ohw resolve PATH --ours|--theirs|--base`, "
-            "or edit it and run `ohw resolve PATH`",
-        )
-    message = _merge_message(repo)
-    return _commit_merge(repo, author, message)
+    with lock_errors(repo):
+        _require_merge(repo)
+        if _committed_already(repo):
+            repo.state_cleanup()
+            return str(repo.head.target)
+        index = repo.index
+        index.read()
+        if index.conflicts is not None:
+            paths = sorted(
+                {e.path for entries in index.conflicts for e in entries if e is not None}
+            )
+            raise OhwError(
+                f"these files still have conflicts: {', '.join(paths)}",
+                "settle each with `ohw resolve PATH --ours|--theirs|--base`, "
+                "or edit it and run `ohw resolve PATH`",
+            )
+        message = _merge_message(repo)
+        return _commit_merge(repo, author, message)
 
 
 def abort_merge(folder: Path) -> None:
@@ -139,47 +146,50 @@ def abort_merge(folder: Path) -> None:
     import pygit2
 
     repo = open_work_tree(folder, "merge --abort")
-    _require_merge(repo)
-    repo.reset(repo.head.target, pygit2.enums.ResetMode.HARD)
-    repo.state_cleanup()
+    with lock_errors(repo):
+        _require_merge(repo)
+        repo.reset(repo.head.target, pygit2.enums.ResetMode.HARD)
+        repo.state_cleanup()
 
 
 def resolve(folder: Path, path: str, side: Side | None) -> None:
     """Settle a conflicted file with one side's version, or (``side`` None) as
     the work tree now has it, once its conflict markers are gone."""
     repo = open_work_tree(folder, "resolve")
-    _require_merge(repo)
-    workdir = Path(repo.workdir)
-    relative = _repository_path(repo, folder, path)
-    index = repo.index
-    index.read()
-    entries = _conflict_entries(index, relative)
-    if entries is None:
-        raise OhwError(
-            f"{path} has no conflict to resolve",
-            "`git status` lists the files that still conflict",
-        )
-    target = workdir / relative
-    if side is None:
-        if not target.exists():
-            index.remove(relative)
-        elif any(line.startswith(MARKER) for line in target.read_bytes().splitlines()):
+    with lock_errors(repo):
+        _require_merge(repo)
+        workdir = Path(repo.workdir)
+        relative = _repository_path(repo, folder, path)
+        index = repo.index
+        index.read()
+        entries = _conflict_entries(index, relative)
+        if entries is None:
             raise OhwError(
-                f"{path} still has conflict markers (<<<<<<<)",
-                "edit it to the content you want, or pick a side with --ours, --theirs or --base",
+                f"{path} has no conflict to resolve",
+                "`git status` lists the files that still conflict",
             )
+        target = workdir / relative
+        if side is None:
+            if not target.exists():
+                index.remove(relative)
+            elif any(line.startswith(MARKER) for line in target.read_bytes().splitlines()):
+                raise OhwError(
+                    f"{path} still has conflict markers (<<<<<<<)",
+                    "edit it to the content you want, "
+                    "or pick a side with --ours, --theirs or --base",
+                )
+            else:
+                index.add(relative)
         else:
-            index.add(relative)
-    else:
-        entry = entries[("base", "ours", "theirs").index(side)]
-        if entry is None:
-            target.unlink(missing_ok=True)
-            index.remove(relative)
-        else:
-            write_atomically(target, _data(repo[entry.id]))
-            target.chmod(entry.mode & 0o777)
-            index.add(relative)
-    index.write()
+            entry = entries[("base", "ours", "theirs").index(side)]
+            if entry is None:
+                target.unlink(missing_ok=True)
+                index.remove(relative)
+            else:
+                write_atomically(target, _data(repo[entry.id]))
+                target.chmod(entry.mode & 0o777)
+                index.add(relative)
+        index.write()
 
 
 def _describe(revision: str) -> str:
@@ -199,7 +209,7 @@ def _refuse_untracked_in_the_way(
 
 
 def _write_merge_message(repo: pygit2.Repository, message: str) -> None:
-    Path(repo.path, "MERGE_MSG").write_text(message + "\n", encoding="utf-8")
+    write_atomically(Path(repo.path, "MERGE_MSG"), (message + "\n").encode())
 
 
 def _merge_message(repo: pygit2.Repository) -> str:
@@ -330,6 +340,13 @@ def _conflicted(
         }
         found.append(ConflictedFile(path, sides, merged.get(path, ())))  # type: ignore[arg-type]
     return tuple(sorted(found, key=lambda f: f.path))
+
+
+def _committed_already(repo: pygit2.Repository) -> bool:
+    """Whether the merge commit was made and only the merge state is left (a
+    process killed between the two): every merged commit is in HEAD's history."""
+    head = repo.head.target
+    return all(h == head or repo.descendant_of(head, h) for h in repo.listall_mergeheads())
 
 
 def _require_merge(repo: pygit2.Repository) -> None:
