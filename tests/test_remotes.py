@@ -3,6 +3,7 @@ repository by path and by file://, `git daemon`, and smart HTTP."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -151,15 +152,42 @@ def test_urls_that_run_commands_are_refused_before_anything_runs(tmp_path: Path,
         assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_a_remote_that_never_answers_times_out(tmp_path: Path):
+QUICK_TIMEOUT = {"OHW_TIMEOUT": "1", "OHW_CONNECT_TIMEOUT": "1"}
+
+
+@pytest.mark.parametrize("command", ["clone", "fork"])
+def test_a_remote_that_never_answers_times_out(tmp_path: Path, command: str):
     with silent_server() as port:
+        started = time.monotonic()
         done = run_ohw(
-            "clone", f"http://127.0.0.1:{port}/lamp.git", "dest",
-            cwd=tmp_path, env={"OHW_TIMEOUT": "1", "OHW_CONNECT_TIMEOUT": "1"},
-        )  # fmt: skip
+            command, f"http://127.0.0.1:{port}/lamp.git", "dest", cwd=tmp_path, env=QUICK_TIMEOUT
+        )
     assert done.returncode == 2
-    assert "did not answer in time" in done.stderr
-    assert not (tmp_path / "dest").exists()
+    assert "did not answer in time (1 s)" in done.stderr
+    assert "OHW_TIMEOUT" in done.stderr
+    assert time.monotonic() - started < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["pull"], ["update"], ["push"]])
+def test_fetch_and_push_time_out_on_a_remote_that_never_answers(
+    served: Path, tmp_path: Path, command: list[str]
+):
+    ada = tmp_path / "ada"
+    git("remote", "add", "upstream", served / "lamp.git", cwd=ada)
+    commit_edit(ada, "ohw.yaml", "version: 1.2.0", "version: 1.2.1")
+    head = git("rev-parse", "HEAD", "origin/main", cwd=ada)
+    with silent_server() as port:
+        for remote in ("origin", "upstream"):
+            git("remote", "set-url", remote, f"http://127.0.0.1:{port}/lamp.git", cwd=ada)
+        started = time.monotonic()
+        done = run_ohw(*command, cwd=ada, env=QUICK_TIMEOUT)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"http://127.0.0.1:{port}/lamp.git did not answer in time (1 s)" in done.stderr
+    assert time.monotonic() - started < 30
+    assert git("rev-parse", "HEAD", "origin/main", cwd=ada) == head
+    assert git("status", "--porcelain", cwd=ada) == ""
+    git("fsck", "--strict", cwd=ada)
 
 
 def test_nothing_listening_and_no_repository(served: Path, tmp_path: Path):
