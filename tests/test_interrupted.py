@@ -312,3 +312,36 @@ def test_a_merge_killed_after_its_commit_is_finished_by_continue(forked_lamp: Pa
     assert not (forked_lamp / ".git" / "MERGE_HEAD").exists()
     assert git("status", "--porcelain", cwd=forked_lamp) == ""
     git("fsck", "--strict", cwd=forked_lamp)
+
+
+def test_abort_after_a_merge_killed_mid_checkout_restores_the_files_it_wrote(
+    forked_lamp: Path,
+):
+    # What a merge killed while checking out leaves: the merge state written,
+    # some files already as the merge makes them, the index not yet.
+    git("checkout", "-q", "fork", cwd=forked_lamp)
+    (forked_lamp / "parts" / "new.txt").write_text("only in the fork\n")
+    readme = forked_lamp / "README.md"
+    readme.write_text(readme.read_text() + "Changed in the fork.\n")
+    git("add", "-A", cwd=forked_lamp)
+    git("commit", "-qm", "fork: more", cwd=forked_lamp)
+    git("checkout", "-q", "main", cwd=forked_lamp)
+    before = snapshot(forked_lamp)
+    head = git("rev-parse", "HEAD", cwd=forked_lamp).strip()
+    git_dir = forked_lamp / ".git"
+    (git_dir / "MERGE_HEAD").write_text(git("rev-parse", "fork", cwd=forked_lamp))
+    (git_dir / "ORIG_HEAD").write_text(head + "\n")
+    (git_dir / "MERGE_MSG").write_text("Merge branch 'fork'\n")
+    readme.write_text(git("show", "fork:README.md", cwd=forked_lamp))
+    (forked_lamp / "parts" / "new.txt").write_text("only in the fork\n")
+    # and one change of the maker's own, to a file the merge does not touch
+    (forked_lamp / "LICENSE").write_text("my licence notes\n")
+    aborted = run_ohw("merge", "--abort", cwd=forked_lamp)
+    assert aborted.returncode == 0, aborted.stderr
+    assert "kept your changes to LICENSE" in aborted.stdout
+    assert "README.md" not in aborted.stdout
+    after = snapshot(forked_lamp)
+    assert after.pop("LICENSE") == b"my licence notes\n"
+    before.pop("LICENSE")
+    assert after == before  # README.md as it was, parts/new.txt gone
+    assert git("status", "--porcelain", cwd=forked_lamp) == " M LICENSE\n"

@@ -226,3 +226,39 @@ def test_fork_of_something_that_is_not_a_design(tmp_path: Path):
     done = run_ohw("fork", plain, "copy", cwd=tmp_path)
     assert done.returncode == 2 and "not an ohw design" in done.stderr
     assert not (tmp_path / "copy").exists()
+
+
+@pytest.mark.parametrize("command", ["update", "pull"])
+def test_update_and_pull_never_overwrite_uncommitted_edits(
+    served: Path, tmp_path: Path, command: str
+):
+    ada = tmp_path / "ada"
+    git("clone", "-q", served / "lamp.git", tmp_path / "grace", cwd=tmp_path)
+    grace = tmp_path / "grace"
+    commit_edit(grace, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+    git("push", "-q", "origin", "main", cwd=grace)
+    git("remote", "add", "upstream", served / "lamp.git", cwd=ada)
+    (ada / "bom.yaml").write_text(bom_text(ada) + "# my note\n")
+    (ada / "README.md").write_text("staged, not committed\n")
+    git("add", "README.md", cwd=ada)
+    head = git("rev-parse", "HEAD", cwd=ada)
+    done = run_ohw(command, cwd=ada)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "would overwrite uncommitted changes: README.md, bom.yaml" in done.stderr
+    assert bom_text(ada).endswith("# my note\n")
+    assert (ada / "README.md").read_text() == "staged, not committed\n"
+    assert git("rev-parse", "HEAD", cwd=ada) == head
+    assert not (ada / ".git" / "MERGE_HEAD").exists()
+    assert git("status", "--porcelain", cwd=ada) == "M  README.md\n M bom.yaml\n"
+
+
+def test_fork_into_a_folder_that_holds_files_refuses_and_keeps_them(served: Path, tmp_path: Path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.md").write_text("my notes\n")
+    done = run_ohw("fork", served / "lamp.git", mine, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{mine} already exists and is not empty" in done.stderr.replace("\n", "")
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.md"]
+    assert (mine / "notes.md").read_text() == "my notes\n"
+    assert not list(tmp_path.glob(".mine.ohw-incomplete-*"))

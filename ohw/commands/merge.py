@@ -20,8 +20,9 @@ def merge(revision: str | None, *, resume: bool, abort: bool, output_format: str
     """0 when merged (or nothing to merge), 1 when conflicts stop the merge."""
     folder = Path()
     if abort:
-        vcs_merging.abort_merge(folder)
-        render_merge(MergeReport("aborted", None, (), (), (), {}), output_format, sys.stdout)
+        kept = vcs_merging.abort_merge(folder)
+        notes = tuple(f"kept your changes to {path}, made during the merge" for path in kept)
+        render_merge(MergeReport("aborted", None, (), (), notes, {}), output_format, sys.stdout)
         return 0
     author = identity_or_error(folder)
     if resume:

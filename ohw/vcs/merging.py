@@ -140,16 +140,75 @@ def continue_merge(folder: Path, author: Identity) -> str:
         return _commit_merge(repo, author, message)
 
 
-def abort_merge(folder: Path) -> None:
+def abort_merge(folder: Path) -> list[str]:
     """Put the branch, the index and the tracked files back as they were before
-    the merge; untracked files are left alone."""
+    the merge. Untracked files are left alone (but for those a merge killed
+    half-way wrote), and so are the changes made during the merge to files the
+    merge did not touch, as `git merge --abort` keeps them; returns those files."""
     import pygit2
 
     repo = open_work_tree(folder, "merge --abort")
     with lock_errors(repo):
         _require_merge(repo)
+        kept, added = _beside_the_merge(repo)
         repo.reset(repo.head.target, pygit2.enums.ResetMode.HARD)
+        workdir = Path(repo.workdir)
+        for path in added:
+            (workdir / path).unlink(missing_ok=True)
+        for path, (data, mode) in kept.items():
+            if data is None:
+                (workdir / path).unlink(missing_ok=True)
+            else:
+                write_atomically(workdir / path, data)
+                (workdir / path).chmod(mode)
         repo.state_cleanup()
+    return sorted(kept)
+
+
+def _beside_the_merge(
+    repo: pygit2.Repository,
+) -> tuple[dict[str, tuple[bytes | None, int]], list[str]]:
+    """What the index does not say about a merge in progress: tracked files a
+    person changed while it waited (in the work tree only, and not as the merge
+    makes them), with their content (None if deleted) and mode; and untracked
+    files the merge itself wrote. Both come from a merge killed half-way, which
+    has written some files and not yet the index: the merge began on a clean
+    tree, with nothing untracked where it adds files."""
+    import pygit2
+
+    flags = pygit2.enums.FileStatus
+    in_index = (
+        flags.INDEX_NEW | flags.INDEX_MODIFIED | flags.INDEX_DELETED
+        | flags.INDEX_RENAMED | flags.INDEX_TYPECHANGE | flags.CONFLICTED
+    )  # fmt: skip
+    in_work_tree = flags.WT_MODIFIED | flags.WT_DELETED | flags.WT_TYPECHANGE
+    statuses = repo.status()
+    heads = repo.listall_mergeheads()
+    if not heads:
+        return {}, []
+    merged = repo.merge_commits(repo.head.target, heads[0])
+    by_merge = {e.path for entries in merged.conflicts or () for e in entries if e is not None}
+    workdir = Path(repo.workdir)
+
+    def made_by_merge(path: str, data: bytes) -> bool:
+        return path in merged and pygit2.hash(data) == merged[path].id
+
+    kept: dict[str, tuple[bytes | None, int]] = {}
+    added = []
+    for path, status in statuses.items():
+        file = workdir / path
+        if path in by_merge or file.is_symlink() or (file.exists() and not file.is_file()):
+            continue
+        if status & flags.WT_NEW:
+            if file.exists() and made_by_merge(path, file.read_bytes()):
+                added.append(path)
+        elif status & in_work_tree and not status & in_index:
+            if not file.exists():
+                if path in merged:  # deleted, and not by the merge
+                    kept[path] = (None, 0)
+            elif not made_by_merge(path, data := file.read_bytes()):
+                kept[path] = (data, file.stat().st_mode & 0o777)
+    return kept, added
 
 
 def resolve(folder: Path, path: str, side: Side | None) -> None:
