@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -71,8 +71,7 @@ class Location(NamedTuple):
 
 class Span(NamedTuple):
     """Where a node's text lies, as offsets into the decoded text: from its key
-    (for a mapping value) or its start, to the end of its content. (Tuples, as
-    NodeInfo: a big BOM has tens of thousands of them, made in a hurry.)"""
+    (for a mapping value) or its start, to the end of its content."""
 
     key: int | None
     start: int
@@ -100,6 +99,43 @@ class ReadProblem(Exception):
         self.at = at
 
 
+# Where a node was written, as the readers record it: line, column, the key's
+# line and column (0, 0 for none), plain text, and the span's key, start, end and
+# flow. A big BOM has tens of thousands of nodes and a command asks about a few:
+# they become NodeInfo only when asked for (four objects each, half the time of
+# reading if made for all).
+_Record = tuple[int, int, int, int, str | None, int | None, int, int, bool]
+
+
+class Nodes(Mapping[JsonPath, NodeInfo]):
+    """The nodes of a document read from YAML, by path."""
+
+    def __init__(self, records: dict[JsonPath, _Record]) -> None:
+        self._records = records
+
+    def __getitem__(self, path: JsonPath) -> NodeInfo:
+        line, column, key_line, key_column, plain, key, start, end, flow = self._records[path]
+        key_at = Location(key_line, key_column) if key_line else None
+        return NodeInfo(Location(line, column), key_at, plain, Span(key, start, end, flow))
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def translated(self, table: dict[int, str]) -> Nodes:
+        """The nodes with ``table`` applied to their keys and plain text."""
+        return Nodes(
+            {
+                tuple(_translate(k, table) for k in path): record
+                if record[4] is None
+                else (*record[:4], record[4].translate(table), *record[5:])
+                for path, record in self._records.items()
+            }
+        )
+
+
 class Document:
     """JSON-compatible data with the location of every node.
 
@@ -107,7 +143,12 @@ class Document:
     """
 
     def __init__(
-        self, data: Any, nodes: dict[JsonPath, NodeInfo], *, text: str = "", aliased: bool = False
+        self,
+        data: Any,
+        nodes: Mapping[JsonPath, NodeInfo],
+        *,
+        text: str = "",
+        aliased: bool = False,
     ) -> None:
         self.data = data
         self.nodes = nodes
@@ -188,12 +229,7 @@ def load_yaml(raw: bytes, *, quick: bool = True) -> Document:
         data, nodes, aliased = read if read is not None else _read_exactly(text)
     if restore:
         data = _translate(data, restore)
-        nodes = {
-            tuple(_translate(k, restore) for k in path): info
-            if info.plain_text is None
-            else NodeInfo(info.at, info.key_at, info.plain_text.translate(restore), info.span)
-            for path, info in nodes.items()
-        }
+        nodes = nodes.translated(restore) if isinstance(nodes, Nodes) else nodes
     return Document(data, nodes, text=text.translate(restore) if restore else text, aliased=aliased)
 
 
@@ -211,7 +247,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-_Read = tuple[Any, dict[JsonPath, NodeInfo], bool]
+_Read = tuple[Any, Mapping[JsonPath, NodeInfo], bool]
 _EMPTY: dict[JsonPath, NodeInfo] = {(): NodeInfo(Location(1, 1), None, None)}
 
 
@@ -236,9 +272,9 @@ def _read_exactly(text: str) -> _Read:
     if root is None:
         return None, dict(_EMPTY), False
     aliased = _check_growth(root)
-    nodes: dict[JsonPath, NodeInfo] = {}
-    data = _build(root, (), None, nodes)
-    return data, nodes, aliased
+    records: dict[JsonPath, _Record] = {}
+    data = _build(root, (), None, records)
+    return data, Nodes(records), aliased
 
 
 class _NotQuick(Exception):
@@ -252,13 +288,12 @@ class _Open:
     path: JsonPath
     mapping: bool
     value: list[Any] | dict[str, Any]
-    at: Location
-    key_at: Location | None
+    where: tuple[int, int, int, int]  # line, column, key line, key column
     key_start: int | None
     start: int
     flow: bool
-    key: tuple[str, Location, int] | None = None  # a mapping's key awaiting its value
-    last: NodeInfo | None = None
+    key: tuple[str, int, int, int] | None = None  # a key awaiting its value, and where
+    last: _Record | None = None
 
 
 def _quick_may_read(text: str) -> bool:
@@ -282,7 +317,10 @@ def _read_with_libyaml(text: str) -> _Read | None:
         parser.dispose()
 
 
-_Placed = tuple[JsonPath, Any, NodeInfo]  # a finished node: its path, value and info
+_Placed = tuple[JsonPath, Any, _Record]  # a finished node: its path, value and record
+# Where the quick reader's refusals point: nowhere, as the exact reader, reading
+# the document again, makes every refusal a person sees.
+_UNSEEN = Location(0, 0)
 
 
 class _EventReader:
@@ -291,7 +329,7 @@ class _EventReader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.nodes: dict[JsonPath, NodeInfo] = {}
+        self.records: dict[JsonPath, _Record] = {}
         self.anchors: set[str] = set()
         self.stack: list[_Open] = []
         # Keys and plain values repeat (id, name, quantity: 1, EUR): read each text once.
@@ -302,15 +340,15 @@ class _EventReader:
         next_event()  # the stream starts
         if type(next_event()) is yaml.StreamEndEvent:
             return None, dict(_EMPTY), False
-        nodes, stack = self.nodes, self.stack
+        records, stack = self.records, self.stack
         ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         while True:
             event = next_event()
             placed = self.close(event) if type(event) in ends else self.open(event)
             if placed is None:  # a key, or a collection begun
                 continue
-            path, value, info = placed
-            nodes[path] = info
+            path, value, record = placed
+            records[path] = record
             if not stack:
                 break
             parent = stack[-1]
@@ -319,21 +357,19 @@ class _EventReader:
             else:
                 parent.value[parent.key[0]] = value  # type: ignore[call-overload]
                 parent.key = None
-            parent.last = info
+            parent.last = record
         next_event()  # the document ends
         if type(next_event()) is not yaml.StreamEndEvent:
             raise _NotQuick  # a second document
-        return value, nodes, False
+        return value, Nodes(records), False
 
     def close(self, event: Any) -> _Placed:
         closed = self.stack.pop()
         last = closed.last
-        if closed.flow or last is None or last.span is None:
-            end = event.end_mark.index
-        else:  # a block collection ends where its last entry does, as in _collection_span
-            end = last.span.end
-        span = Span(closed.key_start, closed.start, end, closed.flow)
-        return closed.path, closed.value, NodeInfo(closed.at, closed.key_at, None, span)
+        # a block collection ends where its last entry does, as in _collection_span
+        end = event.end_mark.index if closed.flow or last is None else last[7]
+        record = (*closed.where, None, closed.key_start, closed.start, end, closed.flow)
+        return closed.path, closed.value, record
 
     def open(self, event: Any) -> _Placed | None:
         kind = type(event)
@@ -346,60 +382,62 @@ class _EventReader:
                 raise _NotQuick
             self.anchors.add(anchor)
         mark = event.start_mark
-        at = Location(mark.line + 1, mark.column + 1)
         parent = stack[-1] if stack else None
         path: JsonPath
         if parent is None:
-            path, key_at, key_start = (), None, None
+            path, key_line, key_column, key_start = (), 0, 0, None
         elif not parent.mapping:
-            path, key_at, key_start = (*parent.path, len(parent.value)), None, None
+            path, key_line, key_column, key_start = (*parent.path, len(parent.value)), 0, 0, None
         elif parent.key is None:  # this event is a key
             if kind is not yaml.ScalarEvent:
                 raise _NotQuick
-            key = self.key(event, at)
+            key = self.key(event)
             if key in parent.value:
                 raise _NotQuick
-            parent.key = (key, at, mark.index)
+            parent.key = (key, mark.line + 1, mark.column + 1, mark.index)
             return None
         else:
-            key, key_at, key_start = parent.key
+            key, key_line, key_column, key_start = parent.key
             path = (*parent.path, key)
         if kind is yaml.ScalarEvent:
-            written = event.value
-            span = Span(key_start, mark.index, event.end_mark.index, False)
-            info = NodeInfo(at, key_at, None if event.style else written, span)
-            return path, self.value(event, at), info
+            record: _Record = (
+                mark.line + 1, mark.column + 1, key_line, key_column,
+                None if event.style else event.value,
+                key_start, mark.index, event.end_mark.index, False,
+            )  # fmt: skip
+            return path, self.value(event), record
         mapping = kind is yaml.MappingStartEvent
         if event.tag not in (None, "!", _MAP if mapping else _SEQ):
             raise _NotQuick
         value: list[Any] | dict[str, Any] = {} if mapping else []
+        where = (mark.line + 1, mark.column + 1, key_line, key_column)
         flow = bool(event.flow_style)
-        stack.append(_Open(path, mapping, value, at, key_at, key_start, mark.index, flow))
+        stack.append(_Open(path, mapping, value, where, key_start, mark.index, flow))
         return None
 
-    def key(self, event: Any, at: Location) -> str:
+    def key(self, event: Any) -> str:
         written: str = event.value
         key = self.keys.get(written) if event.implicit[0] else None
         if key is None:
-            key = _key_text(written, _scalar_tag(event), at)
+            key = _key_text(written, _scalar_tag(event), _UNSEEN)
             if event.implicit[0]:
                 self.keys[written] = key
         return key
 
-    def value(self, event: Any, at: Location) -> Any:
+    def value(self, event: Any) -> Any:
         written: str = event.value
         if not event.implicit[0]:  # quoted or block text
             if event.style in ("|", ">") and not _BLOCK_HEADER.match(
                 self.text, event.start_mark.index
             ):
                 raise _NotQuick
-            return _scalar_value(written, _scalar_tag(event), at)
+            return _scalar_value(written, _scalar_tag(event), _UNSEEN)
         if not written:
             raise _NotQuick
         plain = self.plain
         if written in plain:
             return plain[written]
-        value = plain[written] = _scalar_value(written, _scalar_tag(event), at)
+        value = plain[written] = _scalar_value(written, _scalar_tag(event), _UNSEEN)
         return value
 
 
@@ -570,21 +608,30 @@ def _build(
     node: Node,
     path: JsonPath,
     key_node: Node | None,
-    nodes: dict[JsonPath, NodeInfo],
+    records: dict[JsonPath, _Record],
 ) -> Any:
     at = Location.of(node.start_mark)
-    key_at = Location.of(key_node.start_mark) if key_node else None
+    key_line, key_column = (
+        (key_node.start_mark.line + 1, key_node.start_mark.column + 1) if (key_node) else (0, 0)
+    )
     key_start = key_node.start_mark.index if key_node else None
+    where = (at.line, at.column, key_line, key_column)
     if isinstance(node, ScalarNode):
         plain = node.value if node.style is None else None
-        span = Span(key_start, node.start_mark.index, node.end_mark.index, flow=False)
-        nodes[path] = NodeInfo(at, key_at, plain, span)
+        records[path] = (
+            *where,
+            plain,
+            key_start,
+            node.start_mark.index,
+            node.end_mark.index,
+            False,
+        )
         return _scalar_value(node.value, node.tag, at)
     if isinstance(node, SequenceNode):
         _require_tag(node, _SEQ, at)
-        items = [_build(child, (*path, i), None, nodes) for i, child in enumerate(node.value)]
-        last = nodes.get((*path, len(items) - 1))
-        nodes[path] = NodeInfo(at, key_at, None, _collection_span(node, key_start, last))
+        items = [_build(child, (*path, i), None, records) for i, child in enumerate(node.value)]
+        last = records.get((*path, len(items) - 1))
+        records[path] = (*where, None, *_collection_span(node, key_start, last))
         return items
     if isinstance(node, MappingNode):
         _require_tag(node, _MAP, at)
@@ -594,27 +641,28 @@ def _build(
             key = _key(child_key, key_loc)
             here = (*path, key)
             if key in mapping:
-                first = nodes[here].key_at
-                where = f" (first at line {first.line})" if first else ""
                 raise ReadProblem(
                     RULE_DUPLICATE_KEY,
-                    f"the key {key!r} appears twice in the same mapping{where}",
+                    f"the key {key!r} appears twice in the same mapping "
+                    f"(first at line {records[here][2]})",
                     "keep one of them: YAML does not say which of two equal keys wins",
                     key_loc,
                 )
-            mapping[key] = _build(value_node, here, child_key, nodes)
-        last = nodes[here] if mapping else None
-        nodes[path] = NodeInfo(at, key_at, None, _collection_span(node, key_start, last))
+            mapping[key] = _build(value_node, here, child_key, records)
+        last = records[here] if mapping else None
+        records[path] = (*where, None, *_collection_span(node, key_start, last))
         return mapping
     raise ReadProblem(RULE_UNSUPPORTED, "unknown YAML node", "", at)  # pragma: no cover
 
 
-def _collection_span(node: Node, key_start: int | None, last: NodeInfo | None) -> Span:
+def _collection_span(
+    node: Node, key_start: int | None, last: _Record | None
+) -> tuple[int | None, int, int, bool]:
     """A block collection's content ends where its last entry's does (its own end
     mark lies beyond the comments and blank lines that follow)."""
     flow = bool(getattr(node, "flow_style", False))
-    end = last.span.end if not flow and last is not None and last.span else node.end_mark.index
-    return Span(key_start, node.start_mark.index, end, flow)
+    end = last[7] if not flow and last is not None else node.end_mark.index
+    return key_start, node.start_mark.index, end, flow
 
 
 def _key(node: Node, at: Location) -> str:

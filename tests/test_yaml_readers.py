@@ -70,7 +70,7 @@ def _outcome(raw: bytes, *, quick: bool):
         document = load_yaml(raw, quick=quick)
     except ReadProblem as problem:
         return ("refused", problem.rule, problem.message, problem.hint, problem.at)
-    return ("read", document.data, document.nodes, document.text, document.aliased)
+    return ("read", document.data, dict(document.nodes), document.text, document.aliased)
 
 
 def _same_outcome(raw: bytes) -> tuple:

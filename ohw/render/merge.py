@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from ohw.merge.plan import MISSING, Side
-from ohw.mesh.batch import MeshResult
 from ohw.vcs.merging import ConflictedFile
+
+if TYPE_CHECKING:
+    from ohw.mesh.batch import MeshResult
 
 FORMAT_VERSION = 1
 
