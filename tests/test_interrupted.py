@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from servers import smart_http
-from support import OHW, desk_lamp_repository, git, run_ohw
+from support import OHW, desk_lamp_repository, git, push_to_bare, run_ohw
 
 # A slow network: 16 KiB every 20 ms, about 800 KB/s.
 TRICKLE = (16 * 1024, 0.02)
@@ -58,12 +58,7 @@ def served(tmp_path: Path) -> Path:
     """Ada's desk lamp with a heavy file, in a bare repository under tmp_path/srv."""
     work = desk_lamp_repository(tmp_path / "ada")
     heavy_commit(work, "scan.bin")
-    (tmp_path / "srv").mkdir()
-    git("clone", "-q", "--bare", work, tmp_path / "srv" / "lamp.git", cwd=tmp_path)
-    git("remote", "add", "origin", tmp_path / "srv" / "lamp.git", cwd=work)
-    git("fetch", "-q", "origin", cwd=work)
-    git("branch", "-q", "--set-upstream-to=origin/main", cwd=work)
-    return tmp_path / "srv"
+    return push_to_bare(work, tmp_path / "srv")
 
 
 def leftovers(parent: Path, name: str) -> list[Path]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from servers import git_daemon, silent_server, smart_http
-from support import desk_lamp_repository, git, run_ohw
+from support import desk_lamp_repository, git, push_to_bare, run_ohw
 
 from ohw.yamlio import load_yaml
 
@@ -17,12 +17,7 @@ from ohw.yamlio import load_yaml
 def served(tmp_path: Path) -> Path:
     """Ada's desk lamp, pushed to a bare repository under tmp_path/srv."""
     work = desk_lamp_repository(tmp_path / "ada")
-    (tmp_path / "srv").mkdir()
-    git("clone", "-q", "--bare", work, tmp_path / "srv" / "lamp.git", cwd=tmp_path)
-    git("remote", "add", "origin", tmp_path / "srv" / "lamp.git", cwd=work)
-    git("fetch", "-q", "origin", cwd=work)
-    git("branch", "-q", "--set-upstream-to=origin/main", cwd=work)
-    return tmp_path / "srv"
+    return push_to_bare(work, tmp_path / "srv")
 
 
 def manifest(folder: Path) -> dict:
