@@ -159,3 +159,10 @@ def print_targets(targets: list[Target]) -> None:
     width = max(len(t.what) for t in targets)
     for target in targets:
         print(target.row(width))
+
+
+def as_installed(env: dict[str, str]) -> dict[str, str]:
+    """``env`` for ohw as an installed copy runs: its modules compiled once (pip
+    compiles them as it installs), not again at every start as they are from a
+    source checkout with PYTHONDONTWRITEBYTECODE set (a third of a second)."""
+    return {name: value for name, value in env.items() if name != "PYTHONDONTWRITEBYTECODE"}
