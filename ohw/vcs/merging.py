@@ -168,12 +168,13 @@ def abort_merge(folder: Path) -> list[str]:
 def _beside_the_merge(
     repo: pygit2.Repository,
 ) -> tuple[dict[str, tuple[bytes | None, int]], list[str]]:
-    """What the index does not say about a merge in progress: tracked files a
-    person changed while it waited (in the work tree only, and not as the merge
-    makes them), with their content (None if deleted) and mode; and untracked
-    files the merge itself wrote. Both come from a merge killed half-way, which
-    has written some files and not yet the index: the merge began on a clean
-    tree, with nothing untracked where it adds files."""
+    """What the index does not say about a merge in progress: the tracked files
+    a person changed while it waited, with their content (None if deleted) and
+    mode; and the untracked files the merge wrote. A merge killed half-way has
+    written some files and not yet the index, so a change is the person's only
+    if it is not what the merge makes of that file; and an untracked file the
+    merge adds, with the merge's content, is the merge's (it began on a clean
+    tree, with nothing untracked where it adds files)."""
     import pygit2
 
     flags = pygit2.enums.FileStatus
