@@ -40,9 +40,11 @@ def test_independent_edits_merge_into_a_commit_git_accepts(design: Path):
     edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.5", "longer strip", "fork")
     edit(design, "ohw.yaml", "version: 1.2.0", "version: 1.3.0", "fork version", "fork")
     edit(design, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55", "dearer cable", "main")
+    (design / "bom.yaml").chmod(0o664)
     done = run_ohw("merge", "fork", cwd=design)
     assert done.returncode == 0, done.stderr
     assert "merged bom.yaml item by item" in done.stdout
+    assert (design / "bom.yaml").stat().st_mode & 0o777 == 0o664  # rewritten, not re-permitted
     assert git("status", "--porcelain", cwd=design) == ""
     parents = git("log", "-1", "--format=%P", cwd=design).split()
     assert len(parents) == 2
