@@ -9,11 +9,13 @@ connects.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -227,11 +229,27 @@ def fetch(repo: pygit2.Repository, remote_name: str, progress: Progress | None =
     import pygit2
 
     remote = _remote(repo, remote_name)
+    _remove_stale_packs(Path(repo.path))
     _set_timeouts()
     try:
         remote.fetch(callbacks=_callbacks(progress), message=f"ohw: fetch {remote_name}")
     except (pygit2.GitError, OSError) as error:
         raise remote_error(error, remote.url or remote_name, "fetching from") from None
+
+
+# libgit2 receives a pack into objects/pack/pack_git2_*, and renames it when it
+# is complete; a fetch killed half-way leaves that file, which git never removes
+# (git count-objects calls it garbage). One not written to for this long belongs
+# to no fetch still running: a silent remote fails after OHW_TIMEOUT.
+STALE_PACK_SECONDS = max(600.0, 2 * READ_TIMEOUT)
+
+
+def _remove_stale_packs(git_dir: Path) -> None:
+    now = time.time()
+    for partial in (git_dir / "objects" / "pack").glob("pack_git2_*"):
+        with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove
+            if now - partial.stat().st_mtime > STALE_PACK_SECONDS:
+                partial.unlink()
 
 
 def default_branch(repo: pygit2.Repository, remote_name: str) -> str:
