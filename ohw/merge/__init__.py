@@ -13,7 +13,7 @@ from typing import Any
 
 from ohw.merge.csv_text import merge_csv
 from ohw.merge.lines import Labels, with_markers
-from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge
+from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
 from ohw.yamlio import Document, ReadProblem, collector_paused, decode_utf8, load_yaml
 
@@ -104,17 +104,22 @@ def edit_yaml(text: str, data: Any) -> str:
         def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
             super().increase_indent(flow, False)
 
+    def dump(value: Any) -> str:
+        return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
     ours = load_yaml(text.encode())
-    new = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    if ours.aliased:  # spans of aliased nodes cannot be edited in place
-        return new
+    if ours.aliased or not isinstance(ours.data, dict) or not isinstance(data, dict):
+        return dump(data)  # spans of aliased nodes cannot be edited in place
+    # Only the top-level entries that change are written out and read back
+    # (PyYAML's writer takes a second for a thousand parts); the others are ours.
+    changed = {k: v for k, v in data.items() if k not in ours.data or not same(ours.data[k], v)}
+    written = load_yaml(dump(changed).encode()) if changed else Document({}, {})
+    new_data = {k: written.data[k] if k in changed else ours.data[k] for k in data}
     documents: dict[Side, Document] = {
         "base": ours,
         "ours": ours,
-        "theirs": load_yaml(new.encode()),
+        "theirs": Document(new_data, written.nodes, text=written.text),
     }
-    plan, _ = plan_merge(
-        ours.data, ours.data, documents["theirs"].data, rename={}, keep_ours_text=True
-    )
+    plan, _ = plan_merge(ours.data, ours.data, new_data, rename={}, keep_ours_text=True)
     edited = write_yaml(plan, documents, "theirs")
     return edited if edited.endswith("\n") else edited + "\n"
