@@ -39,6 +39,7 @@ from timing import (
     describe_ohw,
     expect,
     ohw_command,
+    print_cpu_times,
     print_targets,
     print_times,
     run,
@@ -236,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = max(1, options.runs)
     started = time.perf_counter()
     print(f"ohw merge benchmark: {describe_ohw(ohw, env)}, Python {platform.python_version()}")
-    print(f"{os.cpu_count()} CPUs; each timing run {runs}x; wall time of whole processes, medians")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; each timing run "
+          f"{runs}x; wall time of whole processes, medians")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="ohw-bench-") as folder:
         design = make_design(Path(folder), options.parts, options.items, ohw, env)
         lines = sum(len((design / n).read_text().splitlines()) for n in ("ohw.yaml", "bom.yaml"))
@@ -267,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             git(design, "reset", "-q", "--hard", start, env=env)
             (design / ".git" / "info" / "attributes").unlink()
         print_times([by_ohw, by_git, by_driver])
+        print_cpu_times([by_ohw, by_git, by_driver])
         expect(by_ohw, {0})
         expect(by_git, {0, 1})
         expect(by_driver, {0})

@@ -41,6 +41,7 @@ from timing import (
     expect,
     megabytes,
     ohw_command,
+    print_cpu_times,
     print_skip,
     print_targets,
     print_times,
@@ -188,8 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     git_version = subprocess.run(
         ["git", "--version"], capture_output=True, text=True, check=False
     ).stdout
-    print(f"{os.cpu_count()} CPUs; {git_version.strip()}; each timing run {runs}x; "
-          "wall time of whole processes, medians")  # fmt: skip
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {git_version.strip()}; "
+          f"each timing run {runs}x; wall time of whole processes, medians")  # fmt: skip
     source = options.corpus / "stl" / "voron-0"
     targets = [
         Target("ohw clone / git clone, smart HTTP", None, OVER_GIT_CLONE, "x", below=True),
@@ -225,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     series.runs.append(run([*command, str(destination)], env, folder))
                     shutil.rmtree(destination, ignore_errors=True)
         print_times([by_git, by_clone, by_fork])
+        print_cpu_times([by_git, by_clone, by_fork])
         for series in (by_git, by_clone, by_fork):
             expect(series, {0})
         clone_ratio = by_clone.seconds / by_git.seconds

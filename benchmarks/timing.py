@@ -21,11 +21,13 @@ NONE = "-"  # shown for a value that was not measured
 
 @dataclass(frozen=True)
 class Run:
-    """One finished process: wall time, peak resident memory, exit code."""
+    """One finished process: wall time, peak resident memory, exit code, and the
+    processor time (user and system) it and what it waited for used."""
 
     seconds: float
     peak_bytes: int | None
     returncode: int
+    cpu_seconds: float | None = None
 
 
 @dataclass
@@ -90,7 +92,8 @@ def run(
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         scale = 1 if sys.platform == "darwin" else 1024  # macOS counts bytes, Linux KiB
-        return Run(seconds, usage.ru_maxrss * scale, process.returncode)
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(seconds, usage.ru_maxrss * scale, process.returncode, cpu)
 
 
 def output_of(
@@ -138,6 +141,16 @@ def print_times(rows: list[Series]) -> None:
         times = [r.seconds for r in series.runs]
         spread = f"{min(times):.2f} .. {max(times):.2f}s"
         print(f"   {series.label:46} {series.seconds:7.2f}s  {spread:>15}  {len(times):4}")
+
+
+def print_cpu_times(rows: list[Series]) -> None:
+    """The processor time of each command, median: on a busy machine, where
+    other work stretches the wall times, the steadier measure."""
+    print(f"   {'processor time (user + system)':46} {'median':>8}")
+    for series in rows:
+        cpu = [r.cpu_seconds for r in series.runs if r.cpu_seconds is not None]
+        if cpu:
+            print(f"   {series.label:46} {statistics.median(cpu):7.2f}s")
 
 
 def print_skip(reason: str) -> None:
