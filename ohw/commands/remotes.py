@@ -1,8 +1,8 @@
 """`ohw clone`, `ohw pull`, `ohw push`, `ohw fork` and `ohw update`.
 
-Forks, merges and the progress bar are imported where they are needed: a clone
-in a script, which needs none of them, starts a quarter of a second sooner (a
-third of what ohw adds to the time git takes)."""
+Forks, merges and rich (for the progress bar) are imported where they are
+needed: a clone in a script, which needs none of them, starts a quarter of a
+second sooner (a third of what ohw adds to the time git takes)."""
 
 from __future__ import annotations
 
@@ -61,9 +61,6 @@ def _say_cleared(leftovers: list[Path] | tuple[Path, ...]) -> None:
 
 
 def fork(source: str, destination: str | None, revision: str | None, name: str | None) -> int:
-    from rich.console import Console
-    from rich.markup import escape
-
     from ohw.lineage import UPSTREAM, fork_design
 
     author = identity_or_error(Path())
@@ -77,13 +74,12 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
             progress=progress,
         )
     _say_cleared(made.cleared)
-    console = Console(highlight=False, soft_wrap=True)
-    console.print(
-        f"[green]Forked {escape(made.upstream)}[/green] at {made.commit[:7]} into "
-        f"{escape(str(made.folder))}/ as [bold]{escape(made.name)}[/bold] "
+    # Plain text, as clone says it: rich would add a twentieth of a second.
+    print(
+        f"Forked {made.upstream} at {made.commit[:7]} into {made.folder}/ as {made.name} "
         f"(lineage recorded in commit {made.recorded[:7]})"
     )
-    console.print(f"The source is the remote '{UPSTREAM}': `ohw update` brings in its changes.")
+    print(f"The source is the remote '{UPSTREAM}': `ohw update` brings in its changes.")
     return 0
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from ohw.merge.csv_text import merge_csv
 from ohw.merge.lines import Labels, with_markers
 from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
@@ -68,6 +67,8 @@ def _by_meaning(
     """The merged text, as each side would settle the conflicts, and the
     conflicts; None for YAML with aliases, which cannot be merged by meaning."""
     if PurePosixPath(path).suffix.lower() == ".csv":
+        from ohw.merge.csv_text import merge_csv  # and the CSV BOM reader, only for these
+
         return merge_csv(*(decode_utf8(raw[side], "OHW413") for side in SIDES))
     documents = {side: read(raw[side]) for side in SIDES}
     if any(d.aliased for d in documents.values()):
