@@ -257,3 +257,16 @@ def test_fork_into_a_folder_that_holds_files_refuses_and_keeps_them(served: Path
     assert sorted(p.name for p in mine.iterdir()) == ["notes.md"]
     assert (mine / "notes.md").read_text() == "my notes\n"
     assert not list(tmp_path.glob(".mine.ohw-incomplete-*"))
+
+
+def test_clone_into_the_empty_folder_one_is_in(served: Path, tmp_path: Path):
+    here = tmp_path / "here"
+    here.mkdir()
+    inode = here.stat().st_ino
+    done = run_ohw("clone", served / "lamp.git", ".", cwd=here)
+    assert done.returncode == 0, done.stderr
+    assert here.stat().st_ino == inode  # the same folder, filled: a shell in it sees the clone
+    assert manifest(here)["name"] == "desk-lamp"
+    assert git("status", "--porcelain", cwd=here) == ""
+    git("fsck", "--strict", cwd=here)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ada", "here", "srv"]

@@ -193,7 +193,14 @@ def made_in_place(destination: Path) -> Iterator[Path]:
     work = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
     try:
         yield work
-        work.rename(destination)  # over an empty folder too: rename(2) replaces it
+        if destination.exists():
+            # An empty folder, perhaps someone's current one: fill it rather than
+            # replace it, .git last (until then the folder is no repository).
+            for entry in sorted(work.iterdir(), key=lambda e: e.name == ".git"):
+                entry.rename(destination / entry.name)
+            work.rmdir()
+        else:
+            work.rename(destination)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
