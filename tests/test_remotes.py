@@ -270,3 +270,11 @@ def test_clone_into_the_empty_folder_one_is_in(served: Path, tmp_path: Path):
     assert git("status", "--porcelain", cwd=here) == ""
     git("fsck", "--strict", cwd=here)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ada", "here", "srv"]
+
+
+def test_clone_where_no_folder_can_be_made_is_an_error(served: Path, tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    done = run_ohw("clone", served / "lamp.git", "notes.txt/lamp", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "cannot make notes.txt/lamp" in done.stderr
+    assert (tmp_path / "notes.txt").read_text() == "a file, not a folder\n"

@@ -188,9 +188,16 @@ def made_in_place(destination: Path) -> Iterator[Path]:
             "give another destination folder",
         )
     parent = destination.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{destination.absolute().name}{_INCOMPLETE}{os.getpid()}-"
-    work = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    except OSError as error:
+        raise OhwError(
+            f"cannot make {destination} in {parent}: {error.strerror}",
+            "ohw makes a clone beside its folder and moves it in when complete: "
+            "choose a folder where you may create files",
+        ) from None
     try:
         yield work
         if destination.exists():
