@@ -32,7 +32,6 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+from timing import (
+    NONE,
+    PROJECT,
+    Run,
+    Series,
+    Target,
+    describe_ohw,
+    expect,
+    fresh_folder,
+    megabytes,
+    ohw_command,
+    output_of,
+    print_skip,
+    print_targets,
+    print_times,
+    ratio,
+    run,
+)
+
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpus"
 
 # The targets.
@@ -63,58 +80,6 @@ import trimesh
 trimesh.creation.icosphere(subdivisions=8, radius=50).export(sys.argv[1], file_type="stl")
 """
 
-NONE = "-"  # shown for a value that was not measured
-
-
-@dataclass(frozen=True)
-class Run:
-    """One finished process: wall time, peak resident memory, exit code."""
-
-    seconds: float
-    peak_bytes: int | None
-    returncode: int
-
-
-@dataclass
-class Series:
-    """Repeated runs of one command."""
-
-    label: str
-    runs: list[Run] = field(default_factory=list)
-
-    @property
-    def seconds(self) -> float:
-        return statistics.median(r.seconds for r in self.runs)
-
-    @property
-    def peak_bytes(self) -> float | None:
-        peaks = [r.peak_bytes for r in self.runs if r.peak_bytes is not None]
-        return statistics.median(peaks) if peaks else None
-
-
-@dataclass(frozen=True)
-class Target:
-    what: str
-    value: float | None  # None: not measured
-    goal: float
-    unit: str  # "x" for a ratio, "s" for seconds
-    below: bool  # the value must be at most the goal (else at least)
-    strict: bool = False  # ... and not equal to it
-
-    def met(self) -> bool | None:
-        if self.value is None:
-            return None
-        if self.strict and self.value == self.goal:
-            return False
-        return self.value <= self.goal if self.below else self.value >= self.goal
-
-    def row(self, width: int) -> str:
-        value = NONE if self.value is None else f"{self.value:.2f}{self.unit}"
-        relation = "<" if self.below else ">"
-        goal = f"{relation}{'' if self.strict else '='} {self.goal:g}{self.unit}"
-        met = {True: "met", False: "MISSED", None: "not measured"}[self.met()]
-        return f"   {self.what:{width}}  {value:>8}  {goal:>8}  {met}"
-
 
 @dataclass
 class Bench:
@@ -129,81 +94,6 @@ class Bench:
     def cached(self, directory: Path) -> dict[str, str]:
         """The environment with ohw's cache in ``directory``."""
         return {**self.env, "OHW_CACHE_DIR": str(directory)}
-
-
-def run(
-    command: Sequence[str | Path], env: dict[str, str] | None = None, cwd: Path | None = None
-) -> Run:
-    """Run ``command`` to its end, its output thrown away; its wall time and peak
-    resident memory (the kernel's ru_maxrss of that child and what it waited for)."""
-    start = time.perf_counter()
-    with subprocess.Popen(
-        [str(c) for c in command],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        cwd=cwd,
-    ) as process:
-        if not hasattr(os, "wait4"):
-            returncode = process.wait()
-            return Run(time.perf_counter() - start, None, returncode)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        scale = 1 if sys.platform == "darwin" else 1024  # macOS counts bytes, Linux KiB
-        return Run(seconds, usage.ru_maxrss * scale, process.returncode)
-
-
-def output_of(
-    command: Sequence[str | Path], env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``command`` untimed and keep what it prints."""
-    return subprocess.run(
-        [str(c) for c in command], env=env, cwd=cwd, capture_output=True, text=True, check=False
-    )
-
-
-def ohw_command() -> list[str]:
-    """``ohw`` as installed beside this Python, else on PATH, else ``python -m ohw``."""
-    beside = Path(sys.executable).parent / "ohw"
-    if beside.is_file():
-        return [str(beside)]
-    found = shutil.which("ohw")
-    return [found] if found else [sys.executable, "-m", "ohw"]
-
-
-def fresh_folder(parent: Path, prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-
-
-def expect(series: Series, allowed: set[int]) -> None:
-    """Say so when a process ended in a way the benchmark did not expect."""
-    codes = sorted({r.returncode for r in series.runs} - allowed)
-    if codes:
-        print(f"   ! {series.label}: unexpected exit code(s) {codes}")
-
-
-def megabytes(value: float) -> str:
-    return f"{value / 1e6:,.1f} MB"
-
-
-def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    if numerator is None or denominator is None or denominator <= 0:
-        return None
-    return numerator / denominator
-
-
-def print_times(rows: list[Series]) -> None:
-    print(f"   {'':46} {'median':>8}  {'min .. max':>15}  runs")
-    for series in rows:
-        times = [r.seconds for r in series.runs]
-        spread = f"{min(times):.2f} .. {max(times):.2f}s"
-        print(f"   {series.label:46} {series.seconds:7.2f}s  {spread:>15}  {len(times):4}")
-
-
-def print_skip(reason: str) -> None:
-    print(f"   skipped: {reason}")
 
 
 # -- 1 and 2: one big mesh -------------------------------------------------------------------
@@ -409,15 +299,6 @@ def corpus(bench: Bench, folder: Path, root: Path) -> None:
 # -- the whole -------------------------------------------------------------------------------
 
 
-def describe_ohw(bench: Bench) -> str:
-    version = output_of([*bench.ohw, "--version"], bench.env).stdout.strip() or "ohw"
-    commit = output_of(["git", "rev-parse", "--short", "HEAD"], bench.env, PROJECT).stdout
-    changed = output_of(["git", "status", "--porcelain", "--", "ohw"], bench.env, PROJECT).stdout
-    if not commit.strip():
-        return version
-    return f"{version} at {commit.strip()}{' with uncommitted changes' if changed else ''}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Time ohw mesh and ohw check against admesh and trimesh."
@@ -431,7 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     env.pop("OHW_CACHE_DIR", None)  # every run says where its cache is, or uses .git
     bench = Bench(max(1, options.runs), env, ohw_command(), shutil.which("admesh"))
     started = time.perf_counter()
-    print(f"ohw mesh benchmarks: {describe_ohw(bench)}, Python {platform.python_version()}")
+    print(
+        f"ohw mesh benchmarks: {describe_ohw(bench.ohw, env)}, Python {platform.python_version()}"
+    )
     print(
         f"{os.cpu_count()} CPUs; admesh: {bench.admesh or 'not installed'}; "
         f"each timing run {bench.runs}x; wall time of whole processes, medians"
@@ -441,10 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ohw-bench-") as folder:
         corpus(bench, Path(folder), options.corpus)
 
-    print("\nTargets")
-    width = max(len(t.what) for t in bench.targets)
-    for target in bench.targets:
-        print(target.row(width))
+    print_targets(bench.targets)
     print(f"\n(the whole benchmark took {time.perf_counter() - started:.0f}s)")
     return 0
 

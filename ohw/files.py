@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``path`` through a temporary file in the same folder, then rename it
-    into place: readers, and a crash, see the old content or the new."""
+    into place: readers, and a crash, see the old content or the new. The file
+    keeps its permissions; a new one gets those any new file gets (the umask's)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ohw-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), mode)  # mkstemp makes it its owner's only
             stream.write(data)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@functools.cache
+def _umask() -> int:
+    # Python can only read the umask by setting it; a command sets it once, at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

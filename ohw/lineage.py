@@ -3,7 +3,6 @@ mergeable with their upstream."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ class Fork:
     upstream: str  # the design forked
     commit: str  # the upstream commit the fork starts from
     recorded: str  # the commit that records the fork
+    cleared: tuple[Path, ...]  # what killed forks to the same folder had left, removed
 
 
 def fork_design(
@@ -39,14 +39,16 @@ def fork_design(
 ) -> Fork:
     """Clone ``source``, optionally at ``revision`` and under a new ``name``,
     record it in the manifest's lineage and commit that; ``source`` stays
-    reachable as the remote ``upstream``. On failure nothing is left behind."""
+    reachable as the remote ``upstream``. The fork is made beside its folder and
+    moved into place complete: on failure, even killed, no half-made fork is left."""
     remotes.check_url(source)
     url = str(Path(source).resolve()) if Path(source).is_dir() else source
     folder = destination or Path(name or remotes.name_from_url(source))
-    repo = remotes.clone(source, folder, progress)
-    try:
+    cleared = tuple(remotes.remove_interrupted(folder))
+    with remotes.made_in_place(folder) as work:
+        repo = remotes.clone_into(source, work, progress)
         commit = remotes.start_fork(repo, revision, UPSTREAM)
-        manifest_path = folder / MANIFEST
+        manifest_path = work / MANIFEST
         text = _manifest_text(manifest_path, source)
         data = load_yaml(text.encode()).data
         upstream_name = str(data.get("name", ""))
@@ -61,16 +63,13 @@ def fork_design(
         data["lineage"] = [*data.get("lineage", []), entry]
         write_atomically(manifest_path, edit_yaml(text, data).encode())
         recorded = commit_new_files(
-            folder,
+            work,
             [MANIFEST],
             f"Fork {upstream_name} at {commit[:7]}\n\nForked from {url}",
             author,
             new_repository=False,
         )
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return Fork(folder, data["name"], upstream_name, commit, recorded)
+    return Fork(folder, data["name"], upstream_name, commit, recorded, cleared)
 
 
 def _manifest_text(path: Path, source: str) -> str:

@@ -5,17 +5,25 @@ data: mappings with text keys, lists, text, integers, finite numbers, booleans a
 null. `on`/`no` stay text, dates stay text, and no tag ever constructs an object.
 Every node keeps its line and column, so a finding can point at it.
 
-The document is composed by PyYAML's pure-Python parser into a node graph and
-turned into values here, which is where the limits are enforced: nesting depth,
-growth through aliases ("billion laughs"), and the size of integers.
+Two readers give the same values and locations. The quick one takes the events
+of libyaml's parser (PyYAML's C extension) and builds the values in one pass,
+without recursion, so no nesting can exhaust the C stack. It reads the documents
+ohw meets every day; anything else (an alias, a problem of any kind, a file
+without libyaml) goes to the exact one: PyYAML's pure-Python parser composes a
+node graph and the values are built from it. The limits are enforced in both:
+nesting depth, growth through aliases ("billion laughs"), the size of integers;
+and every refusal, with its location, comes from the exact reader.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.composer import Composer
@@ -24,6 +32,11 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
+
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the exact reader reads everything
+    _CParser = None  # type: ignore[assignment, misc]
 
 # Real manifests nest a handful of levels; 100 leaves room and stops a
 # 5,000-deep document long before Python's recursion limit.
@@ -45,8 +58,7 @@ PathKey = str | int
 JsonPath = tuple[PathKey, ...]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A position in a text file, both counted from 1."""
 
     line: int
@@ -57,8 +69,7 @@ class Location:
         return cls(mark.line + 1, mark.column + 1)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a node's text lies, as offsets into the decoded text: from its key
     (for a mapping value) or its start, to the end of its content."""
 
@@ -68,8 +79,7 @@ class Span:
     flow: bool  # a collection written in flow style, [..] or {..}
 
 
-@dataclass(frozen=True)
-class NodeInfo:
+class NodeInfo(NamedTuple):
     """Where a value was written, and for plain scalars, how."""
 
     at: Location
@@ -89,6 +99,43 @@ class ReadProblem(Exception):
         self.at = at
 
 
+# Where a node was written, as the readers record it: line, column, the key's
+# line and column (0, 0 for none), plain text, and the span's key, start, end and
+# flow. A big BOM has tens of thousands of nodes and a command asks about a few:
+# they become NodeInfo only when asked for (four objects each, half the time of
+# reading if made for all).
+_Record = tuple[int, int, int, int, str | None, int | None, int, int, bool]
+
+
+class Nodes(Mapping[JsonPath, NodeInfo]):
+    """The nodes of a document read from YAML, by path."""
+
+    def __init__(self, records: dict[JsonPath, _Record]) -> None:
+        self._records = records
+
+    def __getitem__(self, path: JsonPath) -> NodeInfo:
+        line, column, key_line, key_column, plain, key, start, end, flow = self._records[path]
+        key_at = Location(key_line, key_column) if key_line else None
+        return NodeInfo(Location(line, column), key_at, plain, Span(key, start, end, flow))
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def translated(self, table: dict[int, str]) -> Nodes:
+        """The nodes with ``table`` applied to their keys and plain text."""
+        return Nodes(
+            {
+                tuple(_translate(k, table) for k in path): record
+                if record[4] is None
+                else (*record[:4], record[4].translate(table), *record[5:])
+                for path, record in self._records.items()
+            }
+        )
+
+
 class Document:
     """JSON-compatible data with the location of every node.
 
@@ -96,7 +143,12 @@ class Document:
     """
 
     def __init__(
-        self, data: Any, nodes: dict[JsonPath, NodeInfo], *, text: str = "", aliased: bool = False
+        self,
+        data: Any,
+        nodes: Mapping[JsonPath, NodeInfo],
+        *,
+        text: str = "",
+        aliased: bool = False,
     ) -> None:
         self.data = data
         self.nodes = nodes
@@ -139,6 +191,8 @@ for _tag, _pattern in (
 ):
     _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), None)
 
+_RESOLVER = _Resolver()
+
 
 class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
     """PyYAML's reader, parser and composer, refusing to nest deeper than MAX_DEPTH."""
@@ -166,9 +220,39 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
             self.depth -= 1
 
 
-def load_yaml(raw: bytes) -> Document:
-    """Read one YAML document from bytes; raise ReadProblem if ohw cannot take it."""
+def load_yaml(raw: bytes, *, quick: bool = True) -> Document:
+    """Read one YAML document from bytes; raise ReadProblem if ohw cannot take it.
+    ``quick`` allows libyaml's parser, where it gives the same result."""
     text, restore = _protect_line_separators(decode_utf8(raw, RULE_SYNTAX))
+    with collector_paused():
+        read = _read_with_libyaml(text) if quick and _quick_may_read(text) else None
+        data, nodes, aliased = read if read is not None else _read_exactly(text)
+    if restore:
+        data = _translate(data, restore)
+        nodes = nodes.translated(restore) if isinstance(nodes, Nodes) else nodes
+    return Document(data, nodes, text=text.translate(restore) if restore else text, aliased=aliased)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """For work that makes tens of thousands of tuples, dicts and lists and no
+    cycles (reading or merging a big BOM): the cyclic garbage collector would
+    only scan them again and again, for a third of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_Read = tuple[Any, Mapping[JsonPath, NodeInfo], bool]
+_EMPTY: dict[JsonPath, NodeInfo] = {(): NodeInfo(Location(1, 1), None, None)}
+
+
+def _read_exactly(text: str) -> _Read:
+    """Values and nodes by PyYAML's pure-Python composer; every refusal is raised here."""
     loader = None
     try:
         loader = _Loader(text)
@@ -186,19 +270,198 @@ def load_yaml(raw: bytes) -> Document:
         if loader is not None:
             loader.dispose()
     if root is None:
-        return Document(None, {(): NodeInfo(Location(1, 1), None, None)}, text=text)
+        return None, dict(_EMPTY), False
     aliased = _check_growth(root)
-    nodes: dict[JsonPath, NodeInfo] = {}
-    data = _build(root, (), None, nodes)
-    if restore:
-        data = _translate(data, restore)
-        nodes = {
-            tuple(_translate(k, restore) for k in path): info
-            if info.plain_text is None
-            else NodeInfo(info.at, info.key_at, info.plain_text.translate(restore), info.span)
-            for path, info in nodes.items()
-        }
-    return Document(data, nodes, text=text.translate(restore), aliased=aliased)
+    records: dict[JsonPath, _Record] = {}
+    data = _build(root, (), None, records)
+    return data, Nodes(records), aliased
+
+
+class _NotQuick(Exception):
+    """Something the quick reader leaves to the exact one."""
+
+
+@dataclass
+class _Open:
+    """A collection the quick reader is inside of."""
+
+    path: JsonPath
+    mapping: bool
+    value: list[Any] | dict[str, Any]
+    where: tuple[int, int, int, int]  # line, column, key line, key column
+    key_start: int | None
+    start: int
+    flow: bool
+    key: tuple[str, int, int, int] | None = None  # a key awaiting its value, and where
+    last: _Record | None = None
+
+
+def _quick_may_read(text: str) -> bool:
+    """Whether libyaml is there and the text has nothing the two parsers read
+    differently: libyaml takes tabs where PyYAML refuses them (``a: 1<TAB>``),
+    and skips byte-order marks inside the text where PyYAML keeps them."""
+    return _CParser is not None and "\t" not in text and "\ufeff" not in text
+
+
+def _read_with_libyaml(text: str) -> _Read | None:
+    """Values and nodes from libyaml's events, or None where the exact reader
+    must decide: an alias or anchor reused, nesting past MAX_DEPTH, a tag, a key
+    or a value ohw refuses, or anything libyaml itself refuses."""
+    assert _CParser is not None
+    parser = _CParser(text)
+    try:
+        return _EventReader(text).document(parser.get_event)
+    except (yaml.YAMLError, ReadProblem, _NotQuick):
+        return None
+    finally:
+        parser.dispose()
+
+
+_Placed = tuple[JsonPath, Any, _Record]  # a finished node: its path, value and record
+# Where the quick reader's refusals point: nowhere, as the exact reader, reading
+# the document again, makes every refusal a person sees.
+_UNSEEN = Location(0, 0)
+
+
+class _EventReader:
+    """One pass over the events, building what _build builds from composed nodes,
+    with a stack of open collections instead of recursion."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.records: dict[JsonPath, _Record] = {}
+        self.anchors: set[str] = set()
+        self.stack: list[_Open] = []
+        # Keys and plain values repeat (id, name, quantity: 1, EUR): read each text once.
+        self.keys: dict[str, str] = {}
+        self.plain: dict[str, Any] = {}
+
+    def document(self, next_event: Callable[[], Any]) -> _Read:
+        next_event()  # the stream starts
+        if type(next_event()) is yaml.StreamEndEvent:
+            return None, dict(_EMPTY), False
+        records, stack = self.records, self.stack
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        while True:
+            event = next_event()
+            placed = self.close(event) if type(event) in ends else self.open(event)
+            if placed is None:  # a key, or a collection begun
+                continue
+            path, value, record = placed
+            records[path] = record
+            if not stack:
+                break
+            parent = stack[-1]
+            if parent.key is None:
+                parent.value.append(value)  # type: ignore[union-attr]
+            else:
+                parent.value[parent.key[0]] = value  # type: ignore[call-overload]
+                parent.key = None
+            parent.last = record
+        next_event()  # the document ends
+        if type(next_event()) is not yaml.StreamEndEvent:
+            raise _NotQuick  # a second document
+        return value, Nodes(records), False
+
+    def close(self, event: Any) -> _Placed:
+        closed = self.stack.pop()
+        last = closed.last
+        # a block collection ends where its last entry does, as in _collection_span
+        end = event.end_mark.index if closed.flow or last is None else last[7]
+        record = (*closed.where, None, closed.key_start, closed.start, end, closed.flow)
+        return closed.path, closed.value, record
+
+    def open(self, event: Any) -> _Placed | None:
+        kind = type(event)
+        stack = self.stack
+        if kind is yaml.AliasEvent or len(stack) >= MAX_DEPTH:
+            raise _NotQuick
+        anchor = event.anchor
+        if anchor is not None:
+            if anchor in self.anchors:
+                raise _NotQuick
+            self.anchors.add(anchor)
+        mark = event.start_mark
+        parent = stack[-1] if stack else None
+        path: JsonPath
+        if parent is None:
+            path, key_line, key_column, key_start = (), 0, 0, None
+        elif not parent.mapping:
+            path, key_line, key_column, key_start = (*parent.path, len(parent.value)), 0, 0, None
+        elif parent.key is None:  # this event is a key
+            if kind is not yaml.ScalarEvent:
+                raise _NotQuick
+            key = self.key(event)
+            if key in parent.value:
+                raise _NotQuick
+            parent.key = (key, mark.line + 1, mark.column + 1, mark.index)
+            return None
+        else:
+            key, key_line, key_column, key_start = parent.key
+            path = (*parent.path, key)
+        if kind is yaml.ScalarEvent:
+            record: _Record = (
+                mark.line + 1, mark.column + 1, key_line, key_column,
+                None if event.style else event.value,
+                key_start, mark.index, event.end_mark.index, False,
+            )  # fmt: skip
+            return path, self.value(event), record
+        mapping = kind is yaml.MappingStartEvent
+        if event.tag not in (None, "!", _MAP if mapping else _SEQ):
+            raise _NotQuick
+        value: list[Any] | dict[str, Any] = {} if mapping else []
+        where = (mark.line + 1, mark.column + 1, key_line, key_column)
+        flow = bool(event.flow_style)
+        stack.append(_Open(path, mapping, value, where, key_start, mark.index, flow))
+        return None
+
+    def key(self, event: Any) -> str:
+        written: str = event.value
+        key = self.keys.get(written) if event.implicit[0] else None
+        if key is None:
+            key = _key_text(written, _scalar_tag(event), _UNSEEN)
+            if event.implicit[0]:
+                self.keys[written] = key
+        return key
+
+    def value(self, event: Any) -> Any:
+        written: str = event.value
+        if not event.implicit[0]:  # quoted or block text
+            if event.style in ("|", ">") and not _BLOCK_HEADER.match(
+                self.text, event.start_mark.index
+            ):
+                raise _NotQuick
+            return _scalar_value(written, _scalar_tag(event), _UNSEEN)
+        if not written:
+            raise _NotQuick
+        plain = self.plain
+        if written in plain:
+            return plain[written]
+        value = plain[written] = _scalar_value(written, _scalar_tag(event), _UNSEEN)
+        return value
+
+
+# Where the parsers differ, the quick reader leaves the document to the exact one:
+# libyaml takes a comment right after a block scalar's indicators (``|#``),
+# PyYAML wants a space; and they place a value left empty (``? key``, ``[k: ]``)
+# at different positions.
+_BLOCK_HEADER = re.compile(r"[|>](?:[+-][1-9]?|[1-9][+-]?)?(?:[ \r\n]|\Z)")
+
+# The first characters of the plain scalars that the core schema may read as
+# null, a boolean or a number; any other plain scalar is text.
+_MAY_RESOLVE = frozenset("~nNtTfF+-.0123456789")
+
+
+def _scalar_tag(event: Any) -> str:
+    """The tag of a scalar event, resolved as _Loader resolves it; a tag
+    written in the document is left to the exact reader (libyaml's events
+    flag some of them differently)."""
+    if event.tag is not None:
+        raise _NotQuick
+    written: str = event.value
+    if not event.implicit[0] or (written and written[0] not in _MAY_RESOLVE):
+        return _STR
+    return str(_RESOLVER.resolve(ScalarNode, written, event.implicit))  # type: ignore[no-untyped-call]
 
 
 # YAML 1.2 breaks lines only at LF and CR; PyYAML also breaks at NEL, LS and PS,
@@ -345,21 +608,30 @@ def _build(
     node: Node,
     path: JsonPath,
     key_node: Node | None,
-    nodes: dict[JsonPath, NodeInfo],
+    records: dict[JsonPath, _Record],
 ) -> Any:
     at = Location.of(node.start_mark)
-    key_at = Location.of(key_node.start_mark) if key_node else None
+    key_line, key_column = (
+        (key_node.start_mark.line + 1, key_node.start_mark.column + 1) if (key_node) else (0, 0)
+    )
     key_start = key_node.start_mark.index if key_node else None
+    where = (at.line, at.column, key_line, key_column)
     if isinstance(node, ScalarNode):
         plain = node.value if node.style is None else None
-        span = Span(key_start, node.start_mark.index, node.end_mark.index, flow=False)
-        nodes[path] = NodeInfo(at, key_at, plain, span)
-        return _scalar(node, at)
+        records[path] = (
+            *where,
+            plain,
+            key_start,
+            node.start_mark.index,
+            node.end_mark.index,
+            False,
+        )
+        return _scalar_value(node.value, node.tag, at)
     if isinstance(node, SequenceNode):
         _require_tag(node, _SEQ, at)
-        items = [_build(child, (*path, i), None, nodes) for i, child in enumerate(node.value)]
-        last = nodes.get((*path, len(items) - 1))
-        nodes[path] = NodeInfo(at, key_at, None, _collection_span(node, key_start, last))
+        items = [_build(child, (*path, i), None, records) for i, child in enumerate(node.value)]
+        last = records.get((*path, len(items) - 1))
+        records[path] = (*where, None, *_collection_span(node, key_start, last))
         return items
     if isinstance(node, MappingNode):
         _require_tag(node, _MAP, at)
@@ -369,27 +641,28 @@ def _build(
             key = _key(child_key, key_loc)
             here = (*path, key)
             if key in mapping:
-                first = nodes[here].key_at
-                where = f" (first at line {first.line})" if first else ""
                 raise ReadProblem(
                     RULE_DUPLICATE_KEY,
-                    f"the key {key!r} appears twice in the same mapping{where}",
+                    f"the key {key!r} appears twice in the same mapping "
+                    f"(first at line {records[here][2]})",
                     "keep one of them: YAML does not say which of two equal keys wins",
                     key_loc,
                 )
-            mapping[key] = _build(value_node, here, child_key, nodes)
-        last = nodes[here] if mapping else None
-        nodes[path] = NodeInfo(at, key_at, None, _collection_span(node, key_start, last))
+            mapping[key] = _build(value_node, here, child_key, records)
+        last = records[here] if mapping else None
+        records[path] = (*where, None, *_collection_span(node, key_start, last))
         return mapping
     raise ReadProblem(RULE_UNSUPPORTED, "unknown YAML node", "", at)  # pragma: no cover
 
 
-def _collection_span(node: Node, key_start: int | None, last: NodeInfo | None) -> Span:
+def _collection_span(
+    node: Node, key_start: int | None, last: _Record | None
+) -> tuple[int | None, int, int, bool]:
     """A block collection's content ends where its last entry's does (its own end
     mark lies beyond the comments and blank lines that follow)."""
     flow = bool(getattr(node, "flow_style", False))
-    end = last.span.end if not flow and last is not None and last.span else node.end_mark.index
-    return Span(key_start, node.start_mark.index, end, flow)
+    end = last[7] if not flow and last is not None else node.end_mark.index
+    return key_start, node.start_mark.index, end, flow
 
 
 def _key(node: Node, at: Location) -> str:
@@ -400,12 +673,16 @@ def _key(node: Node, at: Location) -> str:
             "use text keys only, as JSON does",
             at,
         )
-    value = _scalar(node, at)
+    return _key_text(node.value, node.tag, at)
+
+
+def _key_text(written: str, tag: str, at: Location) -> str:
+    value = _scalar_value(written, tag, at)
     if not isinstance(value, str):
         raise ReadProblem(
             RULE_UNSUPPORTED,
-            f"the key {node.value!r} is read as {_kind(value)}, not as text",
-            f"quote it: '{node.value}'",
+            f"the key {written!r} is read as {_kind(value)}, not as text",
+            f"quote it: '{written}'",
             at,
         )
     return value
@@ -430,8 +707,7 @@ def _tag_problem(tag: str, at: Location) -> ReadProblem:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _scalar(node: ScalarNode, at: Location) -> Any:
-    text, tag = node.value, node.tag
+def _scalar_value(text: str, tag: str, at: Location) -> Any:
     if _SURROGATE.search(text):
         text = _pair_surrogates(text, at)
     if tag == _STR:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 
@@ -54,10 +55,16 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
 @contextmanager
-def smart_http(root: Path) -> Iterator[str]:
+def smart_http(root: Path, *, trickle: tuple[int, float] | None = None) -> Iterator[str]:
     """`git http-backend` (CGI) for the repositories under ``root``, pushes
-    allowed; yields its base URL (http://127.0.0.1:PORT)."""
+    allowed; yields its base URL (http://127.0.0.1:PORT). With ``trickle``
+    (bytes, seconds), every response is sent that many bytes at a time with a
+    pause between: a slow network, for killing a client in the middle."""
     backend = _http_backend()
 
     def app(environ: dict, start_response):
@@ -88,10 +95,14 @@ def smart_http(root: Path) -> Iterator[str]:
                 status = value.strip()
             elif name:
                 headers.append((name, value.strip()))
-        start_response(status, headers)
-        return [payload]
+        if trickle is None:
+            start_response(status, headers)
+            return [payload]
+        # sent in pieces, the body needs its length said
+        start_response(status, [*headers, ("Content-Length", str(len(payload)))])
+        return _trickled(payload, *trickle)
 
-    server = make_server("127.0.0.1", 0, app, WSGIServer, handler_class=_QuietHandler)
+    server = make_server("127.0.0.1", 0, app, _ThreadingWSGIServer, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -99,6 +110,12 @@ def smart_http(root: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _trickled(payload: bytes, size: int, pause: float) -> Iterator[bytes]:
+    for start in range(0, len(payload), size):
+        yield payload[start : start + size]
+        time.sleep(pause)
 
 
 @contextmanager

@@ -175,3 +175,14 @@ def defective_design(folder: Path, repository: Path | None = None) -> Path:
     git("add", "-A", cwd=repository)
     git("commit", "-qm", "A defective design", cwd=repository)
     return folder
+
+
+def push_to_bare(work: Path, server: Path) -> Path:
+    """``work`` cloned bare to ``server``/lamp.git, and that made its tracked
+    remote origin; returns ``server``."""
+    server.mkdir()
+    git("clone", "-q", "--bare", work, server / "lamp.git", cwd=server)
+    git("remote", "add", "origin", server / "lamp.git", cwd=work)
+    git("fetch", "-q", "origin", cwd=work)
+    git("branch", "-q", "--set-upstream-to=origin/main", cwd=work)
+    return server

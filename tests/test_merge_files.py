@@ -293,3 +293,39 @@ def test_a_file_both_sides_added_merges_from_nothing(path):
     result = merge_file(path, None, ours.encode(), theirs.encode(), Labels())
     assert result.clean
     assert [i["id"] for i in data(result.data)["items"]] == ["a", "b"]
+
+
+def test_edit_yaml_rewrites_only_what_changes():
+    from ohw.merge import edit_yaml
+
+    text = (
+        "# my manifest\n"
+        "name: lamp   # the slug\n"
+        "title: 'Lamp'\n"
+        "keywords: [a, b]\n"
+        "parts:\n"
+        "  - id: base  # the foot\n"
+        "    quantity: 1\n"
+        "old: gone\n"
+    )
+    data = load_yaml(text.encode()).data
+    data["name"] = "my-lamp"
+    data["parts"].append({"id": "arm", "quantity": 2})
+    del data["old"]
+    data["lineage"] = [{"relation": "fork", "design": "lamp"}]
+    edited = edit_yaml(text, data)
+    assert edited == (
+        "# my manifest\n"
+        "name: my-lamp\n"  # a value replaced takes its comment with it
+        "title: 'Lamp'\n"
+        "keywords: [a, b]\n"
+        "parts:\n"
+        "  - id: base  # the foot\n"
+        "    quantity: 1\n"
+        "  - id: arm\n"
+        "    quantity: 2\n"
+        "lineage:\n"
+        "  - relation: fork\n"
+        "    design: lamp\n"
+    )
+    assert load_yaml(edited.encode()).data == data

@@ -40,9 +40,11 @@ def test_independent_edits_merge_into_a_commit_git_accepts(design: Path):
     edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.5", "longer strip", "fork")
     edit(design, "ohw.yaml", "version: 1.2.0", "version: 1.3.0", "fork version", "fork")
     edit(design, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55", "dearer cable", "main")
+    (design / "bom.yaml").chmod(0o664)
     done = run_ohw("merge", "fork", cwd=design)
     assert done.returncode == 0, done.stderr
     assert "merged bom.yaml item by item" in done.stdout
+    assert (design / "bom.yaml").stat().st_mode & 0o777 == 0o664  # rewritten, not re-permitted
     assert git("status", "--porcelain", cwd=design) == ""
     parents = git("log", "-1", "--format=%P", cwd=design).split()
     assert len(parents) == 2
@@ -218,3 +220,41 @@ def test_git_merge_with_the_driver_gives_what_ohw_merge_gives(design: Path, conf
     if not conflicting:
         assert ids[:4] == ["led-strip", "tape", "glue", "usb-cable"]
         assert quantity(design, "led-strip") == 0.4
+
+
+@pytest.mark.parametrize("fast_forward", [False, True])
+def test_staged_changes_are_never_overwritten(design: Path, fast_forward: bool):
+    edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
+    if not fast_forward:
+        edit(design, "ohw.yaml", "version: 1.2.0", "version: 1.3.0", "main", "main")
+    git("checkout", "-q", "main", cwd=design)
+    (design / "bom.yaml").write_text((design / "bom.yaml").read_text() + "# staged\n")
+    git("add", "bom.yaml", cwd=design)
+    head = git("rev-parse", "HEAD", cwd=design)
+    done = run_ohw("merge", "fork", cwd=design)
+    assert done.returncode == 2
+    assert "uncommitted changes: bom.yaml" in done.stderr
+    assert git("rev-parse", "HEAD", cwd=design) == head
+    assert git("status", "--porcelain", cwd=design) == "M  bom.yaml\n"
+    assert (design / "bom.yaml").read_text().endswith("# staged\n")
+
+
+def test_abort_keeps_edits_made_during_the_merge_to_files_it_did_not_touch(design: Path):
+    edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
+    edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "main", "main")
+    assert run_ohw("merge", "fork", cwd=design).returncode == 1
+    # while the conflict waits, the maker goes on with other work, as git allows
+    readme = design / "README.md"
+    readme.write_text(readme.read_text() + "A note written during the merge.\n")
+    (design / "LICENSE").unlink()
+    (design / "todo.txt").write_text("new, untracked\n")
+    edited = readme.read_text()
+    aborted = run_ohw("merge", "--abort", cwd=design)
+    assert aborted.returncode == 0
+    assert "kept your changes to README.md, made during the merge" in aborted.stdout
+    assert readme.read_text() == edited
+    assert not (design / "LICENSE").exists()
+    assert (design / "todo.txt").read_text() == "new, untracked\n"
+    assert quantity(design, "led-strip") == 0.6  # the merge itself is undone
+    assert git("status", "--porcelain", cwd=design) == " D LICENSE\n M README.md\n?? todo.txt\n"
+    assert not (design / ".git" / "MERGE_HEAD").exists()

@@ -4,11 +4,12 @@ repository by path and by file://, `git daemon`, and smart HTTP."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 from servers import git_daemon, silent_server, smart_http
-from support import desk_lamp_repository, git, run_ohw
+from support import desk_lamp_repository, git, push_to_bare, run_ohw
 
 from ohw.yamlio import load_yaml
 
@@ -17,12 +18,7 @@ from ohw.yamlio import load_yaml
 def served(tmp_path: Path) -> Path:
     """Ada's desk lamp, pushed to a bare repository under tmp_path/srv."""
     work = desk_lamp_repository(tmp_path / "ada")
-    (tmp_path / "srv").mkdir()
-    git("clone", "-q", "--bare", work, tmp_path / "srv" / "lamp.git", cwd=tmp_path)
-    git("remote", "add", "origin", tmp_path / "srv" / "lamp.git", cwd=work)
-    git("fetch", "-q", "origin", cwd=work)
-    git("branch", "-q", "--set-upstream-to=origin/main", cwd=work)
-    return tmp_path / "srv"
+    return push_to_bare(work, tmp_path / "srv")
 
 
 def manifest(folder: Path) -> dict:
@@ -258,15 +254,42 @@ def test_urls_that_run_commands_are_refused_before_anything_runs(tmp_path: Path,
         assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_a_remote_that_never_answers_times_out(tmp_path: Path):
+QUICK_TIMEOUT = {"OHW_TIMEOUT": "1", "OHW_CONNECT_TIMEOUT": "1"}
+
+
+@pytest.mark.parametrize("command", ["clone", "fork"])
+def test_a_remote_that_never_answers_times_out(tmp_path: Path, command: str):
     with silent_server() as port:
+        started = time.monotonic()
         done = run_ohw(
-            "clone", f"http://127.0.0.1:{port}/lamp.git", "dest",
-            cwd=tmp_path, env={"OHW_TIMEOUT": "1", "OHW_CONNECT_TIMEOUT": "1"},
-        )  # fmt: skip
+            command, f"http://127.0.0.1:{port}/lamp.git", "dest", cwd=tmp_path, env=QUICK_TIMEOUT
+        )
     assert done.returncode == 2
-    assert "did not answer in time" in done.stderr
-    assert not (tmp_path / "dest").exists()
+    assert "did not answer in time (1 s)" in done.stderr
+    assert "OHW_TIMEOUT" in done.stderr
+    assert time.monotonic() - started < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["pull"], ["update"], ["push"]])
+def test_fetch_and_push_time_out_on_a_remote_that_never_answers(
+    served: Path, tmp_path: Path, command: list[str]
+):
+    ada = tmp_path / "ada"
+    git("remote", "add", "upstream", served / "lamp.git", cwd=ada)
+    commit_edit(ada, "ohw.yaml", "version: 1.2.0", "version: 1.2.1")
+    head = git("rev-parse", "HEAD", "origin/main", cwd=ada)
+    with silent_server() as port:
+        for remote in ("origin", "upstream"):
+            git("remote", "set-url", remote, f"http://127.0.0.1:{port}/lamp.git", cwd=ada)
+        started = time.monotonic()
+        done = run_ohw(*command, cwd=ada, env=QUICK_TIMEOUT)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"http://127.0.0.1:{port}/lamp.git did not answer in time (1 s)" in done.stderr
+    assert time.monotonic() - started < 30
+    assert git("rev-parse", "HEAD", "origin/main", cwd=ada) == head
+    assert git("status", "--porcelain", cwd=ada) == ""
+    git("fsck", "--strict", cwd=ada)
 
 
 def test_nothing_listening_and_no_repository(served: Path, tmp_path: Path):
@@ -305,3 +328,60 @@ def test_fork_of_something_that_is_not_a_design(tmp_path: Path):
     done = run_ohw("fork", plain, "copy", cwd=tmp_path)
     assert done.returncode == 2 and "not an ohw design" in done.stderr
     assert not (tmp_path / "copy").exists()
+
+
+@pytest.mark.parametrize("command", ["update", "pull"])
+def test_update_and_pull_never_overwrite_uncommitted_edits(
+    served: Path, tmp_path: Path, command: str
+):
+    ada = tmp_path / "ada"
+    git("clone", "-q", served / "lamp.git", tmp_path / "grace", cwd=tmp_path)
+    grace = tmp_path / "grace"
+    commit_edit(grace, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+    git("push", "-q", "origin", "main", cwd=grace)
+    git("remote", "add", "upstream", served / "lamp.git", cwd=ada)
+    (ada / "bom.yaml").write_text(bom_text(ada) + "# my note\n")
+    (ada / "README.md").write_text("staged, not committed\n")
+    git("add", "README.md", cwd=ada)
+    head = git("rev-parse", "HEAD", cwd=ada)
+    done = run_ohw(command, cwd=ada)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "would overwrite uncommitted changes: README.md, bom.yaml" in done.stderr
+    assert bom_text(ada).endswith("# my note\n")
+    assert (ada / "README.md").read_text() == "staged, not committed\n"
+    assert git("rev-parse", "HEAD", cwd=ada) == head
+    assert not (ada / ".git" / "MERGE_HEAD").exists()
+    assert git("status", "--porcelain", cwd=ada) == "M  README.md\n M bom.yaml\n"
+
+
+def test_fork_into_a_folder_that_holds_files_refuses_and_keeps_them(served: Path, tmp_path: Path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.md").write_text("my notes\n")
+    done = run_ohw("fork", served / "lamp.git", mine, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{mine} already exists and is not empty" in done.stderr.replace("\n", "")
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.md"]
+    assert (mine / "notes.md").read_text() == "my notes\n"
+    assert not list(tmp_path.glob(".mine.ohw-incomplete-*"))
+
+
+def test_clone_into_the_empty_folder_one_is_in(served: Path, tmp_path: Path):
+    here = tmp_path / "here"
+    here.mkdir()
+    inode = here.stat().st_ino
+    done = run_ohw("clone", served / "lamp.git", ".", cwd=here)
+    assert done.returncode == 0, done.stderr
+    assert here.stat().st_ino == inode  # the same folder, filled: a shell in it sees the clone
+    assert manifest(here)["name"] == "desk-lamp"
+    assert git("status", "--porcelain", cwd=here) == ""
+    git("fsck", "--strict", cwd=here)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ada", "here", "srv"]
+
+
+def test_clone_where_no_folder_can_be_made_is_an_error(served: Path, tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    done = run_ohw("clone", served / "lamp.git", "notes.txt/lamp", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "cannot make notes.txt/lamp" in done.stderr
+    assert (tmp_path / "notes.txt").read_text() == "a file, not a folder\n"

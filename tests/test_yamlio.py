@@ -1,12 +1,19 @@
-"""ohw.yamlio: YAML 1.2 core-schema reading, its limits, and located problems."""
+"""ohw.yamlio: YAML 1.2 core-schema reading, its limits, and located problems.
+
+Every test runs twice: with libyaml's parser allowed (the quick reader, which
+leaves anything unusual to the exact one) and with PyYAML's pure-Python parser
+only (the exact reader)."""
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
 import time
 from contextlib import contextmanager
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +26,22 @@ from ohw.yamlio import (
     RULE_UNSUPPORTED,
     Location,
     ReadProblem,
-    load_yaml,
 )
+from ohw.yamlio import load_yaml as load_yaml_with
+
+load_yaml = load_yaml_with  # this module's tests read through it; the fixture picks the reader
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "python"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "libyaml" and not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML was built without libyaml: only the exact reader exists")
+    quick = request.param == "libyaml"
+    monkeypatch.setattr(
+        sys.modules[__name__], "load_yaml", functools.partial(load_yaml_with, quick=quick)
+    )
+    return str(request.param)
+
 
 # Hostile inputs must be refused quickly; this is only a sanity bound, far above
 # the few milliseconds each of them takes.
@@ -454,3 +475,12 @@ def test_json_loads_as_the_same_data(data, indent, compact):
     loaded = load_yaml(raw).data
     assert loaded == data
     assert json.dumps(loaded) == json.dumps(data)  # same types too: 1 is not 1.0 or True
+
+
+@pytest.mark.parametrize("raw", [b"[" * 1_000_000, b"- " * 1_000_000 + b"x\n"])
+def test_nesting_a_million_deep_is_refused_without_crashing(raw):
+    # libyaml's own composer recurses in C and would overflow the stack; ohw's
+    # readers build without recursion and stop at the limit.
+    problem = refused(raw)
+    assert problem.rule == RULE_UNSUPPORTED
+    assert f"more than {MAX_DEPTH} levels" in problem.message

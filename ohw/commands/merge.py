@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohw.errors import OhwError
 from ohw.files import write_atomically
 from ohw.merge import merge_file
 from ohw.merge.plan import Side
 from ohw.mesh import MESH_FORMATS
-from ohw.mesh.batch import MeshResult, MeshSource, analyse_sources
 from ohw.render.merge import MergeReport, render_merge
 from ohw.vcs import identity_or_error
 from ohw.vcs import merging as vcs_merging
+
+if TYPE_CHECKING:
+    from ohw.mesh.batch import MeshResult
 
 
 def merge(
@@ -29,8 +32,9 @@ def merge(
     if images is not None and revision is None:
         raise OhwError("--images goes with a merge of REF", "ohw merge REF --images DIR")
     if abort:
-        vcs_merging.abort_merge(folder)
-        render_merge(MergeReport("aborted", None, (), (), (), {}), output_format, sys.stdout)
+        kept = vcs_merging.abort_merge(folder)
+        notes = tuple(f"kept your changes to {path}, made during the merge" for path in kept)
+        render_merge(MergeReport("aborted", None, (), (), notes, {}), output_format, sys.stdout)
         return 0
     author = identity_or_error(folder)
     if resume:
@@ -79,6 +83,10 @@ def _mesh_sides(
     conflicted: tuple[vcs_merging.ConflictedFile, ...],
 ) -> dict[str, dict[Side, MeshResult]]:
     """Each conflicted mesh's sides, analysed, so a person can choose."""
+    if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
+        return {}  # and the mesh reader is not even loaded
+    from ohw.mesh.batch import MeshSource, analyse_sources
+
     sources: list[tuple[str, Side, MeshSource]] = [
         (f.path, side, MeshSource(f.path, data=data))
         for f in conflicted

@@ -132,7 +132,7 @@ def same(a: Any, b: Any) -> bool:
     """Equal as data: of the same type (1, 1.0 and True differ), keys in any order."""
     if a is b:  # a diff compares a side with itself: not worth a walk
         return True
-    if type(a) is not type(b):
+    if type(a) is not type(b) or a != b:  # Python's == first: it sees most differences at once
         return False
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from ohw.merge.plan import MISSING, Side
-from ohw.mesh.batch import MeshResult
 from ohw.vcs.merging import ConflictedFile
 
 if TYPE_CHECKING:
+    from ohw.mesh.batch import MeshResult
     from ohw.picture.changes import ChangePicture
 
 FORMAT_VERSION = 1

@@ -7,6 +7,8 @@ git history (and `ohw --help`) do not pay for loading it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,6 +316,30 @@ def commit_new_files(
     except pygit2.GitError as error:
         raise OhwError(f"git could not commit the new design: {error}") from None
     return str(commit_id)
+
+
+@contextmanager
+def lock_errors(repo: pygit2.Repository) -> Iterator[None]:
+    """A lock file git left (another git command is running, or one was killed
+    while it held the lock) is something a person can settle, not a bug."""
+    import pygit2
+
+    try:
+        yield
+    except pygit2.GitError as error:
+        if "lock" not in str(error).lower():
+            raise
+        git_dir = Path(repo.path)
+        locks = sorted(
+            str(p.relative_to(git_dir.parent))
+            for p in [*git_dir.glob("*.lock"), *(git_dir / "refs").rglob("*.lock")]
+        )
+        shown = ", ".join(locks) or "a lock file"
+        raise OhwError(
+            f"{shown} exists: another git command is using this repository, or one was "
+            "killed while it held the lock",
+            f"if no git command is running, remove {shown} and run this again",
+        ) from None
 
 
 def committer(author: Identity) -> pygit2.Signature:

@@ -9,10 +9,15 @@ connects.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import re
 import shutil
-from collections.abc import Callable
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,6 +114,10 @@ def _set_timeouts() -> None:
 
     pygit2.option(Option.SET_SERVER_CONNECT_TIMEOUT, int(CONNECT_TIMEOUT * 1000))
     pygit2.option(Option.SET_SERVER_TIMEOUT, int(READ_TIMEOUT * 1000))
+    # libgit2 hashes every object again each time it reads one; git does not.
+    # A fetched pack's objects were hashed as it was indexed (that is how their
+    # ids are known), so checking out a clone would hash every file twice.
+    pygit2.option(Option.ENABLE_STRICT_HASH_VERIFICATION, False)
 
 
 def remote_error(error: Exception, url: str, action: str) -> OhwError:
@@ -137,41 +146,104 @@ def remote_error(error: Exception, url: str, action: str) -> OhwError:
 
 def clone(url: str, destination: Path, progress: Progress | None = None) -> pygit2.Repository:
     """Clone ``url`` into ``destination`` (which must not exist, or be an empty
-    folder); on failure nothing is left behind."""
+    folder): made beside it and moved into place when complete, so that a
+    failed or killed clone leaves no half-made design behind."""
+    check_url(url)
+    with made_in_place(destination) as folder:
+        clone_into(url, folder, progress)
+    return open_clone(destination)
+
+
+def clone_into(url: str, folder: Path, progress: Progress | None = None) -> pygit2.Repository:
+    """Clone ``url`` into the empty ``folder``, as it is."""
     import pygit2
 
-    check_url(url)
+    _set_timeouts()
+    try:
+        return pygit2.clone_repository(url, str(folder), callbacks=_callbacks(progress))
+    except (pygit2.GitError, OSError, ValueError) as error:
+        raise remote_error(error, url, "cloning") from None
+
+
+def open_clone(folder: Path) -> pygit2.Repository:
+    import pygit2
+
+    return pygit2.Repository(str(folder))
+
+
+# A clone (or fork) is made in a hidden folder beside its destination, named for
+# the destination and the process making it, and renamed into place when it is
+# complete. A process killed half-way leaves only that folder, which the next
+# clone or fork to the same destination removes (and says so).
+_INCOMPLETE = ".ohw-incomplete-"
+
+
+@contextmanager
+def made_in_place(destination: Path) -> Iterator[Path]:
+    """An empty hidden folder beside ``destination`` to make it in, renamed to
+    ``destination`` when the block ends; removed if the block fails."""
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise OhwError(
             f"{destination} already exists and is not empty",
             "give another destination folder",
         )
-    created = not destination.exists()
-    _set_timeouts()
+    parent = destination.absolute().parent
+    prefix = f".{destination.absolute().name}{_INCOMPLETE}{os.getpid()}-"
     try:
-        return pygit2.clone_repository(url, str(destination), callbacks=_callbacks(progress))
-    except (pygit2.GitError, OSError, ValueError) as error:
-        _remove(destination, keep_folder=not created)
-        raise remote_error(error, url, "cloning") from None
+        parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    except OSError as error:
+        raise OhwError(
+            f"cannot make {destination} in {parent}: {error.strerror}",
+            "ohw makes a clone beside its folder and moves it in when complete: "
+            "choose a folder where you may create files",
+        ) from None
+    try:
+        yield work
+        if destination.exists():
+            # An empty folder, perhaps someone's current one: fill it rather than
+            # replace it, .git last (until then the folder is no repository).
+            for entry in sorted(work.iterdir(), key=lambda e: e.name == ".git"):
+                entry.rename(destination / entry.name)
+            work.rmdir()
+        else:
+            work.rename(destination)
     except BaseException:
-        _remove(destination, keep_folder=not created)
+        shutil.rmtree(work, ignore_errors=True)
         raise
 
 
-def _remove(folder: Path, *, keep_folder: bool) -> None:
-    if not folder.exists():
-        return
-    if keep_folder:
-        for child in folder.iterdir():
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-    else:
-        shutil.rmtree(folder)
+def remove_interrupted(destination: Path) -> list[Path]:
+    """Remove what killed clones or forks to ``destination`` left beside it
+    (their process is gone); return what was removed."""
+    name = destination.absolute().name
+    parent = destination.absolute().parent
+    if not parent.is_dir():
+        return []
+    removed = []
+    for leftover in sorted(parent.glob(f".{glob.escape(name)}{_INCOMPLETE}*")):
+        pid = leftover.name.removeprefix(f".{name}{_INCOMPLETE}").split("-", 1)[0]
+        if leftover.is_dir() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def fetch(repo: pygit2.Repository, remote_name: str, progress: Progress | None = None) -> None:
     import pygit2
 
     remote = _remote(repo, remote_name)
+    _remove_stale_packs(Path(repo.path))
     _set_timeouts()
     try:
         remote.fetch(callbacks=_callbacks(progress), message=f"ohw: fetch {remote_name}")
@@ -204,6 +276,21 @@ def fetch_source(
         if head.name == "HEAD" and head.symref_target:
             return str(head.symref_target).removeprefix("refs/heads/")
     return None
+
+
+# libgit2 receives a pack into objects/pack/pack_git2_*, and renames it when it
+# is complete; a fetch killed half-way leaves that file, which git never removes
+# (git count-objects calls it garbage). One not written to for this long belongs
+# to no fetch still running: a silent remote fails after OHW_TIMEOUT.
+STALE_PACK_SECONDS = max(600.0, 2 * READ_TIMEOUT)
+
+
+def _remove_stale_packs(git_dir: Path) -> None:
+    now = time.time()
+    for partial in (git_dir / "objects" / "pack").glob("pack_git2_*"):
+        with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove
+            if now - partial.stat().st_mtime > STALE_PACK_SECONDS:
+                partial.unlink()
 
 
 def default_branch(repo: pygit2.Repository, remote_name: str) -> str:
