@@ -112,6 +112,17 @@ def desk_lamp_repository(folder: Path) -> Path:
     return folder
 
 
+def write_files(folder: Path, files: dict[str, bytes | str]) -> None:
+    """Each file of ``files`` (path in ``folder``: content), with its folders."""
+    for path, content in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+
+
 def ascii_stl(facets, name: str = "part") -> bytes:
     """ASCII STL of ``facets``, written here and not by ohw."""
     lines = [f"solid {name}"]
@@ -163,13 +174,7 @@ def defective_design(folder: Path, repository: Path | None = None) -> Path:
         "parts/clip.stl": ascii_stl(facets, "clip"),
         "parts/notes:old.txt": "kept for reference\n",
     }
-    for path, content in files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content)
+    write_files(folder, files)
     repository = repository or folder
     git("init", "-q", "-b", "main", cwd=repository)
     git("add", "-A", cwd=repository)

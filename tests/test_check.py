@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support import EXAMPLES, cube_stl, git, run_ohw
+from support import EXAMPLES, cube_stl, git, run_ohw, write_files
 
 from ohw.main import main
 from ohw.validation import load_schema
@@ -39,13 +39,7 @@ def findings(output: dict) -> list[tuple[str, str, int | None, int | None]]:
 def write_design(folder: Path, manifest: str, files: dict[str, str | bytes] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "ohw.yaml").write_text(textwrap.dedent(manifest))
-    for path, content in (files or {}).items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content)
+    write_files(folder, dict(files or {}))
     return folder
 
 
