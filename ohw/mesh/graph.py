@@ -37,5 +37,7 @@ def components(first: np.ndarray, second: np.ndarray, count: int) -> np.ndarray:
     number -= 1
     roots = np.flatnonzero(is_root).astype(dtype)
     between = components(np.take(number, first[apart]), np.take(number, second[apart]), len(roots))
+    if not between.any():  # one component, as most meshes are: node 0 is every node's
+        return np.zeros(count, dtype=dtype)
     # Numbering keeps the order of the roots, so the smallest stays the smallest.
     return np.take(roots, np.take(between, np.take(number, root)))
