@@ -282,6 +282,48 @@ def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
     return run_driver(base, ours, theirs, path)
 
 
+@cli.command("bom")
+@click.option(
+    "--units",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="How many of the design to build.",
+)
+@click.option(
+    "--infill",
+    type=click.FloatRange(0, 100),
+    default=100.0,
+    show_default=True,
+    metavar="PERCENT",
+    help="Infill of printed parts whose print settings give none (100: solid, an upper bound).",
+)
+@click.option("--rev", "revision", metavar="REV", help="The design as it was at this commit.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="A table for people, CSV, JSON or Markdown.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def bom_command(
+    *, units: int, infill: float, revision: str | None, output_format: str, as_json: bool
+) -> int:
+    """The bill of materials for N units: what to buy (by supplier, with totals
+    per currency), what to print (material, estimated mass and 1.75 mm filament)
+    and what to cut or mill (material and stock). Optional items are listed apart.
+
+    The mass model is in the README. The JSON output is described by
+    `ohw schema bom-output`.
+    """
+    from ohw.commands.bom import bom
+
+    return bom(revision, units, infill, "json" if as_json else output_format)
+
+
 @cli.command()
 @click.argument("url")
 @click.argument("destination", required=False, metavar="[DEST]")

@@ -33,6 +33,7 @@ SCHEMA_NAMES = (
     "lineage-output",
     "variant-list",
     "settings",
+    "bom-output",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

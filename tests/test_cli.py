@@ -88,6 +88,7 @@ def test_schema_prints_the_shipped_schemas():
         "lineage-output",
         "variant-list",
         "settings",
+        "bom-output",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:
