@@ -324,6 +324,71 @@ def bom_command(
     return bom(revision, units, infill, "json" if as_json else output_format)
 
 
+@cli.command("fab")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    metavar="DIR|FILE.zip",
+    help="Where to write the kit: a folder, or a zip file.",
+)
+@click.option(
+    "--rev",
+    "revision",
+    default="HEAD",
+    show_default=True,
+    metavar="REV",
+    help="The commit to make the kit of.",
+)
+@click.option(
+    "--units",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="How many of the design to build.",
+)
+@click.option(
+    "--printer",
+    "printer_name",
+    metavar="NAME",
+    help="Check the printed parts against this printer (see the README's table).",
+)
+@click.option("--bed", metavar="WxDxH", help="Check them against this build volume, in mm.")
+@click.option("--force", is_flag=True, help="Replace what is in --out.")
+@output_options
+def fab_command(
+    *,
+    out: str,
+    revision: str,
+    units: int,
+    printer_name: str | None,
+    bed: str | None,
+    force: bool,
+    output_format: str,
+    as_json: bool,
+) -> int:
+    """Make a build kit of one commit: exports by process and material, the BOM
+    as CSV, the instructions as HTML (index.html) and kit.json with the SHA-256
+    of every file. The same commit always gives the same bytes.
+
+    Exit code 1 when a printed part is too big for the printer (with no
+    --printer or --bed: for every printer ohw knows); the kit is written anyway.
+    The JSON output is kit.json, described by `ohw schema kit`.
+    """
+    from ohw.commands.fab import fab
+
+    return fab(
+        out,
+        revision=revision,
+        units=units,
+        printer_name=printer_name,
+        bed=bed,
+        force=force,
+        output_format="json" if as_json else output_format,
+    )
+
+
 @cli.command()
 @click.argument("url")
 @click.argument("destination", required=False, metavar="[DEST]")

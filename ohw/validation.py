@@ -34,6 +34,7 @@ SCHEMA_NAMES = (
     "variant-list",
     "settings",
     "bom-output",
+    "kit",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

@@ -89,6 +89,7 @@ def test_schema_prints_the_shipped_schemas():
         "variant-list",
         "settings",
         "bom-output",
+        "kit",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:
