@@ -608,5 +608,120 @@ def variant_switch(*, name: str) -> int:
     return run_switch(name)
 
 
+@cli.group()
+@click.option(
+    "--catalog",
+    "catalog_path",
+    metavar="PATH",
+    type=click.Path(file_okay=False, path_type=str),
+    help="The catalog's folder (default: $XDG_DATA_HOME/ohw/catalog, "
+    "or ~/.local/share/ohw/catalog).",
+)
+@click.pass_context
+def catalog(ctx: click.Context, catalog_path: str | None) -> None:
+    """A Fab Lab's library of designs: add URLs, sync them, search offline.
+
+    The catalog is a git repository holding catalog.txt, one URL a line: publish,
+    fork and merge it as any repository. Sync keeps a bare mirror of each design
+    and an SQLite full-text index inside its .git folder.
+    """
+    from pathlib import Path
+
+    from ohw.catalog import Catalog, default_catalog
+
+    ctx.obj = Catalog(Path(catalog_path) if catalog_path else default_catalog())
+
+
+@catalog.command("add")
+@click.argument("urls", nargs=-1, metavar="URL...")
+@click.option(
+    "--from", "from_file", metavar="FILE", help="Add the URLs in FILE, one a line (- for stdin)."
+)
+@click.pass_obj
+def catalog_add(catalog: object, *, urls: tuple[str, ...], from_file: str | None) -> int:
+    """Add designs by URL (or local path) to the catalog, and commit."""
+    from ohw.commands.catalog import add
+
+    return add(catalog, list(urls), from_file)  # type: ignore[arg-type]
+
+
+@catalog.command("sync")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    metavar="N",
+    help="Fetch this many designs at once.",
+)
+@output_options
+@click.pass_obj
+def catalog_sync(catalog: object, *, jobs: int, output_format: str, as_json: bool) -> int:
+    """Fetch every design whose refs moved and index it again.
+
+    A design that is down, or is not a design, is listed at the end; the others
+    are synced. Exit code 1 when any failed. The JSON output is described by
+    `ohw schema catalog-sync`.
+    """
+    from ohw.commands.catalog import sync_command
+
+    return sync_command(catalog, jobs, "json" if as_json else output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("search")
+@click.argument("query", default="")
+@click.option("--license", metavar="SPDX", help="Only designs under this licence (an SPDX id).")
+@click.option(
+    "--material", metavar="M", help="Only designs with a part made of M (PLA, PETG, ...)."
+)
+@click.option(
+    "--process", metavar="P", help="Only designs with a part made by P (3d-printing, ...)."
+)
+@click.option("--fits", metavar="PRINTER", help="Only designs whose printed parts all fit PRINTER.")
+@output_options
+@click.pass_obj
+def catalog_search(
+    catalog: object,
+    *,
+    query: str,
+    license: str | None,
+    material: str | None,
+    process: str | None,
+    fits: str | None,
+    output_format: str,
+    as_json: bool,
+) -> int:
+    """Find designs by words of their name, title, description, keywords and parts.
+
+    The JSON output is described by `ohw schema catalog-output`.
+    """
+    from ohw.commands.catalog import search_command
+
+    filters = {"license": license, "material": material, "process": process, "fits": fits}
+    return search_command(catalog, query, filters, "json" if as_json else output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("list")
+@output_options
+@click.pass_obj
+def catalog_list(catalog: object, *, output_format: str, as_json: bool) -> int:
+    """List the catalog's designs, as last synced."""
+    from ohw.commands.catalog import list_command
+
+    return list_command(catalog, "json" if as_json else output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("show")
+@click.argument("name")
+@output_options
+@click.pass_obj
+def catalog_show(catalog: object, *, name: str, output_format: str, as_json: bool) -> int:
+    """Show the design NAME (or URL): licence, commit, keywords and parts."""
+    from ohw.commands.catalog import show
+
+    return show(catalog, name, "json" if as_json else output_format)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     return run(cli, argv)

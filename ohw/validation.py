@@ -35,6 +35,8 @@ SCHEMA_NAMES = (
     "settings",
     "bom-output",
     "kit",
+    "catalog-output",
+    "catalog-sync",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

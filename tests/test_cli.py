@@ -90,6 +90,8 @@ def test_schema_prints_the_shipped_schemas():
         "settings",
         "bom-output",
         "kit",
+        "catalog-output",
+        "catalog-sync",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:
