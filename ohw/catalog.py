@@ -211,19 +211,35 @@ class _Fetched:
     failure: SyncFailure | None = None
 
 
-def _fetch_one(catalog: Catalog, url: str, known_refs: str | None) -> _Fetched:
-    from ohw.vcs.mirror import remote_state, update_mirror
+def _check(catalog: Catalog, url: str, known_refs: str | None) -> _Fetched:
+    """Whether the refs of ``url`` moved since the last sync."""
+    from ohw.vcs.mirror import remote_state
 
-    mirror = catalog.mirror(url)
     try:
-        state = remote_state(mirror, url)
-        refs = json.dumps(state.refs, sort_keys=True)
-        if refs == known_refs:
-            return _Fetched(url, state)
-        update_mirror(mirror, url, state)
+        state = remote_state(catalog.mirror(url), url)
     except OhwError as error:
         return _Fetched(url, failure=SyncFailure(url, error.message, error.hint))
-    return _Fetched(url, state, moved=True)
+    return _Fetched(url, state, moved=json.dumps(state.refs, sort_keys=True) != known_refs)
+
+
+def _update(catalog: Catalog, checked: _Fetched) -> _Fetched:
+    """Fetch a design whose refs moved into its mirror."""
+    from ohw.vcs.mirror import update_mirror
+
+    try:
+        update_mirror(catalog.mirror(checked.url), checked.url, checked.state)
+    except OhwError as error:
+        return _Fetched(checked.url, failure=SyncFailure(checked.url, error.message, error.hint))
+    return checked
+
+
+def _check_and_update(catalog: Catalog, url: str, known_refs: str | None) -> _Fetched:
+    checked = _check(catalog, url, known_refs)
+    return _update(catalog, checked) if checked.moved else checked
+
+
+def _is_local(url: str) -> bool:
+    return "://" not in url or url.startswith("file://")
 
 
 def sync(
@@ -240,13 +256,21 @@ def sync(
         stale = [u for (u,) in index.execute("SELECT url FROM designs") if u not in urls]
         for url in stale:
             _forget(index, url)
-    results: list[_Fetched] = []
+    # Repositories on this machine have their refs read at once, in this thread
+    # (threads would only wait for each other); remotes are asked in parallel.
     report("checking for changes", 0, len(urls))
+    local = [_check(catalog, url, known.get(url)) for url in urls if _is_local(url)]
+    results = [checked for checked in local if not checked.moved]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        running = [pool.submit(_fetch_one, catalog, url, known.get(url)) for url in urls]
-        for done, future in enumerate(as_completed(running), start=1):
+        running = [pool.submit(_update, catalog, checked) for checked in local if checked.moved]
+        running += [
+            pool.submit(_check_and_update, catalog, url, known.get(url))
+            for url in urls
+            if not _is_local(url)
+        ]
+        for future in as_completed(running):
             results.append(future.result())
-            report("checking for changes", done, len(urls))
+            report("checking for changes", len(results), len(urls))
     moved = [r for r in results if r.moved]
     failures = [r.failure for r in results if r.failure is not None]
     indexed: list[str] = []
@@ -346,35 +370,58 @@ def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched
     )  # fmt: skip
 
 
-def _entry(index: sqlite3.Connection, row: tuple[Any, ...]) -> CatalogEntry:
-    url, name, title, version, description, hardware, documentation, keywords, commit, branch = row[
-        :10
-    ]
-    error, hint = row[11], row[12]
-    parts = tuple(
-        CatalogPart(pid, pname, material, process, quantity, (x, y, z) if x is not None else None)
-        for pid, pname, material, process, quantity, x, y, z in index.execute(
-            "SELECT id, name, material, process, quantity, size_x, size_y, size_z "
-            "FROM parts WHERE url = ? ORDER BY rowid",
-            (url,),
-        )
-    )
-    license = {k: v for k, v in (("hardware", hardware), ("documentation", documentation)) if v}
-    return CatalogEntry(
-        url=url, name=name, title=title, version=version, description=description,
-        license=license, keywords=tuple(json.loads(keywords or "[]")), commit=commit,
-        branch=branch, error=error, hint=hint, parts=parts,
-    )  # fmt: skip
+_DESIGN_COLUMNS = (
+    "d.url, d.name, d.title, d.version, d.description, d.hardware_license, "
+    "d.documentation_license, d.keywords, d.commit_id, d.branch, d.error, d.hint"
+)
+
+
+def _entries(index: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[CatalogEntry]:
+    """Catalog entries of design rows (``_DESIGN_COLUMNS``), their parts read in one query."""
+    parts: dict[str, list[CatalogPart]] = {}
+    wanted = {row[0] for row in rows}
+    for url, pid, pname, material, process, quantity, x, y, z in index.execute(
+        "SELECT url, id, name, material, process, quantity, size_x, size_y, size_z "
+        "FROM parts ORDER BY rowid"
+    ):
+        if url in wanted:
+            size = (x, y, z) if x is not None else None
+            parts.setdefault(url, []).append(
+                CatalogPart(pid, pname, material, process, quantity, size)
+            )
+    found = []
+    for (
+        url,
+        name,
+        title,
+        version,
+        description,
+        hardware,
+        documentation,
+        keywords,
+        commit,
+        branch,
+        error,
+        hint,
+    ) in rows:
+        license = {k: v for k, v in (("hardware", hardware), ("documentation", documentation)) if v}
+        found.append(
+            CatalogEntry(
+                url=url, name=name, title=title, version=version, description=description,
+                license=license, keywords=tuple(json.loads(keywords or "[]")), commit=commit,
+                branch=branch, error=error, hint=hint, parts=tuple(parts.get(url, ())),
+            )
+        )  # fmt: skip
+    return found
 
 
 def list_designs(catalog: Catalog) -> list[CatalogEntry]:
     """Every URL of the catalog with what the index knows of it, in the file's order."""
     catalog.require()
     with catalog.index() as index:
-        rows = {row[0]: row for row in index.execute("SELECT * FROM designs")}
-        return [
-            _entry(index, rows[u]) if u in rows else CatalogEntry(u, None) for u in catalog.urls()
-        ]
+        rows = index.execute(f"SELECT {_DESIGN_COLUMNS} FROM designs d").fetchall()
+        known = {entry.url: entry for entry in _entries(index, rows)}
+    return [known.get(url, CatalogEntry(url, None)) for url in catalog.urls()]
 
 
 def show_design(catalog: Catalog, name: str) -> list[CatalogEntry]:
@@ -404,31 +451,28 @@ def _fts_query(text: str) -> str:
 
 def search(catalog: Catalog, text: str, filters: SearchFilters) -> list[CatalogEntry]:
     """The designs matching ``text`` (every word, in any field) and the filters,
-    best match first."""
+    best match first (by name without words)."""
     catalog.require()
     query = _fts_query(text)
+    sql = [f"SELECT {_DESIGN_COLUMNS} FROM designs d"]
+    values: list[str] = []
+    if query:
+        sql.append("JOIN search s ON s.url = d.url WHERE search MATCH ?")
+        values.append(query)
+    else:
+        sql.append("WHERE 1")
+    sql.append("AND d.name IS NOT NULL")
+    for column, wanted in (("material", filters.material), ("process", filters.process)):
+        if wanted is not None:
+            sql.append(
+                "AND EXISTS (SELECT 1 FROM parts p "
+                f"WHERE p.url = d.url AND lower(p.{column}) = lower(?))"
+            )
+            values.append(wanted)
+    sql.append("ORDER BY bm25(search)" if query else "ORDER BY d.name")
     with catalog.index() as index:
-        if query:
-            urls = [
-                u for (u,) in index.execute(
-                    "SELECT url FROM search WHERE search MATCH ? ORDER BY bm25(search)", (query,)
-                )
-            ]  # fmt: skip
-        else:
-            urls = [
-                u
-                for (u,) in index.execute(
-                    "SELECT url FROM designs WHERE name IS NOT NULL ORDER BY name"
-                )
-            ]
-        found = []
-        for url in urls:
-            row = index.execute("SELECT * FROM designs WHERE url = ?", (url,)).fetchone()
-            if row is not None and row[1] is not None:
-                entry = _entry(index, row)
-                if _passes(entry, filters):
-                    found.append(entry)
-        return found
+        rows = index.execute(" ".join(sql), values).fetchall()
+        return [e for e in _entries(index, rows) if _passes(e, filters)]
 
 
 def _license_ids(expression: str | None) -> set[str]:
@@ -444,11 +488,6 @@ def _passes(entry: CatalogEntry, filters: SearchFilters) -> bool:
         ids = set().union(*(_license_ids(v) for v in entry.license.values()))
         if filters.license.lower() not in ids:
             return False
-    materials = {m.lower() for m in entry.materials}
-    if filters.material is not None and filters.material.lower() not in materials:
-        return False
-    if filters.process is not None and filters.process not in entry.processes:
-        return False
     if filters.fits is not None:
         printed = [p for p in entry.parts if p.process == "3d-printing"]
         if not printed or any(
