@@ -152,10 +152,21 @@ class Catalog:
     @contextmanager
     def index(self) -> Iterator[sqlite3.Connection]:
         self.data.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.index_path)) as connection:
-            connection.executescript(_SCHEMA)
-            with connection:
-                yield connection
+        try:
+            with closing(sqlite3.connect(self.index_path)) as connection:
+                connection.executescript(_SCHEMA)
+                with connection:
+                    yield connection
+        except sqlite3.DatabaseError as error:
+            if "fts5" in str(error).lower():
+                raise OhwError(
+                    "this Python's SQLite has no full-text search (FTS5)",
+                    "use a Python built with SQLite 3.9 or newer and FTS5 (python.org, Debian)",
+                ) from None
+            raise OhwError(
+                f"the catalog's index {self.index_path} cannot be used: {error}",
+                "delete it; the next ohw catalog sync builds it again",
+            ) from None
 
 
 def _catalog_lines(text: str) -> Iterator[str]:
@@ -187,8 +198,11 @@ def add_designs(catalog: Catalog, urls: list[str], author: Any) -> tuple[list[st
         return [], wanted
     new = not catalog.exists()
     catalog.folder.mkdir(parents=True, exist_ok=True)
-    if new:
+    repository = (catalog.folder / ".git").exists()
+    attributes = not (catalog.folder / ".gitattributes").exists()
+    if attributes:
         write_atomically(catalog.folder / ".gitattributes", ATTRIBUTES.encode())
+    if new:
         header = "# A catalog of open-hardware designs for ohw: one git URL a line.\n"
         old = header
     else:
@@ -197,9 +211,9 @@ def add_designs(catalog: Catalog, urls: list[str], author: Any) -> tuple[list[st
     write_atomically(
         catalog.folder / CATALOG_FILE, (old + "".join(f"{u}\n" for u in added)).encode()
     )
-    paths = [CATALOG_FILE, ".gitattributes"] if new else [CATALOG_FILE]
+    paths = [CATALOG_FILE, ".gitattributes"] if attributes else [CATALOG_FILE]
     what = added[0] if len(added) == 1 else f"{len(added)} designs"
-    commit_new_files(catalog.folder, paths, f"Add {what}", author, new_repository=new)
+    commit_new_files(catalog.folder, paths, f"Add {what}", author, new_repository=not repository)
     return added, [u for u in wanted if u in known]
 
 

@@ -290,6 +290,7 @@ def write_kit(kit: Kit, out: Path, *, force: bool, progress: Progress | None = N
         if out.exists() and not force:
             raise OhwError(f"{out} already exists", "give --force to replace it")
         report("writing the kit", 0, 1)
+        out.parent.mkdir(parents=True, exist_ok=True)
         _replace_file(out, kit_zip(kit), kit.commit_time)
         report("writing the kit", 1, 1)
         return

@@ -178,3 +178,17 @@ def test_default_location_and_bad_input(designs: dict[str, Path], tmp_path: Path
     refused = run_ohw("catalog", "add", "ext::sh -c touch% /tmp/pwned")
     assert refused.returncode == 2 and "make git run a command" in refused.stderr
     assert run_ohw("catalog", "add").returncode == 2
+
+
+def test_a_broken_index_is_an_error_that_says_what_to_do(designs: dict[str, Path], tmp_path: Path):
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    (lab / "catalog.txt").write_text(f"{designs['lamp']}\n")  # written by hand, not yet in git
+    catalog(lab, "add", designs["holder"])
+    assert git("ls-files", cwd=lab).split() == [".gitattributes", "catalog.txt"]
+    catalog(lab, "sync")
+    (lab / ".git" / "ohw" / "index.sqlite").write_bytes(b"not a database at all" * 100)
+    done = run_ohw("catalog", "--catalog", lab, "search", "lamp")
+    assert done.returncode == 2 and "delete it" in done.stderr
+    (lab / ".git" / "ohw" / "index.sqlite").unlink()
+    assert len(catalog(lab, "sync", "--json", schema="catalog-sync")["fetched"]) == 2

@@ -136,6 +136,10 @@ def test_out_must_be_empty_unless_forced(lamp: Path, tmp_path: Path):
     assert (tmp_path / "kit.zip").read_bytes() == b"old"
     assert run_ohw("fab", "--out", tmp_path / "kit.zip", "--force", cwd=lamp).returncode == 0
     assert zipfile.is_zipfile(tmp_path / "kit.zip")
+    assert (
+        run_ohw("fab", "--out", tmp_path / "new" / "folder" / "kit.zip", cwd=lamp).returncode == 0
+    )
+    assert zipfile.is_zipfile(tmp_path / "new" / "folder" / "kit.zip")
 
 
 BIG_MANIFEST = """\
