@@ -234,7 +234,8 @@ def _bom_table(bom: RolledUpBom) -> str:
         html.append(f"<p>No price for: {escape(', '.join(bom.unpriced))}</p>\n")
     if bom.optional:
         html.append(
-            f'<h3>Optional items</h3>\n<table id="bom-optional">\n<thead>{head}</thead>\n<tbody>\n'
+            '<h3>Optional items</h3>\n<table id="optional-items">\n'
+            f"<thead>{head}</thead>\n<tbody>\n"
         )
         html += [_item_row(line, order.supplier) for order in bom.optional for line in order.lines]
         html.append(
