@@ -56,7 +56,12 @@ def collect_credits(folder: Path) -> Credits:
     """The credits of the design in ``folder``, as its working tree has it."""
     manifest = read_readable_inputs(WorkingTree(folder)).manifest
     assert manifest is not None
-    data = manifest.data
+    return design_credits(manifest.data, folder)
+
+
+def design_credits(data: dict[str, Any], folder: Path) -> Credits:
+    """The credits of a design whose manifest says ``data`` (at any revision),
+    its upstream read from the repository holding ``folder``."""
     found: dict[str, Upstream] = {}
     pending = deque((record, 1) for record in _records(data, data["name"]))
     read_at = _reader(folder)

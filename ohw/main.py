@@ -330,6 +330,113 @@ def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
     return run_driver(base, ours, theirs, path)
 
 
+@cli.command("bom")
+@click.option(
+    "--units",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="How many of the design to build.",
+)
+@click.option(
+    "--infill",
+    type=click.FloatRange(0, 100),
+    default=100.0,
+    show_default=True,
+    metavar="PERCENT",
+    help="Infill of printed parts whose print settings give none (100: solid, an upper bound).",
+)
+@click.option("--rev", "revision", metavar="REV", help="The design as it was at this commit.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="A table for people, CSV, JSON or Markdown.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def bom_command(
+    *, units: int, infill: float, revision: str | None, output_format: str, as_json: bool
+) -> int:
+    """The bill of materials for N units: what to buy (by supplier, with totals
+    per currency), what to print (material, estimated mass and 1.75 mm filament)
+    and what to cut or mill (material and stock). Optional items are listed apart.
+
+    The mass model is in the README. The JSON output is described by
+    `ohw schema bom-output`.
+    """
+    from ohw.commands.bom import bom
+
+    return bom(revision, units, infill, "json" if as_json else output_format)
+
+
+@cli.command("fab")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    metavar="DIR|FILE.zip",
+    help="Where to write the kit: a folder, or a zip file.",
+)
+@click.option(
+    "--rev",
+    "revision",
+    default="HEAD",
+    show_default=True,
+    metavar="REV",
+    help="The commit to make the kit of.",
+)
+@click.option(
+    "--units",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="How many of the design to build.",
+)
+@click.option(
+    "--printer",
+    "printer_name",
+    metavar="NAME",
+    help="Check the printed parts against this printer (see the README's table).",
+)
+@click.option("--bed", metavar="WxDxH", help="Check them against this build volume, in mm.")
+@click.option("--force", is_flag=True, help="Replace what is in --out.")
+@output_options
+def fab_command(
+    *,
+    out: str,
+    revision: str,
+    units: int,
+    printer_name: str | None,
+    bed: str | None,
+    force: bool,
+    output_format: str,
+    as_json: bool,
+) -> int:
+    """Make a build kit of one commit: exports by process and material, the BOM
+    as CSV, the instructions as HTML (index.html) and kit.json with the SHA-256
+    of every file. The same commit always gives the same bytes.
+
+    Exit code 1 when a printed part is too big for the printer (with no
+    --printer or --bed: for every printer ohw knows); the kit is written anyway.
+    The JSON output is kit.json, described by `ohw schema kit`.
+    """
+    from ohw.commands.fab import fab
+
+    return fab(
+        out,
+        revision=revision,
+        units=units,
+        printer_name=printer_name,
+        bed=bed,
+        force=force,
+        output_format="json" if as_json else output_format,
+    )
+
+
 @cli.command()
 @click.argument("url")
 @click.argument("destination", required=False, metavar="[DEST]")
@@ -555,6 +662,121 @@ def variant_switch(*, name: str) -> int:
     from ohw.commands.history import variant_switch as run_switch
 
     return run_switch(name)
+
+
+@cli.group()
+@click.option(
+    "--catalog",
+    "catalog_path",
+    metavar="PATH",
+    type=click.Path(file_okay=False, path_type=str),
+    help="The catalog's folder (default: $XDG_DATA_HOME/ohw/catalog, "
+    "or ~/.local/share/ohw/catalog).",
+)
+@click.pass_context
+def catalog(ctx: click.Context, catalog_path: str | None) -> None:
+    """A Fab Lab's library of designs: add URLs, sync them, search offline.
+
+    The catalog is a git repository holding catalog.txt, one URL a line: publish,
+    fork and merge it as any repository. Sync keeps a bare mirror of each design
+    and an SQLite full-text index inside its .git folder.
+    """
+    from pathlib import Path
+
+    from ohw.catalog import Catalog, default_catalog
+
+    ctx.obj = Catalog(Path(catalog_path) if catalog_path else default_catalog())
+
+
+@catalog.command("add")
+@click.argument("urls", nargs=-1, metavar="URL...")
+@click.option(
+    "--from", "from_file", metavar="FILE", help="Add the URLs in FILE, one a line (- for stdin)."
+)
+@click.pass_obj
+def catalog_add(catalog: object, *, urls: tuple[str, ...], from_file: str | None) -> int:
+    """Add designs by URL (or local path) to the catalog, and commit."""
+    from ohw.commands.catalog import add
+
+    return add(catalog, list(urls), from_file)  # type: ignore[arg-type]
+
+
+@catalog.command("sync")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    metavar="N",
+    help="Fetch this many designs at once.",
+)
+@output_options
+@click.pass_obj
+def catalog_sync(catalog: object, *, jobs: int, output_format: str, as_json: bool) -> int:
+    """Fetch every design whose refs moved and index it again.
+
+    A design that is down, or is not a design, is listed at the end; the others
+    are synced. Exit code 1 when any failed. The JSON output is described by
+    `ohw schema catalog-sync`.
+    """
+    from ohw.commands.catalog import sync_command
+
+    return sync_command(catalog, jobs, "json" if as_json else output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("search")
+@click.argument("query", default="")
+@click.option("--license", metavar="SPDX", help="Only designs under this licence (an SPDX id).")
+@click.option(
+    "--material", metavar="M", help="Only designs with a part made of M (PLA, PETG, ...)."
+)
+@click.option(
+    "--process", metavar="P", help="Only designs with a part made by P (3d-printing, ...)."
+)
+@click.option("--fits", metavar="PRINTER", help="Only designs whose printed parts all fit PRINTER.")
+@output_options
+@click.pass_obj
+def catalog_search(
+    catalog: object,
+    *,
+    query: str,
+    license: str | None,
+    material: str | None,
+    process: str | None,
+    fits: str | None,
+    output_format: str,
+    as_json: bool,
+) -> int:
+    """Find designs by words of their name, title, description, keywords and parts.
+
+    The JSON output is described by `ohw schema catalog-output`.
+    """
+    from ohw.commands.catalog import search_command
+
+    filters = {"license": license, "material": material, "process": process, "fits": fits}
+    return search_command(catalog, query, filters, "json" if as_json else output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("list")
+@output_options
+@click.pass_obj
+def catalog_list(catalog: object, *, output_format: str, as_json: bool) -> int:
+    """List the catalog's designs, as last synced."""
+    from ohw.commands.catalog import list_command
+
+    return list_command(catalog, "json" if as_json else output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("show")
+@click.argument("name")
+@output_options
+@click.pass_obj
+def catalog_show(catalog: object, *, name: str, output_format: str, as_json: bool) -> int:
+    """Show the design NAME (or URL): licence, commit, keywords and parts."""
+    from ohw.commands.catalog import show
+
+    return show(catalog, name, "json" if as_json else output_format)  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,10 @@ SCHEMA_NAMES = (
     "lineage-output",
     "variant-list",
     "settings",
+    "bom-output",
+    "kit",
+    "catalog-output",
+    "catalog-sync",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

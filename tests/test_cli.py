@@ -88,6 +88,10 @@ def test_schema_prints_the_shipped_schemas():
         "lineage-output",
         "variant-list",
         "settings",
+        "bom-output",
+        "kit",
+        "catalog-output",
+        "catalog-sync",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:

@@ -45,6 +45,7 @@ class CommitTree(DesignTree):
         self._commit = commit
         self._prefix = prefix
         self.revision = str(commit.id)
+        self.commit_time = int(commit.commit_time)  # seconds since 1970, UTC
         self.label = f"commit {self.revision[:7]}"
         self.location = location
 

@@ -1,0 +1,88 @@
+"""`ohw catalog`: add, sync, search, list and show the designs of a Fab Lab's library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from ohw.catalog import (
+    Catalog,
+    SearchFilters,
+    add_designs,
+    list_designs,
+    read_url_list,
+    search,
+    show_design,
+    sync,
+)
+from ohw.errors import OhwError
+from ohw.printers import printer_named
+from ohw.render.catalog import render_added, render_entries, render_sync
+
+
+def add(catalog: Catalog, urls: list[str], from_file: str | None) -> int:
+    from ohw.vcs import identity_or_error
+
+    if from_file is not None:
+        try:
+            text = sys.stdin.read() if from_file == "-" else Path(from_file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise OhwError(f"cannot read {from_file}: {error}") from None
+        urls = [*urls, *read_url_list(text)]
+    if not urls:
+        raise OhwError("no URL to add", "give URLs, or --from FILE with one URL a line")
+    added, known = add_designs(catalog, urls, identity_or_error(catalog.folder.parent))
+    render_added(catalog, added, known, sys.stdout)
+    return 0
+
+
+def sync_command(catalog: Catalog, jobs: int, output_format: str) -> int:
+    """1 when some designs could not be fetched or read; the others are synced."""
+    console = Console(stderr=True, highlight=False)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("syncing", total=None)
+
+        def progress(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total or None)
+
+        report = sync(catalog, jobs, progress)
+    render_sync(report, output_format, sys.stdout)
+    return 1 if report.failures else 0
+
+
+def search_command(
+    catalog: Catalog, query: str, filters: dict[str, str | None], output_format: str
+) -> int:
+    fits = filters.get("fits")
+    found = search(
+        catalog,
+        query,
+        SearchFilters(
+            license=filters.get("license"),
+            material=filters.get("material"),
+            process=filters.get("process"),
+            fits=printer_named(fits) if fits else None,
+        ),
+    )
+    render_entries(catalog, found, output_format, sys.stdout, detailed=False)
+    return 0
+
+
+def list_command(catalog: Catalog, output_format: str) -> int:
+    render_entries(catalog, list_designs(catalog), output_format, sys.stdout, detailed=False)
+    return 0
+
+
+def show(catalog: Catalog, name: str, output_format: str) -> int:
+    render_entries(catalog, show_design(catalog, name), output_format, sys.stdout, detailed=True)
+    return 0
