@@ -47,6 +47,8 @@ from typing import TYPE_CHECKING, Any
 from ohw.mesh.graph import components
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     import numpy as np
 
     from ohw.mesh.stl import Triangles
@@ -244,7 +246,7 @@ def analyse(triangles: Triangles) -> MeshReport:
         # it computes on large arrays, so the two share the processor's cores.
         with ThreadPoolExecutor(max_workers=1) as beside:
             measured = beside.submit(_measure, triangles)
-            numbering = _number(triangles)
+            numbering = _number(triangles, beside)
             placed = beside.submit(_place, triangles, numbering)
             half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
             points, wrong = placed.result()
@@ -285,9 +287,10 @@ class _Numbering:
     keys: np.ndarray  # the sorted keys: a buffer of one 64-bit word per corner, free for reuse
 
 
-def _number(triangles: Triangles) -> _Numbering:
+def _number(triangles: Triangles, beside: Executor | None = None) -> _Numbering:
     """Corners hashed with their index, sorted: corners with equal hashes are one
-    vertex, numbered in the sorted order."""
+    vertex, numbered in the sorted order. With ``beside``, a second thread numbers
+    the second half of the sorted corners."""
     import numpy as np
 
     _tune_memory()
@@ -298,14 +301,52 @@ def _number(triangles: Triangles) -> _Numbering:
     # Every key holds its corner's index, so no two are equal and any sort gives
     # the same order: numpy's default sort is the vectorised one.
     keys.sort()
-    shift, mask = np.uint64(index_bits), np.uint64((1 << index_bits) - 1)
     vertex = np.empty(len(keys), dtype=np.int32)
-    # The first corner of each run of equal hashes, the vertex's leader, gives
-    # the vertex its position; every corner is then compared with it.
+    if beside is None:
+        leaders, vertices = _number_runs(
+            keys, 0, len(keys), 0, vertex=vertex, index_bits=index_bits
+        )
+    else:
+        # The second half only needs to know how many vertices the first holds.
+        middle = len(keys) // 2
+        before = _count_runs(keys, middle, index_bits)
+        second = beside.submit(
+            _number_runs, keys, middle, len(keys), before, vertex=vertex, index_bits=index_bits
+        )
+        leaders, _ = _number_runs(keys, 0, middle, 0, vertex=vertex, index_bits=index_bits)
+        more, vertices = second.result()
+        leaders += more
+    # Leaders in file order: each comes before the other corners of its vertex,
+    # so one pass in file order can place each vertex and check every corner.
+    leader = np.sort(np.concatenate(leaders))
+    return _Numbering(vertex, vertices, leader, np.take(vertex, leader), keys)
+
+
+def _count_runs(keys: np.ndarray, end: int, index_bits: int) -> int:
+    """How many runs of equal hashes start among the sorted ``keys[:end]``."""
+    import numpy as np
+
+    shift, count = np.uint64(index_bits), 1 if end else 0
+    for begin in range(0, end, _CHUNK):
+        hashed = keys[begin : min(begin + _CHUNK + 1, end)] >> shift  # and the next one
+        count += int(np.count_nonzero(hashed[1:] != hashed[:-1]))
+    return count
+
+
+def _number_runs(
+    keys: np.ndarray, begin: int, end: int, vertices: int, *, vertex: np.ndarray, index_bits: int
+) -> tuple[list[np.ndarray], int]:
+    """Number the runs of equal hashes in the sorted ``keys[begin:end]`` from
+    ``vertices`` on (a run from before ``begin`` keeps its number), writing each
+    corner's vertex. Returns the leaders, each vertex's first corner (the first
+    of its run: keys sort by hash, then index), and the vertices counted so far."""
+    import numpy as np
+
+    shift, mask = np.uint64(index_bits), np.uint64((1 << index_bits) - 1)
     leaders: list[np.ndarray] = []
-    vertices, previous = 0, None
-    for begin in range(0, len(keys), _CHUNK):  # in chunks: the temporaries stay in cache
-        part = keys[begin : begin + _CHUNK]
+    previous = keys[begin - 1] >> shift if begin else None
+    for start in range(begin, end, _CHUNK):  # in chunks: the temporaries stay in cache
+        part = keys[start : min(start + _CHUNK, end)]
         hashed = part >> shift
         first = np.empty(len(part), dtype=bool)
         first[0] = previous is None or hashed[0] != previous
@@ -317,10 +358,7 @@ def _number(triangles: Triangles) -> _Numbering:
         vertex[corner] = number
         leaders.append(corner[first])
         vertices = int(number[-1]) + 1
-    # Leaders in file order: each comes before the other corners of its vertex,
-    # so one pass in file order can place each vertex and check every corner.
-    leader = np.sort(np.concatenate(leaders))
-    return _Numbering(vertex, vertices, leader, np.take(vertex, leader), keys)
+    return leaders, vertices
 
 
 def _place(triangles: Triangles, numbering: _Numbering) -> tuple[np.ndarray, np.ndarray]:
