@@ -42,6 +42,19 @@ class Upstream:
     followed: bool  # its manifest was read at the commit and its lineage followed
     unfollowed: str = ""  # why not
 
+    def attribution(self) -> dict[str, Any]:
+        """What credits it, as JSON: in `ohw credits --json` and a kit's kit.json."""
+        return {
+            "design": self.design,
+            "title": self.title,
+            "url": self.url,
+            "commit": self.commit,
+            "relations": list(self.relations),
+            "parts": list(self.parts),
+            "license": self.license,
+            "authors": list(self.authors),
+        }
+
 
 @dataclass(frozen=True)
 class Credits:

@@ -240,19 +240,7 @@ def _kit_json(
         "units": units,
         "license": data.get("license", {}),
         "authors": data.get("authors", []),
-        "credits": [
-            {
-                "design": u.design,
-                "title": u.title,
-                "url": u.url,
-                "commit": u.commit,
-                "relations": list(u.relations),
-                "parts": list(u.parts),
-                "license": u.license,
-                "authors": list(u.authors),
-            }
-            for u in credits.upstream
-        ],
+        "credits": [u.attribution() for u in credits.upstream],
         "printer": None
         if printer is None
         else {"name": printer.name, "title": printer.title, "volume": list(printer.volume)},

@@ -28,6 +28,17 @@ def output_options(command: Callable[..., int]) -> Callable[..., int]:
     )(command)
 
 
+# `ohw bom` and `ohw fab`: how many of the design to build.
+units_option = click.option(
+    "--units",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="How many of the design to build.",
+)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="ohw")
 def cli() -> None:
@@ -331,14 +342,7 @@ def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
 
 
 @cli.command("bom")
-@click.option(
-    "--units",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    metavar="N",
-    help="How many of the design to build.",
-)
+@units_option
 @click.option(
     "--infill",
     type=click.FloatRange(0, 100),
@@ -388,14 +392,7 @@ def bom_command(
     metavar="REV",
     help="The commit to make the kit of.",
 )
-@click.option(
-    "--units",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    metavar="N",
-    help="How many of the design to build.",
-)
+@units_option
 @click.option(
     "--printer",
     "printer_name",

@@ -5,9 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
 from ohw.catalog import (
     Catalog,
     SearchFilters,
@@ -18,6 +15,7 @@ from ohw.catalog import (
     show_design,
     sync,
 )
+from ohw.commands.progress import step_bar
 from ohw.errors import OhwError
 from ohw.printers import printer_named
 from ohw.render.catalog import render_added, render_entries, render_sync
@@ -41,20 +39,7 @@ def add(catalog: Catalog, urls: list[str], from_file: str | None) -> int:
 
 def sync_command(catalog: Catalog, jobs: int, output_format: str) -> int:
     """1 when some designs could not be fetched or read; the others are synced."""
-    console = Console(stderr=True, highlight=False)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task("syncing", total=None)
-
-        def progress(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total or None)
-
+    with step_bar("syncing") as progress:
         report = sync(catalog, jobs, progress)
     render_sync(report, output_format, sys.stdout)
     return 1 if report.failures else 0

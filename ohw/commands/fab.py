@@ -6,10 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
 from ohw.cache import cache_directory
+from ohw.commands.progress import step_bar
 from ohw.errors import OhwError
 from ohw.fab import build_kit, write_kit
 from ohw.printers import Printer, bed_printer, printer_named
@@ -35,20 +33,7 @@ def fab(
     if bed is not None:
         printer = bed_printer(bed)
     tree = open_design(Path(), revision)
-    console = Console(stderr=True, highlight=False)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task("reading the design", total=None)
-
-        def progress(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total or None)
-
+    with step_bar("reading the design") as progress:
         kit = build_kit(tree, units, printer, cache_directory(tree.location), progress)
         write_kit(kit, Path(out), force=force, progress=progress)
     if output_format == "json":

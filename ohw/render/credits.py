@@ -23,14 +23,7 @@ def credits_json(credits: Credits, written: bool | None) -> dict[str, Any]:
         "authors": list(credits.authors),
         "upstream": [
             {
-                "design": u.design,
-                "title": u.title,
-                "url": u.url,
-                "commit": u.commit,
-                "relations": list(u.relations),
-                "parts": list(u.parts),
-                "license": u.license,
-                "authors": list(u.authors),
+                **u.attribution(),
                 "via": u.via,
                 "depth": u.depth,
                 "followed": u.followed,
