@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from ohw import __version__
 from ohw.findings import RULES
 from ohw.mesh.batch import MeshResult
 from ohw.mesh.topology import MeshReport
 from ohw.mesh.verdict import Verdict
-
-if TYPE_CHECKING:
-    from rich.text import Text
 
 FORMAT_VERSION = 1
 
@@ -78,44 +75,50 @@ def render_json(results: list[MeshResult], stream: IO[str]) -> None:
     stream.write("\n")
 
 
-def render_text(results: list[MeshResult], stream: IO[str]) -> None:
-    from rich.console import Console
-    from rich.text import Text
+# A line of the text report: pieces of text, each with its rich style ("" for none).
+Line = list[tuple[str, str]]
 
-    # A report must not wrap: outside a terminal, allow lines as long as a log's.
-    console = Console(
-        file=stream, soft_wrap=True, highlight=False, width=None if stream.isatty() else 120
-    )
-    lines: list[Text] = []
+
+def render_text(results: list[MeshResult], stream: IO[str]) -> None:
+    lines: list[Line] = []
     for result in results:
         if result.report is None or result.verdict is None:
-            lines.append(
-                Text.assemble(
-                    (result.name, "bold"), "  ", ("✘ cannot read: ", "bold red"), result.error or ""
-                )
-            )
+            cannot = ("✘ cannot read: ", "bold red")
+            lines.append([(result.name, "bold"), ("  ", ""), cannot, (result.error or "", "")])
             continue
         report, verdict = result.report, result.verdict
         mark = ("✔ ", "green") if verdict.printable else ("✘ ", "bold red")
-        lines.append(Text.assemble((result.name, "bold"), "  ", mark, verdict.summary))
+        lines.append([(result.name, "bold"), ("  ", ""), mark, (verdict.summary, "")])
         lines += _figures(report)
         for problem in verdict.problems:
             severity = RULES[problem.rule].severity.value
             style = "bold red" if severity == "error" else "yellow"
-            lines.append(
-                Text.assemble("  ", (f"{problem.rule} {severity}:", style), " ", problem.message)
-            )
-            lines.append(Text(f"      hint: {problem.hint}", style="dim"))
-        lines += [Text(f"  note: {note}", style="cyan") for note in verdict.notes]
-    # One print of plain lines: a rich Table per file costs more than the analysis
-    # of a small part.
-    console.print(Text("\n").join(lines))
+            found = (f"{problem.rule} {severity}:", style)
+            lines.append([("  ", ""), found, (f" {problem.message}", "")])
+            lines.append([(f"      hint: {problem.hint}", "dim")])
+        lines += [[(f"  note: {note}", "cyan")] for note in verdict.notes]
+    _print(lines, stream)
 
 
-def _figures(report: MeshReport) -> list[Text]:
-    """The report's figures in two pairs of aligned columns: names left, values right."""
+def _print(lines: list[Line], stream: IO[str]) -> None:
+    """Styled through rich where colour can show; as plain text elsewhere, which
+    is what rich would write there, without the time it takes to load."""
+    import os
+
+    if not stream.isatty() and not os.environ.get("FORCE_COLOR"):
+        stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        return
+    from rich.console import Console
     from rich.text import Text
 
+    # A report must not wrap: allow lines as long as a log's.
+    console = Console(file=stream, soft_wrap=True, highlight=False)
+    # One print: a rich Table per file costs more than the analysis of a small part.
+    console.print(Text("\n").join(Text.assemble(*line) for line in lines))
+
+
+def _figures(report: MeshReport) -> list[Line]:
+    """The report's figures in two pairs of aligned columns: names left, values right."""
     x, y, z = report.size
     rows = [
         ("format", report.format, "size (mm)", f"{x:.2f} x {y:.2f} x {z:.2f}"),
@@ -130,16 +133,13 @@ def _figures(report: MeshReport) -> list[Text]:
     ]  # fmt: skip
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     return [
-        Text.assemble(
-            "  ",
+        [
+            ("  ", ""),
             (name.ljust(widths[0]), "dim"),
-            "    ",
-            value.rjust(widths[1]),
-            "    ",
+            ("    " + value.rjust(widths[1]) + "    ", ""),
             (other.ljust(widths[2]), "dim"),
-            "    ",
-            figure.rjust(widths[3]),
-        )
+            ("    " + figure.rjust(widths[3]), ""),
+        ]
         for name, value, other, figure in rows
     ]
 
