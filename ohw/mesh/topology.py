@@ -237,25 +237,33 @@ def analyse(triangles: Triangles) -> MeshReport:
 
     _tune_memory()
     if len(triangles) < _THREADED:
+        return _analyse(triangles, None)
+    # A second thread works beside the first wherever the work splits: numpy lets
+    # go of the interpreter while it computes on large arrays, so the two share
+    # the processor's cores.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        return _analyse(triangles, beside)
+
+
+def _analyse(triangles: Triangles, beside: Executor | None) -> MeshReport:
+    if beside is None:
         geometry, numbering = _measure(triangles), _number(triangles)
         points, wrong = _place(triangles, numbering)
         half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
     else:
-        # Beside the welding, a second thread sums over the facets and then checks
-        # every corner against its vertex: numpy lets go of the interpreter while
-        # it computes on large arrays, so the two share the processor's cores.
-        with ThreadPoolExecutor(max_workers=1) as beside:
-            measured = beside.submit(_measure, triangles)
-            numbering = _number(triangles, beside)
-            placed = beside.submit(_place, triangles, numbering)
-            half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
-            points, wrong = placed.result()
-            geometry = measured.result()
+        # The sums over facets, then the check of every corner against its vertex,
+        # beside the welding and the sort of the half-edges.
+        measured = beside.submit(_measure, triangles)
+        numbering = _number(triangles, beside)
+        placed = beside.submit(_place, triangles, numbering)
+        half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
+        points, wrong = placed.result()
+        geometry = measured.result()
     if len(wrong):  # corners that hashed alike but lie apart: rare
         points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
         half_edges = _HalfEdges(numbering.vertex, len(points), numbering.keys)
     del numbering
-    return half_edges.report(triangles, geometry, points)
+    return half_edges.report(triangles, geometry, points, beside)
 
 
 def _measure(triangles: Triangles) -> _Geometry:
@@ -511,35 +519,57 @@ class _HalfEdges:
             return self.vertex[half] > self.vertex[_ahead(half)]
         return ((self.words[positions] >> np.uint64(self.index_bits)) & np.uint64(1)).astype(bool)
 
-    def closed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    def closed(
+        self, beside: Executor | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """When every edge has exactly two half-edges (a closed surface, the common
         case), each edge's two, and whether they run the same way (misoriented);
-        else None. Told in one pass, without listing the edges."""
+        else None. Told in one pass, without listing the edges; with ``beside``,
+        a second thread takes the second half."""
         import numpy as np
 
-        count, words = self.half_count, self.words
-        if words is None or count % 2:
+        count = self.half_count
+        if self.words is None or count % 2:
             return None
         first = np.empty(count // 2, dtype=np.int32)
         second, same = np.empty_like(first), np.empty(count // 2, dtype=bool)
+        if beside is None:
+            paired = self._pairs(0, count, first, second, same)
+        else:
+            middle = count // 4 * 2  # even: a pair is never cut in two
+            later = beside.submit(self._pairs, middle, count, first, second, same)
+            paired = self._pairs(0, middle, first, second, same)
+            paired = later.result() and paired
+        return (first, second, same) if paired else None
+
+    def _pairs(
+        self, begin: int, end: int, first: np.ndarray, second: np.ndarray, same: np.ndarray
+    ) -> bool:
+        """For the sorted half-edges ``begin`` to ``end``, taken two by two: whether
+        each two share an edge that no other half-edge has; and if so, their
+        half-edges and whether they run the same way, at place ``i // 2``."""
+        import numpy as np
+
+        assert self.words is not None
+        words, count = self.words, self.half_count
         shift, mask = np.uint64(self.index_bits), np.uint64((1 << self.index_bits) - 1)
-        for begin in range(0, count, _CHUNK):
-            stop = min(begin + _CHUNK, count)
-            chunk = words[begin : min(stop + 1, count)]  # and the next pair's first
+        for start in range(begin, end, _CHUNK):
+            stop = min(start + _CHUNK, end)
+            chunk = words[start : min(stop + 1, count)]  # and the next pair's first
             edge = chunk >> (shift + np.uint64(1))
             # 2i and 2i + 1 on one edge, and 2i + 1 and 2i + 2 on different ones.
-            if not np.array_equal(edge[0 : stop - begin : 2], edge[1 : stop - begin : 2]):
-                return None
+            if not np.array_equal(edge[0 : stop - start : 2], edge[1 : stop - start : 2]):
+                return False
             if np.any(edge[1 : len(edge) - 1 : 2] == edge[2::2]):
-                return None
-            ups, downs = chunk[0 : stop - begin : 2], chunk[1 : stop - begin : 2]
-            pairs = slice(begin // 2, stop // 2)
+                return False
+            ups, downs = chunk[0 : stop - start : 2], chunk[1 : stop - start : 2]
+            pairs = slice(start // 2, stop // 2)
             np.bitwise_and(ups, mask, out=first[pairs], casting="unsafe")
             np.bitwise_and(downs, mask, out=second[pairs], casting="unsafe")
             direction = ups ^ downs
             direction >>= shift
             np.equal(direction & np.uint64(1), 0, out=same[pairs])
-        return first, second, same
+        return True
 
     def runs(self) -> tuple[np.ndarray, np.ndarray]:
         """Where each edge's half-edges start in the sorted order, and how many
@@ -555,14 +585,20 @@ class _HalfEdges:
         starts = np.concatenate(pieces)
         return starts, np.diff(starts, append=np.int32(count))
 
-    def report(self, triangles: Triangles, geometry: _Geometry, points: np.ndarray) -> MeshReport:
+    def report(
+        self,
+        triangles: Triangles,
+        geometry: _Geometry,
+        points: np.ndarray,
+        beside: Executor | None = None,
+    ) -> MeshReport:
         import numpy as np
 
         self.points = points
 
         count = self.half_count
         facets = len(triangles)
-        closed = self.closed()
+        closed = self.closed(beside)
         if closed is not None:
             edges = count // 2
             first, second, misoriented = closed
