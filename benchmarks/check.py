@@ -108,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     bench = Bench(max(1, options.runs), env, ohw_command(), shutil.which("admesh"))
     started = time.perf_counter()
-    print(f"ohw check benchmark: {describe_ohw(bench)}, Python {platform.python_version()}")
+    print(
+        f"ohw check benchmark: {describe_ohw(bench.ohw, env)}, Python {platform.python_version()}"
+    )
     print(f"{os.cpu_count()} CPUs; each timing run {bench.runs}x; whole processes, medians")
     stl_root = options.corpus / "stl"
     files = sorted(p for p in stl_root.rglob("*") if p.is_file() and p.suffix.lower() == ".stl")
