@@ -804,11 +804,6 @@ def _ahead(halves: np.ndarray) -> np.ndarray:
     return halves + 1 - 3 * (halves % 3 == 2)
 
 
-def _behind(halves: np.ndarray) -> np.ndarray:
-    """The previous half-edge round the same facet."""
-    return halves - 1 + 3 * (halves % 3 == 0)
-
-
 def _centres(triangles: Triangles, facets: np.ndarray) -> list[Point]:
     chosen = triangles.corners[facets[:EXAMPLES]].astype(float)
     return [_point(c) for c in chosen.mean(axis=1)]
