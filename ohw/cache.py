@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ohw.files import write_atomically
+from ohw.locations import cache_folder
 
 # A file changed within this many seconds of being indexed could change again
 # within the same timestamp: such entries are not trusted (git's "racy" files).
@@ -30,31 +31,7 @@ _RACY_SECONDS = 2.0
 
 def cache_directory(near: Path) -> Path:
     """Where results for files near ``near`` are kept."""
-    configured = os.environ.get("OHW_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    git_dir = _git_directory(near)
-    if git_dir is not None:
-        return git_dir / "ohw" / "cache"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ohw"
-
-
-def _git_directory(near: Path) -> Path | None:
-    """The git directory of the repository holding ``near``, found as git finds it.
-    (ohw.vcs can find it too, but only by loading pygit2: too slow to find a cache.)"""
-    folder = near.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        dot_git = candidate / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (candidate / text[len("gitdir:") :].strip()).resolve()
-    return None
+    return Path(cache_folder(str(near)))
 
 
 def blob_id(data: bytes | memoryview) -> str:

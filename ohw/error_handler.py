@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
-import click
+if TYPE_CHECKING:
+    import click
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -29,11 +31,26 @@ def _say(message: str, hint: str = "") -> None:
         console.print(Text(f"hint: {hint}", style="dim"))
 
 
+def interrupted() -> int:
+    _say("interrupted")
+    return EXIT_INTERRUPTED
+
+
+def reader_gone() -> int:
+    """The reader went away (ohw ... | head): nothing more to say, nowhere to say it."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
 def run(command: click.Command, argv: list[str] | None) -> int:
+    import click
+
     from ohw.errors import OhwError
 
     try:
-        result = command.main(args=argv, prog_name="ohw", standalone_mode=False)
+        # The arguments go along as the context's object: a check records its
+        # report under them (ohw.check_record).
+        result = command.main(args=argv, prog_name="ohw", standalone_mode=False, obj=argv)
     except OhwError as error:
         _say(error.message, error.hint)
         return error.exit_code
@@ -43,12 +60,9 @@ def run(command: click.Command, argv: list[str] | None) -> int:
         error.show()
         return EXIT_USAGE
     except (KeyboardInterrupt, click.exceptions.Abort):
-        _say("interrupted")
-        return EXIT_INTERRUPTED
+        return interrupted()
     except BrokenPipeError:
-        # The reader went away (ohw ... | head): nothing more to say, nowhere to say it.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        return reader_gone()
     except Exception as error:
         _say(
             f"internal error, a bug in ohw: {type(error).__name__}: {error}",

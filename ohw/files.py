@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -13,6 +12,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``path`` through a temporary file in the same folder, then rename it
     into place: readers, and a crash, see the old content or the new. The file
     keeps its permissions; a new one gets those any new file gets (the umask's)."""
+    import tempfile  # here: a check answered from its record loads nothing it need not
+
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:

@@ -4,6 +4,7 @@ import io
 import sys
 from pathlib import Path
 
+from ohw.check_record import record, take_snapshot
 from ohw.checks import CheckOptions, check_design
 from ohw.errors import OhwError
 from ohw.files import write_atomically
@@ -16,9 +17,18 @@ def check(
     revision: str | None,
     output_format: str,
     options: CheckOptions,
+    *,
     output: str | None = None,
+    invocation: list[str] | None = None,
 ) -> int:
-    """Check each design; 0 if none has a finding that fails it, else 1."""
+    """Check each design (default: the current folder); 0 if none has a finding
+    that fails it, else 1. With ``invocation`` (the arguments after ``check``),
+    the report is recorded for a re-run on the unchanged designs to replay."""
+    paths = paths or ["."]
+    # Taken before anything is read: a file changed while it is checked must not
+    # look, next time, like the file that was checked.
+    recordable = invocation is not None and revision is None and options.changed_since is None
+    snapshot = take_snapshot(paths) if recordable and options.use_cache else None
     # Open every design first: a wrong path is a usage error before any output.
     trees = [(path, open_design(Path(path), revision)) for path in paths]
     reports = []
@@ -34,13 +44,20 @@ def check(
 
         for report in reports:
             report.repository_path = repository_path(report.tree.location)
+    exit_code = 0 if all(report.ok for report in reports) else 1
+    reporter = REPORTERS[output_format]()
+    if output is None and sys.stdout.isatty():  # coloured for this terminal: not recorded
+        reporter.render(reports, sys.stdout)
+        return exit_code
+    text = io.StringIO()
+    reporter.render(reports, text)
     if output is None:
-        REPORTERS[output_format]().render(reports, sys.stdout)
+        sys.stdout.write(text.getvalue())
     else:
-        text = io.StringIO()
-        REPORTERS[output_format]().render(reports, text)
         try:
             write_atomically(Path(output), text.getvalue().encode("utf-8"))
         except OSError as error:
             raise OhwError(f"cannot write {output}: {error.strerror}") from None
-    return 0 if all(report.ok for report in reports) else 1
+    if snapshot is not None and invocation is not None:
+        record(invocation, snapshot, text.getvalue(), output, exit_code)
+    return exit_code
