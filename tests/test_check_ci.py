@@ -19,6 +19,7 @@ from support import (
     defective_design,
     git,
     run_ohw,
+    write_files,
 )
 
 from ohw.findings import RULES
@@ -427,6 +428,58 @@ def test_git_ignored_files_are_not_judged(tmp_path, capsys):
     (folder / "build" / "out put.log").write_text("x\n")
     git("init", "-q", cwd=folder)
     assert json_findings(capsys, folder) == (0, [])
+
+
+IGNORE_RULES = {
+    ".gitignore": "build/\n*.log\n!keep.log\nd/sub/*.tmp\n/top.txt\n",
+    "d/.gitignore": "local.bak\n",
+}
+MAYBE_IGNORED = [
+    "build/x/a.stl",
+    "a.log",
+    "keep.log",
+    "d/sub/a.tmp",
+    "d/a.tmp",
+    "top.txt",
+    "d/top.txt",
+    "d/local.bak",
+    "local.bak",
+    "secret",
+    "d/secret",
+    "ok.stl",
+    "sp ace.log",
+    "unié.log",
+    'q"uote.log',
+    "new\nline.log",
+]
+IGNORED = {
+    "build/x/a.stl",
+    "a.log",
+    "d/sub/a.tmp",
+    "top.txt",
+    "d/local.bak",
+    "secret",
+    "d/secret",
+    "sp ace.log",
+    "unié.log",
+    'q"uote.log',
+    "new\nline.log",
+}
+
+
+def test_git_and_libgit2_agree_on_what_is_ignored(tmp_path, monkeypatch):
+    from ohw.vcs import ignored
+
+    write_files(tmp_path, dict(IGNORE_RULES))
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / ".git" / "info" / "exclude").write_text("secret\n")
+    by_git = ignored(tmp_path, MAYBE_IGNORED)
+    in_d = ignored(tmp_path / "d", ["sub/a.tmp", "local.bak", "top.txt", "secret"])
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))  # libgit2 answers alone
+    assert ignored(tmp_path, MAYBE_IGNORED) == by_git == IGNORED
+    assert ignored(tmp_path / "d", ["sub/a.tmp", "local.bak", "top.txt", "secret"]) == in_d
+    assert in_d == {"sub/a.tmp", "local.bak", "secret"}
+    assert ignored(tmp_path.parent / "not-a-repository", ["a.log"]) == set()
 
 
 def test_ascii_stl_states_the_bytes_binary_would_save(design, capsys):

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
+from ohw.locations import repository_of
 from ohw.tree import DesignTree, Kind
 
 if TYPE_CHECKING:
     import pygit2
 
+_GIT_SECONDS = 60  # what asking the git command line may take
 _MODE_KIND = {0o040000: Kind.FOLDER, 0o120000: Kind.LINK, 0o160000: Kind.SUBMODULE}
 
 
@@ -215,12 +217,40 @@ def open_work_tree(folder: Path, action: str) -> pygit2.Repository:
 
 
 def ignored(folder: Path, paths: list[str]) -> set[str]:
-    """Those of ``paths`` (relative to ``folder``) that git ignores there."""
+    """Those of ``paths`` (relative to ``folder``) that git ignores there: asked
+    of git itself where it is installed (a few milliseconds, where loading
+    libgit2 takes a tenth of a second), else of libgit2, which agrees with it."""
+    if not paths or repository_of(str(folder)) is None:
+        return set()
+    told = _ignored_by_git(folder, paths)
+    if told is not None:
+        return told
     repo = find_repository(folder)
-    if repo is None or repo.workdir is None or not paths:
+    if repo is None or repo.workdir is None:
         return set()
     prefix = repository_prefix(repo, folder)
     return {p for p in paths if repo.path_is_ignored(f"{prefix}/{p}" if prefix else p)}
+
+
+def _ignored_by_git(folder: Path, paths: list[str]) -> set[str] | None:
+    """What ``git check-ignore`` says of ``paths`` by the ignore rules alone (as
+    libgit2 does: tracked or not), or None where git cannot say."""
+    import subprocess
+
+    command = ["git", "-C", str(folder), "check-ignore", "-z", "--stdin", "--no-index"]
+    try:
+        done = subprocess.run(
+            command,
+            input=b"".join(os.fsencode(p) + b"\0" for p in paths),
+            capture_output=True,
+            timeout=_GIT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):  # no git, or a git that hangs
+        return None
+    if done.returncode not in (0, 1):  # 1: none is ignored; else git failed (a bare repository)
+        return None
+    return {os.fsdecode(p) for p in done.stdout.split(b"\0") if p}
 
 
 def unchanged_blob_ids(folder: Path, paths: list[str]) -> dict[str, str]:
