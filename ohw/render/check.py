@@ -16,6 +16,7 @@ from typing import IO, Any
 from ohw import __version__
 from ohw.checks import DesignReport
 from ohw.findings import Finding, Severity
+from ohw.render.styled import Line, print_lines
 
 FORMAT_VERSION = 1
 
@@ -98,53 +99,45 @@ class TextReporter(Reporter):
     """Findings grouped by file, as ``file:line:col ID severity: message`` and a hint."""
 
     def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
-        from rich.console import Console
-        from rich.text import Text
-
-        # soft_wrap: a long finding stays on one line, so editors and grep can use it.
-        console = Console(file=stream, soft_wrap=True, highlight=False)
+        lines: list[Line] = []
         for report in reports:
             shown_file = None
             for found in report.findings:
                 if found.file != shown_file:
                     shown_file = found.file
-                    console.print(Text(self._place(report, found.file), style="bold underline"))
-                console.print(self._line(report, found))
-                console.print(Text(f"    hint: {found.hint}", style="dim"))
+                    lines.append([(self._place(report, found.file), "bold underline")])
+                lines.append(self._line(report, found))
+                lines.append([(f"    hint: {found.hint}", "dim")])
             reasons: dict[str, list[str]] = {}
             for skipped in report.skipped:
                 reasons.setdefault(skipped.reason, []).append(skipped.check)
-            for reason, checks in reasons.items():
-                console.print(
-                    Text(f"not checked until fixed: {', '.join(checks)} ({reason})", style="dim")
-                )
-            console.print(self._summary(report))
+            lines += [
+                [(f"not checked until fixed: {', '.join(checks)} ({reason})", "dim")]
+                for reason, checks in reasons.items()
+            ]
+            lines.append(self._summary(report))
+        print_lines(lines, stream)
 
     @staticmethod
     def _place(report: DesignReport, file: str) -> str:
         place = posixpath.normpath(posixpath.join(report.path, file)) if report.path else file
         return place if report.tree.revision is None else f"{report.tree.revision[:7]}:{place}"
 
-    def _line(self, report: DesignReport, found: Finding) -> Any:
-        from rich.text import Text
-
+    def _line(self, report: DesignReport, found: Finding) -> Line:
         where = self._place(report, found.file)
         if found.line is not None:
             where += f":{found.line}:{found.column}"
-        return Text.assemble(
+        return [
             (where, "bold"),
-            " ",
+            (" ", ""),
             (found.rule, _STYLE[found.severity]),
-            " ",
+            (" ", ""),
             (f"{found.severity.value}:", _STYLE[found.severity]),
-            " ",
-            found.message,
-        )
+            (f" {found.message}", ""),
+        ]
 
     @staticmethod
-    def _summary(report: DesignReport) -> Any:
-        from rich.text import Text
-
+    def _summary(report: DesignReport) -> Line:
         errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
         name = report.name or report.path
         at = f" at {report.tree.label}" if report.tree.revision else ""
@@ -152,12 +145,15 @@ class TextReporter(Reporter):
         if report.changed_since is not None:
             files += f"; {report.changed} changed since {report.changed_since}"
         if errors == warnings == 0:
-            return Text(f"✔ {name}{at}: no problems ({files})", style="green")
+            return [(f"✔ {name}{at}: no problems ({files})", "green")]
         counts = f"{errors} error{'s' if errors != 1 else ''}, " + (
             f"{warnings} warning{'s' if warnings != 1 else ''}"
         )
         strict = ", strict" if report.strict and warnings else ""
-        return Text(
-            f"{'!' if report.ok else '✘'} {name}{at}: {counts}{strict} ({files})",
-            style="yellow" if report.ok else "bold red",
-        )
+        mark = "!" if report.ok else "✘"
+        return [
+            (
+                f"{mark} {name}{at}: {counts}{strict} ({files})",
+                "yellow" if report.ok else "bold red",
+            )
+        ]
