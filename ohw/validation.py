@@ -12,14 +12,14 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
 from ohw.yamlio import Document, JsonPath, Location
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_NAMES = (
     "manifest",
@@ -63,7 +63,12 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def schema_validator(name: str) -> Draft202012Validator:
-    """A validator for the schema ``name``, which finds the other schemas it refers to."""
+    """A validator for the schema ``name``, which finds the other schemas it refers to.
+    (jsonschema is loaded here, when first needed: it takes a tenth of a second,
+    which a check spends analysing meshes beside it.)"""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
     registry: Registry = Registry().with_resources(
         (load_schema(n)["$id"], Resource.from_contents(load_schema(n))) for n in SCHEMA_NAMES
     )
@@ -86,8 +91,8 @@ def validate(document: Document, schema_name: str, what: str) -> tuple[Any, list
     text is wanted) and the violations, in document order. ``what`` names the
     document in messages ("the manifest")."""
     validator = schema_validator(schema_name)
-    data = _coerce_to_text(document, validator)
-    errors = [useful for error in validator.iter_errors(data) for useful in _most_useful(error)]
+    data, found = _coerce_to_text(document, validator)
+    errors = [useful for error in found for useful in _most_useful(error)]
     # A misspelt key is also a missing one: say it once, as the misspelling.
     misspelt = {
         (tuple(e.absolute_path), _closest(key, list(e.schema.get("properties", {}))))
@@ -108,21 +113,30 @@ def validate(document: Document, schema_name: str, what: str) -> tuple[Any, list
     return data, violations
 
 
-def _coerce_to_text(document: Document, validator: Draft202012Validator) -> Any:
+def _coerce_to_text(
+    document: Document, validator: Draft202012Validator
+) -> tuple[Any, list[ValidationError]]:
+    """The document's data with plain scalars read as text where the schema
+    wants text, and the errors left in it (found once: validating is the most
+    of what reading a big BOM costs)."""
     data = copy.deepcopy(document.data)
     for _ in range(_COERCION_PASSES):
-        changed = False
-        for error in _all_errors(validator.iter_errors(data)):
-            if error.validator != "type" or "string" not in _as_list(error.validator_value):
-                continue
-            if isinstance(error.instance, bool | int | float):
-                node = document.nodes.get(tuple(error.absolute_path))
-                if node is not None and node.plain_text is not None:
-                    data = _replace(data, tuple(error.absolute_path), node.plain_text)
-                    changed = True
-        if not changed:
-            break
-    return data
+        errors = list(validator.iter_errors(data))
+        as_text = [
+            (path, node.plain_text)
+            for error in _all_errors(errors)
+            if error.validator == "type"
+            and "string" in _as_list(error.validator_value)
+            and isinstance(error.instance, bool | int | float)
+            for path in [tuple(error.absolute_path)]
+            for node in [document.nodes.get(path)]
+            if node is not None and node.plain_text is not None
+        ]
+        if not as_text:
+            return data, errors
+        for path, text in as_text:
+            data = _replace(data, path, text)
+    return data, list(validator.iter_errors(data))
 
 
 def _all_errors(errors: Any) -> Any:
