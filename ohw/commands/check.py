@@ -8,7 +8,7 @@ from ohw.check_record import record, take_snapshot
 from ohw.checks import CheckOptions, check_design
 from ohw.errors import OhwError
 from ohw.files import write_atomically
-from ohw.render.reporters import LOCATES_IN_REPOSITORY, REPORTERS
+from ohw.render.reporters import LOCATES_IN_REPOSITORY, reporter
 from ohw.tree import open_design
 
 
@@ -45,12 +45,12 @@ def check(
         for report in reports:
             report.repository_path = repository_path(report.tree.location)
     exit_code = 0 if all(report.ok for report in reports) else 1
-    reporter = REPORTERS[output_format]()
+    chosen = reporter(output_format)
     if output is None and sys.stdout.isatty():  # coloured for this terminal: not recorded
-        reporter.render(reports, sys.stdout)
+        chosen.render(reports, sys.stdout)
         return exit_code
     text = io.StringIO()
-    reporter.render(reports, text)
+    chosen.render(reports, text)
     if output is None:
         sys.stdout.write(text.getvalue())
     else:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from ohw.render.check import JsonReporter, Reporter, TextReporter
-from ohw.render.github import GithubReporter
-from ohw.render.junit import JunitReporter
-from ohw.render.sarif import SarifReporter
+from importlib import import_module
 
-REPORTERS: dict[str, type[Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "sarif": SarifReporter,
-    "github": GithubReporter,
-    "junit": JunitReporter,
+from ohw.render.check import Reporter
+
+# Each format's module and class, loaded only when that format is asked for.
+REPORTERS: dict[str, tuple[str, str]] = {
+    "text": ("ohw.render.check", "TextReporter"),
+    "json": ("ohw.render.check", "JsonReporter"),
+    "sarif": ("ohw.render.sarif", "SarifReporter"),
+    "github": ("ohw.render.github", "GithubReporter"),
+    "junit": ("ohw.render.junit", "JunitReporter"),
 }
 # The formats whose consumers find files from the repository's root.
 LOCATES_IN_REPOSITORY = frozenset({"sarif", "github", "junit"})
+
+
+def reporter(output_format: str) -> Reporter:
+    """The reporter of ``output_format``, one of REPORTERS."""
+    module, name = REPORTERS[output_format]
+    made: Reporter = getattr(import_module(module), name)()
+    return made
