@@ -682,6 +682,9 @@ class _HalfEdges:
         defects, the first sorted position of each, and all their positions."""
         import numpy as np
 
+        if len(starts) == 0:  # the common case, a manifold: some forty array operations saved
+            self.touching_facets = starts
+            return 0, starts, starts
         four = starts[uses == 4]
         halves = self.half_of(four[:, None] + np.arange(4))  # (edges, 4)
         start, end = self.vertex[halves], self.vertex[_ahead(halves)]
