@@ -317,6 +317,22 @@ def test_an_ignored_mesh_is_not_analysed(design, capsys):
     assert not any(name.endswith("open lid.stl") for name in names)
 
 
+def test_only_the_meshes_of_parts_the_settings_keep_are_analysed(design, tmp_path, capsys):
+    """The meshes are analysed before the manifest is validated, beside the
+    rest of the check: still only those a part names and the settings keep."""
+    (design / ".ohw.yaml").write_text("check:\n  ignore: ['parts/open lid.stl']\n")
+    (design / "parts" / "spare.stl").write_bytes(binary_stl(box_facets()[:-1]))
+    cache = tmp_path / "cache"
+    code, out = run_check(capsys, "--format", "json", "--cache-dir", cache, design)
+    analysed = sorted(p.name for p in (cache / "mesh").rglob("*.json"))
+    kept = {"parts/base.stl", "parts/clip.stl"}  # knob.stl is missing (OHW201)
+    assert len(analysed) == len(kept)
+    meshes = {
+        f["file"] for d in json.loads(out)["designs"] for f in d["findings"] if f["id"][3] == "3"
+    }
+    assert meshes == {"parts/clip.stl"}  # its ASCII STL warning (OHW309)
+
+
 @pytest.mark.parametrize(
     ("settings", "rule", "line", "column", "words"),
     [

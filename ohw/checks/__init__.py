@@ -11,11 +11,16 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohw.checks.inputs import Inputs, read_inputs
 from ohw.findings import Finding, Severity
-from ohw.settings import SETTINGS, read_settings
+from ohw.settings import SETTINGS, CheckSettings, read_settings
 from ohw.tree import MANIFEST, DesignTree
+from ohw.yamlio import Document, ReadProblem, load_yaml
+
+if TYPE_CHECKING:
+    from ohw.mesh.batch import MeshAnalyses
 
 
 @dataclass(frozen=True)
@@ -93,12 +98,58 @@ def check_design(
     """Run every check on the design in ``tree``, under the design's settings;
     with ``changed`` (design paths changed since ``options.changed_since``),
     report only on those and on what refers to them."""
+    options = options or CheckOptions()
+    settings = read_settings(tree)
+    # With a scope, only some meshes are wanted: they are analysed when known.
+    if changed is None:
+        manifest, analyses = _begin_meshes(tree, settings[0], options)
+    else:
+        manifest, analyses = None, None
+    try:
+        return _check(
+            tree,
+            path,
+            options,
+            settings_read=settings,
+            changed=changed,
+            manifest=manifest,
+            analyses=analyses,
+        )
+    finally:
+        if analyses is not None:
+            analyses.close()
+
+
+def _begin_meshes(
+    tree: DesignTree, settings: CheckSettings, options: CheckOptions
+) -> tuple[Document | None, MeshAnalyses | None]:
+    """The manifest as written, and the analyses of the meshes it names, begun
+    at once: they go on while the manifest is validated and the rest checked."""
+    from ohw.checks.meshes import begin_analyses
+
+    try:
+        manifest = load_yaml(tree.read_bytes(MANIFEST))
+    except ReadProblem:  # read_inputs reports it
+        return None, None
+    return manifest, begin_analyses(tree, manifest, settings, options)
+
+
+def _check(
+    tree: DesignTree,
+    path: str,
+    options: CheckOptions,
+    *,
+    settings_read: tuple[CheckSettings, list[Finding]],
+    changed: set[str] | None,
+    manifest: Document | None,
+    analyses: MeshAnalyses | None,
+) -> DesignReport:
     from ohw.checks.scope import scope_of
 
-    options = options or CheckOptions()
-    settings, settings_findings = read_settings(tree)
-    inputs = read_inputs(tree, settings)
+    settings, settings_findings = settings_read
+    inputs = read_inputs(tree, settings, manifest)
     inputs.cache_dir, inputs.use_cache = options.cache_dir, options.use_cache
+    inputs.mesh_analyses = analyses
     if settings_findings or tree.exists(SETTINGS):
         inputs.examined["settings"] = {SETTINGS}
     found = [dataclasses.replace(f, check="schema") for f in inputs.findings]

@@ -19,6 +19,7 @@ from ohw.yamlio import Document, JsonPath, Location, ReadProblem, load_yaml
 
 if TYPE_CHECKING:
     from ohw.checks.scope import Scope
+    from ohw.mesh.batch import MeshAnalyses
 
 RULE_MANIFEST_SCHEMA = "OHW110"
 RULE_BOM_SCHEMA = "OHW111"
@@ -42,6 +43,7 @@ class Inputs:
     scope: Scope | None = None  # with --changed-since: what is left to check
     cache_dir: Path | None = None  # where results are kept, if not where ohw.cache says
     use_cache: bool = True
+    mesh_analyses: MeshAnalyses | None = None  # begun before the manifest was validated
     files_read: set[str] = field(default_factory=set)
     checking: str = "schema"  # the check running now
     examined: dict[str, set[str]] = field(default_factory=dict)  # check -> files it looked at
@@ -69,9 +71,15 @@ class Inputs:
         return self.bom_document.locate(path) if self.bom_document else None
 
 
-def read_inputs(tree: DesignTree, settings: CheckSettings | None = None) -> Inputs:
+def read_inputs(
+    tree: DesignTree, settings: CheckSettings | None = None, written: Document | None = None
+) -> Inputs:
+    """The inputs of the design in ``tree``; ``written``, if given, is its
+    manifest as already read."""
     inputs = Inputs(tree, settings=settings or CheckSettings())
-    document = _load(inputs, MANIFEST)
+    if written is not None:
+        inputs.examine(MANIFEST)
+    document = written if written is not None else _load(inputs, MANIFEST)
     if document is None:
         inputs.manifest_unreadable = f"{MANIFEST} cannot be read"
         return inputs

@@ -3,36 +3,81 @@ reported, and an ASCII STL with the bytes binary STL would save."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohw.cache import cache_directory
 from ohw.checks.inputs import Inputs
 from ohw.findings import Finding, finding
-from ohw.mesh.batch import analyse_sources, design_sources
+from ohw.manifest import part_files
+from ohw.mesh.batch import MeshAnalyses, analyse_sources, design_sources
 from ohw.mesh.stl import HEADER, RECORD
 from ohw.paths import is_mesh, normalize, path_problem
-from ohw.tree import Kind
+from ohw.tree import DesignTree, Kind
+from ohw.yamlio import Document
+
+if TYPE_CHECKING:
+    from ohw.checks import CheckOptions
+    from ohw.settings import CheckSettings
 
 ASCII_STL = "ASCII STL"  # the format the STL reader gives an ASCII file
+
+
+def begin_analyses(
+    tree: DesignTree, manifest: Document, settings: CheckSettings, options: CheckOptions
+) -> MeshAnalyses:
+    """The analyses of the meshes the manifest's parts name, begun before the
+    manifest is validated: the meshes are analysed while the rest is checked.
+    Read from the manifest as written, these are the meshes ``check_meshes``
+    will want if the manifest is valid."""
+    data = manifest.data
+    parts = data.get("parts") if isinstance(data, dict) else None
+    written = [
+        path
+        for part in (parts if isinstance(parts, list) else [])
+        if isinstance(part, dict)
+        for path in part_files(part)
+    ]
+    sources = design_sources(tree, mesh_names(tree, written, lambda p: not settings.ignores(p)))
+    return MeshAnalyses(sources, _cache(tree, options.cache_dir, options.use_cache))
+
+
+def mesh_names(
+    tree: DesignTree, written: Iterable[str], keep: Callable[[str], bool] = lambda _: True
+) -> list[str]:
+    """The design paths of the meshes among the files ``written`` (as the
+    manifest writes them) that are files of ``tree`` and that ``keep`` keeps."""
+    return sorted(
+        {
+            entry.path
+            for path in written
+            if is_mesh(path) and path_problem(path) is None
+            for entry in [tree.resolve(normalize(path))]
+            if entry.kind is Kind.FILE and keep(entry.path)
+        }
+    )
 
 
 def check_meshes(inputs: Inputs) -> Iterator[Finding]:
     assert inputs.manifest is not None
     tree = inputs.tree
-    names = sorted(
-        {
-            entry.path
-            for written in inputs.manifest.part_files()
-            if is_mesh(written) and path_problem(written) is None
-            for entry in [tree.resolve(normalize(written))]
-            if entry.kind is Kind.FILE
-            and not inputs.settings.ignores(entry.path)
-            and (inputs.scope is None or entry.path in inputs.scope.files)
-        }
+    names = mesh_names(
+        tree,
+        inputs.manifest.part_files(),
+        lambda path: (
+            not inputs.settings.ignores(path)
+            and (inputs.scope is None or path in inputs.scope.files)
+        ),
     )
-    sources = design_sources(tree, names)
-    cache = inputs.cache_dir if inputs.cache_dir is not None else cache_directory(tree.location)
-    for result in analyse_sources(sources, cache if inputs.use_cache else None):
+    begun = inputs.mesh_analyses
+    if begun is not None and set(names) <= {source.name for source in begun.sources}:
+        by_name = {result.name: result for result in begun.results()}
+        results = [by_name[name] for name in names]
+    else:
+        cache = _cache(tree, inputs.cache_dir, inputs.use_cache)
+        results = analyse_sources(design_sources(tree, names), cache)
+    for result in results:
         inputs.examine(result.name)
         if result.verdict is None:
             yield finding("OHW301", result.name, f"cannot be read as a mesh: {result.error}")
@@ -43,6 +88,13 @@ def check_meshes(inputs: Inputs) -> Iterator[Finding]:
             found = _ascii_stl(result.name, result.report.facets, tree.size(result.name))
             if found:
                 yield found
+
+
+def _cache(tree: DesignTree, cache_dir: Path | None, use_cache: bool) -> Path | None:
+    """Where mesh results are kept for this check: None to analyse every mesh."""
+    if not use_cache:
+        return None
+    return cache_dir if cache_dir is not None else cache_directory(tree.location)
 
 
 def _ascii_stl(name: str, facets: int, size: int) -> Finding | None:

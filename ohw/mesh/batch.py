@@ -8,14 +8,18 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, partial
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
 from ohw.mesh import MeshError, read_mesh
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport, analyse
 from ohw.mesh.verdict import Verdict, judge
 from ohw.tree import DesignTree, WorkingTree
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # Below this much work a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 4 << 20
@@ -135,48 +139,92 @@ def analyse_sources(
     """Results for ``sources``, in their order. With a cache directory, a mesh
     whose content was analysed before (by this analyser version) is not read
     again, and new results are kept."""
-    sources = list(sources)
-    results: dict[int, MeshResult] = {}
+    with MeshAnalyses(sources, cache_directory) as analyses:
+        return analyses.results(progress)
 
-    def done(number: int, outcome: dict[str, Any], cached: bool) -> None:
-        results[number] = _result(sources[number].name, outcome, cached)
-        if progress:
-            progress(results[number])
 
-    if cache_directory is None:
-        for number, outcome in _analyse_all(sources, range(len(sources))):
-            done(number, outcome, cached=False)
+class MeshAnalyses:
+    """The analyses of some meshes, begun when made: files never seen here
+    (very likely new) go at once to a pool of processes, one per core, when
+    they are worth it, and every file's blob id is worked out beside them
+    (hashing lets go of the interpreter), while the caller goes on with other
+    work; ``results`` gives them all. Close it (it is a context manager) to
+    stop the work if the results are not wanted."""
+
+    def __init__(self, sources: list[MeshSource], cache_directory: Path | None) -> None:
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        self.sources = list(sources)
+        self.cache_directory = cache_directory
+        if cache_directory is None:
+            new = list(range(len(self.sources)))
+        else:
+            seen = FileIds(cache_directory)
+            new = [
+                n
+                for n, s in enumerate(self.sources)
+                if s.blob is None and s.path is not None and not seen.seen(s.path)
+            ]
+        # A pool forks now, before the thread that hashes is started.
+        self._new = _Analysing(self.sources, new)
+        self._hashing = ThreadPoolExecutor(max_workers=1)
+        self._blobs: Future[list[str]] | None = None
+        if cache_directory is not None:
+            self._blobs = self._hashing.submit(content_ids, list(self.sources), cache_directory)
+
+    def __enter__(self) -> MeshAnalyses:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._new.close()
+        self._hashing.shutdown(cancel_futures=True)
+
+    def results(self, progress: Callable[[MeshResult], None] | None = None) -> list[MeshResult]:
+        sources = self.sources
+        results: dict[int, MeshResult] = {}
+
+        def done(number: int, outcome: dict[str, Any], cached: bool) -> None:
+            results[number] = _result(sources[number].name, outcome, cached)
+            if progress:
+                progress(results[number])
+
+        if self._blobs is None:
+            for number, outcome in sorted(self._new.outcomes()):
+                done(number, outcome, cached=False)
+            return [results[n] for n in range(len(sources))]
+        assert self.cache_directory is not None  # blobs are only worked out for a cache
+        cache = ResultCache(self.cache_directory, "mesh", ANALYSER_VERSION)
+        blobs = self._blobs.result()
+        self._hashing.shutdown()
+        new = set(self._new.numbers)
+        missing = []
+        for number in range(len(sources)):
+            if number not in new:
+                outcome = cache.get(blobs[number])
+                if outcome is None:
+                    missing.append(number)
+                else:
+                    done(number, outcome, cached=True)
+        # Each kept as it comes, while the rest are still being analysed; the
+        # files the cache was expected to know, after (a pool forks with no
+        # other running).
+        analysed = chain(self._new.outcomes(), _later(lambda: _Analysing(sources, missing)))
+        for number, outcome in analysed:
+            recalled = cache.get(blobs[number]) if number in new else None
+            if recalled is not None:  # a new file may hold content seen before: a copy
+                done(number, recalled, cached=True)
+            else:
+                cache.put(blobs[number], outcome)
+                done(number, outcome, cached=False)
         return [results[n] for n in range(len(sources))]
-    from concurrent.futures import ThreadPoolExecutor
 
-    cache = ResultCache(cache_directory, "mesh", ANALYSER_VERSION)
-    seen = FileIds(cache_directory)
-    # A file never seen here is very likely new: it is analysed while the ids
-    # are worked out (hashing lets go of the interpreter), not after.
-    new = [
-        n
-        for n, s in enumerate(sources)
-        if s.blob is None and s.path is not None and not seen.seen(s.path)
-    ]
-    if _pooled(sources, new):  # no thread may run while the pool forks its processes
-        blobs = content_ids(sources, cache_directory)
-        outcomes = dict(_analyse_all(sources, new))
-    else:
-        with ThreadPoolExecutor(max_workers=1) as background:
-            hashing = background.submit(content_ids, list(sources), cache_directory)
-            outcomes = dict(_analyse_all(sources, new))
-            blobs = hashing.result()
-    known = {n: cache.get(blobs[n]) for n in range(len(sources))}
-    for number, outcome in known.items():
-        if outcome is not None:  # a new file may hold content seen before: a copy
-            done(number, outcome, cached=True)
-    missing = [n for n, outcome in known.items() if outcome is None]
-    for number, outcome in _analyse_all(sources, [n for n in missing if n not in outcomes]):
-        outcomes[number] = outcome
-    for number in missing:
-        cache.put(blobs[number], outcomes[number])
-        done(number, outcomes[number], cached=False)
-    return [results[n] for n in range(len(sources))]
+
+def _later(start: Callable[[], _Analysing]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The outcomes of analyses started only when the first is wanted."""
+    yield from start().outcomes()
 
 
 def _pooled(sources: list[MeshSource], numbers: list[int]) -> bool:
@@ -186,31 +234,49 @@ def _pooled(sources: list[MeshSource], numbers: list[int]) -> bool:
     return sum(sources[n].size for n in numbers) > _PARALLEL_BYTES
 
 
-def _analyse_all(
-    sources: list[MeshSource], numbers: Iterable[int]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The outcome of each numbered source, as each is ready: in a pool of
-    processes when there is enough to share."""
-    pending = list(numbers)
-    for number in pending:  # read what has to be read here: a pool cannot call ``load``
-        source = sources[number]
-        if source.load is not None and source.data is None:
-            sources[number] = dataclasses.replace(source, data=source.load(), load=None)
-    if _pooled(sources, pending):
+class _Analysing:
+    """The outcomes of the numbered sources: in a pool of processes, started
+    at once, when there is enough to share; else here, one by one, when asked."""
+
+    def __init__(self, sources: list[MeshSource], numbers: Iterable[int]) -> None:
+        self.sources, self.numbers = sources, list(numbers)
+        for number in self.numbers:  # read what has to be read here: a pool cannot call ``load``
+            source = sources[number]
+            if source.load is not None and source.data is None:
+                sources[number] = dataclasses.replace(source, data=source.load(), load=None)
+        self.pool: ProcessPoolExecutor | None = None
+        if not _pooled(sources, self.numbers):
+            return
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         )
-        workers = min(len(pending), os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            running = {pool.submit(_analyse, sources[n]): n for n in pending}
-            for future in as_completed(running):
-                yield running[future], future.result()
-    else:
-        for number in pending:
-            yield number, _analyse(sources[number])
+        workers = min(len(self.numbers), os.cpu_count() or 1)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # The largest first: no process is left with a big file when the rest are done.
+        largest_first = sorted(self.numbers, key=lambda n: -sources[n].size)
+        self.running = {self.pool.submit(_analyse, sources[n]): n for n in largest_first}
+
+    def outcomes(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each outcome as it is ready."""
+        if self.pool is None:
+            for number in self.numbers:
+                yield number, _analyse(self.sources[number])
+            return
+        from concurrent.futures import as_completed
+
+        try:
+            for future in as_completed(self.running):
+                yield self.running[future], future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
 
 def _result(name: str, outcome: dict[str, Any], cached: bool) -> MeshResult:
