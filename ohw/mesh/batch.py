@@ -72,7 +72,9 @@ class MeshResult:
 
 
 def report_to_json(report: MeshReport) -> dict[str, Any]:
-    return dataclasses.asdict(report)
+    # Its fields are numbers, text, and tuples and lists of them: a shallow copy
+    # is JSON already (dataclasses.asdict copies deep, at a fifth of a millisecond).
+    return dict(vars(report))
 
 
 def report_from_json(data: dict[str, Any]) -> MeshReport:
