@@ -101,20 +101,20 @@ def record(
     record is only ever a shortcut: one that cannot be written is not kept."""
     if not snapshot.recordable:
         return
-    key = _key(arguments)
-    entry = {
-        "key": key,
-        "state": snapshot.state,
-        "output": output,
-        "output_file": output_file,
-        "exit_code": exit_code,
-    }
     from pathlib import Path
 
     from ohw.files import write_atomically
 
-    path = Path(_record_path(arguments, key))
     try:
+        key = _key(arguments)
+        entry = {
+            "key": key,
+            "state": snapshot.state,
+            "output": output,
+            "output_file": output_file,
+            "exit_code": exit_code,
+        }
+        path = Path(_record_path(arguments, key))
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, marshal.dumps(entry))
     except OSError:
@@ -124,8 +124,8 @@ def record(
 def replay(arguments: list[str]) -> Replay | None:
     """The recorded report of a check run with ``arguments`` (after ``check``),
     if nothing it depended on has changed since."""
-    key = _key(arguments)
     try:
+        key = _key(arguments)
         with open(_record_path(arguments, key), "rb") as stream:
             entry = marshal.loads(stream.read())
         if entry["key"] != key:
