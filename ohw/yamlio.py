@@ -5,18 +5,21 @@ data: mappings with text keys, lists, text, integers, finite numbers, booleans a
 null. `on`/`no` stay text, dates stay text, and no tag ever constructs an object.
 Every node keeps its line and column, so a finding can point at it.
 
-Two readers give the same values and locations. The quick one takes the events
-of libyaml's parser (PyYAML's C extension) and builds the values in one pass,
-without recursion, so no nesting can exhaust the C stack. It reads the documents
-ohw meets every day; anything else (an alias, a problem of any kind, a file
-without libyaml) goes to the exact one: PyYAML's pure-Python parser composes a
-node graph and the values are built from it. The limits are enforced in both:
-nesting depth, growth through aliases ("billion laughs"), the size of integers;
-and every refusal, with its location, comes from the exact reader.
+Three readers give the same values and locations. The quickest reads block-style
+YAML as people write manifests and BOMs, line by line. The quick one takes the
+events of libyaml's parser (PyYAML's C extension) and builds the values in one
+pass, without recursion, so no nesting can exhaust the C stack. Each reads what
+it knows and leaves anything else, whole, to the next (an alias, a problem of
+any kind, a file without libyaml), down to the exact one: PyYAML's pure-Python
+parser composes a node graph and the values are built from it. The limits are
+enforced in all: nesting depth, growth through aliases ("billion laughs"), the
+size of integers; and every refusal, with its location, comes from the exact
+reader.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import re
@@ -222,10 +225,15 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
 
 def load_yaml(raw: bytes, *, quick: bool = True) -> Document:
     """Read one YAML document from bytes; raise ReadProblem if ohw cannot take it.
-    ``quick`` allows libyaml's parser, where it gives the same result."""
+    ``quick`` allows the line reader and libyaml's parser, where they give the
+    same result."""
     text, restore = _protect_line_separators(decode_utf8(raw, RULE_SYNTAX))
     with collector_paused():
-        read = _read_with_libyaml(text) if quick and _quick_may_read(text) else None
+        read = None
+        if quick:
+            read = _read_block_lines(text)
+            if read is None and _quick_may_read(text):
+                read = _read_with_libyaml(text)
         data, nodes, aliased = read if read is not None else _read_exactly(text)
     if restore:
         data = _translate(data, restore)
@@ -458,10 +466,232 @@ def _scalar_tag(event: Any) -> str:
     flag some of them differently)."""
     if event.tag is not None:
         raise _NotQuick
-    written: str = event.value
-    if not event.implicit[0] or (written and written[0] not in _MAY_RESOLVE):
+    return _plain_tag(event.value) if event.implicit[0] else _STR
+
+
+def _plain_tag(written: str) -> str:
+    """The tag of a plain scalar, as the core schema resolves it."""
+    if written and written[0] not in _MAY_RESOLVE:
         return _STR
-    return str(_RESOLVER.resolve(ScalarNode, written, event.implicit))  # type: ignore[no-untyped-call]
+    return str(_RESOLVER.resolve(ScalarNode, written, (True, False)))  # type: ignore[no-untyped-call]
+
+
+# The quickest reader takes YAML written as people write ohw's files, in block
+# style, line by line, without building any parser's tokens or events: a big BOM
+# in half the time the events take, and its other versions, whose lines are
+# mostly the same, in less. It knows only this much of YAML and leaves
+# everything else, whole, to the readers above:
+# - a line is blank, a comment, `KEY: VALUE`, `KEY:` (its value, a block mapping
+#   or sequence, on the lines below), or `- ` followed by an item: `KEY: ...`
+#   (a mapping begins in the item) or a VALUE;
+# - KEY is plain ASCII text (letters, digits, `_ ./-`) read as text;
+# - VALUE, on one line, is plain (a comment after it, none of YAML's indicators
+#   first, no `: ` inside), single-quoted, or double-quoted without escapes;
+# - every line begins at the column of a collection it belongs to.
+# No flow collections, anchors, aliases, tags, block or multi-line scalars, empty
+# values, document markers or directives; no tab, carriage return (but in CR LF
+# line ends), byte-order mark or character YAML does not allow; no duplicate key, nesting past
+# MAX_DEPTH or value the core schema refuses: each sends the document on.
+_BLOCK_KEY = re.compile(r"([A-Za-z0-9_](?:[A-Za-z0-9_ ./-]*[A-Za-z0-9_./-])?):(?: +|$)")
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
+_AFTER_QUOTED = re.compile(r"(?: +(?:#.*)?)?")
+_NOT_PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+_NOT_IN_BLOCK_LINES = re.compile("[\t\ufeff]|" + Reader.NON_PRINTABLE.pattern)
+
+
+def _read_block_lines(text: str) -> _Read | None:
+    """Values and nodes of a document in the block style described above, or None."""
+    if _NOT_IN_BLOCK_LINES.search(text):
+        return None
+    line_break = "\n"
+    if "\r" in text:  # lines that end CR LF, all of them, or it is left to the others
+        line_break = "\r\n"
+        if not text.count("\r") == text.count("\r\n") == text.count("\n"):
+            return None
+    try:
+        return _LineReader().document(text.split(line_break), len(line_break))
+    except (_NotQuick, ReadProblem):
+        return None
+
+
+class _Block:
+    """A block collection the line reader is inside of."""
+
+    __slots__ = ("column", "key_start", "last", "mapping", "path", "start", "value", "where")
+
+    def __init__(
+        self,
+        column: int,
+        value: list[Any] | dict[str, Any],
+        path: JsonPath,
+        *,
+        where: tuple[int, int, int, int],
+        key_start: int | None,
+        start: int,
+    ) -> None:
+        self.column = column  # where its keys or dashes begin, from 0
+        self.mapping = isinstance(value, dict)
+        self.value = value
+        self.path = path
+        self.where = where  # line, column, key line, key column
+        self.key_start = key_start
+        self.start = start
+        self.last: _Record | None = None  # its last entry's
+
+
+class _LineReader:
+    """The structure the lines' indentation makes, in one loop with a stack of
+    open collections (a big BOM has tens of thousands of lines)."""
+
+    def __init__(self) -> None:
+        self.records: dict[JsonPath, _Record] = {}
+        self.stack: list[_Block] = []
+        # a key whose value begins on a later line: its mapping, the key, and where it is
+        self.pending: tuple[_Block, str, int, int, int] | None = None
+
+    def document(self, lines: list[str], line_break: int) -> _Read:
+        records, stack = self.records, self.stack
+        root: _Block | None = None
+        offset = after = 0
+        for number, line in enumerate(lines, 1):
+            offset, after = after, after + len(line) + line_break
+            parsed = _block_line(line)
+            if parsed is None:
+                continue
+            column, at, item, key, later, value, start, end, plain = parsed
+            if root is None:
+                where = (number, column + 1, 0, 0)
+                root = _Block(column, [] if item else {}, (), where=where, key_start=None,
+                              start=offset + column)  # fmt: skip
+                stack.append(root)
+            else:
+                self.find_block(number, offset, column, item=item)
+            block = stack[-1]
+            if len(stack) >= MAX_DEPTH:
+                raise _NotQuick
+            if item:
+                if block.mapping:
+                    raise _NotQuick
+                items: list[Any] = block.value  # type: ignore[assignment]
+                path = (*block.path, len(items))
+                if key is None:
+                    record: _Record = (number, at + 1, 0, 0, plain, None,
+                                       offset + at, offset + end, False)  # fmt: skip
+                    items.append(value)
+                    records[path] = block.last = record
+                    continue
+                # a mapping begins in the item
+                where = (number, at + 1, 0, 0)
+                block = _Block(at, {}, path, where=where, key_start=None, start=offset + at)
+                items.append(block.value)
+                stack.append(block)
+                if len(stack) >= MAX_DEPTH:
+                    raise _NotQuick
+            elif not block.mapping:
+                raise _NotQuick
+            entries: dict[str, Any] = block.value  # type: ignore[assignment]
+            if key is None or key in entries:
+                raise _NotQuick  # the exact reader says where both are
+            if later:
+                self.pending = (block, key, number, at + 1, offset + at)
+                continue
+            record = (number, start + 1, number, at + 1, plain, offset + at,
+                      offset + start, offset + end, False)  # fmt: skip
+            entries[key] = value
+            records[(*block.path, key)] = block.last = record
+        if root is None or self.pending is not None:
+            raise _NotQuick
+        while stack:
+            self.close()
+        return root.value, Nodes(records), False
+
+    def find_block(self, number: int, offset: int, column: int, *, item: bool) -> None:
+        """Make the top of the stack the collection the line at ``column`` is an entry of."""
+        stack = self.stack
+        if self.pending is not None:
+            # the value of a key: a collection indented under it, or a sequence at its column
+            mapping, key, key_line, key_column, key_start = self.pending
+            self.pending = None
+            if not (column > mapping.column or (column == mapping.column and item)):
+                raise _NotQuick  # an empty value
+            where = (number, column + 1, key_line, key_column)
+            block = _Block(column, [] if item else {}, (*mapping.path, key), where=where,
+                           key_start=key_start, start=offset + column)  # fmt: skip
+            mapping.value[key] = block.value  # type: ignore[call-overload]
+            stack.append(block)
+            return
+        while stack and stack[-1].column > column:
+            self.close()
+        if not stack or stack[-1].column != column:
+            raise _NotQuick
+        if not item and not stack[-1].mapping and len(stack) > 1 and stack[-2].column == column:
+            self.close()  # a key after the items of a sequence written at its key's column
+
+    def close(self) -> None:
+        closed = self.stack.pop()
+        assert closed.last is not None  # a collection opens with its first entry
+        record = (*closed.where, None, closed.key_start, closed.start, closed.last[7], False)
+        self.records[closed.path] = record
+        if self.stack:
+            self.stack[-1].last = record
+
+
+# What one line says, for _LineReader: the column it begins at, the column of its
+# key or value (after the dash of an item), whether it is an item, its key (None
+# for a value alone), whether the key's value begins on a later line, and the
+# value, where it begins and ends and, if plain, how it is written.
+_Line = tuple[int, int, bool, str | None, bool, Any, int, int, str | None]
+
+
+# Lines repeat, in a document (`category: fasteners`) and far more between the
+# versions of one a merge or a log reads: each is taken apart once.
+@functools.lru_cache(maxsize=1 << 15)
+def _block_line(line: str) -> _Line | None:
+    """What the line says; None for a blank or comment line."""
+    content = line.lstrip(" ")
+    if not content or content[0] == "#":
+        return None
+    column = at = len(line) - len(content)
+    item = content.startswith("- ")
+    if item:
+        at += 2
+        while line.startswith(" ", at):
+            at += 1
+        if at == len(line) or line[at] in "#-":  # an item on later lines, or a list in a list
+            raise _NotQuick
+    found = _BLOCK_KEY.match(line, at)
+    if found is None:
+        if not item:
+            raise _NotQuick
+        value, end, plain = _block_scalar(line, at)
+        return column, at, True, None, False, value, at, end, plain
+    written = found.group(1)
+    key = _key_text(written, _plain_tag(written), _UNSEEN)
+    start = found.end()
+    if start == len(line) or line[start] == "#":
+        return column, at, item, key, True, None, start, start, None
+    value, end, plain = _block_scalar(line, start)
+    return column, at, item, key, False, value, start, end, plain
+
+
+def _block_scalar(line: str, at: int) -> tuple[Any, int, str | None]:
+    """The value written from ``at`` to the end of the line: its value, where it
+    ends, and its text if it is plain."""
+    first = line[at]
+    if first in "'\"":
+        quoted = (_SINGLE_QUOTED if first == "'" else _DOUBLE_QUOTED).match(line, at)
+        if quoted is None or not _AFTER_QUOTED.fullmatch(line, quoted.end()):
+            raise _NotQuick
+        text = quoted.group(1)
+        return (text.replace("''", "'") if first == "'" else text), quoted.end(), None
+    if first in _NOT_PLAIN_FIRST:
+        raise _NotQuick
+    comment = line.find(" #", at)
+    plain = (line[at:comment] if comment >= 0 else line[at:]).rstrip(" ")
+    if ": " in plain or plain.endswith(":"):
+        raise _NotQuick  # a mapping where a value was expected
+    return _scalar_value(plain, _plain_tag(plain), _UNSEEN), at + len(plain), plain
 
 
 # YAML 1.2 breaks lines only at LF and CR; PyYAML also breaks at NEL, LS and PS,
