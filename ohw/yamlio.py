@@ -497,13 +497,16 @@ _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 _AFTER_QUOTED = re.compile(r"(?: +(?:#.*)?)?")
 _NOT_PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
-_NOT_IN_BLOCK_LINES = re.compile("[\t\ufeff]|" + Reader.NON_PRINTABLE.pattern)
+# The characters PyYAML's reader refuses (Reader.NON_PRINTABLE, written as the
+# ranges it leaves out: quicker to compile), the tab and the byte-order mark
+# (libyaml and PyYAML take those two differently).
+_NOT_IN_BLOCK_LINES = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]"
+)
 
 
 def _read_block_lines(text: str) -> _Read | None:
     """Values and nodes of a document in the block style described above, or None."""
-    if _NOT_IN_BLOCK_LINES.search(text):
-        return None
     line_break = "\n"
     if "\r" in text:  # lines that end CR LF, all of them, or it is left to the others
         line_break = "\r\n"
@@ -649,6 +652,8 @@ _Line = tuple[int, int, bool, str | None, bool, Any, int, int, str | None]
 @functools.lru_cache(maxsize=1 << 15)
 def _block_line(line: str) -> _Line | None:
     """What the line says; None for a blank or comment line."""
+    if _NOT_IN_BLOCK_LINES.search(line):
+        raise _NotQuick
     content = line.lstrip(" ")
     if not content or content[0] == "#":
         return None

@@ -324,3 +324,17 @@ def test_all_readers_read_the_corpus_manifests_alike(corpus: Path):
     assert files
     for path in files:
         _same_as_exact(path.read_bytes())
+
+
+def test_the_line_reader_leaves_the_characters_pyyaml_refuses():
+    """Every code point: refused by PyYAML's reader, or a tab or a byte-order mark."""
+    from yaml.reader import Reader
+
+    refused = ohw.yamlio._NOT_IN_BLOCK_LINES
+    differ = [
+        hex(c)
+        for c in range(0x110000)
+        if bool(refused.match(chr(c)))
+        != (bool(Reader.NON_PRINTABLE.match(chr(c))) or chr(c) in "\t\ufeff")
+    ]
+    assert differ == []
