@@ -112,7 +112,8 @@ def resolve(paths: list[str], side: Side | None, images: str | None = None) -> i
         from ohw.render.merge import render_pictures
 
         folder = output_folder(images)
-        render_pictures(conflict_pictures(vcs_merging.conflicted_files(Path(), paths), folder))
+        conflicted = vcs_merging.conflicted_files(Path(), paths)
+        render_pictures(conflict_pictures(conflicted, folder), sys.stdout)
         return 0
     for path in paths:
         vcs_merging.resolve(Path(), path, side)

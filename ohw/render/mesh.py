@@ -10,6 +10,7 @@ from ohw.findings import RULES
 from ohw.mesh.batch import MeshResult
 from ohw.mesh.topology import MeshReport
 from ohw.mesh.verdict import Verdict
+from ohw.render.lines import Line, print_lines
 
 FORMAT_VERSION = 1
 
@@ -75,10 +76,6 @@ def render_json(results: list[MeshResult], stream: IO[str]) -> None:
     stream.write("\n")
 
 
-# A line of the text report: pieces of text, each with its rich style ("" for none).
-Line = list[tuple[str, str]]
-
-
 def render_text(results: list[MeshResult], stream: IO[str]) -> None:
     lines: list[Line] = []
     for result in results:
@@ -97,24 +94,7 @@ def render_text(results: list[MeshResult], stream: IO[str]) -> None:
             lines.append([("  ", ""), found, (f" {problem.message}", "")])
             lines.append([(f"      hint: {problem.hint}", "dim")])
         lines += [[(f"  note: {note}", "cyan")] for note in verdict.notes]
-    _print(lines, stream)
-
-
-def _print(lines: list[Line], stream: IO[str]) -> None:
-    """Styled through rich where colour can show; as plain text elsewhere, which
-    is what rich would write there, without the time it takes to load."""
-    import os
-
-    if not stream.isatty() and not os.environ.get("FORCE_COLOR"):
-        stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    # A report must not wrap: allow lines as long as a log's.
-    console = Console(file=stream, soft_wrap=True, highlight=False)
-    # One print: a rich Table per file costs more than the analysis of a small part.
-    console.print(Text("\n").join(Text.assemble(*line) for line in lines))
+    print_lines(lines, stream)
 
 
 def _figures(report: MeshReport) -> list[Line]:
