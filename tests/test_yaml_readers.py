@@ -4,6 +4,8 @@ same values, locations, spans and refusals."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ohw.yamlio
+import ohw.yamlparsers
 from ohw.yamlio import ReadProblem, load_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -99,7 +102,7 @@ def test_both_readers_give_the_same_values_and_positions(
     if outcome[0] == "read" and not outcome[-1]:
         # a document ohw takes, without aliases: the quick reader read it itself
         text, _ = ohw.yamlio._protect_line_separators(raw.decode())
-        assert ohw.yamlio._read_with_libyaml(text) is not None
+        assert ohw.yamlparsers.read_with_libyaml(text) is not None
 
 
 @settings(max_examples=2000, database=None, deadline=None)
@@ -124,7 +127,7 @@ def _lines_outcome(raw: bytes):
     text, _ = ohw.yamlio._protect_line_separators(ohw.yamlio.decode_utf8(raw, "OHW101"))
     lines = ohw.yamlio._read_block_lines(text)
     try:
-        exact = ohw.yamlio._read_exactly(text)
+        exact = ohw.yamlparsers.read_exactly(text)
     except ReadProblem as problem:
         exact = ("refused", problem.message)
     return lines, exact
@@ -338,3 +341,17 @@ def test_the_line_reader_leaves_the_characters_pyyaml_refuses():
         != (bool(Reader.NON_PRINTABLE.match(chr(c))) or chr(c) in "\t\ufeff")
     ]
     assert differ == []
+
+
+def test_block_yaml_is_read_without_loading_pyyaml():
+    """PyYAML takes a twentieth of a big merge's time to load: a document the
+    line reader reads does without it, one it leaves loads it."""
+    script = (
+        "import sys; from ohw.yamlio import load_yaml; "
+        "load_yaml(b'items:\\n  - id: m3\\n    quantity: 4\\n'); print('yaml' in sys.modules); "
+        "load_yaml(b'items: [m3]\\n'); print('yaml' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]
