@@ -290,26 +290,26 @@ def _read_block_lines(text: str) -> _Read | None:
 class _Block:
     """A block collection the line reader is inside of."""
 
-    __slots__ = ("column", "key_start", "last", "mapping", "path", "start", "value", "where")
+    __slots__ = ("column", "head", "last", "mapping", "path", "value")
 
     def __init__(
         self,
         column: int,
         value: list[Any] | dict[str, Any],
         path: JsonPath,
-        *,
-        where: tuple[int, int, int, int],
-        key_start: int | None,
-        start: int,
+        head: tuple[int, int, int, int, int | None, int],
     ) -> None:
         self.column = column  # where its keys or dashes begin, from 0
-        self.mapping = isinstance(value, dict)
+        self.mapping = type(value) is dict
         self.value = value
         self.path = path
-        self.where = where  # line, column, key line, key column
-        self.key_start = key_start
-        self.start = start
+        # its record but for the end: line, column, key line, key column, key offset, offset
+        self.head = head
         self.last: _Record | None = None  # its last entry's
+
+
+# A key whose value begins on a later line: its mapping, the key, and where it is.
+_Pending = tuple[_Block, str, int, int, int]
 
 
 class _LineReader:
@@ -319,12 +319,11 @@ class _LineReader:
     def __init__(self) -> None:
         self.records: dict[JsonPath, _Record] = {}
         self.stack: list[_Block] = []
-        # a key whose value begins on a later line: its mapping, the key, and where it is
-        self.pending: tuple[_Block, str, int, int, int] | None = None
+        self.root: _Block | None = None
 
     def document(self, lines: list[str], line_break: int) -> _Read:
         records, stack = self.records, self.stack
-        root: _Block | None = None
+        pending: _Pending | None = None
         offset = after = 0
         for number, line in enumerate(lines, 1):
             offset, after = after, after + len(line) + line_break
@@ -332,21 +331,21 @@ class _LineReader:
             if parsed is None:
                 continue
             column, at, item, key, later, value, start, end, plain = parsed
-            if root is None:
-                where = (number, column + 1, 0, 0)
-                root = _Block(column, [] if item else {}, (), where=where, key_start=None,
-                              start=offset + column)  # fmt: skip
-                stack.append(root)
-            else:
-                self.find_block(number, offset, column, item=item)
-            block = stack[-1]
-            if len(stack) >= MAX_DEPTH:
-                raise _NotQuick
+            block = stack[-1] if stack else None
+            # most lines are one more entry of the innermost collection
+            if (
+                pending is not None
+                or block is None
+                or block.column != column
+                or (item == block.mapping)
+            ):
+                block = self.find_block(pending, number, offset, column, item=item)
+                pending = None
             if item:
                 if block.mapping:
                     raise _NotQuick
                 items: list[Any] = block.value  # type: ignore[assignment]
-                path = (*block.path, len(items))
+                path = block.path + (len(items),)  # noqa: RUF005 (quicker than unpacking)
                 if key is None:
                     record: _Record = (number, at + 1, 0, 0, plain, None,
                                        offset + at, offset + end, False)  # fmt: skip
@@ -354,56 +353,71 @@ class _LineReader:
                     records[path] = block.last = record
                     continue
                 # a mapping begins in the item
-                where = (number, at + 1, 0, 0)
-                block = _Block(at, {}, path, where=where, key_start=None, start=offset + at)
+                block = self.push(at, {}, path, (number, at + 1, 0, 0, None, offset + at))
                 items.append(block.value)
-                stack.append(block)
-                if len(stack) >= MAX_DEPTH:
-                    raise _NotQuick
             elif not block.mapping:
                 raise _NotQuick
             entries: dict[str, Any] = block.value  # type: ignore[assignment]
             if key is None or key in entries:
                 raise _NotQuick  # the exact reader says where both are
             if later:
-                self.pending = (block, key, number, at + 1, offset + at)
+                pending = (block, key, number, at + 1, offset + at)
                 continue
             record = (number, start + 1, number, at + 1, plain, offset + at,
                       offset + start, offset + end, False)  # fmt: skip
             entries[key] = value
-            records[(*block.path, key)] = block.last = record
-        if root is None or self.pending is not None:
+            records[block.path + (key,)] = block.last = record  # noqa: RUF005
+        if self.root is None or pending is not None:
             raise _NotQuick
         while stack:
             self.close()
-        return root.value, Nodes(records), False
+        return self.root.value, Nodes(records), False
 
-    def find_block(self, number: int, offset: int, column: int, *, item: bool) -> None:
-        """Make the top of the stack the collection the line at ``column`` is an entry of."""
+    def find_block(
+        self, pending: _Pending | None, number: int, offset: int, column: int, *, item: bool
+    ) -> _Block:
+        """The collection the line at ``column`` is an entry of, made the top of the stack."""
         stack = self.stack
-        if self.pending is not None:
+        if pending is not None:
             # the value of a key: a collection indented under it, or a sequence at its column
-            mapping, key, key_line, key_column, key_start = self.pending
-            self.pending = None
+            mapping, key, key_line, key_column, key_start = pending
             if not (column > mapping.column or (column == mapping.column and item)):
                 raise _NotQuick  # an empty value
-            where = (number, column + 1, key_line, key_column)
-            block = _Block(column, [] if item else {}, (*mapping.path, key), where=where,
-                           key_start=key_start, start=offset + column)  # fmt: skip
+            head = (number, column + 1, key_line, key_column, key_start, offset + column)
+            block = self.push(column, [] if item else {}, (*mapping.path, key), head)
             mapping.value[key] = block.value  # type: ignore[call-overload]
-            stack.append(block)
-            return
+            return block
+        if self.root is None:
+            where = (number, column + 1, 0, 0, None, offset + column)
+            self.root = self.push(column, [] if item else {}, (), where)
+            return self.root
         while stack and stack[-1].column > column:
             self.close()
         if not stack or stack[-1].column != column:
             raise _NotQuick
         if not item and not stack[-1].mapping and len(stack) > 1 and stack[-2].column == column:
             self.close()  # a key after the items of a sequence written at its key's column
+        return stack[-1]
+
+    def push(
+        self,
+        column: int,
+        value: list[Any] | dict[str, Any],
+        path: JsonPath,
+        head: tuple[int, int, int, int, int | None, int],
+    ) -> _Block:
+        if len(self.stack) >= MAX_DEPTH - 1:  # its entries would nest past MAX_DEPTH
+            raise _NotQuick
+        block = _Block(column, value, path, head)
+        self.stack.append(block)
+        return block
 
     def close(self) -> None:
         closed = self.stack.pop()
         assert closed.last is not None  # a collection opens with its first entry
-        record = (*closed.where, None, closed.key_start, closed.start, closed.last[7], False)
+        line, column, key_line, key_column, key_start, start = closed.head
+        end = closed.last[7]
+        record = (line, column, key_line, key_column, None, key_start, start, end, False)
         self.records[closed.path] = record
         if self.stack:
             self.stack[-1].last = record
