@@ -454,8 +454,7 @@ def _block_line(line: str) -> _Line | None:
             raise _NotQuick
         value, end, plain = _block_scalar(line, at)
         return column, at, True, None, False, value, at, end, plain
-    written = found.group(1)
-    key = _key_text(written, _plain_tag(written), _UNSEEN)
+    key = _block_key(found.group(1))
     start = found.end()
     if start == len(line) or line[start] == "#":
         return column, at, item, key, True, None, start, start, None
@@ -479,7 +478,16 @@ def _block_scalar(line: str, at: int) -> tuple[Any, int, str | None]:
     plain = (line[at:comment] if comment >= 0 else line[at:]).rstrip(" ")
     if ": " in plain or plain.endswith(":"):
         raise _NotQuick  # a mapping where a value was expected
-    return _scalar_value(plain, _plain_tag(plain), _UNSEEN), at + len(plain), plain
+    tag = _plain_tag(plain)
+    # text as written (no surrogates: the line has none), anything else as read
+    value = plain if tag == _STR else _scalar_value(plain, tag, _UNSEEN)
+    return value, at + len(plain), plain
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _block_key(written: str) -> str:
+    """A key, read once for all the lines it begins (id, name, quantity)."""
+    return _key_text(written, _plain_tag(written), _UNSEEN)
 
 
 # YAML 1.2 breaks lines only at LF and CR; PyYAML also breaks at NEL, LS and PS,
