@@ -353,7 +353,7 @@ class _LineReader:
                     records[path] = block.last = record
                     continue
                 # a mapping begins in the item
-                block = self.push(at, {}, path, (number, at + 1, 0, 0, None, offset + at))
+                block = self.push(_Block(at, {}, path, (number, at + 1, 0, 0, None, offset + at)))
                 items.append(block.value)
             elif not block.mapping:
                 raise _NotQuick
@@ -384,12 +384,12 @@ class _LineReader:
             if not (column > mapping.column or (column == mapping.column and item)):
                 raise _NotQuick  # an empty value
             head = (number, column + 1, key_line, key_column, key_start, offset + column)
-            block = self.push(column, [] if item else {}, (*mapping.path, key), head)
+            block = self.push(_Block(column, [] if item else {}, (*mapping.path, key), head))
             mapping.value[key] = block.value  # type: ignore[call-overload]
             return block
         if self.root is None:
             where = (number, column + 1, 0, 0, None, offset + column)
-            self.root = self.push(column, [] if item else {}, (), where)
+            self.root = self.push(_Block(column, [] if item else {}, (), where))
             return self.root
         while stack and stack[-1].column > column:
             self.close()
@@ -399,16 +399,9 @@ class _LineReader:
             self.close()  # a key after the items of a sequence written at its key's column
         return stack[-1]
 
-    def push(
-        self,
-        column: int,
-        value: list[Any] | dict[str, Any],
-        path: JsonPath,
-        head: tuple[int, int, int, int, int | None, int],
-    ) -> _Block:
+    def push(self, block: _Block) -> _Block:
         if len(self.stack) >= MAX_DEPTH - 1:  # its entries would nest past MAX_DEPTH
             raise _NotQuick
-        block = _Block(column, value, path, head)
         self.stack.append(block)
         return block
 
