@@ -324,6 +324,7 @@ def test_only_the_meshes_of_parts_the_settings_keep_are_analysed(design, tmp_pat
     (design / "parts" / "spare.stl").write_bytes(binary_stl(box_facets()[:-1]))
     cache = tmp_path / "cache"
     code, out = run_check(capsys, "--format", "json", "--cache-dir", cache, design)
+    assert code == 1  # the missing knob.stl
     analysed = sorted(p.name for p in (cache / "mesh").rglob("*.json"))
     kept = {"parts/base.stl", "parts/clip.stl"}  # knob.stl is missing (OHW201)
     assert len(analysed) == len(kept)

@@ -75,6 +75,26 @@ def test_a_conflict_is_named_by_item_and_field_and_git_sees_it(design: Path):
     git("fsck", "--strict", cwd=design)
 
 
+def test_the_report_is_plain_lines_in_a_pipe(design: Path):
+    edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
+    edit(design, "ohw.yaml", "version: 1.2.0", "version: 1.3.0", "fork version", "fork")
+    edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "main", "main")
+    done = run_ohw("merge", "fork", cwd=design)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "The merge stopped on conflicts in 1 file(s):",
+        "  bom.yaml",
+        "    bom led-strip quantity: base 0.3, ours 0.6, theirs 0.4",
+        "Settle each file with `ohw resolve PATH --ours|--theirs|--base` (or edit it and run "
+        "`ohw resolve PATH`), then `ohw merge --continue`; `ohw merge --abort` undoes the merge.",
+    ]
+    run_ohw("resolve", "bom.yaml", "--ours", cwd=design)
+    done = run_ohw("merge", "--continue", cwd=design)
+    assert done.returncode == 0, done.stderr
+    short = git("rev-parse", "--short=7", "HEAD", cwd=design).strip()
+    assert done.stdout == f"Merged (commit {short}).\n"
+
+
 def test_resolving_by_hand_refuses_leftover_markers(design: Path):
     edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
     edit(design, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "main", "main")

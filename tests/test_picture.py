@@ -293,6 +293,9 @@ def test_merge_and_resolve_draw_the_sides_of_a_conflicted_mesh(tmp_path: Path):
     shown = run_ohw("resolve", "parts/base.stl", "--images", tmp_path / "look", cwd=design)
     assert shown.returncode == 0, shown.stderr
     assert (tmp_path / "look" / "parts-base.stl.png").is_file()
+    first, *sides = shown.stdout.splitlines()
+    assert first == f"picture of parts/base.stl: {tmp_path / 'look' / 'parts-base.stl.png'}"
+    assert [line.split()[0] for line in sides] == ["ours", "theirs"]
     assert "UU parts/base.stl" in git("status", "--porcelain", cwd=design)  # still conflicted
     both = run_ohw("resolve", "parts/base.stl", "--ours", "--images", tmp_path / "x", cwd=design)
     assert both.returncode == 2

@@ -484,3 +484,30 @@ def test_nesting_a_million_deep_is_refused_without_crashing(raw):
     problem = refused(raw)
     assert problem.rule == RULE_UNSUPPORTED
     assert f"more than {MAX_DEPTH} levels" in problem.message
+
+
+# --- the cyclic collector, paused while a big document is read ---------------------
+
+
+def test_what_a_paused_collector_let_be_made_is_in_its_oldest_generation():
+    import gc
+    import weakref
+
+    from ohw.yamlio import collector_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        kept = [{"id": str(n), "suppliers": []} for n in range(1000)]
+        cycle = Node()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled()
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(kept) in oldest and all(id(item) in oldest for item in kept[::100])
+    gc.collect()
+    assert gone() is None  # and it still collects what is garbage

@@ -10,7 +10,6 @@ from ohw.errors import OhwError
 from ohw.files import write_atomically
 from ohw.merge import merge_file
 from ohw.merge.plan import Side
-from ohw.mesh import MESH_FORMATS
 from ohw.render.merge import MergeReport, render_merge
 from ohw.vcs import identity_or_error
 from ohw.vcs import merging as vcs_merging
@@ -83,8 +82,12 @@ def _mesh_sides(
     conflicted: tuple[vcs_merging.ConflictedFile, ...],
 ) -> dict[str, dict[Side, MeshResult]]:
     """Each conflicted mesh's sides, analysed, so a person can choose."""
-    if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
+    if not conflicted:
         return {}  # and the mesh reader is not even loaded
+    from ohw.mesh import MESH_FORMATS
+
+    if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
+        return {}
     from ohw.mesh.batch import MeshSource, analyse_sources
 
     sources: list[tuple[str, Side, MeshSource]] = [
@@ -112,7 +115,8 @@ def resolve(paths: list[str], side: Side | None, images: str | None = None) -> i
         from ohw.render.merge import render_pictures
 
         folder = output_folder(images)
-        render_pictures(conflict_pictures(vcs_merging.conflicted_files(Path(), paths), folder))
+        conflicted = vcs_merging.conflicted_files(Path(), paths)
+        render_pictures(conflict_pictures(conflicted, folder), sys.stdout)
         return 0
     for path in paths:
         vcs_merging.resolve(Path(), path, side)

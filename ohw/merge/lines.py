@@ -4,7 +4,6 @@ into one with git's conflict markers around each place they differ."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ def with_markers(base: str, ours: str, theirs: str, labels: Labels) -> tuple[str
 
 def _matched(a: list[str], b: list[str]) -> list[int | None]:
     """For each line of ``a``, the line of ``b`` it is matched with, if any."""
+    from difflib import SequenceMatcher  # only a merge with conflicts needs it
+
     found: list[int | None] = [None] * len(a)
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for n in range(block.size):

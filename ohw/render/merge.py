@@ -6,10 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-
 from ohw.merge.plan import MISSING, Side
+from ohw.render.styled import Line, print_lines
 from ohw.vcs.merging import ConflictedFile
 
 if TYPE_CHECKING:
@@ -35,7 +33,7 @@ def render_merge(report: MergeReport, output_format: str, stream: IO[str]) -> No
         json.dump(merge_json(report), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     else:
-        _text(report, Console(file=stream, highlight=False, soft_wrap=True))
+        print_lines(_text(report), stream)
 
 
 def merge_json(report: MergeReport) -> dict[str, Any]:
@@ -57,20 +55,22 @@ def _picture_json(picture: ChangePicture) -> dict[str, Any]:
     return picture_json(picture)
 
 
-def render_pictures(pictures: list[ChangePicture], console: Console | None = None) -> None:
+def render_pictures(pictures: list[ChangePicture], stream: IO[str]) -> None:
     """Where the pictures of conflicted meshes went, and what each side changed."""
+    print_lines(_picture_lines(pictures), stream)
+
+
+def _picture_lines(pictures: list[ChangePicture]) -> list[Line]:
     from ohw.render.diff import figures_line
 
-    console = console or Console(highlight=False, soft_wrap=True)
-    if not pictures:
-        console.print("no conflicted mesh to draw")
+    lines: list[Line] = [] if pictures else [[("no conflicted mesh to draw", "")]]
     for picture in pictures:
         if picture.image is None:
-            console.print(f"{escape(picture.mesh)}: no picture, {escape(picture.problem or '')}")
+            lines.append([(f"{picture.mesh}: no picture, {picture.problem or ''}", "")])
             continue
-        console.print(f"picture of {escape(picture.mesh)}: {escape(str(picture.image))}")
-        for side, figures in picture.figures.items():
-            console.print(f"    {side:<6} {escape(figures_line(figures))}")
+        lines.append([(f"picture of {picture.mesh}: {picture.image}", "")])
+        lines += [[(f"    {side:<6} {figures_line(f)}", "")] for side, f in picture.figures.items()]
+    return lines
 
 
 def _kind(conflicted: ConflictedFile, meshes: dict[Side, MeshResult] | None) -> str:
@@ -126,45 +126,48 @@ def _mesh_line(result: MeshResult) -> str:
     )
 
 
-def _text(report: MergeReport, console: Console) -> None:
+def _text(report: MergeReport) -> list[Line]:
     short = report.commit[:7] if report.commit else ""
-    for path in report.merged_by_meaning:
-        if not any(f.path == path for f in report.conflicted):
-            console.print(f"merged {escape(path)} item by item")
-    for note in report.notes:
-        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+    lines: list[Line] = [
+        [(f"merged {path} item by item", "")]
+        for path in report.merged_by_meaning
+        if not any(f.path == path for f in report.conflicted)
+    ]
+    lines += [[("note:", "yellow"), (f" {note}", "")] for note in report.notes]
     if report.status == "up-to-date":
-        console.print("Already up to date.")
+        lines.append([("Already up to date.", "")])
     elif report.status == "fast-forward":
-        console.print(f"Fast-forward to {short}.")
+        lines.append([(f"Fast-forward to {short}.", "")])
     elif report.status == "merged":
-        console.print(f"[green]Merged[/green] (commit {short}).")
+        lines.append([("Merged", "green"), (f" (commit {short}).", "")])
     elif report.status == "aborted":
-        console.print("Merge aborted: the branch and its files are as they were before it.")
+        lines.append([("Merge aborted: the branch and its files are as they were before it.", "")])
     if not report.conflicted:
-        return
-    console.print(f"[red]The merge stopped on conflicts in {len(report.conflicted)} file(s):[/red]")
+        return lines
+    stopped = f"The merge stopped on conflicts in {len(report.conflicted)} file(s):"
+    lines.append([(stopped, "red")])
     for conflicted in report.conflicted:
         meshes = report.meshes.get(conflicted.path)
         kind = _kind(conflicted, meshes)
-        console.print(f"  [bold]{escape(conflicted.path)}[/bold]")
+        lines.append([("  ", ""), (conflicted.path, "bold")])
         if kind == "design":
-            for conflict in conflicted.conflicts:
-                console.print(f"    {escape(conflict.describe())}")
+            lines += [[(f"    {conflict.describe()}", "")] for conflict in conflicted.conflicts]
         elif kind == "mesh" and meshes is not None:
             for side in ("base", "ours", "theirs"):
                 if side in meshes:
-                    console.print(f"    {side:<6} {escape(_mesh_line(meshes[side]))}")
+                    lines.append([(f"    {side:<6} {_mesh_line(meshes[side])}", "")])
                 elif side != "base":
-                    console.print(f"    {side:<6} deleted")
+                    lines.append([(f"    {side:<6} deleted", "")])
         elif kind == "deleted":
-            gone = [s for s, d in conflicted.sides.items() if d is None and s != "base"]
-            console.print(f"    changed on one side, deleted on the other ({', '.join(gone)})")
+            gone = ", ".join(s for s, d in conflicted.sides.items() if d is None and s != "base")
+            lines.append([(f"    changed on one side, deleted on the other ({gone})", "")])
         else:
-            console.print("    changed on both sides: the file has conflict markers")
+            lines.append([("    changed on both sides: the file has conflict markers", "")])
     if report.pictures is not None:
-        render_pictures(report.pictures, console)
-    console.print(
+        lines += _picture_lines(report.pictures)
+    settle = (
         "Settle each file with `ohw resolve PATH --ours|--theirs|--base` (or edit it and run "
         "`ohw resolve PATH`), then `ohw merge --continue`; `ohw merge --abort` undoes the merge."
     )
+    lines.append([(settle, "")])
+    return lines
