@@ -213,10 +213,13 @@ def _state(paths: list[str]) -> tuple[dict[str, Any], int, bool]:
             elif stat.S_ISREG(stamp[0]):
                 newest = max(newest, stamp[2], stamp[3])
         designs.append([given, real, _stamp(real), entries])
-        for path in _ignore_rules(real):
+        files, places = _ignore_rules(real)
+        for path in files:
             outside[path] = _stamp(path)
+        for path in places:  # git writes in them all the time: only what they are counts
+            outside[path] = _kind(path)
     for stamp in outside.values():
-        if stamp is not None:
+        if stamp is not None and len(stamp) > 1:
             newest = max(newest, stamp[2], stamp[3])
     return {"given": list(paths), "designs": designs, "outside": outside}, newest, linked
 
@@ -227,6 +230,13 @@ def _stamp(path: str) -> Stamp | None:
     except OSError:
         return None
     return [status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def _kind(path: str) -> Stamp | None:
+    try:
+        return [stat.S_IFMT(os.lstat(path).st_mode)]
+    except OSError:
+        return None
 
 
 def _entries(folder: str) -> list[list[Any]]:
@@ -262,38 +272,41 @@ def _entries(folder: str) -> list[list[Any]]:
     return found
 
 
-def _ignore_rules(folder: str) -> list[str]:
-    """The files outside ``folder`` that decide what git ignores in it: where a
-    ``.git`` could be in every folder above it, the ``.gitignore`` of each folder
-    up to its repository's root, the repository's exclude file and configuration,
-    and the user's and the system's configuration with the files they name."""
+def _ignore_rules(folder: str) -> tuple[list[str], list[str]]:
+    """What decides, from outside ``folder``, what git ignores in it: the files
+    (the ``.gitignore`` of each folder up to the repository's root, the
+    repository's exclude file and configuration, the user's and the system's
+    configuration with the files they name) and the places whose being there
+    counts (a ``.git`` in each folder above, the git directory)."""
     repository = repository_of(folder)
     root = repository[0] if repository else None
-    paths = [os.path.join(folder, ".git")]
+    files: list[str] = []
+    places = [os.path.join(folder, ".git")]
     current = folder
     while current != root and os.path.dirname(current) != current:
         current = os.path.dirname(current)
-        paths += [os.path.join(current, ".gitignore"), os.path.join(current, ".git")]
+        files.append(os.path.join(current, ".gitignore"))
+        places.append(os.path.join(current, ".git"))
     configs = []
     if repository is not None:
-        paths.append(repository[1])  # where .git says the git directory is
+        places.append(repository[1])  # where .git says the git directory is
         git_dirs = [repository[1]]
         try:
             with open(os.path.join(repository[1], "commondir"), encoding="utf-8") as stream:
                 git_dirs.append(os.path.join(repository[1], stream.read().strip()))
         except OSError:
             pass  # not a worktree: the git directory is the common one
-        paths += [os.path.join(g, "info", "exclude") for g in git_dirs]
+        files += [os.path.join(g, "info", "exclude") for g in git_dirs]
         configs += [os.path.join(g, "config") for g in git_dirs]
     home = os.path.expanduser("~")
     config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    paths.append(os.path.join(config_home, "git", "ignore"))
+    files.append(os.path.join(config_home, "git", "ignore"))
     configs += [
         os.path.join(home, ".gitconfig"),
         os.path.join(config_home, "git", "config"),
         "/etc/gitconfig",
     ]
-    return paths + _named_files(configs)
+    return files + _named_files(configs), places
 
 
 def _named_files(configs: list[str]) -> list[str]:

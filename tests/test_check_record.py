@@ -29,7 +29,7 @@ PROBE = (
     "sys.exit(code)\n"
 )
 RACY_SECONDS = 2.0  # what ohw.check_record waits out (git's "racy" files)
-TESTS_HERE = 25  # how many designs to settle at once; more are made when needed
+TESTS_HERE = 26  # how many designs to settle at once; more are made when needed
 
 
 class Checker:
@@ -201,6 +201,15 @@ def test_any_change_the_check_depends_on_checks_again(
         fresh.how("--format", "json", "hardware")[1:]
         == checker.how("--format", "json", "hardware")[1:]
     )
+
+
+def test_what_git_writes_in_its_own_folder_keeps_the_record(checker: Checker) -> None:
+    """Commits, refs, the index and git's logs do not change what a check of the
+    working tree finds."""
+    first = checker.how("hardware")
+    git("commit", "-q", "--allow-empty", "-m", "Nothing changed", cwd=checker.repository)
+    git("status", "--porcelain", cwd=checker.repository)
+    assert checker.how("hardware") == ("replayed", *first[1:])
 
 
 def test_arguments_and_environment_have_records_of_their_own(checker: Checker) -> None:
