@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import io
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urldefrag, urlparse
 from urllib.request import urlopen
+
+from servers import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -40,14 +41,8 @@ class _Server(ThreadingHTTPServer):
 def static_server(root: Path) -> Iterator[str]:
     """An HTTP server for the files under ``root``; yields its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Server(("127.0.0.1", 0), handler)) as url:
+        yield f"{url}/"
 
 
 @contextmanager

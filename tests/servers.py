@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -103,6 +104,14 @@ def smart_http(root: Path, *, trickle: tuple[int, float] | None = None) -> Itera
         return _trickled(payload, *trickle)
 
     server = make_server("127.0.0.1", 0, app, _ThreadingWSGIServer, handler_class=_QuietHandler)
+    with serving(server) as url:
+        yield url
+
+
+@contextmanager
+def serving(server: HTTPServer) -> Iterator[str]:
+    """``server`` answering on a thread of its own until the block ends; yields
+    its base URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
