@@ -226,9 +226,12 @@ def _state(paths: list[str]) -> tuple[dict[str, Any], int, bool]:
 
 def _stamp(path: str) -> Stamp | None:
     try:
-        status = os.lstat(path)
+        return _stamp_of(os.lstat(path))
     except OSError:
         return None
+
+
+def _stamp_of(status: os.stat_result) -> Stamp:
     return [status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
@@ -255,18 +258,7 @@ def _entries(folder: str) -> list[list[Any]]:
                 found.append([name, None])
                 continue
             status = entry.stat(follow_symlinks=False)
-            found.append(
-                [
-                    name,
-                    [
-                        status.st_mode,
-                        status.st_size,
-                        status.st_mtime_ns,
-                        status.st_ctime_ns,
-                        status.st_ino,
-                    ],
-                ]
-            )
+            found.append([name, _stamp_of(status)])
             if stat.S_ISDIR(status.st_mode):
                 pending.append(name)
     return found

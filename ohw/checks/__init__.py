@@ -7,6 +7,7 @@ and the report says so, rather than guessing at the data.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -98,26 +99,62 @@ def check_design(
     """Run every check on the design in ``tree``, under the design's settings;
     with ``changed`` (design paths changed since ``options.changed_since``),
     report only on those and on what refers to them."""
+    from ohw.checks.scope import scope_of
+
     options = options or CheckOptions()
-    settings = read_settings(tree)
+    settings, settings_findings = read_settings(tree)
     # With a scope, only some meshes are wanted: they are analysed when known.
-    if changed is None:
-        manifest, analyses = _begin_meshes(tree, settings[0], options)
-    else:
-        manifest, analyses = None, None
-    try:
-        return _check(
-            tree,
+    manifest, analyses = (
+        (None, None) if changed is not None else _begin_meshes(tree, settings, options)
+    )
+    with analyses or contextlib.nullcontext():
+        inputs = read_inputs(tree, settings, manifest)
+        inputs.cache_dir, inputs.use_cache = options.cache_dir, options.use_cache
+        inputs.mesh_analyses = analyses
+        if settings_findings or tree.exists(SETTINGS):
+            inputs.examined["settings"] = {SETTINGS}
+        found = [dataclasses.replace(f, check="schema") for f in inputs.findings]
+        found += [dataclasses.replace(f, check="settings") for f in settings_findings]
+        report = DesignReport(
             path,
-            options,
-            settings_read=settings,
-            changed=changed,
-            manifest=manifest,
-            analyses=analyses,
+            tree,
+            inputs.manifest.name if inputs.manifest else None,
+            found,
+            strict=options.strict or settings.strict,
+            changed_since=options.changed_since,
         )
-    finally:
-        if analyses is not None:
-            analyses.close()
+        if changed is not None:
+            inputs.scope = scope_of(inputs, changed)
+            report.changed = len(changed)
+        for name, needs, check in _checks():
+            if needs >= _MANIFEST and inputs.manifest is None:
+                report.skipped.append(Skipped(name, inputs.manifest_unreadable))
+            elif needs == _BOM and inputs.bom is None:
+                report.skipped.append(Skipped(name, inputs.bom_unreadable))
+            else:
+                inputs.checking = name
+                if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
+                    inputs.look_at([MANIFEST] if needs == _MANIFEST else [inputs.bom_file])
+                report.findings.extend(dataclasses.replace(f, check=name) for f in check(inputs))
+        if inputs.manifest is not None and inputs.bom is None:
+            report.skipped.append(Skipped("instructions: BOM references", inputs.bom_unreadable))
+        scope = inputs.scope
+        report.findings = [
+            f for f in settings.apply(report.findings) if scope is None or scope.keeps(f)
+        ]
+        report.findings.sort(key=lambda f: f.sort_key)
+        report.examined = {
+            name: sorted(
+                p
+                for p in examined
+                if not settings.ignores(p) and (scope is None or p in scope.files or p == MANIFEST)
+            )
+            for name, examined in inputs.examined.items()
+        }
+        report.files_checked = len(
+            {p for p in inputs.files_read if scope is None or p in scope.files}
+        )
+        return report
 
 
 def _begin_meshes(
@@ -132,63 +169,3 @@ def _begin_meshes(
     except ReadProblem:  # read_inputs reports it
         return None, None
     return manifest, begin_analyses(tree, manifest, settings, options)
-
-
-def _check(
-    tree: DesignTree,
-    path: str,
-    options: CheckOptions,
-    *,
-    settings_read: tuple[CheckSettings, list[Finding]],
-    changed: set[str] | None,
-    manifest: Document | None,
-    analyses: MeshAnalyses | None,
-) -> DesignReport:
-    from ohw.checks.scope import scope_of
-
-    settings, settings_findings = settings_read
-    inputs = read_inputs(tree, settings, manifest)
-    inputs.cache_dir, inputs.use_cache = options.cache_dir, options.use_cache
-    inputs.mesh_analyses = analyses
-    if settings_findings or tree.exists(SETTINGS):
-        inputs.examined["settings"] = {SETTINGS}
-    found = [dataclasses.replace(f, check="schema") for f in inputs.findings]
-    found += [dataclasses.replace(f, check="settings") for f in settings_findings]
-    report = DesignReport(
-        path,
-        tree,
-        inputs.manifest.name if inputs.manifest else None,
-        found,
-        strict=options.strict or settings.strict,
-        changed_since=options.changed_since,
-    )
-    if changed is not None:
-        inputs.scope = scope_of(inputs, changed)
-        report.changed = len(changed)
-    for name, needs, check in _checks():
-        if needs >= _MANIFEST and inputs.manifest is None:
-            report.skipped.append(Skipped(name, inputs.manifest_unreadable))
-        elif needs == _BOM and inputs.bom is None:
-            report.skipped.append(Skipped(name, inputs.bom_unreadable))
-        else:
-            inputs.checking = name
-            if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
-                inputs.look_at([MANIFEST] if needs == _MANIFEST else [inputs.bom_file])
-            report.findings.extend(dataclasses.replace(f, check=name) for f in check(inputs))
-    if inputs.manifest is not None and inputs.bom is None:
-        report.skipped.append(Skipped("instructions: BOM references", inputs.bom_unreadable))
-    scope = inputs.scope
-    report.findings = [
-        f for f in settings.apply(report.findings) if scope is None or scope.keeps(f)
-    ]
-    report.findings.sort(key=lambda f: f.sort_key)
-    report.examined = {
-        name: sorted(
-            p
-            for p in examined
-            if not settings.ignores(p) and (scope is None or p in scope.files or p == MANIFEST)
-        )
-        for name, examined in inputs.examined.items()
-    }
-    report.files_checked = len({p for p in inputs.files_read if scope is None or p in scope.files})
-    return report

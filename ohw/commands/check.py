@@ -27,8 +27,8 @@ def check(
     paths = paths or ["."]
     # Taken before anything is read: a file changed while it is checked must not
     # look, next time, like the file that was checked.
-    recordable = invocation is not None and revision is None and options.changed_since is None
-    snapshot = take_snapshot(paths) if recordable and options.use_cache else None
+    recordable = revision is None and options.changed_since is None and options.use_cache
+    snapshot = take_snapshot(paths) if invocation is not None and recordable else None
     # Open every design first: a wrong path is a usage error before any output.
     trees = [(path, open_design(Path(path), revision)) for path in paths]
     reports = []
