@@ -14,6 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from ohw.conformance import Check, Unsupported, compile_schema
 from ohw.errors import OhwError
 from ohw.yamlio import Document, JsonPath, Location
 
@@ -61,6 +62,23 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def _schema_of_id(uri: str) -> dict[str, Any]:
+    name = uri.rsplit("/", 1)[-1].removesuffix(".schema.json")
+    if name in SCHEMA_NAMES and load_schema(name)["$id"] == uri:
+        return load_schema(name)
+    raise LookupError(uri)
+
+
+@cache
+def conformance(name: str) -> Check | None:
+    """A quick yes-or-no check of the schema ``name`` without jsonschema, or None
+    where it cannot decide exactly (ohw.conformance)."""
+    try:
+        return compile_schema(load_schema(name), _schema_of_id)
+    except Unsupported:
+        return None
+
+
 @cache
 def schema_validator(name: str) -> Draft202012Validator:
     """A validator for the schema ``name``, which finds the other schemas it refers to.
@@ -90,6 +108,9 @@ def validate(document: Document, schema_name: str, what: str) -> tuple[Any, list
     """Validate ``document``; return its data (plain scalars read as text where
     text is wanted) and the violations, in document order. ``what`` names the
     document in messages ("the manifest")."""
+    conforms = conformance(schema_name)
+    if conforms is not None and conforms(document.data):  # valid: jsonschema has nothing to say
+        return copy.deepcopy(document.data), []
     validator = schema_validator(schema_name)
     data, found = _coerce_to_text(document, validator)
     errors = [useful for error in found for useful in _most_useful(error)]
