@@ -33,6 +33,7 @@ import stat
 import sys
 import time
 
+from ohw.check_arguments import read_check_arguments
 from ohw.locations import cache_folder, repository_of
 
 TYPE_CHECKING = False  # typing itself is not loaded: it costs more than a replay
@@ -165,14 +166,8 @@ def _record_path(arguments: list[str], key: dict[str, Any]) -> str:
 def _directory(arguments: list[str]) -> str:
     """Where records are kept: in --cache-dir if given, else where the cache for
     the current folder is (ohw.cache)."""
-    for number, argument in enumerate(arguments):
-        if argument == "--":
-            break
-        if argument == "--cache-dir" and number + 1 < len(arguments):
-            return arguments[number + 1]
-        if argument.startswith("--cache-dir="):
-            return argument.partition("=")[2]
-    return cache_folder(".")
+    read = read_check_arguments(arguments)
+    return (read and read.values.get("--cache-dir")) or cache_folder(".")
 
 
 def _code_stamp() -> list[Any]:

@@ -1,6 +1,7 @@
 """The entry point of the ``ohw`` command. The commands are defined in ohw.cli;
 a check whose recorded report still holds (ohw.check_record) is answered
-before click and the checks are loaded."""
+before click and the checks are loaded, and for any other check the meshes it
+will want begin to be analysed then (ohw.mesh.batch.start_ahead)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,32 @@ def main(argv: list[str] | None = None) -> int:
     # numpy's import time.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     arguments = sys.argv[1:] if argv is None else list(argv)
-    if arguments[:1] == ["check"]:
-        try:
-            replayed = _replay(arguments[1:])
-        except BrokenPipeError:
-            from ohw.error_handler import reader_gone
-
-            return reader_gone()
-        except KeyboardInterrupt:
-            from ohw.error_handler import interrupted
-
-            return interrupted()
+    if arguments[:1] != ["check"]:
+        return _run(arguments)
+    try:
+        replayed = _replay(arguments[1:])
         if replayed is not None:
             return replayed
+        from ohw.mesh.batch import start_ahead, take_ahead
+
+        start_ahead(arguments[1:])
+    except BrokenPipeError:
+        from ohw.error_handler import reader_gone
+
+        return reader_gone()
+    except KeyboardInterrupt:
+        from ohw.error_handler import interrupted
+
+        return interrupted()
+    try:
+        return _run(arguments)
+    finally:
+        workers = take_ahead()  # not taken by the check: click refused the arguments
+        if workers is not None:
+            workers.close()
+
+
+def _run(arguments: list[str]) -> int:
     from ohw.cli import cli
     from ohw.error_handler import run
 

@@ -21,7 +21,7 @@ from ohw.tree import MANIFEST, DesignTree
 from ohw.yamlio import Document, ReadProblem, load_yaml
 
 if TYPE_CHECKING:
-    from ohw.mesh.batch import MeshAnalyses
+    from ohw.mesh.batch import MeshAnalyses, MeshWorkers
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,19 @@ def check_design(
     path: str,
     options: CheckOptions | None = None,
     changed: set[str] | None = None,
+    workers: MeshWorkers | None = None,
 ) -> DesignReport:
     """Run every check on the design in ``tree``, under the design's settings;
     with ``changed`` (design paths changed since ``options.changed_since``),
-    report only on those and on what refers to them."""
+    report only on those and on what refers to them. Meshes are analysed by
+    ``workers``, if given."""
     from ohw.checks.scope import scope_of
 
     options = options or CheckOptions()
     settings, settings_findings = read_settings(tree)
     # With a scope, only some meshes are wanted: they are analysed when known.
     manifest, analyses = (
-        (None, None) if changed is not None else _begin_meshes(tree, settings, options)
+        (None, None) if changed is not None else _begin_meshes(tree, settings, options, workers)
     )
     with analyses or contextlib.nullcontext():
         inputs = read_inputs(tree, settings, manifest)
@@ -158,7 +160,7 @@ def check_design(
 
 
 def _begin_meshes(
-    tree: DesignTree, settings: CheckSettings, options: CheckOptions
+    tree: DesignTree, settings: CheckSettings, options: CheckOptions, workers: MeshWorkers | None
 ) -> tuple[Document | None, MeshAnalyses | None]:
     """The manifest as written, and the analyses of the meshes it names, begun
     at once: they go on while the manifest is validated and the rest checked."""
@@ -168,4 +170,4 @@ def _begin_meshes(
         manifest = load_yaml(tree.read_bytes(MANIFEST))
     except ReadProblem:  # read_inputs reports it
         return None, None
-    return manifest, begin_analyses(tree, manifest, settings, options)
+    return manifest, begin_analyses(tree, manifest, settings, options, workers)

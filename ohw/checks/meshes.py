@@ -11,7 +11,7 @@ from ohw.cache import cache_directory
 from ohw.checks.inputs import Inputs
 from ohw.findings import Finding, finding
 from ohw.manifest import part_files
-from ohw.mesh.batch import MeshAnalyses, analyse_sources, design_sources
+from ohw.mesh.batch import MeshAnalyses, MeshWorkers, analyse_sources, design_sources
 from ohw.mesh.stl import HEADER, RECORD
 from ohw.paths import is_mesh, normalize, path_problem
 from ohw.tree import DesignTree, Kind
@@ -25,7 +25,11 @@ ASCII_STL = "ASCII STL"  # the format the STL reader gives an ASCII file
 
 
 def begin_analyses(
-    tree: DesignTree, manifest: Document, settings: CheckSettings, options: CheckOptions
+    tree: DesignTree,
+    manifest: Document,
+    settings: CheckSettings,
+    options: CheckOptions,
+    workers: MeshWorkers | None = None,
 ) -> MeshAnalyses:
     """The analyses of the meshes the manifest's parts name, begun before the
     manifest is validated: the meshes are analysed while the rest is checked.
@@ -40,7 +44,7 @@ def begin_analyses(
         for path in part_files(part)
     ]
     sources = design_sources(tree, mesh_names(tree, written, lambda p: not settings.ignores(p)))
-    return MeshAnalyses(sources, _cache(tree, options.cache_dir, options.use_cache))
+    return MeshAnalyses(sources, _cache(tree, options.cache_dir, options.use_cache), workers)
 
 
 def mesh_names(

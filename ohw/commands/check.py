@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from ohw.check_record import record, take_snapshot
 from ohw.checks import CheckOptions, check_design
 from ohw.errors import OhwError
 from ohw.files import write_atomically
+from ohw.mesh.batch import take_ahead
 from ohw.render.reporters import LOCATES_IN_REPOSITORY, reporter
 from ohw.tree import open_design
 
@@ -32,13 +34,15 @@ def check(
     # Open every design first: a wrong path is a usage error before any output.
     trees = [(path, open_design(Path(path), revision)) for path in paths]
     reports = []
-    for path, tree in trees:
-        changed = None
-        if options.changed_since is not None:
-            from ohw.vcs import changed_files
+    # The workers ohw.main started, if any, analysing meshes since.
+    with take_ahead() or contextlib.nullcontext() as workers:
+        for path, tree in trees:
+            changed = None
+            if options.changed_since is not None:
+                from ohw.vcs import changed_files
 
-            changed = changed_files(tree.location, options.changed_since, revision)
-        reports.append(check_design(tree, path, options, changed))
+                changed = changed_files(tree.location, options.changed_since, revision)
+            reports.append(check_design(tree, path, options, changed, workers))
     if output_format in LOCATES_IN_REPOSITORY:
         from ohw.vcs import repository_path
 

@@ -13,13 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
+from ohw.check_arguments import read_check_arguments
+from ohw.locations import cache_folder
 from ohw.mesh import MeshError, read_mesh
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport, analyse
 from ohw.mesh.verdict import Verdict, judge
-from ohw.tree import DesignTree, WorkingTree
+from ohw.paths import is_mesh
+from ohw.tree import MANIFEST, DesignTree, WorkingTree
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 # Below this much work a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 4 << 20
@@ -148,13 +152,19 @@ def analyse_sources(
 class MeshAnalyses:
     """The analyses of some meshes, begun when made: files never seen here
     (very likely new) go at once to a pool of processes, one per core, when
-    they are worth it, and every file's blob id is worked out beside them
-    (hashing lets go of the interpreter), while the caller goes on with other
-    work; ``results`` gives them all. Close it (it is a context manager) to
-    stop the work if the results are not wanted."""
+    they are worth it (to ``workers``, if given, started before), and every
+    file's blob id is worked out beside them (hashing lets go of the
+    interpreter), while the caller goes on with other work; ``results`` gives
+    them all. Close it (it is a context manager) to stop the work if the
+    results are not wanted."""
 
-    def __init__(self, sources: list[MeshSource], cache_directory: Path | None) -> None:
-        from concurrent.futures import Future, ThreadPoolExecutor
+    def __init__(
+        self,
+        sources: list[MeshSource],
+        cache_directory: Path | None,
+        workers: MeshWorkers | None = None,
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor
 
         self.sources = list(sources)
         self.cache_directory = cache_directory
@@ -167,8 +177,9 @@ class MeshAnalyses:
                 for n, s in enumerate(self.sources)
                 if s.blob is None and s.path is not None and not seen.seen(s.path)
             ]
+        self.workers = workers
         # A pool forks now, before the thread that hashes is started.
-        self._new = _Analysing(self.sources, new)
+        self._new = _Analysing(self.sources, new, workers)
         self._hashing = ThreadPoolExecutor(max_workers=1)
         self._blobs: Future[list[str]] | None = None
         if cache_directory is not None:
@@ -213,7 +224,9 @@ class MeshAnalyses:
         # Each kept as it comes, while the rest are still being analysed; the
         # files the cache was expected to know, after (a pool forks with no
         # other running).
-        analysed = chain(self._new.outcomes(), _later(lambda: _Analysing(sources, missing)))
+        analysed = chain(
+            self._new.outcomes(), _later(lambda: _Analysing(sources, missing, self.workers))
+        )
         for number, outcome in analysed:
             recalled = cache.get(blobs[number]) if number in new else None
             if recalled is not None:  # a new file may hold content seen before: a copy
@@ -237,29 +250,35 @@ def _pooled(sources: list[MeshSource], numbers: list[int]) -> bool:
 
 
 class _Analysing:
-    """The outcomes of the numbered sources: in a pool of processes, started
-    at once, when there is enough to share; else here, one by one, when asked."""
+    """The outcomes of the numbered sources: in a pool of processes, at once,
+    when there is enough to share or ``workers`` are there; else here, one by
+    one, when asked."""
 
-    def __init__(self, sources: list[MeshSource], numbers: Iterable[int]) -> None:
+    def __init__(
+        self, sources: list[MeshSource], numbers: Iterable[int], workers: MeshWorkers | None
+    ) -> None:
         self.sources, self.numbers = sources, list(numbers)
         for number in self.numbers:  # read what has to be read here: a pool cannot call ``load``
             source = sources[number]
             if source.load is not None and source.data is None:
                 sources[number] = dataclasses.replace(source, data=source.load(), load=None)
         self.pool: ProcessPoolExecutor | None = None
-        if not _pooled(sources, self.numbers):
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        self.own_pool = workers is None
+        if workers is not None and self.numbers:
+            self.pool = workers.pool
+        elif _pooled(sources, self.numbers):
+            from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        workers = min(len(self.numbers), os.cpu_count() or 1)
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            count = min(len(self.numbers), os.cpu_count() or 1)
+            self.pool = ProcessPoolExecutor(max_workers=count, mp_context=_context())
+        else:
+            return
         # The largest first: no process is left with a big file when the rest are done.
         largest_first = sorted(self.numbers, key=lambda n: -sources[n].size)
-        self.running = {self.pool.submit(_analyse, sources[n]): n for n in largest_first}
+        if workers is not None:
+            self.running = {workers.analysis(sources[n]): n for n in largest_first}
+        else:
+            self.running = {self.pool.submit(_analyse, sources[n]): n for n in largest_first}
 
     def outcomes(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each outcome as it is ready."""
@@ -276,9 +295,124 @@ class _Analysing:
             self.close()
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.pool is None:
+            return
+        if self.own_pool:
             self.pool.shutdown(cancel_futures=True)
-            self.pool = None
+        else:  # the workers are the caller's, for other designs too
+            for future in self.running:
+                future.cancel()
+        self.pool = None
+
+
+def _context() -> BaseContext:
+    """How processes are started: forked where the system can (at once, with
+    what is loaded already), else spawned."""
+    import multiprocessing
+
+    return multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+
+
+class MeshWorkers:
+    """A pool of processes, one per core, with numpy and the analyser loaded
+    (forked from this process once it has loaded them, or loading them as they
+    start), and the analyses of ``first`` begun there at once, the largest
+    first. ``MeshAnalyses`` given it sends its work there, and takes over those
+    analyses. Close it (it is a context manager) when done."""
+
+    def __init__(self, first: list[MeshSource]) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = _context()
+        if context.get_start_method() == "fork":  # loaded once, here, for every worker
+            _load_analyser()
+        self.pool = ProcessPoolExecutor(
+            max_workers=os.cpu_count() or 1, mp_context=context, initializer=_load_analyser
+        )
+        self._begun = {
+            _identity(source): self.pool.submit(_analyse, source)
+            for source in sorted(first, key=lambda source: -source.size)
+        }
+
+    @property
+    def begun(self) -> list[str]:
+        """The names of the meshes begun at once whose analyses no one took yet."""
+        return sorted(name for name, _ in self._begun)
+
+    def analysis(self, source: MeshSource) -> Future[dict[str, Any]]:
+        """The analysis of ``source``: the one begun already, else a new one."""
+        begun = self._begun.pop(_identity(source), None)
+        return begun if begun is not None else self.pool.submit(_analyse, source)
+
+    def __enter__(self) -> MeshWorkers:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def _load_analyser() -> None:
+    import numpy  # noqa: F401
+
+    from ohw.mesh.topology import analyse  # noqa: F401
+
+
+def _identity(source: MeshSource) -> tuple[str, str | None]:
+    return source.name, os.path.realpath(source.path) if source.path is not None else None
+
+
+# The workers start_ahead started, until take_ahead hands them on: one at most.
+_ahead: list[MeshWorkers] = []
+
+
+def start_ahead(arguments: list[str]) -> None:
+    """For ``ohw check`` with ``arguments`` (those after ``check``), start the
+    workers at once, if it is worth it, analysing the meshes it will very
+    likely want: those of its designs that the manifest's text names and that
+    were never hashed for the cache the check uses. So numpy is loaded, and the
+    meshes analysed, while click and the checks load and the manifest is read.
+    ``take_ahead`` hands the workers to the check."""
+    read = read_check_arguments(arguments)
+    if read is None or read.reads_history or _ahead:
+        return
+    first: list[MeshSource] = []
+    for given in read.paths or ["."]:
+        folder = Path(given)
+        if folder.name == MANIFEST:
+            folder = folder.parent
+        cache = read.values.get("--cache-dir") or cache_folder(str(folder))
+        seen = None if "--no-cache" in read.flags else FileIds(Path(cache))
+        first += _named_unseen_meshes(folder, seen)
+    if _pooled(first, list(range(len(first)))):
+        _ahead.append(MeshWorkers(first))
+
+
+def take_ahead() -> MeshWorkers | None:
+    """The workers ``start_ahead`` started, now the caller's to close."""
+    return _ahead.pop() if _ahead else None
+
+
+def _named_unseen_meshes(folder: Path, seen: FileIds | None) -> list[MeshSource]:
+    """The mesh files of the design in ``folder`` whose design path its
+    manifest's text holds, and that ``seen`` (if given) never saw."""
+    try:
+        manifest = (folder / MANIFEST).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = []
+    for parent, children, names in os.walk(folder):
+        children[:] = [child for child in children if child != ".git"]
+        for name in names:
+            path = Path(parent, name)
+            design_path = path.relative_to(folder).as_posix()
+            if is_mesh(name) and design_path in manifest and (seen is None or not seen.seen(path)):
+                found.append(MeshSource(design_path, path=path))
+    return found
 
 
 def _result(name: str, outcome: dict[str, Any], cached: bool) -> MeshResult:

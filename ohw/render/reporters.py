@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from ohw.render.check import Reporter
+if TYPE_CHECKING:
+    from ohw.render.check import Reporter
 
 # Each format's module and class, loaded only when that format is asked for.
 REPORTERS: dict[str, tuple[str, str]] = {

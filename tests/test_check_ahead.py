@@ -1,0 +1,174 @@
+"""A cold check of many meshes begins analysing them before click and the
+checks are loaded (ohw.mesh.batch.start_ahead): the meshes the manifest names
+that the cache never saw, with what the command line says read before click
+reads it (ohw.check_arguments). Its report is the one a check without that
+head start gives."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import trimesh
+from support import run_ohw
+
+from ohw.check_arguments import FLAGS, SHORT, VALUED, read_check_arguments
+from ohw.checks import CheckOptions
+from ohw.cli import cli
+from ohw.commands.check import check
+from ohw.mesh.batch import MeshSource, MeshWorkers, start_ahead, take_ahead
+
+# Enough for a pool of processes: more than 4 MB in two files or more.
+SUBDIVISIONS = 6  # an icosphere of 81,920 facets: 4.1 MB of binary STL
+
+
+@pytest.mark.parametrize(
+    ("arguments", "paths", "values", "flags"),
+    [
+        ([], [], {}, set()),
+        (["a", "b"], ["a", "b"], {}, set()),
+        (["--format", "json", "x"], ["x"], {"--format": "json"}, set()),
+        (["--format=sarif", "--json"], [], {"--format": "sarif"}, {"--json"}),
+        (["-o", "report.txt", "x"], ["x"], {"--output": "report.txt"}, set()),
+        (["-oreport.txt"], [], {"--output": "report.txt"}, set()),
+        (["--output=a", "-o", "b"], [], {"--output": "b"}, set()),  # the last, as click
+        (
+            ["--cache-dir", "c", "--no-cache", "--strict"],
+            [],
+            {"--cache-dir": "c"},
+            {"--no-cache", "--strict"},
+        ),
+        (["--rev", "HEAD~1", "d"], ["d"], {"--rev": "HEAD~1"}, set()),
+        (["--changed-since=main"], [], {"--changed-since": "main"}, set()),
+        (["--", "--strict", "-o"], ["--strict", "-o"], {}, set()),
+        (["-", "x"], ["-", "x"], {}, set()),
+    ],
+)
+def test_the_arguments_are_read_as_click_reads_them(arguments, paths, values, flags):
+    read = read_check_arguments(arguments)
+    assert read is not None
+    assert (read.paths, read.values, read.flags) == (paths, values, flags)
+    context = cli.commands["check"].make_context("check", list(arguments))
+    assert list(context.params["paths"]) == paths
+    by_option = {"--output": "output", "--format": "output_format", "--cache-dir": "cache_dir"}
+    for option, value in values.items():
+        name = by_option.get(option, option[2:].replace("-", "_"))
+        assert context.params["revision" if option == "--rev" else name] == value
+
+
+@pytest.mark.parametrize(
+    "arguments", [["--help"], ["--format"], ["-o"], ["--bogus"], ["--cache-dir"], ["-x"]]
+)
+def test_arguments_click_would_not_take_as_they_are_are_given_up_on(arguments):
+    assert read_check_arguments(arguments) is None
+
+
+def test_the_options_known_are_the_check_command_s():
+    options = [p for p in cli.commands["check"].params if p.param_type_name == "option"]
+    assert {o for p in options if p.is_flag for o in p.opts} == set(FLAGS)
+    assert {o for p in options if not p.is_flag for o in p.opts if o.startswith("--")} == set(
+        VALUED
+    )
+    assert {o for p in options if not p.is_flag for o in p.opts if not o.startswith("--")} == set(
+        SHORT
+    )
+    assert read_check_arguments(["--rev", "x"]).reads_history
+    assert read_check_arguments(["--changed-since", "x"]).reads_history
+    assert not read_check_arguments(["x"]).reads_history
+
+
+def sphere(path: Path, radius: float, holes: int = 0) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ball = trimesh.creation.icosphere(subdivisions=SUBDIVISIONS, radius=radius)
+    if holes:  # facets far apart taken out: a hole each
+        ball.update_faces([n % 4096 != 0 or n >= 4096 * holes for n in range(len(ball.faces))])
+    ball.export(path)
+
+
+@pytest.fixture(scope="module")
+def design(tmp_path_factory) -> Path:
+    """Two big spheres the parts name (one with holes), a big one no part names,
+    a small cube."""
+    folder = tmp_path_factory.mktemp("ahead") / "design"
+    sphere(folder / "parts" / "ball.stl", 20)
+    sphere(folder / "parts" / "big ball.stl", 30, holes=3)
+    sphere(folder / "archive" / "old ball.stl", 25)
+    trimesh.creation.box(extents=(10, 10, 10)).export(folder / "parts" / "cube.stl")
+    (folder / "ohw.yaml").write_text(
+        "ohw: 1\nname: balls\ntitle: Balls\nlicense:\n  hardware: CERN-OHL-S-2.0\nparts:\n"
+        + "".join(
+            f"  - id: {name}\n    export: parts/{file}\n"
+            for name, file in (("ball", "ball.stl"), ("big", "big ball.stl"), ("cube", "cube.stl"))
+        )
+    )
+    return folder
+
+
+def started(*arguments: str | Path) -> list[str] | None:
+    start_ahead([str(a) for a in arguments])
+    workers = take_ahead()
+    if workers is None:
+        return None
+    with workers:
+        return workers.begun
+
+
+def test_the_meshes_the_parts_name_begin_at_once(design, tmp_path):
+    cache = tmp_path / "cache"
+    begun = started("--cache-dir", cache, design)
+    # Not the sphere no part names; the cube, as its part names it.
+    assert begun == ["parts/ball.stl", "parts/big ball.stl", "parts/cube.stl"]
+    assert started("--cache-dir", cache, design / "ohw.yaml") == begun
+    assert take_ahead() is None  # handed on once
+
+
+def test_nothing_begins_ahead_where_the_check_would_not_analyse_enough(design, tmp_path):
+    cache = tmp_path / "cache"
+    done = run_ohw("check", "--cache-dir", cache, design)
+    assert done.returncode in (0, 1), done.stderr
+    assert started("--cache-dir", cache, design) is None  # the cache has seen them all
+    assert started("--cache-dir", cache, "--no-cache", design) is not None  # every mesh again
+    assert started("--cache-dir", tmp_path / "other", "--rev", "HEAD", design) is None
+    assert started("--cache-dir", tmp_path / "other", "--changed-since=HEAD", design) is None
+    assert started("--cache-dir", tmp_path / "other", "--help", design) is None
+    assert started("--cache-dir", tmp_path / "other", design / "parts") is None  # not a design
+    assert started("--cache-dir", tmp_path / "other", design / "no such folder") is None
+
+
+def test_an_analysis_begun_is_taken_over_and_another_is_begun_afresh(design):
+    ball = MeshSource("parts/ball.stl", path=design / "parts" / "ball.stl")
+    other = MeshSource("parts/cube.stl", path=design / "parts" / "cube.stl")
+    with MeshWorkers([ball]) as workers:
+        assert workers.begun == ["parts/ball.stl"]
+        first = workers.analysis(
+            MeshSource("parts/ball.stl", path=design / "parts" / ".." / "parts" / "ball.stl")
+        )
+        assert workers.begun == []
+        assert first.result()["report"]["facets"] == 81920
+        assert workers.analysis(other).result()["report"]["facets"] == 12
+        assert workers.analysis(ball) is not first  # taken once: a new analysis after
+
+
+def test_a_check_begun_ahead_reports_what_a_check_without_it_reports(design, tmp_path, capsys):
+    cache = tmp_path / "cold"
+    assert started("--cache-dir", tmp_path / "cold", design) is not None
+    done = run_ohw("check", "--format", "json", "--cache-dir", cache, design)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    ahead = json.loads(done.stdout)["designs"][0]
+    # The command's own function, run here: nothing begun ahead.
+    assert check([str(design)], None, "json", CheckOptions(use_cache=False)) == 1
+    without = json.loads(capsys.readouterr().out)["designs"][0]
+    assert ahead["findings"] == without["findings"]
+    meshes = {(f["file"], f["id"]) for f in ahead["findings"] if f["check"] == "meshes"}
+    assert meshes == {("parts/big ball.stl", "OHW302")}
+    assert ahead["summary"] == without["summary"]
+
+
+def test_a_usage_error_after_the_start_ends_at_once(design, tmp_path):
+    began = time.monotonic()
+    done = run_ohw("check", "--cache-dir", tmp_path / "cache", "--format", "bogus", design)
+    assert done.returncode == 2
+    assert "bogus" in done.stderr and "Traceback" not in done.stderr
+    assert time.monotonic() - began < 30
