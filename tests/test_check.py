@@ -12,7 +12,9 @@ import jsonschema
 import pytest
 from support import EXAMPLES, cube_stl, git, run_ohw, write_files
 
+from ohw.checks import CheckOptions, check_design
 from ohw.main import main
+from ohw.tree import open_design
 from ohw.validation import load_schema
 
 BROKEN = sorted(p for p in (EXAMPLES / "broken").iterdir() if p.is_dir())
@@ -371,3 +373,18 @@ def test_links_in_instructions_are_read_relative_to_their_file(tmp_path, capsys)
         ("OHW603", "docs/build/01-start.md", 1, 21),
         ("OHW202", "docs/build/01-start.md", 1, 43),
     ]
+
+
+def test_the_report_keeps_the_checks_order_though_the_meshes_are_checked_last():
+    # Meshes are judged after the other checks (they are analysed meanwhile, in
+    # other processes); what the report lists, and JUnit's test cases, stay in order.
+    order = ["files", "parts", "paths", "meshes", "bom", "licenses", "instructions"]
+    good = check_design(
+        open_design(EXAMPLES / "desk-lamp"), "desk-lamp", CheckOptions(use_cache=False)
+    )
+    assert list(good.examined) == ["schema", *order]
+    unreadable = EXAMPLES / "broken" / "yaml-syntax"
+    skipped = check_design(
+        open_design(unreadable), "yaml-syntax", CheckOptions(use_cache=False)
+    ).skipped
+    assert [s.check for s in skipped] == order[1:]

@@ -128,7 +128,10 @@ def check_design(
         if changed is not None:
             inputs.scope = scope_of(inputs, changed)
             report.changed = len(changed)
-        for name, needs, check in _checks():
+        checks = _checks()
+        # The meshes last: they are being analysed in other processes meanwhile.
+        # The report keeps the checks' own order.
+        for name, needs, check in sorted(checks, key=lambda each: each[0] == "meshes"):
             if needs >= _MANIFEST and inputs.manifest is None:
                 report.skipped.append(Skipped(name, inputs.manifest_unreadable))
             elif needs == _BOM and inputs.bom is None:
@@ -138,6 +141,8 @@ def check_design(
                 if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
                     inputs.look_at([MANIFEST] if needs == _MANIFEST else [inputs.bom_file])
                 report.findings.extend(dataclasses.replace(f, check=name) for f in check(inputs))
+        order = {name: n for n, name in enumerate(["schema", "settings", *(c[0] for c in checks)])}
+        report.skipped.sort(key=lambda skipped: order[skipped.check])
         if inputs.manifest is not None and inputs.bom is None:
             report.skipped.append(Skipped("instructions: BOM references", inputs.bom_unreadable))
         scope = inputs.scope
@@ -151,7 +156,7 @@ def check_design(
                 for p in examined
                 if not settings.ignores(p) and (scope is None or p in scope.files or p == MANIFEST)
             )
-            for name, examined in inputs.examined.items()
+            for name, examined in sorted(inputs.examined.items(), key=lambda item: order[item[0]])
         }
         report.files_checked = len(
             {p for p in inputs.files_read if scope is None or p in scope.files}
