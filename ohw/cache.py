@@ -44,8 +44,9 @@ def blob_id(data: bytes | memoryview) -> str:
 def file_blob_id(path: Path) -> str:
     """The blob id of a file's content, read in pieces into one small buffer: it
     stays in the processor's cache, and no fresh memory is asked for per piece."""
-    digest = hashlib.sha1(f"blob {path.stat().st_size}\0".encode(), usedforsecurity=False)
-    buffer = bytearray(1 << 20)
+    size = path.stat().st_size
+    digest = hashlib.sha1(f"blob {size}\0".encode(), usedforsecurity=False)
+    buffer = bytearray(min(max(size, 1), 1 << 20))  # zeroed: no bigger than the file
     piece = memoryview(buffer)
     with path.open("rb", buffering=0) as stream:
         while count := stream.readinto(buffer):

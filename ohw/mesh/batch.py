@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
 from ohw.check_arguments import read_check_arguments
+from ohw.git_index import indexed_blob_ids
 from ohw.locations import cache_folder
 from ohw.mesh import MeshError, read_mesh
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport, analyse
@@ -107,10 +108,15 @@ def _hash(source: MeshSource) -> str:
 
 
 def _content_ids(sources: list[MeshSource], ids: FileIds) -> list[str]:
-    """Every source's blob id: given, remembered by the stat index, or hashed
-    (in threads: hashing lets go of the interpreter)."""
+    """Every source's blob id: given, remembered by the stat index, held by
+    git's index, or hashed (in threads: hashing lets go of the interpreter)."""
     known = [s.blob or (ids.known(s.path) if s.path is not None else None) for s in sources]
     unknown = [n for n, blob in enumerate(known) if blob is None]
+    if unknown:
+        indexed = indexed_blob_ids(str(sources[n].path) for n in unknown if sources[n].path)
+        for number in unknown:
+            known[number] = indexed.get(str(sources[number].path))
+        unknown = [n for n in unknown if known[n] is None]
     if len(unknown) <= 1:  # one file: a thread (and its memory arena) would gain nothing
         for number in unknown:
             known[number] = _hash(sources[number])
