@@ -63,6 +63,10 @@ class ResultCache:
     def _path(self, blob: str) -> Path:
         return self.directory / blob[:2] / f"{blob[2:]}.json"
 
+    def holds(self, blob: str) -> bool:
+        """Whether a result for ``blob`` is kept (it may still be unreadable)."""
+        return bool(blob) and self._path(blob).is_file()
+
     def get(self, blob: str) -> Any:
         try:
             return json.loads(self._path(blob).read_bytes())

@@ -7,18 +7,19 @@ head start gives."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 import trimesh
-from support import run_ohw
+from support import git, run_ohw
 
 from ohw.check_arguments import FLAGS, SHORT, VALUED, read_check_arguments
 from ohw.checks import CheckOptions
 from ohw.cli import cli
 from ohw.commands.check import check
-from ohw.mesh.batch import MeshSource, MeshWorkers, start_ahead, take_ahead
+from ohw.mesh.batch import MeshSource, MeshWorkers, analyse_sources, start_ahead, take_ahead
 
 # Enough for a pool of processes: more than 4 MB in two files or more.
 SUBDIVISIONS = 6  # an icosphere of 81,920 facets: 4.1 MB of binary STL
@@ -172,3 +173,43 @@ def test_a_usage_error_after_the_start_ends_at_once(design, tmp_path):
     assert done.returncode == 2
     assert "bogus" in done.stderr and "Traceback" not in done.stderr
     assert time.monotonic() - began < 30
+
+
+def test_meshes_whose_results_are_kept_are_not_begun_again(design, tmp_path):
+    # A clone elsewhere, checked with the first one's cache: the cache never saw
+    # these files, but git's index knows their content, whose results are kept.
+    first = tmp_path / "first"
+    shutil.copytree(design, first)
+    git("init", "-q", "-b", "main", cwd=first)
+    git("add", "-A", cwd=first)
+    git(
+        "-c",
+        "user.name=Ada",
+        "-c",
+        "user.email=ada@example.org",
+        "commit",
+        "-qm",
+        "balls",
+        cwd=first,
+    )
+    cache = tmp_path / "cache"
+    assert run_ohw("check", "--cache-dir", cache, first).returncode == 1
+    clone = tmp_path / "clone"
+    git("clone", "-q", first, clone, cwd=tmp_path)
+    time.sleep(0.01)  # checked out in the index's own tick: racy until git looks again
+    git("update-index", "--really-refresh", cwd=clone)
+    assert started("--cache-dir", cache, clone) is None
+    assert started("--cache-dir", tmp_path / "empty", clone) is not None
+
+
+def test_new_files_holding_content_analysed_before_are_answered_from_the_cache(design, tmp_path):
+    cache = tmp_path / "cache"
+    names = ["ball.stl", "big ball.stl"]
+    originals = [MeshSource(n, path=design / "parts" / n) for n in names]
+    first = analyse_sources(originals, cache)  # a pool of processes: over 4 MB
+    for name in names:
+        shutil.copyfile(design / "parts" / name, tmp_path / name)
+    copies = analyse_sources([MeshSource(n, path=tmp_path / n) for n in names], cache)
+    assert [r.cached for r in first] == [False, False]
+    assert [r.cached for r in copies] == [True, True]
+    assert [r.report for r in copies] == [r.report for r in first]

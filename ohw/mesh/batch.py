@@ -221,12 +221,13 @@ class MeshAnalyses:
         new = set(self._new.numbers)
         missing = []
         for number in range(len(sources)):
-            if number not in new:
-                outcome = cache.get(blobs[number])
-                if outcome is None:
-                    missing.append(number)
-                else:
-                    done(number, outcome, cached=True)
+            outcome = cache.get(blobs[number])
+            if outcome is not None:
+                done(number, outcome, cached=True)
+            elif number not in new:
+                missing.append(number)
+        # A new file may hold content seen before (a copy): it is not waited for.
+        self._new.drop(number for number in new if number in results)
         # Each kept as it comes, while the rest are still being analysed; the
         # files the cache was expected to know, after (a pool forks with no
         # other running).
@@ -234,12 +235,8 @@ class MeshAnalyses:
             self._new.outcomes(), _later(lambda: _Analysing(sources, missing, self.workers))
         )
         for number, outcome in analysed:
-            recalled = cache.get(blobs[number]) if number in new else None
-            if recalled is not None:  # a new file may hold content seen before: a copy
-                done(number, recalled, cached=True)
-            else:
-                cache.put(blobs[number], outcome)
-                done(number, outcome, cached=False)
+            cache.put(blobs[number], outcome)
+            done(number, outcome, cached=False)
         return [results[n] for n in range(len(sources))]
 
 
@@ -285,6 +282,17 @@ class _Analysing:
             self.running = {workers.analysis(sources[n]): n for n in largest_first}
         else:
             self.running = {self.pool.submit(_analyse, sources[n]): n for n in largest_first}
+
+    def drop(self, numbers: Iterable[int]) -> None:
+        """Leave out the outcomes of ``numbers``: their analyses are cancelled
+        where they have not begun, and not waited for where they have."""
+        dropped = set(numbers)
+        self.numbers = [number for number in self.numbers if number not in dropped]
+        if self.pool is not None:
+            for future, number in list(self.running.items()):
+                if number in dropped:
+                    future.cancel()
+                    del self.running[future]
 
     def outcomes(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each outcome as it is ready."""
@@ -391,9 +399,15 @@ def start_ahead(arguments: list[str]) -> None:
         folder = Path(given)
         if folder.name == MANIFEST:
             folder = folder.parent
-        cache = read.values.get("--cache-dir") or cache_folder(str(folder))
-        seen = None if "--no-cache" in read.flags else FileIds(Path(cache))
-        first += _named_unseen_meshes(folder, seen)
+        if "--no-cache" in read.flags:
+            first += _named_unseen_meshes(folder, None)
+            continue
+        cache = Path(read.values.get("--cache-dir") or cache_folder(str(folder)))
+        unseen = _named_unseen_meshes(folder, FileIds(cache))
+        # Those git knows the content of, and whose results are kept, need no analysis.
+        results = ResultCache(cache, "mesh", ANALYSER_VERSION)
+        indexed = indexed_blob_ids(str(source.path) for source in unseen)
+        first += [s for s in unseen if not results.holds(indexed.get(str(s.path), ""))]
     if _pooled(first, list(range(len(first)))):
         _ahead.append(MeshWorkers(first))
 
