@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ohw.licenses import LicenseProblem, check_expression
@@ -118,3 +120,21 @@ def test_broken_syntax_is_one_syntax_problem(expression):
     assert found[0].deprecated is False
     assert SYNTAX in found[0].message
     assert "AND, OR, WITH" in found[0].hint
+
+
+def test_an_identifier_looked_up_in_the_index_s_text_is_what_the_whole_index_says():
+    # ohw.licenses reads license-expression's index only where the identifier is,
+    # and reads it whole only to suggest one: the two must agree on every name.
+    from license_expression import vendored_scancode_licensedb_index_location
+
+    from ohw.licenses import _KINDS, _Index, _index_text
+
+    text = _index_text()
+    assert text == Path(vendored_scancode_licensedb_index_location).read_text(encoding="utf-8")
+    whole = _Index(text).whole
+    names = {name for kind in _KINDS for name in whole[kind]}
+    assert len(names) > 600 and all(whole[kind] for kind in _KINDS)
+    names |= {"mitt", "gpl-2.0+", "licenseref-mine", "scancode", "true", "spdx_license_key"}
+    index = _Index(text)
+    for name in sorted(names):
+        assert index.lookup(name) == {kind: whole[kind].get(name) for kind in _KINDS}, name
