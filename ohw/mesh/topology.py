@@ -360,7 +360,8 @@ def _number_runs(
         first[0] = previous is None or hashed[0] != previous
         np.not_equal(hashed[1:], hashed[:-1], out=first[1:])
         previous = hashed[-1]
-        corner = (part & mask).astype(np.int32)
+        # 64-bit, numpy's own index type: it would convert 32-bit indices first.
+        corner = (part & mask).view(np.int64)
         number = np.cumsum(first, dtype=np.int32)
         number += vertices - 1
         vertex[corner] = number
