@@ -137,7 +137,9 @@ def facet_crosses(block: np.ndarray) -> tuple[Rows, Rows]:
     on (n, 3) columns."""
     import numpy as np
 
-    x0, y0, z0, x1, y1, z1, x2, y2, z2 = block.reshape(-1, 9).T.astype(np.float64)
+    # order="C": astype would otherwise keep the transposed layout, every row strided.
+    rows = block.reshape(-1, 9).T.astype(np.float64, order="C")
+    x0, y0, z0, x1, y1, z1, x2, y2, z2 = rows
     ax, ay, az = x1 - x0, y1 - y0, z1 - z0
     bx, by, bz = x2 - x0, y2 - y0, z2 - z0
     return (x0, y0, z0), (ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx)
@@ -178,15 +180,14 @@ def _hash_corners(block: np.ndarray, index_bits: int, start: int, out: np.ndarra
     out |= np.arange(3 * start, 3 * start + len(bits), dtype=np.uint64)
 
 
-def _slices(triangles: Triangles, release: bool = True) -> Iterator[tuple[int, np.ndarray]]:
+def _slices(triangles: Triangles) -> Iterator[tuple[int, np.ndarray]]:
     """The facets in slices: a copy of each slice's corners, with -0.0 made 0.0,
-    and (if ``release``) the file's memory let go behind it."""
+    and the file's memory let go behind it."""
     corners = triangles.corners
     for start in range(0, len(corners), _SLICE):
         stop = min(start + _SLICE, len(corners))
         yield start, corners[start:stop] + 0.0
-        if release:
-            triangles.release(start, stop)
+        triangles.release(start, stop)
 
 
 @functools.cache
@@ -269,9 +270,12 @@ def _analyse(triangles: Triangles, beside: Executor | None) -> MeshReport:
 def _measure(triangles: Triangles) -> _Geometry:
     """The sums over facets, in one pass of the file of its own."""
     geometry = _Geometry()
-    normals = triangles.normals
-    for start, block in _slices(triangles, release=False):
-        stored = None if normals is None else normals[start : start + len(block)]
+    corners, normals = triangles.corners, triangles.normals
+    # The corners as read: -0.0 and 0.0 differ only in the sign of a zero, and
+    # none of these sums or tests tells one zero from the other.
+    for start in range(0, len(corners), _SLICE):
+        block = corners[start : start + _SLICE]
+        stored = None if normals is None else normals[start : start + _SLICE]
         geometry.add(block, stored, start)
     return geometry
 
