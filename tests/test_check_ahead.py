@@ -7,6 +7,7 @@ head start gives."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -213,3 +214,17 @@ def test_new_files_holding_content_analysed_before_are_answered_from_the_cache(d
     assert [r.cached for r in first] == [False, False]
     assert [r.cached for r in copies] == [True, True]
     assert [r.report for r in copies] == [r.report for r in first]
+
+
+def test_links_and_pipes_are_left_for_the_check_to_judge(design, tmp_path):
+    folder = tmp_path / "design"
+    shutil.copytree(design, folder)
+    outside = tmp_path / "outside.stl"
+    shutil.copyfile(design / "parts" / "ball.stl", outside)
+    (folder / "parts" / "ball.stl").unlink()
+    (folder / "parts" / "ball.stl").symlink_to(outside)  # out of the design
+    (folder / "parts" / "big ball.stl").unlink()
+    os.mkfifo(folder / "parts" / "big ball.stl")  # opening it would wait for a writer
+    assert started("--cache-dir", tmp_path / "cache", folder) is None
+    done = run_ohw("check", "--cache-dir", tmp_path / "cache", folder)
+    assert done.returncode == 1 and "Traceback" not in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -419,7 +420,10 @@ def take_ahead() -> MeshWorkers | None:
 
 def _named_unseen_meshes(folder: Path, seen: FileIds | None) -> list[MeshSource]:
     """The mesh files of the design in ``folder`` whose design path its
-    manifest's text holds, and that ``seen`` (if given) never saw."""
+    manifest's text holds, and that ``seen`` (if given) never saw. Only plain
+    files count: a link or a pipe is for the check to judge, not to open here."""
+    if not _plain_file(folder / MANIFEST):
+        return []
     try:
         manifest = (folder / MANIFEST).read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -430,9 +434,21 @@ def _named_unseen_meshes(folder: Path, seen: FileIds | None) -> list[MeshSource]
         for name in names:
             path = Path(parent, name)
             design_path = path.relative_to(folder).as_posix()
-            if is_mesh(name) and design_path in manifest and (seen is None or not seen.seen(path)):
+            if (
+                is_mesh(name)
+                and design_path in manifest
+                and _plain_file(path)
+                and (seen is None or not seen.seen(path))
+            ):
                 found.append(MeshSource(design_path, path=path))
     return found
+
+
+def _plain_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _result(name: str, outcome: dict[str, Any], cached: bool) -> MeshResult:
