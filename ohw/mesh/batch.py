@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
-from ohw.check_arguments import read_check_arguments
+from ohw.check_arguments import CheckArguments, read_check_arguments
 from ohw.git_index import indexed_blob_ids
 from ohw.locations import cache_folder
 from ohw.mesh import MeshError, read_mesh
@@ -343,7 +343,9 @@ class MeshWorkers:
         # check: loaded once here, before forking, the check waits for it with a
         # core idle (measured: a cold corpus check takes a tenth longer).
         self.pool = ProcessPoolExecutor(
-            max_workers=os.cpu_count() or 1, mp_context=_context(), initializer=_load_analyser
+            max_workers=max(1, min(len(first), os.cpu_count() or 1)),
+            mp_context=_context(),
+            initializer=_load_analyser,
         )
         self._begun = {
             _identity(source): self.pool.submit(_analyse, source)
@@ -394,22 +396,26 @@ def start_ahead(arguments: list[str]) -> None:
     read = read_check_arguments(arguments)
     if read is None or read.reads_history or _ahead:
         return
-    first: list[MeshSource] = []
-    for given in read.paths or ["."]:
-        folder = Path(given)
-        if folder.name == MANIFEST:
-            folder = folder.parent
-        if "--no-cache" in read.flags:
-            first += _named_unseen_meshes(folder, None)
-            continue
-        cache = Path(read.values.get("--cache-dir") or cache_folder(str(folder)))
-        unseen = _named_unseen_meshes(folder, FileIds(cache))
-        # Those git knows the content of, and whose results are kept, need no analysis.
-        results = ResultCache(cache, "mesh", ANALYSER_VERSION)
-        indexed = indexed_blob_ids(str(source.path) for source in unseen)
-        first += [s for s in unseen if not results.holds(indexed.get(str(s.path), ""))]
-    if _pooled(first, list(range(len(first)))):
-        _ahead.append(MeshWorkers(first))
+    try:
+        first = [source for given in read.paths or ["."] for source in _wanted(Path(given), read)]
+        if _pooled(first, list(range(len(first)))):
+            _ahead.append(MeshWorkers(first))
+    except OSError:  # only a head start: the check says what is wrong, if anything is
+        return
+
+
+def _wanted(folder: Path, read: CheckArguments) -> list[MeshSource]:
+    """The meshes of the design in ``folder`` a check will very likely analyse."""
+    if folder.name == MANIFEST:
+        folder = folder.parent
+    if "--no-cache" in read.flags:
+        return _named_unseen_meshes(folder, None)
+    cache = Path(read.values.get("--cache-dir") or cache_folder(str(folder)))
+    unseen = _named_unseen_meshes(folder, FileIds(cache))
+    # Those git knows the content of, and whose results are kept, need no analysis.
+    results = ResultCache(cache, "mesh", ANALYSER_VERSION)
+    indexed = indexed_blob_ids(str(source.path) for source in unseen)
+    return [s for s in unseen if not results.holds(indexed.get(str(s.path), ""))]
 
 
 def take_ahead() -> MeshWorkers | None:
