@@ -37,7 +37,27 @@ def compile_schema(schema: Any, retrieve: Callable[[str], Mapping[str, Any]]) ->
     that a ``$ref`` names."""
     if not isinstance(schema, dict) or not isinstance(schema.get("$id"), str):
         raise Unsupported("a root schema needs an absolute $id")
-    return _Compiler(retrieve).root(schema)
+    check = _Compiler(retrieve).root(schema)
+    return lambda document: _json_only(document) and check(document)
+
+
+def _json_only(document: Any) -> bool:
+    """Whether ``document`` holds nothing but what JSON has: mappings with text
+    keys, lists, text, numbers, true, false and null. Anything else (a Decimal,
+    a number as a key) gets a no at once, so that no keyword below has to guess
+    how jsonschema would take it."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if not all(isinstance(key, str) for key in value):
+                return False
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif not isinstance(value, _SCALARS):
+            return False
+    return True
 
 
 class _Compiler:
@@ -131,8 +151,8 @@ def _is_integer(instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-# As jsonschema's type checker of draft 2020-12 has them, but for the numbers of
-# other Python types (Decimal, Fraction), which get a no: YAML gives none.
+# As jsonschema's type checker of draft 2020-12 has them, for JSON's values (no
+# other reaches a keyword: _json_only).
 _TYPES: dict[str, Check] = {
     "object": lambda instance: isinstance(instance, dict),
     "array": lambda instance: isinstance(instance, list),
@@ -143,8 +163,7 @@ _TYPES: dict[str, Check] = {
     "integer": _is_integer,
 }
 
-# The values JSON has: what a keyword that does not apply to a value passes.
-_JSON_VALUES = (dict, list, str, bool, int, float, type(None))
+_SCALARS = (str, bool, int, float, type(None))
 
 
 def _type(compiler: _Compiler, value: Any, schema: Mapping[str, Any], base: str) -> Check:
@@ -158,11 +177,8 @@ def _type(compiler: _Compiler, value: Any, schema: Mapping[str, Any], base: str)
 
 
 def _applies(is_kind: Check, holds: Check) -> Check:
-    """A keyword about one kind of value: other JSON values pass it, values of no
-    JSON type get a no."""
-    return lambda instance: (
-        holds(instance) if is_kind(instance) else isinstance(instance, _JSON_VALUES)
-    )
+    """A keyword about one kind of value: values of other kinds pass it."""
+    return lambda instance: not is_kind(instance) or holds(instance)
 
 
 def _properties(compiler: _Compiler, value: Any, schema: Mapping[str, Any], base: str) -> Check:
@@ -258,8 +274,6 @@ def _equal(one: Any, two: Any) -> bool:
         return one.keys() == two.keys() and all(_equal(one[key], two[key]) for key in one)
     if isinstance(one, bool) or isinstance(two, bool):
         return one is two
-    if not (isinstance(one, _JSON_VALUES) and isinstance(two, _JSON_VALUES)):
-        return False
     return bool(one == two)
 
 

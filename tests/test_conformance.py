@@ -140,6 +140,13 @@ def test_values_json_has_no_type_for_get_a_no():
         assert jsonschema_says({"$id": ID, **fragment}, Decimal(1))
         assert not compiled(fragment)(Decimal(1))
     assert not compiled({"properties": {"a": {"minimum": 0}}})({"a": Decimal(1)})
+    # Where a no inside would turn into a yes outside: two branches jsonschema takes.
+    either = {"oneOf": [{"type": "number"}, {"minimum": 0}]}
+    assert not jsonschema_says({"$id": ID, **either}, Decimal(1))
+    assert not compiled(either)(Decimal(1))
+    assert not compiled({"uniqueItems": True})([Decimal(1), 1])
+    assert jsonschema_says({"$id": ID, "type": "object"}, {1: "a number as a key"})
+    assert not compiled({"type": "object"})({1: "a number as a key"})
 
 
 @pytest.mark.parametrize(
