@@ -10,6 +10,7 @@ check then reads each mesh once, to analyse it, and never to hash it.
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 from collections.abc import Iterable, Iterator
@@ -36,13 +37,17 @@ def indexed_blob_ids(paths: Iterable[str]) -> dict[str, str]:
     """The blob ids git's index holds for those of ``paths`` (files on disk)
     whose stat is the one the index recorded, and not so recently changed that
     the index could miss a change (git's "racily clean" entries)."""
+    repositories: dict[str, tuple[str, str] | None] = {}  # by folder: found once
     by_repository: dict[tuple[str, str], list[tuple[str, os.stat_result]]] = {}
     for path in paths:
         try:
             status = Path(path).stat()
         except OSError:
             continue
-        repository = repository_of(path)
+        folder = str(Path(path).parent)
+        if folder not in repositories:
+            repositories[folder] = repository_of(folder)
+        repository = repositories[folder]
         if repository is not None:
             by_repository.setdefault(repository, []).append((path, status))
     found: dict[str, str] = {}
@@ -52,35 +57,41 @@ def indexed_blob_ids(paths: Iterable[str]) -> dict[str, str]:
 
 
 def _from_index(root: str, git_dir: str, files: list[tuple[str, os.stat_result]]) -> dict[str, str]:
+    index = Path(git_dir) / "index"
     try:
-        with (Path(git_dir) / "index").open("rb") as stream:
-            written = os.fstat(stream.fileno()).st_mtime_ns
-            data = stream.read()
+        status = index.stat()
     except OSError:
         return {}
-    if sum(status.st_size for _, status in files) < _BYTES_PER_INDEX_BYTE * len(data):
+    if sum(each.st_size for _, each in files) < _BYTES_PER_INDEX_BYTE * status.st_size:
         return {}
     if _sha256(git_dir):
         return {}  # its ids are not the SHA-1 blob ids ohw keys results by
-    real_root = os.path.realpath(root)
-    wanted = {}
-    for path, status in files:
-        relative = os.path.relpath(os.path.realpath(path), real_root)
-        if not relative.startswith(os.pardir):
-            wanted[relative.replace(os.sep, "/").encode("utf-8", "surrogateescape")] = (
-                path,
-                status,
-            )
-    found = {}
-    try:
-        for name, stamp, blob in _entries(data):
-            if name in wanted:
-                path, status = wanted[name]
-                if _matches(stamp, status) and status.st_mtime_ns < written:
-                    found[path] = blob
-    except (struct.error, ValueError, IndexError):
+    entries = _read(str(index), status.st_ino, status.st_size, status.st_mtime_ns)
+    if entries is None:
         return {}  # not an index this reader knows: the files are hashed
+    real_root = os.path.realpath(root)
+    found = {}
+    for path, each in files:
+        relative = os.path.relpath(os.path.realpath(path), real_root)
+        name = relative.replace(os.sep, "/").encode("utf-8", "surrogateescape")
+        entry = entries.get(name)
+        if entry is not None and _matches(entry[0], each) and each.st_mtime_ns < status.st_mtime_ns:
+            found[path] = entry[1]
     return found
+
+
+@functools.lru_cache(maxsize=4)
+def _read(
+    index: str, inode: int, size: int, written: int
+) -> dict[bytes, tuple[tuple[int, ...], str]] | None:
+    """The stage-0 entries of the index file ``index`` by path, read once a
+    process for each state of the file (git replaces the file to change it):
+    a check looks files up in it more than once. None if it cannot be read."""
+    try:
+        data = Path(index).read_bytes()
+        return {name: (stamp, blob) for name, stamp, blob in _entries(data)}
+    except (OSError, struct.error, ValueError, IndexError):
+        return None
 
 
 def _entries(data: bytes) -> Iterator[tuple[bytes, tuple[int, ...], str]]:
