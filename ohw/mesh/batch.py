@@ -24,8 +24,7 @@ from ohw.paths import is_mesh
 from ohw.tree import MANIFEST, DesignTree, WorkingTree
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from multiprocessing.context import BaseContext
+    from concurrent.futures import Executor, Future
 
 # Below this much work a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 4 << 20
@@ -266,15 +265,12 @@ class _Analysing:
             source = sources[number]
             if source.load is not None and source.data is None:
                 sources[number] = dataclasses.replace(source, data=source.load(), load=None)
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: Executor | None = None
         self.own_pool = workers is None
         if workers is not None and self.numbers:
             self.pool = workers.pool
         elif _pooled(sources, self.numbers):
-            from concurrent.futures import ProcessPoolExecutor
-
-            count = min(len(self.numbers), os.cpu_count() or 1)
-            self.pool = ProcessPoolExecutor(max_workers=count, mp_context=_context())
+            self.pool = _workers(len(self.numbers))
         else:
             return
         # The largest first: no process is left with a big file when the rest are done.
@@ -313,44 +309,38 @@ class _Analysing:
         if self.pool is None:
             return
         if self.own_pool:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.shutdown(cancel_futures=not all(f.done() for f in self.running))
         else:  # the workers are the caller's, for other designs too
             for future in self.running:
                 future.cancel()
         self.pool = None
 
 
-def _context() -> BaseContext:
-    """How processes are started: forked where the system can (at once, with
-    what is loaded already), else spawned."""
-    import multiprocessing
+def _workers(jobs: int) -> Executor:
+    """Processes for ``jobs`` analyses, one per core at most, each loading numpy
+    and the analyser as it starts."""
+    from ohw.mesh.workers import worker_processes
 
-    return multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    )
+    return worker_processes(max(1, min(jobs, os.cpu_count() or 1)), _load_analyser)
 
 
 class MeshWorkers:
-    """A pool of processes, one per core, each loading numpy and the analyser as
-    it starts, and the analyses of ``first`` begun there at once, the largest
-    first. ``MeshAnalyses`` given it sends its work there, and takes over those
+    """Worker processes, one per core (ohw.mesh.workers: numpy and the analyser
+    loaded once, in the first), and the analyses of ``first`` begun there at
+    once, the largest first. ``MeshAnalyses`` given it sends its work there, and takes over those
     analyses. Close it (it is a context manager) when done."""
 
     def __init__(self, first: list[MeshSource]) -> None:
-        from concurrent.futures import ProcessPoolExecutor
-
-        # Each loads numpy as it starts, beside this process going on with the
-        # check: loaded once here, before forking, the check waits for it with a
-        # core idle (measured: a cold corpus check takes a tenth longer).
-        self.pool = ProcessPoolExecutor(
-            max_workers=max(1, min(len(first), os.cpu_count() or 1)),
-            mp_context=_context(),
-            initializer=_load_analyser,
-        )
+        # They load numpy beside this process going on with the check: loaded
+        # here, before forking, the check would wait for it with a core idle
+        # (measured: a cold corpus check took a tenth longer). Loaded in each of
+        # them, it cost the same processor time twice (an eighth longer).
+        self.pool = _workers(len(first))
         self._begun = {
             _identity(source): self.pool.submit(_analyse, source)
             for source in sorted(first, key=lambda source: -source.size)
         }
+        self._given = list(self._begun.values())
 
     @property
     def begun(self) -> list[str]:
@@ -360,7 +350,10 @@ class MeshWorkers:
     def analysis(self, source: MeshSource) -> Future[dict[str, Any]]:
         """The analysis of ``source``: the one begun already, else a new one."""
         begun = self._begun.pop(_identity(source), None)
-        return begun if begun is not None else self.pool.submit(_analyse, source)
+        if begun is None:
+            begun = self.pool.submit(_analyse, source)
+            self._given.append(begun)
+        return begun
 
     def __enter__(self) -> MeshWorkers:
         return self
@@ -369,7 +362,7 @@ class MeshWorkers:
         self.close()
 
     def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+        self.pool.shutdown(cancel_futures=not all(f.done() for f in self._given))
 
 
 def _load_analyser() -> None:
