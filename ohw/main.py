@@ -1,7 +1,7 @@
 """The entry point of the ``ohw`` command. The commands are defined in ohw.cli;
 a check whose recorded report still holds (ohw.check_record) is answered
 before click and the checks are loaded, and for any other check the meshes it
-will want begin to be analysed then (ohw.mesh.batch.start_ahead)."""
+will want begin to be analysed then (ohw.check_ahead)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         replayed = _replay(arguments[1:])
         if replayed is not None:
             return replayed
-        from ohw.mesh.batch import start_ahead, take_ahead
+        from ohw.check_ahead import start_ahead, take_ahead
 
         start_ahead(arguments[1:])
     except BrokenPipeError:

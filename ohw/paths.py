@@ -7,16 +7,18 @@ system and at every commit.
 
 from __future__ import annotations
 
-import re
-
 MESH_SUFFIXES = (".stl", ".3mf", ".obj")
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_DRIVE = re.compile(r"^[A-Za-z]:")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_SCHEME = _LETTERS | frozenset("0123456789+.-")
 
 
 def is_url(text: str) -> bool:
-    return bool(_URL.match(text))
+    """Whether ``text`` starts with a URL scheme and "://" (RFC 3986's letters).
+    Without regular expressions: ``re`` takes 10 ms to load, and ohw.check_ahead
+    uses this module before it forks its workers."""
+    scheme, found, _ = text.partition("://")
+    return bool(found) and scheme[:1] in _LETTERS and all(c in _SCHEME for c in scheme)
 
 
 def is_mesh(path: str) -> bool:
@@ -33,7 +35,7 @@ def path_problem(path: str, *, allow_parent: bool = False) -> str | None:
         return "contains a NUL character"
     if "\\" in path:
         return "uses backslashes; write '/' between names"
-    if _DRIVE.match(path):
+    if path[:1] in _LETTERS and path[1:2] == ":":
         return "is a Windows drive path, outside the design"
     if path.startswith("/"):
         return "is absolute, outside the design"

@@ -1,5 +1,5 @@
 """A cold check of many meshes begins analysing them before click and the
-checks are loaded (ohw.mesh.batch.start_ahead): the meshes the manifest names
+checks are loaded (ohw.check_ahead): the meshes the manifest names
 that the cache never saw, with what the command line says read before click
 reads it (ohw.check_arguments). Its report is the one a check without that
 head start gives."""
@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,11 +18,14 @@ import pytest
 import trimesh
 from support import git, run_ohw
 
+from ohw import workers
+from ohw.check_ahead import start_ahead, take_ahead
 from ohw.check_arguments import FLAGS, SHORT, VALUED, read_check_arguments
 from ohw.checks import CheckOptions
 from ohw.cli import cli
 from ohw.commands.check import check
-from ohw.mesh.batch import MeshSource, MeshWorkers, analyse_sources, start_ahead, take_ahead
+from ohw.mesh.batch import MeshSource, MeshWorkers, analyse_sources
+from ohw.workers import WorkerProcesses
 
 # Enough for a pool of processes: more than 4 MB in two files or more.
 SUBDIVISIONS = 6  # an icosphere of 81,920 facets: 4.1 MB of binary STL
@@ -137,6 +142,44 @@ def test_nothing_begins_ahead_where_the_check_would_not_analyse_enough(design, t
     assert started("--cache-dir", tmp_path / "other", "--help", design) is None
     assert started("--cache-dir", tmp_path / "other", design / "parts") is None  # not a design
     assert started("--cache-dir", tmp_path / "other", design / "no such folder") is None
+
+
+def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
+    design, tmp_path, monkeypatch
+):
+    cache = tmp_path / "cache"
+    assert run_ohw("check", "--cache-dir", cache, design).returncode in (0, 1)
+    forked: list[WorkerProcesses] = []
+
+    def forking(*arguments):
+        forked.append(WorkerProcesses(*arguments))
+        return forked[-1]
+
+    monkeypatch.setattr(workers, "WorkerProcesses", forking)
+    began = time.monotonic()
+    assert started("--cache-dir", cache, design) is None
+    assert time.monotonic() - began < 5  # not waiting for the first worker to load numpy
+    # Forked before the cache was asked (the manifest names enough), then reaped.
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0].lead, os.WNOHANG)
+
+
+def test_a_check_forks_its_workers_before_it_loads_what_it_need_not(tmp_path):
+    # What ohw.main loads before start_ahead forks: python's own modules at
+    # start, and a few small ones of ohw's; not pathlib, re, typing or numpy.
+    script = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "import ohw.main, ohw.check_record, ohw.check_ahead, ohw.workers\n"
+        "print(*sorted(set(sys.modules) - before))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert {m for m in loaded if not m.startswith("ohw")} <= {"binascii", "collections.abc"}
+    assert "ohw.mesh" not in loaded and "ohw.workers" in loaded
 
 
 def test_an_analysis_begun_is_taken_over_and_another_is_begun_afresh(design):

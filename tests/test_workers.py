@@ -1,4 +1,4 @@
-"""The worker processes that analyse meshes (ohw.mesh.workers): forked from a
+"""The worker processes that analyse meshes (ohw.workers): forked from a
 first worker that loaded what they need, fed one job at a time, and ending
 with nothing left behind, however they end."""
 
@@ -17,8 +17,12 @@ import pytest
 from support import cube_stl
 from worker_jobs import Named, a_lock, die, fail_to_start, nothing, pid_after, refuse
 
-from ohw.mesh.batch import MeshSource, _analyse, _load_analyser
-from ohw.mesh.workers import ForkedWorkers, WorkerLost, worker_processes
+from ohw.mesh.batch import MeshSource, _analyse, load_analyser
+from ohw.workers import ForkedWorkers, WorkerLost, WorkerProcesses, worker_processes
+
+
+def fed(count: int, initializer=nothing) -> ForkedWorkers:
+    return ForkedWorkers(WorkerProcesses(count, initializer))
 
 
 def gone(pid: int, within: float = 10.0) -> bool:
@@ -36,7 +40,7 @@ def gone(pid: int, within: float = 10.0) -> bool:
 
 
 def test_jobs_are_shared_among_the_workers_forked_from_the_first():
-    workers = ForkedWorkers(2, nothing)
+    workers = fed(2, nothing)
     futures = [workers.submit(pid_after, 0.02) for _ in range(20)]
     pids = {future.result(timeout=30) for future in futures}
     workers.shutdown()
@@ -46,7 +50,7 @@ def test_jobs_are_shared_among_the_workers_forked_from_the_first():
 
 
 def test_a_job_that_raises_gives_its_exception_and_the_worker_goes_on():
-    with ForkedWorkers(1, nothing) as workers:
+    with fed(1, nothing) as workers:
         failed = workers.submit(refuse, 7)
         with pytest.raises(ValueError, match="no 7"):
             failed.result(timeout=30)
@@ -55,14 +59,14 @@ def test_a_job_that_raises_gives_its_exception_and_the_worker_goes_on():
 
 def test_an_answer_that_cannot_be_sent_back_says_so():
     with (
-        ForkedWorkers(1, nothing) as workers,
+        fed(1, nothing) as workers,
         pytest.raises(RuntimeError, match="could not be sent back"),
     ):
         workers.submit(a_lock).result(timeout=30)
 
 
 def test_a_worker_that_dies_fails_its_job_and_leaves_the_rest_to_the_others():
-    with ForkedWorkers(2, nothing) as workers:
+    with fed(2, nothing) as workers:
         dying = workers.submit(die, Named("parts/huge.stl"))
         others = [workers.submit(pid_after, 0.01) for _ in range(10)]
         with pytest.raises(WorkerLost, match=r"ended unexpectedly while analysing parts/huge\.stl"):
@@ -71,7 +75,7 @@ def test_a_worker_that_dies_fails_its_job_and_leaves_the_rest_to_the_others():
 
 
 def test_when_every_worker_is_gone_every_job_fails_at_once():
-    with ForkedWorkers(1, nothing) as workers:
+    with fed(1, nothing) as workers:
         dying = workers.submit(die, Named("a.stl"))
         queued = workers.submit(pid_after, 0)
         for future in as_completed([dying, queued], timeout=30):
@@ -82,14 +86,14 @@ def test_when_every_worker_is_gone_every_job_fails_at_once():
 
 def test_workers_that_cannot_start_tell_each_job_why():
     with (
-        ForkedWorkers(2, fail_to_start) as workers,
+        fed(2, fail_to_start) as workers,
         pytest.raises(ImportError, match="no numpy here"),
     ):
         workers.submit(pid_after, 0).result(timeout=30)
 
 
 def test_shutting_down_with_jobs_under_way_ends_them_at_once():
-    workers = ForkedWorkers(2, nothing)
+    workers = fed(2, nothing)
     pids = {workers.submit(pid_after, 0).result(timeout=30) for _ in range(2)}
     long = [workers.submit(pid_after, 60) for _ in range(4)]
     time.sleep(0.2)
@@ -101,8 +105,8 @@ def test_shutting_down_with_jobs_under_way_ends_them_at_once():
 
 
 def test_a_pool_started_later_holds_no_pipe_of_an_earlier_one_open():
-    first = ForkedWorkers(1, nothing)
-    second = ForkedWorkers(1, nothing)
+    first = fed(1, nothing)
+    second = fed(1, nothing)
     assert first.submit(pid_after, 0).result(timeout=30)
     assert second.submit(pid_after, 0).result(timeout=30)
     # Were the second's workers to hold the first's jobs open, its workers
@@ -115,7 +119,7 @@ def test_a_pool_started_later_holds_no_pipe_of_an_earlier_one_open():
 
 
 def test_no_job_is_taken_after_shutdown():
-    workers = ForkedWorkers(1, nothing)
+    workers = fed(1, nothing)
     workers.shutdown()
     with pytest.raises(RuntimeError, match="shut down"):
         workers.submit(pid_after, 0)
@@ -125,10 +129,10 @@ def test_a_worker_ends_without_running_what_its_parent_runs_at_exit(tmp_path):
     # A worker ending as a Python program ends would say it a second time.
     script = (
         "import atexit, sys\n"
-        "from ohw.mesh.workers import ForkedWorkers\n"
+        "from ohw.workers import ForkedWorkers, WorkerProcesses\n"
         "from worker_jobs import pid_after, nothing\n"
         "atexit.register(sys.stdout.write, 'once')\n"
-        "workers = ForkedWorkers(2, nothing)\n"
+        "workers = ForkedWorkers(WorkerProcesses(2, nothing))\n"
         "[workers.submit(pid_after, 0).result() for _ in range(4)]\n"
         "workers.shutdown()\n"
     )
@@ -146,9 +150,9 @@ def test_a_worker_ends_without_running_what_its_parent_runs_at_exit(tmp_path):
 def test_ctrl_c_ends_the_workers_quietly(tmp_path):
     script = (
         "import sys, time\n"
-        "from ohw.mesh.workers import ForkedWorkers\n"
+        "from ohw.workers import ForkedWorkers, WorkerProcesses\n"
         "from worker_jobs import pid_after, nothing\n"
-        "workers = ForkedWorkers(2, nothing)\n"
+        "workers = ForkedWorkers(WorkerProcesses(2, nothing))\n"
         "try:\n"
         "    print(*{workers.submit(pid_after, 0.05).result() for _ in range(6)}, flush=True)\n"
         "    [workers.submit(pid_after, 60) for _ in range(2)]\n"
@@ -176,7 +180,7 @@ def test_ctrl_c_ends_the_workers_quietly(tmp_path):
 def test_where_the_system_cannot_fork_spawned_processes_do_the_work(monkeypatch, tmp_path):
     (tmp_path / "cube.stl").write_bytes(cube_stl())
     monkeypatch.delattr(os, "fork")
-    pool = worker_processes(1, _load_analyser)
+    pool = worker_processes(1, load_analyser)
     assert isinstance(pool, ProcessPoolExecutor)
     with pool:
         outcome = pool.submit(_analyse, MeshSource("cube.stl", path=tmp_path / "cube.stl"))

@@ -5,11 +5,11 @@ import io
 import sys
 from pathlib import Path
 
+from ohw.check_ahead import take_ahead
 from ohw.check_record import record, take_snapshot
 from ohw.checks import CheckOptions, check_design
 from ohw.errors import OhwError
 from ohw.files import write_atomically
-from ohw.mesh.batch import take_ahead
 from ohw.render.reporters import LOCATES_IN_REPOSITORY, reporter
 from ohw.tree import open_design
 

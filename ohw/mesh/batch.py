@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -14,17 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
-from ohw.check_arguments import CheckArguments, read_check_arguments
 from ohw.git_index import indexed_blob_ids
-from ohw.locations import cache_folder
 from ohw.mesh import MeshError, read_mesh
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport, analyse
 from ohw.mesh.verdict import Verdict, judge
-from ohw.paths import is_mesh
-from ohw.tree import MANIFEST, DesignTree, WorkingTree
+from ohw.tree import DesignTree, WorkingTree
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
+
+    from ohw.workers import ForkedWorkers, WorkerProcesses
 
 # Below this much work a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 4 << 20
@@ -265,7 +263,7 @@ class _Analysing:
             source = sources[number]
             if source.load is not None and source.data is None:
                 sources[number] = dataclasses.replace(source, data=source.load(), load=None)
-        self.pool: Executor | None = None
+        self.pool: Executor | ForkedWorkers | None = None
         self.own_pool = workers is None
         if workers is not None and self.numbers:
             self.pool = workers.pool
@@ -316,12 +314,12 @@ class _Analysing:
         self.pool = None
 
 
-def _workers(jobs: int) -> Executor:
-    """Processes for ``jobs`` analyses, one per core at most, each loading numpy
-    and the analyser as it starts."""
-    from ohw.mesh.workers import worker_processes
+def _workers(jobs: int) -> Executor | ForkedWorkers:
+    """Processes for ``jobs`` analyses, one per core at most, having loaded
+    numpy and the analyser."""
+    from ohw.workers import worker_processes
 
-    return worker_processes(max(1, min(jobs, os.cpu_count() or 1)), _load_analyser)
+    return worker_processes(max(1, min(jobs, os.cpu_count() or 1)), load_analyser)
 
 
 class MeshWorkers:
@@ -330,12 +328,18 @@ class MeshWorkers:
     once, the largest first. ``MeshAnalyses`` given it sends its work there, and takes over those
     analyses. Close it (it is a context manager) when done."""
 
-    def __init__(self, first: list[MeshSource]) -> None:
+    def __init__(self, first: list[MeshSource], processes: WorkerProcesses | None = None) -> None:
         # They load numpy beside this process going on with the check: loaded
         # here, before forking, the check would wait for it with a core idle
         # (measured: a cold corpus check took a tenth longer). Loaded in each of
         # them, it cost the same processor time twice (an eighth longer).
-        self.pool = _workers(len(first))
+        self.pool: Executor | ForkedWorkers
+        if processes is not None:  # forked already (ohw.check_ahead), to be fed
+            from ohw.workers import ForkedWorkers
+
+            self.pool = ForkedWorkers(processes)
+        else:
+            self.pool = _workers(len(first))
         self._begun = {
             _identity(source): self.pool.submit(_analyse, source)
             for source in sorted(first, key=lambda source: -source.size)
@@ -365,7 +369,8 @@ class MeshWorkers:
         self.pool.shutdown(cancel_futures=not all(f.done() for f in self._given))
 
 
-def _load_analyser() -> None:
+def load_analyser() -> None:
+    """What a worker process loads before its first job."""
     import numpy  # noqa: F401
 
     from ohw.mesh.topology import analyse  # noqa: F401
@@ -373,80 +378,6 @@ def _load_analyser() -> None:
 
 def _identity(source: MeshSource) -> tuple[str, str | None]:
     return source.name, os.path.realpath(source.path) if source.path is not None else None
-
-
-# The workers start_ahead started, until take_ahead hands them on: one at most.
-_ahead: list[MeshWorkers] = []
-
-
-def start_ahead(arguments: list[str]) -> None:
-    """For ``ohw check`` with ``arguments`` (those after ``check``), start the
-    workers at once, if it is worth it, analysing the meshes it will very
-    likely want: those of its designs that the manifest's text names and that
-    were never hashed for the cache the check uses. So numpy is loaded, and the
-    meshes analysed, while click and the checks load and the manifest is read.
-    ``take_ahead`` hands the workers to the check."""
-    read = read_check_arguments(arguments)
-    if read is None or read.reads_history or _ahead:
-        return
-    try:
-        first = [source for given in read.paths or ["."] for source in _wanted(Path(given), read)]
-        if _pooled(first, list(range(len(first)))):
-            _ahead.append(MeshWorkers(first))
-    except OSError:  # only a head start: the check says what is wrong, if anything is
-        return
-
-
-def _wanted(folder: Path, read: CheckArguments) -> list[MeshSource]:
-    """The meshes of the design in ``folder`` a check will very likely analyse."""
-    if folder.name == MANIFEST:
-        folder = folder.parent
-    if "--no-cache" in read.flags:
-        return _named_unseen_meshes(folder, None)
-    cache = Path(read.values.get("--cache-dir") or cache_folder(str(folder)))
-    unseen = _named_unseen_meshes(folder, FileIds(cache))
-    # Those git knows the content of, and whose results are kept, need no analysis.
-    results = ResultCache(cache, "mesh", ANALYSER_VERSION)
-    indexed = indexed_blob_ids(str(source.path) for source in unseen)
-    return [s for s in unseen if not results.holds(indexed.get(str(s.path), ""))]
-
-
-def take_ahead() -> MeshWorkers | None:
-    """The workers ``start_ahead`` started, now the caller's to close."""
-    return _ahead.pop() if _ahead else None
-
-
-def _named_unseen_meshes(folder: Path, seen: FileIds | None) -> list[MeshSource]:
-    """The mesh files of the design in ``folder`` whose design path its
-    manifest's text holds, and that ``seen`` (if given) never saw. Only plain
-    files count: a link or a pipe is for the check to judge, not to open here."""
-    if not _plain_file(folder / MANIFEST):
-        return []
-    try:
-        manifest = (folder / MANIFEST).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    found = []
-    for parent, children, names in os.walk(folder):
-        children[:] = [child for child in children if child != ".git"]
-        for name in names:
-            path = Path(parent, name)
-            design_path = path.relative_to(folder).as_posix()
-            if (
-                is_mesh(name)
-                and design_path in manifest
-                and _plain_file(path)
-                and (seen is None or not seen.seen(path))
-            ):
-                found.append(MeshSource(design_path, path=path))
-    return found
-
-
-def _plain_file(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.lstat().st_mode)
-    except OSError:
-        return False
 
 
 def _result(name: str, outcome: dict[str, Any], cached: bool) -> MeshResult:

@@ -1,41 +1,51 @@
-"""Processes that analyse meshes beside the one that asks.
+"""Worker processes that do ohw's heavy work (mesh analysis) beside the
+process that asks.
 
-Where the system can fork, one worker is forked at once, loads numpy and the
-analyser, and only then forks the others: numpy is loaded once, in a process
-of its own, while the caller goes on. (Loading numpy costs a tenth of a second
-of processor time in every process that loads it; on two cores a cold check
-of a whole design spent that time twice.) A thread of the caller's feeds each
-worker one job at a time from one queue, the next to whichever worker is
-free; a worker that dies fails its own job, and leaves the rest to the others.
-Where the system cannot fork, a ProcessPoolExecutor of spawned processes does
-the same work.
+Where the system can fork, one worker is forked, loads what every worker needs
+(numpy and the analyser), and only then forks the others: numpy is loaded once,
+in a process of its own, while the caller goes on. (Loading numpy costs a tenth
+of a second of processor time in every process that loads it; on two cores a
+cold check of a whole design spent that time twice.) Forking is kept apart
+from feeding: ``WorkerProcesses`` forks and needs nothing but ``os``, so that a
+check can fork before it loads anything else, and ``ForkedWorkers`` feeds them
+later. A thread of the caller's feeds each worker one job at a time from one
+queue, the next to whichever worker is free; a worker that dies fails its own
+job, and leaves the rest to the others. Where the system cannot fork, a
+ProcessPoolExecutor of spawned processes does the same work.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pickle
-import queue
-import signal
-import threading
-from collections.abc import Callable
-from concurrent.futures import Executor, Future
-from typing import Any
 
 from ohw.errors import OhwError
 
+# typing costs 3 ms to load, and this module is loaded before a check forks.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import queue
+    from collections.abc import Callable
+    from concurrent.futures import Executor, Future
+    from typing import Any
+
+    _Job = tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]
+
 _LENGTH = 8  # bytes of the length before each message
+# A worker's pipes: (jobs read end, jobs write end, results read end, results write end).
+_Channel = tuple[int, int, int, int]
+# The ends of the pipes of every pool of this process: a worker forked later
+# closes them all, so that no pool waits on a pipe a worker of another holds open.
+_pipe_ends: set[int] = set()
 
 
 class WorkerLost(OhwError):
     """A worker process ended while it had a job: killed, or out of memory."""
 
 
-def worker_processes(count: int, initializer: Callable[[], None]) -> Executor:
+def worker_processes(count: int, initializer: Callable[[], None]) -> Executor | ForkedWorkers:
     """An executor of ``count`` processes, each having run ``initializer``."""
     if hasattr(os, "fork"):
-        return ForkedWorkers(count, initializer)
+        return ForkedWorkers(WorkerProcesses(count, initializer))
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -44,45 +54,68 @@ def worker_processes(count: int, initializer: Callable[[], None]) -> Executor:
     )
 
 
-_Job = tuple["Future[Any]", Callable[..., Any], tuple[Any, ...]]
-# A worker's pipes: (jobs read end, jobs write end, results read end, results write end).
-_Channel = tuple[int, int, int, int]
-# The ends of the pipes of every pool of this process: a worker forked later
-# closes them all, so that no pool waits on a pipe a worker of another holds open.
-_pipe_ends: set[int] = set()
-
-
-class ForkedWorkers(Executor):
-    """``count`` worker processes forked from one that ran ``initializer``.
-    A job's function and arguments go to its worker pickled (a function by its
-    name), and so does its result."""
+class WorkerProcesses:
+    """``count`` worker processes, forked at once from the first, which runs
+    ``initializer`` before it forks the others; they wait for jobs from a
+    ``ForkedWorkers``. Only where ``os.fork`` exists."""
 
     def __init__(self, count: int, initializer: Callable[[], None]) -> None:
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._feeding = count  # feeders whose worker has not been lost
-        self._closed = False
-        self._pids: list[int] = []
-        self._failure: Exception | None = None  # why the workers could not start
         channels: list[_Channel] = [(*os.pipe(), *os.pipe()) for _ in range(count)]
         _pipe_ends.update(end for channel in channels for end in channel)
-        self._lead = os.fork()
-        if self._lead == 0:
+        self.lead = os.fork()
+        if self.lead == 0:
             _lead(channels, initializer)
         for channel in channels:
             for end in _worker_ends(channel):
                 _pipe_ends.discard(end)
                 os.close(end)
+        # Per worker, this process's ends: the jobs it writes, the results it reads.
+        self.ends = [(channel[1], channel[2]) for channel in channels]
+        self.taken = False
+
+    def stop(self) -> None:
+        """End the workers, never fed: the first at once, the others as their jobs end."""
+        _kill(self.lead)
+        for pair in self.ends:
+            for end in pair:
+                _pipe_ends.discard(end)
+                os.close(end)
+        _reap(self.lead)
+
+
+class ForkedWorkers:
+    """An executor (submit, shutdown) feeding ``processes``. A job's function and
+    arguments go to its worker pickled (a function by its name), and so does
+    its result."""
+
+    def __init__(self, processes: WorkerProcesses) -> None:
+        import queue
+        import threading
+
+        assert not processes.taken, "the processes are fed by one ForkedWorkers only"
+        processes.taken = True
+        self._lead = processes.lead
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._feeding = len(processes.ends)  # feeders whose worker has not been lost
+        self._closed = False
+        self._pids: list[int] = []
+        self._failure: Exception | None = None  # why the workers could not start
         self._feeders = [
-            threading.Thread(target=self._feed, args=(channel[1], channel[2]), daemon=True)
-            for channel in channels
+            threading.Thread(target=self._feed, args=pair, daemon=True) for pair in processes.ends
         ]
         for feeder in self._feeders:
             feeder.start()
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        if kwargs:
-            raise TypeError("ForkedWorkers passes positional arguments only")
+    def __enter__(self) -> ForkedWorkers:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.shutdown()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        from concurrent.futures import Future
+
         future: Future[Any] = Future()
         with self._lock:
             if self._closed:
@@ -110,9 +143,7 @@ class ForkedWorkers(Executor):
         if wait:
             for feeder in self._feeders:
                 feeder.join()
-            # Reaped already, where a caller waits for any child.
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._lead, 0)
+            _reap(self._lead)
 
     def _feed(self, jobs: int, results: int) -> None:
         """Hand the worker at ``jobs`` and ``results`` one job after another."""
@@ -182,6 +213,8 @@ def _exchange(jobs: int, results: int, job: Any) -> Any:
 
 
 def _drain(jobs: queue.SimpleQueue[_Job | None]) -> list[_Job]:
+    import queue
+
     drained: list[_Job] = []
     while True:
         try:
@@ -193,8 +226,19 @@ def _drain(jobs: queue.SimpleQueue[_Job | None]) -> list[_Job]:
 
 
 def _kill(pid: int) -> None:
+    import contextlib
+    import signal
+
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> None:
+    import contextlib
+
+    # Reaped already, where a caller waits for any child.
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def _lead(channels: list[_Channel], initializer: Callable[[], None]) -> None:
@@ -202,6 +246,8 @@ def _lead(channels: list[_Channel], initializer: Callable[[], None]) -> None:
     and wait for the others to end."""
     code = 1
     try:
+        import signal
+
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly, as ohw does
         _keep_only({end for channel in channels for end in _worker_ends(channel)})
         try:
@@ -254,6 +300,8 @@ def _serve(channel: _Channel) -> None:
 
 
 def _send(end: int, message: Any) -> None:
+    import pickle
+
     try:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as error:  # an answer that does not pickle: say what it was
@@ -266,6 +314,8 @@ def _send(end: int, message: Any) -> None:
 
 def _receive(end: int) -> Any:
     """The next message, or None where the pipe ends first."""
+    import pickle
+
     head = _read_exactly(end, _LENGTH)
     if head is None:
         return None
