@@ -23,7 +23,8 @@ from ohw.paths import is_mesh
 # typing costs 3 ms to load, and this module is loaded before a check forks.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ohw.mesh.batch import MeshSource, MeshWorkers
+    from ohw.mesh.batch import MeshWorkers
+    from ohw.mesh.source import MeshSource
 
 MANIFEST = "ohw.yaml"  # ohw.tree.MANIFEST, which loads much more
 # Below this much work worker processes cost more than they save (as ohw.mesh.batch).
@@ -76,7 +77,7 @@ def _worth_workers(sizes: list[int]) -> bool:
 
 
 def _load_analyser() -> None:
-    from ohw.mesh.batch import load_analyser
+    from ohw.mesh.source import load_analyser
 
     load_analyser()
 
@@ -124,7 +125,7 @@ def _unseen(folder: str, meshes: list[_Mesh], read: CheckArguments) -> list[Mesh
     from ohw.cache import FileIds, ResultCache
     from ohw.git_index import indexed_blob_ids
     from ohw.locations import cache_folder
-    from ohw.mesh.batch import MeshSource
+    from ohw.mesh.source import MeshSource
     from ohw.mesh.topology import ANALYSER_VERSION
 
     sources = [MeshSource(name, path=Path(path)) for name, path, _ in meshes]

@@ -24,7 +24,8 @@ from ohw.cache import ResultCache, blob_id, cache_directory
 from ohw.errors import OhwError
 from ohw.manifest import part_files
 from ohw.merge.plan import ITEM_KEYS, MISSING, Combine, Plan, Take, plan_merge
-from ohw.mesh.batch import MeshResult, MeshSource, analyse_sources, content_ids, design_sources
+from ohw.mesh.batch import MeshResult, analyse_sources, content_ids, design_sources
+from ohw.mesh.source import MeshSource
 from ohw.mesh.topology import MeshReport
 from ohw.paths import is_mesh, normalize, path_problem
 from ohw.tree import MANIFEST, DesignTree, Kind, WorkingTree

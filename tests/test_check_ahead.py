@@ -24,7 +24,8 @@ from ohw.check_arguments import FLAGS, SHORT, VALUED, read_check_arguments
 from ohw.checks import CheckOptions
 from ohw.cli import cli
 from ohw.commands.check import check
-from ohw.mesh.batch import MeshSource, MeshWorkers, analyse_sources
+from ohw.mesh.batch import MeshWorkers, analyse_sources
+from ohw.mesh.source import MeshSource
 from ohw.workers import WorkerProcesses
 
 # Enough for a pool of processes: more than 4 MB in two files or more.
@@ -180,6 +181,25 @@ def test_a_check_forks_its_workers_before_it_loads_what_it_need_not(tmp_path):
     loaded = set(done.stdout.split())
     assert {m for m in loaded if not m.startswith("ohw")} <= {"binascii", "collections.abc"}
     assert "ohw.mesh" not in loaded and "ohw.workers" in loaded
+
+
+def test_a_worker_loads_the_reader_and_the_analyser_and_not_the_checks():
+    # The first worker loads these before it forks the others: all of it is
+    # time the others wait.
+    script = (
+        "import sys\n"
+        "from ohw.mesh.source import load_analyser\n"
+        "load_analyser()\n"
+        "print(*sorted(m for m in sys.modules if m.startswith('ohw')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "numpy" not in done.stdout  # ohw's modules only
+    assert set(done.stdout.split()) <= {
+        "ohw", "ohw.errors", "ohw.mesh", "ohw.mesh.graph", "ohw.mesh.source", "ohw.mesh.stl",
+        "ohw.mesh.topology",
+    }  # fmt: skip
 
 
 def test_an_analysis_begun_is_taken_over_and_another_is_begun_afresh(design):

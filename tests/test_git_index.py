@@ -14,7 +14,7 @@ from support import git
 
 from ohw.git_index import indexed_blob_ids
 from ohw.mesh import batch
-from ohw.mesh.batch import MeshSource
+from ohw.mesh.source import MeshSource
 
 # The index is read only for more content than five times its size.
 CONTENT = 4096

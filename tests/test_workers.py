@@ -17,7 +17,7 @@ import pytest
 from support import cube_stl
 from worker_jobs import Named, a_lock, die, fail_to_start, nothing, pid_after, refuse
 
-from ohw.mesh.batch import MeshSource, _analyse, load_analyser
+from ohw.mesh.source import MeshSource, analyse_source, load_analyser
 from ohw.workers import ForkedWorkers, WorkerLost, WorkerProcesses, worker_processes
 
 
@@ -183,5 +183,5 @@ def test_where_the_system_cannot_fork_spawned_processes_do_the_work(monkeypatch,
     pool = worker_processes(1, load_analyser)
     assert isinstance(pool, ProcessPoolExecutor)
     with pool:
-        outcome = pool.submit(_analyse, MeshSource("cube.stl", path=tmp_path / "cube.stl"))
+        outcome = pool.submit(analyse_source, MeshSource("cube.stl", path=tmp_path / "cube.stl"))
         assert outcome.result(timeout=120)["report"]["facets"] == 12

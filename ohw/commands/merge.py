@@ -88,7 +88,8 @@ def _mesh_sides(
 
     if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
         return {}
-    from ohw.mesh.batch import MeshSource, analyse_sources
+    from ohw.mesh.batch import analyse_sources
+    from ohw.mesh.source import MeshSource
 
     sources: list[tuple[str, Side, MeshSource]] = [
         (f.path, side, MeshSource(f.path, data=data))

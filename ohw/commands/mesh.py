@@ -5,7 +5,8 @@ from pathlib import Path
 
 from ohw.cache import cache_directory
 from ohw.errors import OhwError
-from ohw.mesh.batch import MeshResult, MeshSource, analyse_sources
+from ohw.mesh.batch import MeshResult, analyse_sources
+from ohw.mesh.source import MeshSource
 from ohw.render.mesh import render_json, render_text
 
 # Show progress only when there is enough to wait for.

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
 from ohw.git_index import indexed_blob_ids
-from ohw.mesh import MeshError, read_mesh
-from ohw.mesh.topology import ANALYSER_VERSION, MeshReport, analyse
+from ohw.mesh.source import MeshSource, analyse_source, load_analyser
+from ohw.mesh.topology import ANALYSER_VERSION, MeshReport
 from ohw.mesh.verdict import Verdict, judge
 from ohw.tree import DesignTree, WorkingTree
 
@@ -26,24 +26,6 @@ if TYPE_CHECKING:
 
 # Below this much work a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 4 << 20
-
-
-@dataclass(frozen=True)
-class MeshSource:
-    """A mesh file: on disk (``path``), or at a commit (its ``blob`` id, and
-    ``load`` to read it, called only if the cache does not know it)."""
-
-    name: str
-    path: Path | None = None
-    data: bytes | None = None
-    blob: str | None = None
-    load: Callable[[], bytes] | None = None
-
-    @property
-    def size(self) -> int:
-        if self.data is not None:
-            return len(self.data)
-        return self.path.stat().st_size if self.path is not None else 0
 
 
 def design_sources(tree: DesignTree, names: list[str]) -> list[MeshSource]:
@@ -74,26 +56,11 @@ class MeshResult:
         return self.verdict is not None and self.verdict.printable
 
 
-def report_to_json(report: MeshReport) -> dict[str, Any]:
-    # Its fields are numbers, text, and tuples and lists of them: a shallow copy
-    # is JSON already (dataclasses.asdict copies deep, at a fifth of a millisecond).
-    return dict(vars(report))
-
-
 def report_from_json(data: dict[str, Any]) -> MeshReport:
     values = dict(data)
     values["minimum"], values["maximum"] = tuple(data["minimum"]), tuple(data["maximum"])
     values["near"] = {k: [tuple(p) for p in v] for k, v in data["near"].items()}
     return MeshReport(**values)
-
-
-def _analyse(source: MeshSource) -> dict[str, Any]:
-    """The result of one mesh: a report, or why it cannot be read."""
-    try:
-        triangles = read_mesh(source.name, path=source.path, data=source.data)
-    except MeshError as error:
-        return {"error": str(error)}
-    return {"report": report_to_json(analyse(triangles))}
 
 
 def _hash(source: MeshSource) -> str:
@@ -276,7 +243,7 @@ class _Analysing:
         if workers is not None:
             self.running = {workers.analysis(sources[n]): n for n in largest_first}
         else:
-            self.running = {self.pool.submit(_analyse, sources[n]): n for n in largest_first}
+            self.running = {self.pool.submit(analyse_source, sources[n]): n for n in largest_first}
 
     def drop(self, numbers: Iterable[int]) -> None:
         """Leave out the outcomes of ``numbers``: their analyses are cancelled
@@ -293,7 +260,7 @@ class _Analysing:
         """Each outcome as it is ready."""
         if self.pool is None:
             for number in self.numbers:
-                yield number, _analyse(self.sources[number])
+                yield number, analyse_source(self.sources[number])
             return
         from concurrent.futures import as_completed
 
@@ -341,7 +308,7 @@ class MeshWorkers:
         else:
             self.pool = _workers(len(first))
         self._begun = {
-            _identity(source): self.pool.submit(_analyse, source)
+            _identity(source): self.pool.submit(analyse_source, source)
             for source in sorted(first, key=lambda source: -source.size)
         }
         self._given = list(self._begun.values())
@@ -355,7 +322,7 @@ class MeshWorkers:
         """The analysis of ``source``: the one begun already, else a new one."""
         begun = self._begun.pop(_identity(source), None)
         if begun is None:
-            begun = self.pool.submit(_analyse, source)
+            begun = self.pool.submit(analyse_source, source)
             self._given.append(begun)
         return begun
 
@@ -367,13 +334,6 @@ class MeshWorkers:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=not all(f.done() for f in self._given))
-
-
-def load_analyser() -> None:
-    """What a worker process loads before its first job."""
-    import numpy  # noqa: F401
-
-    from ohw.mesh.topology import analyse  # noqa: F401
 
 
 def _identity(source: MeshSource) -> tuple[str, str | None]:
