@@ -1,3 +1,3 @@
-from ohw.main import main
+from ohw.main import program
 
-raise SystemExit(main())
+program()

@@ -8,6 +8,28 @@ from __future__ import annotations
 import os
 import sys
 
+# typing costs 3 ms to load, and this module is loaded before a check forks.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+
+def program() -> NoReturn:
+    """The ``ohw`` program: ``main``, then an exit at once, without Python's
+    teardown of every module loaded, which takes 20 to 30 ms after a check
+    (against 0.4 s for the whole check of a design of 70 meshes). Nothing is
+    lost: everything ohw writes is closed when its command returns, and the
+    output is flushed here."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        from ohw.error_handler import reader_gone
+
+        code = reader_gone()
+    os._exit(code)
+
 
 def main(argv: list[str] | None = None) -> int:
     # ohw's numpy work is element by element: BLAS threads would only compete
