@@ -638,7 +638,10 @@ class _HalfEdges:
         first //= 3
         second //= 3
         root = components(
-            np.concatenate([a for a, _ in links]), np.concatenate([b for _, b in links]), facets
+            np.concatenate([a for a, _ in links]),
+            np.concatenate([b for _, b in links]),
+            facets,
+            beside,
         )
         repeated = self.vertex.reshape(-1, 3)
         degenerate = (
