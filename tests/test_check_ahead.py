@@ -166,19 +166,24 @@ def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
         os.waitpid(forked[0].lead, os.WNOHANG)
 
 
-def test_a_check_forks_its_workers_before_it_loads_what_it_need_not(tmp_path):
-    # What ohw.main loads before start_ahead forks: python's own modules at
-    # start, and a few small ones of ohw's; not pathlib, re, typing or numpy.
+def modules_loaded_by(statements: str) -> set[str]:
+    """The modules a fresh Python loads to run ``statements``, beyond those it starts with."""
     script = (
         "import sys\n"
         "before = set(sys.modules)\n"
-        "import ohw.main, ohw.check_record, ohw.check_ahead, ohw.workers\n"
+        f"{statements}\n"
         "print(*sorted(set(sys.modules) - before))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    loaded = set(done.stdout.split())
+    return set(done.stdout.split())
+
+
+def test_a_check_forks_its_workers_before_it_loads_what_it_need_not():
+    # What ohw.main loads before start_ahead forks: a few small modules of
+    # ohw's, and of Python's; not pathlib, re, typing or numpy.
+    loaded = modules_loaded_by("import ohw.main, ohw.check_record, ohw.check_ahead, ohw.workers")
     assert {m for m in loaded if not m.startswith("ohw")} <= {"binascii", "collections.abc"}
     assert "ohw.mesh" not in loaded and "ohw.workers" in loaded
 
@@ -186,17 +191,9 @@ def test_a_check_forks_its_workers_before_it_loads_what_it_need_not(tmp_path):
 def test_a_worker_loads_the_reader_and_the_analyser_and_not_the_checks():
     # The first worker loads these before it forks the others: all of it is
     # time the others wait.
-    script = (
-        "import sys\n"
-        "from ohw.mesh.source import load_analyser\n"
-        "load_analyser()\n"
-        "print(*sorted(m for m in sys.modules if m.startswith('ohw')))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert "numpy" not in done.stdout  # ohw's modules only
-    assert set(done.stdout.split()) <= {
+    loaded = modules_loaded_by("from ohw.mesh.source import load_analyser; load_analyser()")
+    assert "numpy" in loaded
+    assert {m for m in loaded if m.startswith("ohw")} <= {
         "ohw", "ohw.errors", "ohw.mesh", "ohw.mesh.graph", "ohw.mesh.source", "ohw.mesh.stl",
         "ohw.mesh.topology",
     }  # fmt: skip
