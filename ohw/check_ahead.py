@@ -52,7 +52,10 @@ def start_ahead(arguments: list[str]) -> None:
         return
     from ohw.workers import WorkerProcesses
 
-    processes = WorkerProcesses(min(cores, len(sizes)), _load_analyser)
+    try:
+        processes = WorkerProcesses(min(cores, len(sizes)), _load_analyser)
+    except OSError:  # the check will analyse without a head start
+        return
     try:
         first = [source for design in designs for source in _unseen(*design, read)]
         if not _worth_workers([source.size for source in first]):

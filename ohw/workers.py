@@ -57,12 +57,22 @@ def worker_processes(count: int, initializer: Callable[[], None]) -> Executor | 
 class WorkerProcesses:
     """``count`` worker processes, forked at once from the first, which runs
     ``initializer`` before it forks the others; they wait for jobs from a
-    ``ForkedWorkers``. Only where ``os.fork`` exists."""
+    ``ForkedWorkers``. Only where ``os.fork`` exists; OSError where the system
+    cannot give the processes or their pipes."""
 
     def __init__(self, count: int, initializer: Callable[[], None]) -> None:
-        channels: list[_Channel] = [(*os.pipe(), *os.pipe()) for _ in range(count)]
-        _pipe_ends.update(end for channel in channels for end in channel)
-        self.lead = os.fork()
+        channels: list[_Channel] = []
+        try:
+            for _ in range(count):
+                channels.append((*os.pipe(), *os.pipe()))
+            _pipe_ends.update(end for channel in channels for end in channel)
+            self.lead = os.fork()
+        except OSError:  # out of processes or files: no worker, and nothing left open
+            for channel in channels:
+                for end in channel:
+                    _pipe_ends.discard(end)
+                    os.close(end)
+            raise
         if self.lead == 0:
             _lead(channels, initializer)
         for channel in channels:

@@ -166,6 +166,14 @@ def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
         os.waitpid(forked[0].lead, os.WNOHANG)
 
 
+def test_a_check_that_cannot_fork_starts_nothing_ahead(design, tmp_path, monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert started("--cache-dir", tmp_path / "cache", design) is None
+
+
 def modules_loaded_by(statements: str) -> set[str]:
     """The modules a fresh Python loads to run ``statements``, beyond those it starts with."""
     script = (

@@ -14,9 +14,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pytest
-from support import cube_stl
+import trimesh
+from support import binary_stl, cube_stl
 from worker_jobs import Named, a_lock, die, fail_to_start, nothing, pid_after, refuse
 
+from ohw.mesh.batch import analyse_sources
 from ohw.mesh.source import MeshSource, analyse_source, load_analyser
 from ohw.workers import ForkedWorkers, WorkerLost, WorkerProcesses, worker_processes
 
@@ -185,3 +187,31 @@ def test_where_the_system_cannot_fork_spawned_processes_do_the_work(monkeypatch,
     with pool:
         outcome = pool.submit(analyse_source, MeshSource("cube.stl", path=tmp_path / "cube.stl"))
         assert outcome.result(timeout=120)["report"]["facets"] == 12
+
+
+def open_descriptors() -> set[str]:
+    return {entry.name for entry in Path("/proc/self/fd").iterdir()}
+
+
+def test_where_no_process_can_be_forked_nothing_is_left_open(monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    before = open_descriptors()
+    monkeypatch.setattr(os, "fork", refused)
+    with pytest.raises(OSError):
+        WorkerProcesses(2, nothing)
+    assert open_descriptors() == before
+
+
+def test_where_no_process_can_be_forked_meshes_are_analysed_here(monkeypatch, tmp_path):
+    big = [tmp_path / f"ball {n}.stl" for n in range(2)]
+    for path in big:  # more than 4 MB in all: worth worker processes
+        path.write_bytes(binary_stl(trimesh.creation.icosphere(subdivisions=6).triangles.tolist()))
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    results = analyse_sources([MeshSource(path.name, path=path) for path in big], None)
+    assert [result.report.facets for result in results if result.report] == [81920, 81920]

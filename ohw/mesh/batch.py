@@ -235,7 +235,10 @@ class _Analysing:
         if workers is not None and self.numbers:
             self.pool = workers.pool
         elif _pooled(sources, self.numbers):
-            self.pool = _workers(len(self.numbers))
+            try:
+                self.pool = _workers(len(self.numbers))
+            except OSError:  # no processes to be had: the meshes are analysed here
+                return
         else:
             return
         # The largest first: no process is left with a big file when the rest are done.
