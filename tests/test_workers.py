@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import trimesh
 from support import binary_stl, cube_stl
-from worker_jobs import Named, a_lock, die, fail_to_start, nothing, pid_after, refuse
+from worker_jobs import Named, a_lock, die, echo, fail_to_start, nothing, pid_after, refuse, size_of
 
 from ohw.mesh.batch import analyse_sources
 from ohw.mesh.source import MeshSource, analyse_source, load_analyser
@@ -49,6 +49,15 @@ def test_jobs_are_shared_among_the_workers_forked_from_the_first():
     assert len(pids) == 2 and os.getpid() not in pids
     # The first worker waited for the other; this process waited for the first.
     assert all(not Path(f"/proc/{pid}").exists() for pid in pids)
+
+
+def test_jobs_and_answers_larger_than_a_pipe_pass_whole():
+    sizes = [10, 3 << 20, 3 << 20, 20, 100 << 10, 30]
+    with fed(2, nothing) as workers:
+        counted = [workers.submit(size_of, bytes(size)) for size in sizes]
+        echoed = [workers.submit(echo, bytes(size)) for size in sizes]
+        assert [future.result(timeout=60) for future in counted] == sizes
+        assert [len(future.result(timeout=60)) for future in echoed] == sizes
 
 
 def test_a_job_that_raises_gives_its_exception_and_the_worker_goes_on():

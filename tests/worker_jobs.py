@@ -41,3 +41,11 @@ def fail_to_start() -> None:
 
 def nothing() -> None:
     return None
+
+
+def size_of(data: bytes) -> int:
+    return len(data)
+
+
+def echo(data: bytes) -> bytes:
+    return data
