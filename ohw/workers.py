@@ -157,6 +157,11 @@ class ForkedWorkers:
 
     def _feed(self, jobs: int, results: int) -> None:
         """Hand the worker at ``jobs`` and ``results`` one job after another."""
+        import signal
+
+        # Ctrl-C is for the main thread, to raise KeyboardInterrupt in: delivered
+        # to this one, blocked in a read, it would wake no one.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             if self._started(_receive(results)):
                 while (job := self._jobs.get()) is not None:
@@ -258,7 +263,10 @@ def _lead(channels: list[_Channel], initializer: Callable[[], None]) -> None:
     try:
         import signal
 
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly, as ohw does
+        # Ctrl-C: end quietly, as ohw does; unless started where Ctrl-C is ignored
+        # (in the background), as the caller is.
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
         _keep_only({end for channel in channels for end in _worker_ends(channel)})
         try:
             initializer()

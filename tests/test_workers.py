@@ -159,8 +159,11 @@ def test_a_worker_ends_without_running_what_its_parent_runs_at_exit(tmp_path):
 
 
 def test_ctrl_c_ends_the_workers_quietly(tmp_path):
+    # As in a terminal: Ctrl-C raises KeyboardInterrupt, even where this test
+    # runs with it ignored (pytest-xdist's workers, a shell's background jobs).
     script = (
-        "import sys, time\n"
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from ohw.workers import ForkedWorkers, WorkerProcesses\n"
         "from worker_jobs import pid_after, nothing\n"
         "workers = ForkedWorkers(WorkerProcesses(2, nothing))\n"
