@@ -188,12 +188,15 @@ def _hash_corners(block: np.ndarray, index_bits: int, start: int, out: np.ndarra
     out |= np.arange(3 * start, 3 * start + len(bits), dtype=np.uint64)
 
 
-def _slices(triangles: Triangles) -> Iterator[tuple[int, np.ndarray]]:
-    """The facets in slices: a copy of each slice's corners, with -0.0 made 0.0,
-    and the file's memory let go behind it."""
+def _slices(
+    triangles: Triangles, begin: int = 0, end: int | None = None
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The facets ``begin`` to ``end`` in slices: a copy of each slice's corners,
+    with -0.0 made 0.0, and the file's memory let go behind it."""
     corners = triangles.corners
-    for start in range(0, len(corners), _SLICE):
-        stop = min(start + _SLICE, len(corners))
+    end = len(corners) if end is None else end
+    for start in range(begin, end, _SLICE):
+        stop = min(start + _SLICE, end)
         yield start, corners[start:stop] + 0.0
         triangles.release(start, stop)
 
@@ -233,7 +236,7 @@ def _tune_memory() -> None:
 
 def weld(triangles: Triangles) -> Welding:
     """Weld the corners into vertices, exactly."""
-    numbering = _number(triangles)
+    numbering = _number(*_hash(triangles))
     points, wrong = _place(triangles, numbering)
     if len(wrong):
         points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
@@ -256,14 +259,16 @@ def analyse(triangles: Triangles) -> MeshReport:
 
 def _analyse(triangles: Triangles, beside: Executor | None) -> MeshReport:
     if beside is None:
-        geometry, numbering = _measure(triangles), _number(triangles)
+        geometry, numbering = _measure(triangles), _number(*_hash(triangles))
         points, wrong = _place(triangles, numbering)
         half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
     else:
-        # The sums over facets, then the check of every corner against its vertex,
-        # beside the welding and the sort of the half-edges.
+        # The corners hashed half each; the sums over facets beside the sort
+        # of the corners, then the check of every corner against its vertex
+        # beside the sort of the half-edges.
+        keys, index_bits = _hash(triangles, beside)
         measured = beside.submit(_measure, triangles)
-        numbering = _number(triangles, beside)
+        numbering = _number(keys, index_bits, beside)
         placed = beside.submit(_place, triangles, numbering)
         half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
         points, wrong = placed.result()
@@ -307,17 +312,35 @@ class _Numbering:
     keys: np.ndarray  # the sorted keys: a buffer of one 64-bit word per corner, free for reuse
 
 
-def _number(triangles: Triangles, beside: Executor | None = None) -> _Numbering:
-    """Corners hashed with their index, sorted: corners with equal hashes are one
-    vertex, numbered in the sorted order. With ``beside``, a second thread numbers
-    the second half of the sorted corners."""
+def _hash(triangles: Triangles, beside: Executor | None = None) -> tuple[np.ndarray, int]:
+    """Every corner's key (``_hash_corners``), and how many low bits hold its
+    index. With ``beside``, a second thread hashes the second half."""
     import numpy as np
 
     _tune_memory()
     index_bits = _bits(3 * len(triangles))
     keys = np.empty(3 * len(triangles), dtype=np.uint64)
-    for start, block in _slices(triangles):
-        _hash_corners(block, index_bits, start, keys[3 * start : 3 * (start + len(block))])
+
+    def hash_corners(begin: int, end: int) -> None:
+        for start, block in _slices(triangles, begin, end):
+            _hash_corners(block, index_bits, start, keys[3 * start : 3 * (start + len(block))])
+
+    if beside is None:
+        hash_corners(0, len(triangles))
+    else:  # each slice's keys have a place of their own: the halves share nothing
+        middle = len(triangles) // 2 // _SLICE * _SLICE
+        later = beside.submit(hash_corners, middle, len(triangles))
+        hash_corners(0, middle)
+        later.result()
+    return keys, index_bits
+
+
+def _number(keys: np.ndarray, index_bits: int, beside: Executor | None = None) -> _Numbering:
+    """The corners' ``keys`` sorted: corners with equal hashes are one vertex,
+    numbered in the sorted order. With ``beside``, a second thread numbers the
+    second half of the sorted corners."""
+    import numpy as np
+
     # Every key holds its corner's index, so no two are equal and any sort gives
     # the same order: numpy's default sort is the vectorised one.
     keys.sort()
