@@ -19,6 +19,7 @@ import stat
 
 from ohw.check_arguments import CheckArguments, read_check_arguments
 from ohw.paths import is_mesh
+from ohw.workers import WorkerProcesses, worth_workers
 
 # typing costs 3 ms to load, and this module is loaded before a check forks.
 TYPE_CHECKING = False
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from ohw.mesh.source import MeshSource
 
 MANIFEST = "ohw.yaml"  # ohw.tree.MANIFEST, which loads much more
-# Below this much work worker processes cost more than they save (as ohw.mesh.batch).
-_WORTH_BYTES = 4 << 20
 
 # The workers start_ahead started, until take_ahead hands them on: one at most.
 _ahead: list[MeshWorkers] = []
@@ -42,23 +41,20 @@ def start_ahead(arguments: list[str]) -> None:
     read = read_check_arguments(arguments)
     if read is None or read.reads_history or _ahead or not hasattr(os, "fork"):
         return
-    cores = os.cpu_count() or 1
     try:
         designs = [_design_meshes(given) for given in read.paths or ["."]]
     except OSError:  # only a head start: the check says what is wrong, if anything is
         return
     sizes = [size for _, meshes in designs for _, _, size in meshes]
-    if cores < 2 or not _worth_workers(sizes):
+    if not worth_workers(sizes):
         return
-    from ohw.workers import WorkerProcesses
-
     try:
-        processes = WorkerProcesses(min(cores, len(sizes)), _load_analyser)
+        processes = WorkerProcesses(min(os.cpu_count() or 1, len(sizes)), _load_analyser)
     except OSError:  # the check will analyse without a head start
         return
     try:
         first = [source for design in designs for source in _unseen(*design, read)]
-        if not _worth_workers([source.size for source in first]):
+        if not worth_workers([source.size for source in first]):
             processes.stop()
             return
         from ohw.mesh.batch import MeshWorkers
@@ -73,10 +69,6 @@ def start_ahead(arguments: list[str]) -> None:
 def take_ahead() -> MeshWorkers | None:
     """The workers ``start_ahead`` started, now the caller's to close."""
     return _ahead.pop() if _ahead else None
-
-
-def _worth_workers(sizes: list[int]) -> bool:
-    return len(sizes) >= 2 and sum(sizes) > _WORTH_BYTES
 
 
 def _load_analyser() -> None:

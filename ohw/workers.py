@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     _Job = tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]
 
 _LENGTH = 8  # bytes of the length before each message
+# Below this much input, worker processes cost more than they save.
+_WORTH_BYTES = 4 << 20
 # A worker's pipes: (jobs read end, jobs write end, results read end, results write end).
 _Channel = tuple[int, int, int, int]
 # The ends of the pipes of every pool of this process: a worker forked later
@@ -40,6 +42,12 @@ _pipe_ends: set[int] = set()
 
 class WorkerLost(OhwError):
     """A worker process ended while it had a job: killed, or out of memory."""
+
+
+def worth_workers(sizes: list[int]) -> bool:
+    """Whether jobs on inputs of ``sizes`` bytes are worth worker processes:
+    two or more, over 4 MB in all, with two cores or more to share them."""
+    return len(sizes) >= 2 and sum(sizes) > _WORTH_BYTES and (os.cpu_count() or 1) >= 2
 
 
 def worker_processes(count: int, initializer: Callable[[], None]) -> Executor | ForkedWorkers:

@@ -18,7 +18,7 @@ import pytest
 import trimesh
 from support import git, run_ohw
 
-from ohw import workers
+from ohw import check_ahead
 from ohw.check_ahead import start_ahead, take_ahead
 from ohw.check_arguments import FLAGS, SHORT, VALUED, read_check_arguments
 from ohw.checks import CheckOptions
@@ -156,7 +156,7 @@ def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
         forked.append(WorkerProcesses(*arguments))
         return forked[-1]
 
-    monkeypatch.setattr(workers, "WorkerProcesses", forking)
+    monkeypatch.setattr(check_ahead, "WorkerProcesses", forking)
     began = time.monotonic()
     assert started("--cache-dir", cache, design) is None
     assert time.monotonic() - began < 5  # not waiting for the first worker to load numpy

@@ -14,18 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
 from ohw.git_index import indexed_blob_ids
-from ohw.mesh.source import MeshSource, analyse_source, load_analyser
+from ohw.mesh.source import MeshSource, analyse_source, load_analyser, report_from_json
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport
 from ohw.mesh.verdict import Verdict, judge
 from ohw.tree import DesignTree, WorkingTree
+from ohw.workers import worth_workers
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
     from ohw.workers import ForkedWorkers, WorkerProcesses
-
-# Below this much work a pool of processes costs more than it saves.
-_PARALLEL_BYTES = 4 << 20
 
 
 def design_sources(tree: DesignTree, names: list[str]) -> list[MeshSource]:
@@ -54,13 +52,6 @@ class MeshResult:
     def ok(self) -> bool:
         """Read, and printable."""
         return self.verdict is not None and self.verdict.printable
-
-
-def report_from_json(data: dict[str, Any]) -> MeshReport:
-    values = dict(data)
-    values["minimum"], values["maximum"] = tuple(data["minimum"]), tuple(data["maximum"])
-    values["near"] = {k: [tuple(p) for p in v] for k, v in data["near"].items()}
-    return MeshReport(**values)
 
 
 def _hash(source: MeshSource) -> str:
@@ -210,13 +201,6 @@ def _later(start: Callable[[], _Analysing]) -> Iterator[tuple[int, dict[str, Any
     yield from start().outcomes()
 
 
-def _pooled(sources: list[MeshSource], numbers: list[int]) -> bool:
-    """Whether these sources are worth a pool of processes, one per core."""
-    if len(numbers) < 2 or (os.cpu_count() or 1) < 2:
-        return False
-    return sum(sources[n].size for n in numbers) > _PARALLEL_BYTES
-
-
 class _Analysing:
     """The outcomes of the numbered sources: in a pool of processes, at once,
     when there is enough to share or ``workers`` are there; else here, one by
@@ -234,7 +218,7 @@ class _Analysing:
         self.own_pool = workers is None
         if workers is not None and self.numbers:
             self.pool = workers.pool
-        elif _pooled(sources, self.numbers):
+        elif worth_workers([sources[n].size for n in self.numbers]):
             try:
                 self.pool = _workers(len(self.numbers))
             except OSError:  # no processes to be had: the meshes are analysed here

@@ -46,6 +46,13 @@ def report_to_json(report: MeshReport) -> dict[str, Any]:
     return dict(vars(report))
 
 
+def report_from_json(data: dict[str, Any]) -> MeshReport:
+    values = dict(data)
+    values["minimum"], values["maximum"] = tuple(data["minimum"]), tuple(data["maximum"])
+    values["near"] = {k: [tuple(p) for p in v] for k, v in data["near"].items()}
+    return MeshReport(**values)
+
+
 def load_analyser() -> None:
     """What a worker process loads before its first job."""
     import numpy  # noqa: F401
