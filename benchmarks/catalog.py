@@ -141,8 +141,8 @@ def resync(cat: list[str | Path], env: dict[str, str], designs: list[Path], runs
 
 
 def searches(lab: Path, ohw: list[str], env: dict[str, str], runs: int) -> None:
-    from ohw.catalog import Catalog, SearchFilters, search
-    from ohw.printers import printer_named
+    from ohw.catalog.library import Catalog, SearchFilters, search
+    from ohw.fab.printers import printer_named
 
     cat = [*ohw, "catalog", "--catalog", lab]
     print("\n3. Search")

@@ -194,7 +194,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "part"
 
 
-RECENT_SECONDS = 2.1  # what ohw.check_record waits out, and a little more
+RECENT_SECONDS = 2.1  # what ohw.startup.record waits out, and a little more
 
 
 def make_design(folder: Path, files: list[Path], env: dict[str, str]) -> Path:

@@ -14,7 +14,7 @@ subdivisions=8, radius 50 mm, written once as binary STL). Timed, each as the
 median of several runs, round by round so that the machine's noise falls on all
 of them alike:
 
-1. in one process, the mesh already read: ``ohw.picture.thumbnail`` (a
+1. in one process, the mesh already read: ``ohw.picture.part.thumbnail`` (a
    512 x 512 PNG, iso view), and mplot3d drawing the same facets to a 512 x 512
    PNG (figure, Poly3DCollection, savefig), both from the same array;
 2. whole processes: ``ohw render FILE --out PNG --force``, start-up and reading
@@ -89,8 +89,8 @@ def main() -> int:
     import numpy as np
     import trimesh
 
-    from ohw.mesh import read_mesh
-    from ohw.picture import thumbnail
+    from ohw.mesh.reader import read_mesh
+    from ohw.picture.part import thumbnail
 
     with tempfile.TemporaryDirectory(prefix="ohw-bench-render-") as temporary:
         folder = Path(temporary)
@@ -115,7 +115,7 @@ def main() -> int:
             if has_matplotlib and number < options.matplotlib_runs:
                 mpl_times.append(timed(lambda: mplot3d_png(corners, folder / "mplot3d.png")))
         ohw = statistics.median(ohw_times)
-        row("ohw.picture.thumbnail, in process", ohw, ohw_times)
+        row("ohw.picture.part.thumbnail, in process", ohw, ohw_times)
         if has_matplotlib:
             mpl = statistics.median(mpl_times)
             row("matplotlib mplot3d (Agg), in process", mpl, mpl_times)

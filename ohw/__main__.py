@@ -1,3 +1,3 @@
-from ohw.main import program
+from ohw.cli.main import program
 
 program()

@@ -1,11 +1,11 @@
-"""ohw.bom: a CSV BOM converted cell by cell, located, and validated by the BOM schema."""
+"""ohw.design.bom: a CSV BOM converted cell by cell, located, and validated by the BOM schema."""
 
 from __future__ import annotations
 
 import pytest
 from support import CORPUS
 
-from ohw.bom import (
+from ohw.design.bom import (
     RULE_HEADER,
     RULE_RAGGED,
     RULE_UNKNOWN_COLUMN,
@@ -15,9 +15,9 @@ from ohw.bom import (
     column_for,
     read_bom_csv,
 )
-from ohw.findings import RULES, Severity
-from ohw.validation import validate
-from ohw.yamlio import Location, ReadProblem
+from ohw.design.findings import RULES, Severity
+from ohw.design.schemas import validate
+from ohw.storage.yaml.document import Location, ReadProblem
 
 
 def read(text: str) -> CsvBom:

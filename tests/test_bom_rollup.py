@@ -16,7 +16,7 @@ import trimesh
 import yaml
 from support import EXAMPLES, binary_stl, box_facets, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def bom_json(folder: Path, *options: str) -> dict:

@@ -12,7 +12,7 @@ import pytest
 from servers import smart_http
 from support import EXAMPLES, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def repository(folder: Path, example: str | None = None) -> Path:

@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 from support import EXAMPLES, cube_stl, git, run_ohw, write_files
 
-from ohw.checks import CheckOptions, check_design
-from ohw.main import main
-from ohw.tree import open_design
-from ohw.validation import load_schema
+from ohw.checks.run import CheckOptions, check_design
+from ohw.cli.main import main
+from ohw.design.schemas import load_schema
+from ohw.storage.tree import open_design
 
 BROKEN = sorted(p for p in (EXAMPLES / "broken").iterdir() if p.is_dir())
 GOOD = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and (p / "ohw.yaml").is_file())

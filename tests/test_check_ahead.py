@@ -1,7 +1,7 @@
 """A cold check of many meshes begins analysing them before click and the
-checks are loaded (ohw.check_ahead): the meshes the manifest names
+checks are loaded (ohw.startup.ahead): the meshes the manifest names
 that the cache never saw, with what the command line says read before click
-reads it (ohw.check_arguments). Its report is the one a check without that
+reads it (ohw.startup.arguments). Its report is the one a check without that
 head start gives."""
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ import pytest
 import trimesh
 from support import git, run_ohw
 
-from ohw import check_ahead
-from ohw.check_ahead import start_ahead, take_ahead
-from ohw.check_arguments import FLAGS, SHORT, VALUED, read_check_arguments
-from ohw.checks import CheckOptions
-from ohw.cli import cli
-from ohw.commands.check import check
+from ohw.checks.run import CheckOptions
+from ohw.cli.app import cli
+from ohw.cli.commands.check import check
 from ohw.mesh.batch import MeshWorkers, analyse_sources
 from ohw.mesh.source import MeshSource
-from ohw.workers import WorkerProcesses
+from ohw.mesh.workers import WorkerProcesses
+from ohw.startup import ahead as check_ahead
+from ohw.startup.ahead import start_ahead, take_ahead
+from ohw.startup.arguments import FLAGS, SHORT, VALUED, read_check_arguments
 
 # Enough for a pool of processes: more than 4 MB in two files or more.
 SUBDIVISIONS = 6  # an icosphere of 81,920 facets: 4.1 MB of binary STL
@@ -189,12 +189,14 @@ def modules_loaded_by(statements: str) -> set[str]:
 
 
 def test_a_check_forks_its_workers_before_it_loads_what_it_need_not():
-    # What ohw.main loads before start_ahead forks: a few small modules of
+    # What ohw.cli.main loads before start_ahead forks: a few small modules of
     # ohw's, and of Python's; not pathlib, re, typing or numpy.
-    loaded = modules_loaded_by("import ohw.main, ohw.check_record, ohw.check_ahead, ohw.workers")
+    loaded = modules_loaded_by(
+        "import ohw.cli.main, ohw.startup.record, ohw.startup.ahead, ohw.mesh.workers"
+    )
     heavy = {"pathlib", "re", "typing", "enum", "dataclasses", "json", "concurrent.futures"}
-    assert not loaded & (heavy | {"numpy", "click", "ohw.mesh"})
-    assert "ohw.workers" in loaded
+    assert not loaded & (heavy | {"numpy", "click", "ohw.mesh.reader"})
+    assert "ohw.mesh.workers" in loaded
 
 
 def test_a_worker_loads_the_reader_and_the_analyser_and_not_the_checks():
@@ -203,7 +205,7 @@ def test_a_worker_loads_the_reader_and_the_analyser_and_not_the_checks():
     loaded = modules_loaded_by("from ohw.mesh.source import load_analyser; load_analyser()")
     assert "numpy" in loaded
     assert {m for m in loaded if m.startswith("ohw")} <= {
-        "ohw", "ohw.errors", "ohw.mesh", "ohw.mesh.graph", "ohw.mesh.source", "ohw.mesh.stl",
+        "ohw", "ohw.errors", "ohw.mesh", "ohw.mesh.reader", "ohw.mesh.graph", "ohw.mesh.source", "ohw.mesh.stl",
         "ohw.mesh.topology",
     }  # fmt: skip
 

@@ -22,8 +22,8 @@ from support import (
     write_files,
 )
 
-from ohw.findings import RULES
-from ohw.main import main
+from ohw.cli.main import main
+from ohw.design.findings import RULES
 
 MINIMAL = "ohw: 1\nname: {name}\ntitle: A design\nlicense:\n  hardware: MIT\n"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -485,7 +485,7 @@ IGNORED = {
 
 
 def test_git_and_libgit2_agree_on_what_is_ignored(tmp_path, monkeypatch):
-    from ohw.vcs import ignored
+    from ohw.storage.vcs.repository import ignored
 
     write_files(tmp_path, dict(IGNORE_RULES))
     git("init", "-q", cwd=tmp_path)

@@ -1,4 +1,4 @@
-"""A check's recorded report (ohw.check_record): replayed, byte for byte, while
+"""A check's recorded report (ohw.startup.record): replayed, byte for byte, while
 nothing the check depended on has changed; never when something has.
 
 Every check runs in its own process, as CI runs it. The process says on its
@@ -23,12 +23,12 @@ from support import binary_stl, box_facets, defective_design, git
 # the checks were loaded.
 PROBE = (
     "import sys\n"
-    "from ohw.main import main\n"
+    "from ohw.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
-    "print('checked' if 'ohw.checks' in sys.modules else 'replayed', file=sys.stderr)\n"
+    "print('checked' if 'ohw.checks.run' in sys.modules else 'replayed', file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
-RACY_SECONDS = 2.0  # what ohw.check_record waits out (git's "racy" files)
+RACY_SECONDS = 2.0  # what ohw.startup.record waits out (git's "racy" files)
 TESTS_HERE = 26  # how many designs to settle at once; more are made when needed
 
 

@@ -13,7 +13,7 @@ import click
 import pytest
 from support import EXAMPLES, OHW, run_ohw
 
-from ohw.error_handler import run
+from ohw.cli.error_handler import run
 from ohw.errors import OhwError
 
 GOOD_HEAD = "ohw: 1\nname: lamp\ntitle: Lamp\nlicense:\n  hardware: CERN-OHL-S-2.0\n"
@@ -26,7 +26,7 @@ def test_help_imports_none_of_the_heavy_libraries():
     program = textwrap.dedent(
         """
         import sys
-        from ohw.main import main
+        from ohw.cli.main import main
         try:
             main(["--help"])
         finally:

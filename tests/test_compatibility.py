@@ -1,11 +1,11 @@
-"""ohw.compatibility: which licences a design may carry when it includes others' work."""
+"""ohw.lineage.compatibility: which licences a design may carry when it includes others' work."""
 
 from __future__ import annotations
 
 import pytest
 
-from ohw.compatibility import Kind, common, requirement, shown, terms
-from ohw.licenses import alternatives, canonical
+from ohw.design.licenses import alternatives, canonical
+from ohw.lineage.compatibility import Kind, common, requirement, shown, terms
 
 PERMISSIVE = ["CERN-OHL-P-2.0", "MIT", "Apache-2.0", "BSD-3-Clause", "CC-BY-4.0", "CC0-1.0"]
 

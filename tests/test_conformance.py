@@ -1,4 +1,4 @@
-"""ohw.conformance, the yes-or-no check that spares a valid document jsonschema:
+"""ohw.design.conformance, the yes-or-no check that spares a valid document jsonschema:
 its yes is jsonschema's yes, on every keyword it knows and on the documents ohw
 reads; what it cannot decide exactly is refused when the schema is compiled."""
 
@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import CORPUS, EXAMPLES, OHW
 
-from ohw.bom import read_bom_csv
-from ohw.conformance import Unsupported, compile_schema
-from ohw.validation import SCHEMA_NAMES, conformance, schema_validator
-from ohw.yamlio import ReadProblem, load_yaml
+from ohw.design.bom import read_bom_csv
+from ohw.design.conformance import Unsupported, compile_schema
+from ohw.design.schemas import SCHEMA_NAMES, conformance, schema_validator
+from ohw.storage.yaml.document import ReadProblem, load_yaml
 
 ID = "https://example.org/test.schema.json"
 CHECKED = ("manifest", "bom", "settings")  # the schemas of what ohw reads

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import CORPUS, cube_stl, desk_lamp_repository, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def diff_json(folder: Path, *revisions: str, env: dict[str, str] | None = None) -> dict:
@@ -254,7 +254,7 @@ def test_moving_items_and_editing_comments_is_no_design_change(lamp: Path):
 
 
 def test_values_added_to_a_list_of_plain_values_read_as_set_members():
-    from ohw.diff import value_changes
+    from ohw.history.diff import value_changes
     from ohw.merge.plan import MISSING
 
     changes = value_changes(

@@ -14,7 +14,7 @@ import pytest
 from browser import chromium, is_picture, static_server, visit_site
 from support import binary_stl, box_facets, desk_lamp_repository, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def picture_png() -> bytes:

@@ -15,7 +15,7 @@ from browser import chromium, is_picture, static_server, visit_site
 from servers import smart_http
 from support import desk_lamp_repository, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def test_from_a_url_to_a_kit_and_a_catalog(tmp_path: Path):

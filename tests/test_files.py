@@ -1,4 +1,4 @@
-"""ohw.files: atomic writes keep what a file was, permissions included."""
+"""ohw.storage.files: atomic writes keep what a file was, permissions included."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ohw.files import write_atomically
+from ohw.storage.files import write_atomically
 
 
 def mode(path: Path) -> int:

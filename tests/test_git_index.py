@@ -1,4 +1,4 @@
-"""Blob ids from git's index (ohw.git_index): for every file whose stat the
+"""Blob ids from git's index (ohw.storage.git_index): for every file whose stat the
 index recorded, the id git hash-object gives; for none that changed, that
 changed too recently to tell, that git does not track, or that conflicts."""
 
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from support import git
 
-from ohw.git_index import indexed_blob_ids
 from ohw.mesh import batch
 from ohw.mesh.source import MeshSource
+from ohw.storage.git_index import indexed_blob_ids
 
 # The index is read only for more content than five times its size.
 CONTENT = 4096

@@ -1,4 +1,4 @@
-"""ohw.licenses: SPDX license expressions, and what is said about the wrong ones."""
+"""ohw.design.licenses: SPDX license expressions, and what is said about the wrong ones."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ohw.licenses import LicenseProblem, check_expression
+from ohw.design.licenses import LicenseProblem, check_expression
 
 NAME_HINT = "SPDX identifier, not its name"
 SYNTAX = "is not a valid SPDX expression"
@@ -123,11 +123,11 @@ def test_broken_syntax_is_one_syntax_problem(expression):
 
 
 def test_an_identifier_looked_up_in_the_index_s_text_is_what_the_whole_index_says():
-    # ohw.licenses reads license-expression's index only where the identifier is,
+    # ohw.design.licenses reads license-expression's index only where the identifier is,
     # and reads it whole only to suggest one: the two must agree on every name.
     from license_expression import vendored_scancode_licensedb_index_location
 
-    from ohw.licenses import _KINDS, _Index, _index_text
+    from ohw.design.licenses import _KINDS, _Index, _index_text
 
     text = _index_text()
     assert text == Path(vendored_scancode_licensedb_index_location).read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import EXAMPLES, desk_lamp_repository, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def lineage_json(folder: Path, *args: str) -> dict:

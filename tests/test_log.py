@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support import cube_stl, desk_lamp_repository, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def log_json(folder: Path, *args: str) -> list[dict]:

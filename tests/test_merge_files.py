@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import EXAMPLES
 
-from ohw.merge import merge_file
+from ohw.merge.files import merge_file
 from ohw.merge.lines import Labels, with_markers
 from ohw.merge.plan import merged_value, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
-from ohw.yamlio import load_yaml
+from ohw.storage.yaml.document import load_yaml
 
 BOM = (EXAMPLES / "desk-lamp" / "bom.yaml").read_text()
 MANIFEST = (EXAMPLES / "spool-lamp" / "ohw.yaml").read_text()
@@ -296,7 +296,7 @@ def test_a_file_both_sides_added_merges_from_nothing(path):
 
 
 def test_edit_yaml_rewrites_only_what_changes():
-    from ohw.merge import edit_yaml
+    from ohw.merge.files import edit_yaml
 
     text = (
         "# my manifest\n"

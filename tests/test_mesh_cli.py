@@ -13,9 +13,9 @@ import pytest
 import trimesh
 from support import EXAMPLES, cube_stl, git, run_ohw
 
-from ohw.main import main
+from ohw.cli.main import main
+from ohw.design.schemas import load_schema
 from ohw.mesh.topology import ANALYSER_VERSION
-from ohw.validation import load_schema
 
 BROKEN = EXAMPLES / "broken"
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import CORPUS, binary_stl, box_facets, outward_normals
 
-from ohw.mesh import read_mesh
+from ohw.mesh.reader import read_mesh
 from ohw.mesh.topology import MeshReport, analyse
 from ohw.mesh.verdict import judge
 

@@ -1,4 +1,4 @@
-"""ohw.mesh.read_mesh and the STL reader: every bad file refused with a MeshError that
+"""ohw.mesh.reader.read_mesh and the STL reader: every bad file refused with a MeshError that
 says what is wrong, at once and without loading it; every good file read whole."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import CORPUS, binary_stl
 
-from ohw.mesh import MeshError, read_mesh
+from ohw.mesh.reader import MeshError, read_mesh
 from ohw.mesh.stl import MAX_FACETS
 
 # A bad file is refused at once: well under this, whatever it claims.

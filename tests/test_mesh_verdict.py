@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from support import binary_stl, box_facets, outward_normals
 
-from ohw.mesh import read_mesh
+from ohw.mesh.reader import read_mesh
 from ohw.mesh.topology import analyse
 from ohw.mesh.verdict import Verdict, judge
 

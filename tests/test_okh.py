@@ -11,7 +11,7 @@ import sys
 import pytest
 from support import ROOT
 
-from ohw.validation import load_schema
+from ohw.design.schemas import load_schema
 
 if sys.version_info >= (3, 11):
     import tomllib

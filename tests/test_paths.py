@@ -1,4 +1,4 @@
-"""Paths and URLs in a design's files (ohw.paths), told without regular
+"""Paths and URLs in a design's files (ohw.design.paths), told without regular
 expressions; the expressions they replace are the reference here."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ohw.paths import is_url, path_problem
+from ohw.design.paths import is_url, path_problem
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 DRIVE = re.compile(r"^[A-Za-z]:")

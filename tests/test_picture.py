@@ -14,9 +14,9 @@ from PIL import Image
 from support import EXAMPLES, binary_stl, box_facets, desk_lamp_repository, git, run_ohw
 
 from ohw.mesh.stl import Triangles
-from ohw.picture import part_picture
 from ohw.picture.camera import Camera, by_coordinate, fit_camera
 from ohw.picture.compare import compare
+from ohw.picture.part import part_picture
 from ohw.picture.raster import nearest_facets
 from ohw.picture.shade import draw
 
@@ -246,7 +246,7 @@ def _drill(stl: Path, centre: tuple[float, float], radius: float) -> None:
     """Drill a hole through the mesh in ``stl``, along z."""
     import manifold3d
 
-    from ohw.mesh import read_mesh
+    from ohw.mesh.reader import read_mesh
     from ohw.mesh.stl import stl_bytes
     from ohw.picture.compare import solid
 

@@ -6,8 +6,8 @@ import re
 
 from support import EXAMPLES, ROOT, run_ohw
 
-from ohw.bom import column_for
-from ohw.findings import RULES
+from ohw.design.bom import column_for
+from ohw.design.findings import RULES
 
 README = (ROOT / "README.md").read_text()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from support import EXAMPLES, desk_lamp_repository, git, run_ohw
 
-from ohw.validation import schema_validator
-from ohw.yamlio import load_yaml
+from ohw.design.schemas import schema_validator
+from ohw.storage.yaml.document import load_yaml
 
 S, SA = "CERN-OHL-S-2.0", "CC-BY-SA-4.0"
 

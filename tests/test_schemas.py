@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 from support import ROOT
 
-from ohw.findings import RULES
-from ohw.validation import SCHEMA_NAMES, load_schema, schema_text
+from ohw.design.findings import RULES
+from ohw.design.schemas import SCHEMA_NAMES, load_schema, schema_text
 
 
 def subschemas(node: object, path: str = "") -> Iterator[tuple[str, dict]]:
@@ -111,8 +111,8 @@ def test_the_wheel_carries_the_schemas_and_runs_without_the_source_tree(tmp_path
         [
             sys.executable,
             "-c",
-            "import sys; sys.path.insert(0, sys.argv[1]); import ohw, ohw.main;"
-            "print(ohw.__file__); sys.exit(ohw.main.main(['schema', 'bom']))",
+            "import sys; sys.path.insert(0, sys.argv[1]); import ohw, ohw.cli.main;"
+            "print(ohw.__file__); sys.exit(ohw.cli.main.main(['schema', 'bom']))",
             str(site),
         ],
         capture_output=True,

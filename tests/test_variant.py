@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support import desk_lamp_repository, git, run_ohw
 
-from ohw.validation import schema_validator
+from ohw.design.schemas import schema_validator
 
 
 def edit(folder: Path, path: str, old: str, new: str) -> None:

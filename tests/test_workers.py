@@ -1,4 +1,4 @@
-"""The worker processes that analyse meshes (ohw.workers): forked from a
+"""The worker processes that analyse meshes (ohw.mesh.workers): forked from a
 first worker that loaded what they need, fed one job at a time, and ending
 with nothing left behind, however they end."""
 
@@ -20,7 +20,7 @@ from worker_jobs import Named, a_lock, die, echo, fail_to_start, nothing, pid_af
 
 from ohw.mesh.batch import analyse_sources
 from ohw.mesh.source import MeshSource, analyse_source, load_analyser
-from ohw.workers import ForkedWorkers, WorkerLost, WorkerProcesses, worker_processes
+from ohw.mesh.workers import ForkedWorkers, WorkerLost, WorkerProcesses, worker_processes
 
 
 def fed(count: int, initializer=nothing) -> ForkedWorkers:
@@ -140,7 +140,7 @@ def test_a_worker_ends_without_running_what_its_parent_runs_at_exit(tmp_path):
     # A worker ending as a Python program ends would say it a second time.
     script = (
         "import atexit, sys\n"
-        "from ohw.workers import ForkedWorkers, WorkerProcesses\n"
+        "from ohw.mesh.workers import ForkedWorkers, WorkerProcesses\n"
         "from worker_jobs import pid_after, nothing\n"
         "atexit.register(sys.stdout.write, 'once')\n"
         "workers = ForkedWorkers(WorkerProcesses(2, nothing))\n"
@@ -164,7 +164,7 @@ def test_ctrl_c_ends_the_workers_quietly(tmp_path):
     script = (
         "import signal, sys, time\n"
         "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-        "from ohw.workers import ForkedWorkers, WorkerProcesses\n"
+        "from ohw.mesh.workers import ForkedWorkers, WorkerProcesses\n"
         "from worker_jobs import pid_after, nothing\n"
         "workers = ForkedWorkers(WorkerProcesses(2, nothing))\n"
         "try:\n"

@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ohw.yamlio
-import ohw.yamlparsers
-from ohw.yamlio import ReadProblem, load_yaml
+import ohw.storage.yaml.document
+import ohw.storage.yaml.pyyaml
+from ohw.storage.yaml.document import ReadProblem, load_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -101,8 +101,8 @@ def test_both_readers_give_the_same_values_and_positions(
     outcome = _same_outcome(raw)
     if outcome[0] == "read" and not outcome[-1]:
         # a document ohw takes, without aliases: the quick reader read it itself
-        text, _ = ohw.yamlio._protect_line_separators(raw.decode())
-        assert ohw.yamlparsers.read_with_libyaml(text) is not None
+        text, _ = ohw.storage.yaml.document._protect_line_separators(raw.decode())
+        assert ohw.storage.yaml.pyyaml.read_with_libyaml(text) is not None
 
 
 @settings(max_examples=2000, database=None, deadline=None)
@@ -124,10 +124,12 @@ def test_both_readers_read_the_examples_alike(path: Path):
 def _lines_outcome(raw: bytes):
     """What the line reader makes of ``raw`` (None: it leaves it to the others),
     and what the exact reader makes of it."""
-    text, _ = ohw.yamlio._protect_line_separators(ohw.yamlio.decode_utf8(raw, "OHW101"))
-    lines = ohw.yamlio._read_block_lines(text)
+    text, _ = ohw.storage.yaml.document._protect_line_separators(
+        ohw.storage.yaml.document.decode_utf8(raw, "OHW101")
+    )
+    lines = ohw.storage.yaml.document._read_block_lines(text)
     try:
-        exact = ohw.yamlparsers.read_exactly(text)
+        exact = ohw.storage.yaml.pyyaml.read_exactly(text)
     except ReadProblem as problem:
         exact = ("refused", problem.message)
     return lines, exact
@@ -144,7 +146,9 @@ def _same_as_exact(raw: bytes) -> bool:
 
 
 _WORDS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789_"), min_size=1, max_size=8)
-_BLOCK_KEYS = _WORDS.filter(lambda k: ohw.yamlio._plain_tag(k) == "tag:yaml.org,2002:str")
+_BLOCK_KEYS = _WORDS.filter(
+    lambda k: ohw.storage.yaml.document._plain_tag(k) == "tag:yaml.org,2002:str"
+)
 _BLOCK_TEXT = st.text(
     st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 ,.;:()/#'\"-é€µ"), min_size=1, max_size=20
 )
@@ -184,7 +188,7 @@ def _scalar_text(value) -> str:
         and ": " not in value
         and " #" not in value
         and not value.endswith(":")
-        and ohw.yamlio._plain_tag(value) == "tag:yaml.org,2002:str"
+        and ohw.storage.yaml.document._plain_tag(value) == "tag:yaml.org,2002:str"
     )
     return value if plain else "'" + value.replace("'", "''") + "'"
 
@@ -285,11 +289,11 @@ def test_the_line_reader_stops_at_the_depth_the_others_stop_at():
         lines = [f"{'  ' * n}k:" for n in range(depth - 1)]
         return "\n".join([*lines, f"{'  ' * (depth - 1)}k: 1"]) + "\n"
 
-    limit = ohw.yamlio.MAX_DEPTH
+    limit = ohw.storage.yaml.document.MAX_DEPTH
     assert _same_as_exact(nested(limit - 1).encode())  # a scalar at depth MAX_DEPTH
     assert not _same_as_exact(nested(limit).encode())
     problem = _outcome(nested(limit).encode(), quick=True)
-    assert problem[:2] == ("refused", ohw.yamlio.RULE_UNSUPPORTED)
+    assert problem[:2] == ("refused", ohw.storage.yaml.document.RULE_UNSUPPORTED)
 
 
 def test_a_big_bom_is_read_by_the_line_reader():
@@ -333,7 +337,7 @@ def test_the_line_reader_leaves_the_characters_pyyaml_refuses():
     """Every code point: refused by PyYAML's reader, or a tab or a byte-order mark."""
     from yaml.reader import Reader
 
-    refused = ohw.yamlio._NOT_IN_BLOCK_LINES
+    refused = ohw.storage.yaml.document._NOT_IN_BLOCK_LINES
     differ = [
         hex(c)
         for c in range(0x110000)
@@ -347,7 +351,7 @@ def test_block_yaml_is_read_without_loading_pyyaml():
     """PyYAML takes a twentieth of a big merge's time to load: a document the
     line reader reads does without it, one it leaves loads it."""
     script = (
-        "import sys; from ohw.yamlio import load_yaml; "
+        "import sys; from ohw.storage.yaml.document import load_yaml; "
         "load_yaml(b'items:\\n  - id: m3\\n    quantity: 4\\n'); print('yaml' in sys.modules); "
         "load_yaml(b'items: [m3]\\n'); print('yaml' in sys.modules)"
     )

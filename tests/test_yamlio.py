@@ -1,4 +1,4 @@
-"""ohw.yamlio: YAML 1.2 core-schema reading, its limits, and located problems.
+"""ohw.storage.yaml.document: YAML 1.2 core-schema reading, its limits, and located problems.
 
 Every test runs twice: with libyaml's parser allowed (the quick reader, which
 leaves anything unusual to the exact one) and with PyYAML's pure-Python parser
@@ -17,8 +17,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ohw.validation import validate
-from ohw.yamlio import (
+from ohw.design.schemas import validate
+from ohw.storage.yaml.document import (
     MAX_DEPTH,
     MAX_INTEGER,
     RULE_DUPLICATE_KEY,
@@ -27,7 +27,7 @@ from ohw.yamlio import (
     Location,
     ReadProblem,
 )
-from ohw.yamlio import load_yaml as load_yaml_with
+from ohw.storage.yaml.document import load_yaml as load_yaml_with
 
 load_yaml = load_yaml_with  # this module's tests read through it; the fixture picks the reader
 
@@ -493,7 +493,7 @@ def test_what_a_paused_collector_let_be_made_is_in_its_oldest_generation():
     import gc
     import weakref
 
-    from ohw.yamlio import collector_paused
+    from ohw.storage.yaml.document import collector_paused
 
     class Node:
         pass

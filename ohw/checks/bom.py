@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from ohw.checks.inputs import Inputs
-from ohw.findings import Finding, finding
+from ohw.design.findings import Finding, finding
 
 
 @cache

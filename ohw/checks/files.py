@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ohw.checks.inputs import Inputs
-from ohw.findings import Finding, finding
+from ohw.design.findings import Finding, finding
 
 # What Windows refuses in a name (besides control characters), and the device
 # names it reserves with any extension: "nul.stl" is the device NUL.

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ohw.bom import BomItem, read_bom_csv
+from ohw.design.bom import BomItem, read_bom_csv
+from ohw.design.findings import RULES, Finding, Severity, finding
+from ohw.design.manifest import Manifest
+from ohw.design.paths import path_problem
+from ohw.design.schemas import Violation, validate
+from ohw.design.settings import CheckSettings
 from ohw.errors import OhwError
-from ohw.findings import RULES, Finding, Severity, finding
-from ohw.manifest import Manifest
-from ohw.paths import path_problem
-from ohw.settings import CheckSettings
-from ohw.tree import MANIFEST, DesignTree
-from ohw.validation import Violation, validate
-from ohw.yamlio import Document, JsonPath, Location, ReadProblem, load_yaml
+from ohw.storage.tree import MANIFEST, DesignTree
+from ohw.storage.yaml.document import Document, JsonPath, Location, ReadProblem, load_yaml
 
 if TYPE_CHECKING:
     from ohw.checks.scope import Scope
@@ -41,7 +41,7 @@ class Inputs:
     bom_unreadable: str = ""  # why there is no BOM to check, when there should be one
     settings: CheckSettings = field(default_factory=CheckSettings)
     scope: Scope | None = None  # with --changed-since: what is left to check
-    cache_dir: Path | None = None  # where results are kept, if not where ohw.cache says
+    cache_dir: Path | None = None  # where results are kept, if not where ohw.storage.cache says
     use_cache: bool = True
     mesh_analyses: MeshAnalyses | None = None  # begun before the manifest was validated
     files_read: set[str] = field(default_factory=set)

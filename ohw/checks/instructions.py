@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 from ohw.checks.inputs import Inputs
 from ohw.checks.paths import entry_finding
-from ohw.findings import Finding, finding
-from ohw.instructions import Link, links
-from ohw.paths import join, normalize, path_problem
-from ohw.tree import Kind
-from ohw.yamlio import ReadProblem, decode_utf8
+from ohw.design.findings import Finding, finding
+from ohw.design.instructions import Link, links
+from ohw.design.paths import join, normalize, path_problem
+from ohw.storage.tree import Kind
+from ohw.storage.yaml.document import ReadProblem, decode_utf8
 
 
 def check_instructions(inputs: Inputs) -> Iterator[Finding]:

@@ -1,17 +1,17 @@
 """OHW5xx: licences are valid SPDX expressions, the hardware has one, and the
-design's licence allows what it includes of others' work (see ohw.compatibility)."""
+design's licence allows what it includes of others' work (see ohw.lineage.compatibility)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ohw.checks.inputs import Inputs
-from ohw.compatibility import requirement, shown
-from ohw.findings import Finding, finding
-from ohw.licenses import LicenseProblem, check_expression
-from ohw.manifest import Manifest
-from ohw.tree import MANIFEST
-from ohw.yamlio import Location
+from ohw.design.findings import Finding, finding
+from ohw.design.licenses import LicenseProblem, check_expression
+from ohw.design.manifest import Manifest
+from ohw.lineage.compatibility import requirement, shown
+from ohw.storage.tree import MANIFEST
+from ohw.storage.yaml.document import Location
 
 
 def check_licenses(inputs: Inputs) -> Iterator[Finding]:

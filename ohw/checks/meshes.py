@@ -7,19 +7,19 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ohw.cache import cache_directory
 from ohw.checks.inputs import Inputs
-from ohw.findings import Finding, finding
-from ohw.manifest import part_files
+from ohw.design.findings import Finding, finding
+from ohw.design.manifest import part_files
+from ohw.design.paths import is_mesh, normalize, path_problem
 from ohw.mesh.batch import MeshAnalyses, MeshWorkers, analyse_sources, design_sources
 from ohw.mesh.stl import HEADER, RECORD
-from ohw.paths import is_mesh, normalize, path_problem
-from ohw.tree import DesignTree, Kind
-from ohw.yamlio import Document
+from ohw.storage.cache import cache_directory
+from ohw.storage.tree import DesignTree, Kind
+from ohw.storage.yaml.document import Document
 
 if TYPE_CHECKING:
-    from ohw.checks import CheckOptions
-    from ohw.settings import CheckSettings
+    from ohw.checks.run import CheckOptions
+    from ohw.design.settings import CheckSettings
 
 ASCII_STL = "ASCII STL"  # the format the STL reader gives an ASCII file
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ohw.checks.inputs import Inputs
-from ohw.findings import Finding, finding
-from ohw.tree import MANIFEST
+from ohw.design.findings import Finding, finding
+from ohw.storage.tree import MANIFEST
 
 
 def check_parts(inputs: Inputs) -> Iterator[Finding]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ohw.checks.inputs import Inputs
-from ohw.findings import Finding, finding
-from ohw.paths import is_mesh, normalize, path_problem
-from ohw.tree import MANIFEST, Entry, Kind
-from ohw.yamlio import Location
+from ohw.design.findings import Finding, finding
+from ohw.design.paths import is_mesh, normalize, path_problem
+from ohw.storage.tree import MANIFEST, Entry, Kind
+from ohw.storage.yaml.document import Location
 
 
 def check_paths(inputs: Inputs) -> Iterator[Finding]:

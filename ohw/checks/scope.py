@@ -13,12 +13,12 @@ import posixpath
 from dataclasses import dataclass
 
 from ohw.checks.inputs import Inputs
-from ohw.findings import Finding
-from ohw.instructions import links
-from ohw.paths import join, normalize, path_problem
-from ohw.settings import SETTINGS
-from ohw.tree import MANIFEST
-from ohw.yamlio import Document, JsonPath, ReadProblem, decode_utf8
+from ohw.design.findings import Finding
+from ohw.design.instructions import links
+from ohw.design.paths import join, normalize, path_problem
+from ohw.design.settings import SETTINGS
+from ohw.storage.tree import MANIFEST
+from ohw.storage.yaml.document import Document, JsonPath, ReadProblem, decode_utf8
 
 
 @dataclass(frozen=True)

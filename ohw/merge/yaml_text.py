@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ohw.merge.plan import Combine, Conflict, Plan, Side, Take, merged_value
-from ohw.yamlio import Document, JsonPath, PathKey
+from ohw.storage.yaml.document import Document, JsonPath, PathKey
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_ -]*")
 

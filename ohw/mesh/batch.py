@@ -12,18 +12,18 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ohw.cache import FileIds, ResultCache, blob_id, file_blob_id
-from ohw.git_index import indexed_blob_ids
 from ohw.mesh.source import MeshSource, analyse_source, load_analyser, report_from_json
 from ohw.mesh.topology import ANALYSER_VERSION, MeshReport
 from ohw.mesh.verdict import Verdict, judge
-from ohw.tree import DesignTree, WorkingTree
-from ohw.workers import worth_workers
+from ohw.mesh.workers import worth_workers
+from ohw.storage.cache import FileIds, ResultCache, blob_id, file_blob_id
+from ohw.storage.git_index import indexed_blob_ids
+from ohw.storage.tree import DesignTree, WorkingTree
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
-    from ohw.workers import ForkedWorkers, WorkerProcesses
+    from ohw.mesh.workers import ForkedWorkers, WorkerProcesses
 
 
 def design_sources(tree: DesignTree, names: list[str]) -> list[MeshSource]:
@@ -271,13 +271,13 @@ class _Analysing:
 def _workers(jobs: int) -> Executor | ForkedWorkers:
     """Processes for ``jobs`` analyses, one per core at most, having loaded
     numpy and the analyser."""
-    from ohw.workers import worker_processes
+    from ohw.mesh.workers import worker_processes
 
     return worker_processes(max(1, min(jobs, os.cpu_count() or 1)), load_analyser)
 
 
 class MeshWorkers:
-    """Worker processes, one per core (ohw.mesh.workers: numpy and the analyser
+    """Worker processes, one per core (ohw.mesh.reader.workers: numpy and the analyser
     loaded once, in the first), and the analyses of ``first`` begun there at
     once, the largest first. ``MeshAnalyses`` given it sends its work there, and takes over those
     analyses. Close it (it is a context manager) when done."""
@@ -288,8 +288,8 @@ class MeshWorkers:
         # (measured: a cold corpus check took a tenth longer). Loaded in each of
         # them, it cost the same processor time twice (an eighth longer).
         self.pool: Executor | ForkedWorkers
-        if processes is not None:  # forked already (ohw.check_ahead), to be fed
-            from ohw.workers import ForkedWorkers
+        if processes is not None:  # forked already (ohw.startup.ahead), to be fed
+            from ohw.mesh.workers import ForkedWorkers
 
             self.pool = ForkedWorkers(processes)
         else:

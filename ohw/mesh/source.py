@@ -1,6 +1,6 @@
 """A mesh to analyse, and its analysis as a worker process does it. A worker
 loads this module, the reader and the analyser, and nothing else of ohw's: the
-first worker loads them before it forks the others (ohw.workers)."""
+first worker loads them before it forks the others (ohw.mesh.workers)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ohw.mesh import MeshError, read_mesh
+from ohw.mesh.reader import MeshError, read_mesh
 from ohw.mesh.topology import MeshReport, analyse
 
 

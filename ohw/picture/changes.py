@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-    from ohw.diff import DesignDiff
+    from ohw.history.diff import DesignDiff
     from ohw.merge.plan import Side
-    from ohw.tree import DesignTree
-    from ohw.vcs.merging import ConflictedFile
+    from ohw.storage.tree import DesignTree
+    from ohw.storage.vcs.merging import ConflictedFile
 
 PANEL = 360  # pixels each way of each version's picture
 
@@ -72,8 +72,8 @@ def output_folder(name: str) -> Path:
 
 def write_png(target: Path, image: Image.Image) -> None:
     """Write ``image`` to ``target`` atomically, as an OhwError if it cannot be."""
-    from ohw.files import write_atomically
-    from ohw.picture import png_bytes
+    from ohw.picture.part import png_bytes
+    from ohw.storage.files import write_atomically
 
     try:
         write_atomically(target, png_bytes(image))
@@ -123,7 +123,7 @@ def conflict_pictures(
     """For each conflicted mesh: base, ours and theirs side by side, ours and
     theirs each coloured by how it changed the base (or theirs against ours,
     where there is no base)."""
-    from ohw.mesh import MESH_FORMATS
+    from ohw.mesh.reader import MESH_FORMATS
 
     found = []
     for file in conflicted:
@@ -176,7 +176,7 @@ class _Unreadable(Exception):
 
 def _read(name: str, data: bytes, shown: str | None = None) -> np.ndarray:
     """The facets of the mesh file ``name``; ``shown`` names it in a problem."""
-    from ohw.mesh import MeshError, read_mesh
+    from ohw.mesh.reader import MeshError, read_mesh
 
     try:
         return by_coordinate(read_mesh(name, data=data).corners)

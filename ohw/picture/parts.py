@@ -15,7 +15,7 @@ def load_mesh(folder: Path, target: str, revision: str | None) -> tuple[str, Tri
     """The mesh ``target`` names: a mesh file (at ``revision``, a path in the
     design), or the part with that id in the design in ``folder``, whose first
     mesh export (else mesh source) is drawn. Returns a name for it and its facets."""
-    from ohw.mesh import MeshError, read_mesh
+    from ohw.mesh.reader import MeshError, read_mesh
 
     path = Path(target)
     if revision is None and path.is_file():
@@ -31,11 +31,11 @@ def load_mesh(folder: Path, target: str, revision: str | None) -> tuple[str, Tri
 
 
 def _design_mesh(folder: Path, target: str, revision: str | None) -> tuple[str, bytes]:
-    from ohw.cache import cache_directory
-    from ohw.diff import DesignReader
-    from ohw.manifest import part_files
-    from ohw.paths import is_mesh, normalize, path_problem
-    from ohw.tree import MANIFEST, open_design
+    from ohw.design.manifest import part_files
+    from ohw.design.paths import is_mesh, normalize, path_problem
+    from ohw.history.diff import DesignReader
+    from ohw.storage.cache import cache_directory
+    from ohw.storage.tree import MANIFEST, open_design
 
     looks_like_file = is_mesh(target) or "/" in target
     if revision is None and not (folder / MANIFEST).is_file():

@@ -1,0 +1,18 @@
+"""`ohw bom`: the rolled-up bill of materials for N units."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ohw.fab.rollup import design_bom
+from ohw.report.bom import render_bom
+from ohw.storage.cache import cache_directory
+from ohw.storage.tree import open_design
+
+
+def bom(revision: str | None, units: int, infill: float, output_format: str) -> int:
+    tree = open_design(Path(), revision)
+    rolled = design_bom(tree, units, infill, cache_directory(tree.location))
+    render_bom(rolled, output_format, sys.stdout)
+    return 0

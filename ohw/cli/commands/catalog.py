@@ -1,0 +1,73 @@
+"""`ohw catalog`: add, sync, search, list and show the designs of a Fab Lab's library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ohw.catalog.library import (
+    Catalog,
+    SearchFilters,
+    add_designs,
+    list_designs,
+    read_url_list,
+    search,
+    show_design,
+    sync,
+)
+from ohw.cli.progress import step_bar
+from ohw.errors import OhwError
+from ohw.fab.printers import printer_named
+from ohw.report.catalog import render_added, render_entries, render_sync
+
+
+def add(catalog: Catalog, urls: list[str], from_file: str | None) -> int:
+    from ohw.storage.vcs.repository import identity_or_error
+
+    if from_file is not None:
+        try:
+            text = sys.stdin.read() if from_file == "-" else Path(from_file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise OhwError(f"cannot read {from_file}: {error}") from None
+        urls = [*urls, *read_url_list(text)]
+    if not urls:
+        raise OhwError("no URL to add", "give URLs, or --from FILE with one URL a line")
+    added, known = add_designs(catalog, urls, identity_or_error(catalog.folder.parent))
+    render_added(catalog, added, known, sys.stdout)
+    return 0
+
+
+def sync_command(catalog: Catalog, jobs: int, output_format: str) -> int:
+    """1 when some designs could not be fetched or read; the others are synced."""
+    with step_bar("syncing") as progress:
+        report = sync(catalog, jobs, progress)
+    render_sync(report, output_format, sys.stdout)
+    return 1 if report.failures else 0
+
+
+def search_command(
+    catalog: Catalog, query: str, filters: dict[str, str | None], output_format: str
+) -> int:
+    fits = filters.get("fits")
+    found = search(
+        catalog,
+        query,
+        SearchFilters(
+            license=filters.get("license"),
+            material=filters.get("material"),
+            process=filters.get("process"),
+            fits=printer_named(fits) if fits else None,
+        ),
+    )
+    render_entries(catalog, found, output_format, sys.stdout, detailed=False)
+    return 0
+
+
+def list_command(catalog: Catalog, output_format: str) -> int:
+    render_entries(catalog, list_designs(catalog), output_format, sys.stdout, detailed=False)
+    return 0
+
+
+def show(catalog: Catalog, name: str, output_format: str) -> int:
+    render_entries(catalog, show_design(catalog, name), output_format, sys.stdout, detailed=True)
+    return 0

@@ -1,0 +1,43 @@
+"""`ohw fab`: a build kit for one commit, with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ohw.cli.progress import step_bar
+from ohw.errors import OhwError
+from ohw.fab.kit import build_kit, write_kit
+from ohw.fab.printers import Printer, bed_printer, printer_named
+from ohw.report.fab import render_kit
+from ohw.storage.cache import cache_directory
+from ohw.storage.tree import open_design
+
+
+def fab(
+    out: str,
+    *,
+    revision: str,
+    units: int,
+    printer_name: str | None,
+    bed: str | None,
+    force: bool,
+    output_format: str,
+) -> int:
+    """1 when a printed part does not fit the printer (or, with none given, any
+    printer ohw knows); the kit is written all the same."""
+    if printer_name is not None and bed is not None:
+        raise OhwError("give --printer or --bed, not both")
+    printer: Printer | None = printer_named(printer_name) if printer_name else None
+    if bed is not None:
+        printer = bed_printer(bed)
+    tree = open_design(Path(), revision)
+    with step_bar("reading the design") as progress:
+        kit = build_kit(tree, units, printer, cache_directory(tree.location), progress)
+        write_kit(kit, Path(out), force=force, progress=progress)
+    if output_format == "json":
+        sys.stdout.write(json.dumps(kit.manifest, indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_kit(kit, out, sys.stdout)
+    return 1 if any(part.too_big for part in kit.parts) else 0

@@ -1,0 +1,66 @@
+"""`ohw diff`, `ohw log`, `ohw lineage` and `ohw variant`. Each imports what it
+runs: `ohw variant switch` has no need of the differ."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def diff(old: str | None, new: str | None, output_format: str, images: str | None) -> int:
+    """0 whatever changed: a diff is a report."""
+    from ohw.history.diff import DesignReader, design_trees
+    from ohw.report.diff import render_diff
+    from ohw.storage.cache import cache_directory
+
+    folder = Path()
+    before, after = design_trees(folder, old, new)
+    changes = DesignReader(cache_directory(folder)).diff(before, after)
+    pictures = None
+    if images is not None:
+        from ohw.picture.changes import diff_pictures, output_folder
+
+        pictures = diff_pictures(changes, before, after, output_folder(images))
+    render_diff(changes, output_format, sys.stdout, pictures)
+    return 0
+
+
+def log(revision: str, limit: int | None, output_format: str) -> int:
+    from ohw.history.log import design_log
+    from ohw.report.history import render_log
+
+    render_log(design_log(Path(), revision, limit), output_format, sys.stdout)
+    return 0
+
+
+def lineage(revision: str | None, output_format: str) -> int:
+    from ohw.lineage.ancestry import design_lineage
+    from ohw.report.lineage import render_lineage
+    from ohw.storage.tree import open_design
+
+    render_lineage(design_lineage(open_design(Path(), revision)), output_format, sys.stdout)
+    return 0
+
+
+def variant_list(output_format: str) -> int:
+    from ohw.history.log import list_variants
+    from ohw.report.history import render_variants
+
+    render_variants(list_variants(Path()), output_format, sys.stdout)
+    return 0
+
+
+def variant_create(name: str, start: str | None) -> int:
+    from ohw.storage.vcs.history import create_branch
+
+    commit = create_branch(Path(), name, start)
+    print(f"Created the variant {name} at {commit[:7]} and switched to it")
+    return 0
+
+
+def variant_switch(name: str) -> int:
+    from ohw.storage.vcs.history import switch_branch
+
+    commit = switch_branch(Path(), name)
+    print(f"Switched to the variant {name} ({commit[:7]})")
+    return 0

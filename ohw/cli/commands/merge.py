@@ -1,0 +1,140 @@
+"""`ohw merge`, `ohw resolve` and `ohw merge-driver`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ohw.errors import OhwError
+from ohw.merge.files import merge_file
+from ohw.merge.plan import Side
+from ohw.report.merge import MergeReport, render_merge
+from ohw.storage.files import write_atomically
+from ohw.storage.vcs import merging as vcs_merging
+from ohw.storage.vcs.repository import identity_or_error
+
+if TYPE_CHECKING:
+    from ohw.mesh.batch import MeshResult
+
+
+def merge(
+    revision: str | None,
+    *,
+    resume: bool,
+    abort: bool,
+    output_format: str,
+    images: str | None = None,
+) -> int:
+    """0 when merged (or nothing to merge), 1 when conflicts stop the merge."""
+    folder = Path()
+    if images is not None and revision is None:
+        raise OhwError("--images goes with a merge of REF", "ohw merge REF --images DIR")
+    if abort:
+        kept = vcs_merging.abort_merge(folder)
+        notes = tuple(f"kept your changes to {path}, made during the merge" for path in kept)
+        render_merge(MergeReport("aborted", None, (), (), notes, {}), output_format, sys.stdout)
+        return 0
+    author = identity_or_error(folder)
+    if resume:
+        commit = vcs_merging.continue_merge(folder, author)
+        render_merge(MergeReport("merged", commit, (), (), (), {}), output_format, sys.stdout)
+        return 0
+    if revision is None:
+        raise OhwError("say what to merge", "ohw merge BRANCH (or --continue, --abort)")
+    folder_for_images = _images_folder(images)
+    outcome = vcs_merging.merge(folder, revision, author, merge_file)
+    return show_outcome(outcome, output_format, folder_for_images)
+
+
+def _images_folder(images: str | None) -> Path | None:
+    if images is None:
+        return None
+    from ohw.picture.changes import output_folder
+
+    return output_folder(images)
+
+
+def show_outcome(
+    outcome: vcs_merging.MergeOutcome, output_format: str, images: Path | None = None
+) -> int:
+    """Report a merge (also for pull and update); 1 if it stopped on conflicts.
+    With ``images``, a picture of each conflicted mesh is written there."""
+    pictures = None
+    if images is not None:
+        from ohw.picture.changes import conflict_pictures
+
+        pictures = conflict_pictures(outcome.conflicted, images)
+    report = MergeReport(
+        outcome.status,
+        outcome.commit,
+        outcome.merged_by_meaning,
+        outcome.conflicted,
+        outcome.notes,
+        _mesh_sides(outcome.conflicted),
+        pictures,
+    )
+    render_merge(report, output_format, sys.stdout)
+    return 1 if outcome.conflicted else 0
+
+
+def _mesh_sides(
+    conflicted: tuple[vcs_merging.ConflictedFile, ...],
+) -> dict[str, dict[Side, MeshResult]]:
+    """Each conflicted mesh's sides, analysed, so a person can choose."""
+    if not conflicted:
+        return {}  # and the mesh reader is not even loaded
+    from ohw.mesh.reader import MESH_FORMATS
+
+    if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
+        return {}
+    from ohw.mesh.batch import analyse_sources
+    from ohw.mesh.source import MeshSource
+
+    sources: list[tuple[str, Side, MeshSource]] = [
+        (f.path, side, MeshSource(f.path, data=data))
+        for f in conflicted
+        if Path(f.path).suffix.lower() in MESH_FORMATS
+        for side, data in f.sides.items()
+        if data is not None
+    ]
+    results = analyse_sources([s for _, _, s in sources], None)
+    found: dict[str, dict[Side, MeshResult]] = {}
+    for (path, side, _), result in zip(sources, results, strict=True):
+        found.setdefault(path, {})[side] = result
+    return found
+
+
+def resolve(paths: list[str], side: Side | None, images: str | None = None) -> int:
+    if images is not None:
+        if side is not None:
+            raise OhwError(
+                "--images shows the sides and settles nothing: give it without a side",
+                "look at the pictures, then run `ohw resolve PATH --ours|--theirs|--base`",
+            )
+        from ohw.picture.changes import conflict_pictures, output_folder
+        from ohw.report.merge import render_pictures
+
+        folder = output_folder(images)
+        conflicted = vcs_merging.conflicted_files(Path(), paths)
+        render_pictures(conflict_pictures(conflicted, folder), sys.stdout)
+        return 0
+    for path in paths:
+        vcs_merging.resolve(Path(), path, side)
+        print(f"resolved {path}" + (f" with the {side} version" if side else " as edited"))
+    return 0
+
+
+def merge_driver(base: str, ours: str, theirs: str, path: str) -> int:
+    """git's merge driver protocol: the result goes to ``ours``; exit 0 if clean."""
+    try:
+        contents = [Path(p).read_bytes() for p in (base, ours, theirs)]
+    except OSError as error:
+        raise OhwError(f"cannot read a version of {path}: {error.strerror}") from None
+    result = merge_file(path, contents[0] or None, contents[1], contents[2])
+    write_atomically(Path(ours), result.data)
+    if result.fallback:
+        print(f"ohw: {path} was merged line by line: {result.fallback}", file=sys.stderr)
+    for conflict in result.conflicts:
+        print(f"ohw: conflict in {path}: {conflict.describe()}", file=sys.stderr)
+    return 0 if result.clean else 1

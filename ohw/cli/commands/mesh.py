@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ohw.errors import OhwError
+from ohw.mesh.batch import MeshResult, analyse_sources
+from ohw.mesh.source import MeshSource
+from ohw.report.mesh import render_json, render_text
+from ohw.storage.cache import cache_directory
+
+# Show progress only when there is enough to wait for.
+_PROGRESS_BYTES = 32 << 20
+
+
+def report(files: list[str], output_format: str, use_cache: bool) -> int:
+    """Report on mesh files; 0 if all are printable, 1 if any is not or cannot be read."""
+    if not files:
+        raise OhwError("give one or more mesh files", "for example: ohw mesh parts/base.stl")
+    sources = []
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            raise OhwError(f"{name}: no such file", "give the path of an STL, 3MF or OBJ file")
+        sources.append(MeshSource(name, path=path))
+    cache = cache_directory(Path(files[0])) if use_cache else None
+    results = _with_progress(sources, cache)
+    (render_json if output_format == "json" else render_text)(results, sys.stdout)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _with_progress(sources: list[MeshSource], cache: Path | None) -> list[MeshResult]:
+    total = sum(s.size for s in sources)
+    if total < _PROGRESS_BYTES or not sys.stderr.isatty():
+        return analyse_sources(sources, cache)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("analysing meshes", total=len(sources))
+        return analyse_sources(sources, cache, lambda _: progress.advance(task))
+
+
+def repair(source: str, out: str | None, in_place: bool, force: bool) -> int:
+    """Repair a mesh into ``out``; 0 if the result is printable, 1 if not."""
+    from rich.console import Console
+
+    from ohw.mesh.reader import MeshError, read_mesh
+    from ohw.mesh.repair import repair as fix
+    from ohw.mesh.stl import Triangles, stl_bytes
+    from ohw.mesh.topology import analyse
+    from ohw.mesh.verdict import judge
+    from ohw.storage.files import write_atomically
+
+    path = Path(source)
+    if not path.is_file():
+        raise OhwError(f"{source}: no such file", "give the path of an STL, 3MF or OBJ file")
+    if out is None and not in_place:
+        raise OhwError("say where to write the repaired mesh", "give --out FILE, or --in-place")
+    target = path if out is None else Path(out)
+    same = target.exists() and target.resolve() == path.resolve()
+    if same and not in_place:
+        raise OhwError(
+            f"--out {out} is the file being repaired",
+            "give another --out, or --in-place to replace the original",
+        )
+    if target.exists() and not same and not force:
+        raise OhwError(f"{out} exists", "give another --out, or --force to replace it")
+    if not target.parent.is_dir():
+        raise OhwError(f"{target.parent} is not a folder", "give --out in an existing folder")
+    try:
+        triangles = read_mesh(source, path=path)
+    except MeshError as error:
+        raise OhwError(f"{source}: {error}", "nothing was written") from None
+    before = judge(analyse(triangles))
+    repaired = fix(triangles)
+    after = judge(analyse(Triangles(repaired.corners, None, "binary STL")))
+    write_atomically(target, stl_bytes(repaired.corners, b"ohw mesh repair"))
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"before: {before.summary}")
+    nothing = "nothing needed changing" if after.printable else "nothing could be fixed safely"
+    for line in repaired.changes or [nothing]:
+        console.print(f"  [green]{line}[/green]")
+    for line in repaired.left_alone:
+        console.print(f"  [yellow]{line}[/yellow]")
+    console.print(f"after:  {after.summary}")
+    console.print(f"wrote {target}")
+    return 0 if after.printable else 1

@@ -1,0 +1,75 @@
+"""Where every failure becomes a message and an exit code, never a traceback.
+
+A user mistake (OhwError, or a usage error click finds) prints what is wrong and
+how to fix it. Anything else is a bug in ohw: it says so, and shows the
+traceback only when OHW_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import click
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+
+
+def _say(message: str, hint: str = "") -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(Text.assemble(("ohw: ", "bold red"), message))
+    if hint:
+        console.print(Text(f"hint: {hint}", style="dim"))
+
+
+def interrupted() -> int:
+    _say("interrupted")
+    return EXIT_INTERRUPTED
+
+
+def reader_gone() -> int:
+    """The reader went away (ohw ... | head): nothing more to say, nowhere to say it."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
+def run(command: click.Command, argv: list[str] | None) -> int:
+    import click
+
+    from ohw.errors import OhwError
+
+    try:
+        # The arguments go along as the context's object: a check records its
+        # report under them (ohw.startup.record).
+        result = command.main(args=argv, prog_name="ohw", standalone_mode=False, obj=argv)
+    except OhwError as error:
+        _say(error.message, error.hint)
+        return error.exit_code
+    except click.exceptions.Exit as done:  # --help, --version
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        return interrupted()
+    except BrokenPipeError:
+        return reader_gone()
+    except Exception as error:
+        _say(
+            f"internal error, a bug in ohw: {type(error).__name__}: {error}",
+            "please report it with the command you ran"
+            + ("" if os.environ.get("OHW_DEBUG") else "; set OHW_DEBUG=1 to see the traceback"),
+        )
+        if os.environ.get("OHW_DEBUG"):
+            traceback.print_exc()
+        return EXIT_BUG
+    return result if isinstance(result, int) else EXIT_OK

@@ -1,0 +1,1 @@
+"""A design as hardware: manifest, BOM, instructions and settings, held to their schemas."""

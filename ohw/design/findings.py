@@ -1,0 +1,316 @@
+"""Findings: what a check reports, and the stable catalog of finding ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ohw.storage.yaml.document import Location
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of finding: its stable id, default severity, title and usual fix."""
+
+    id: str
+    severity: Severity
+    title: str
+    hint: str
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule(
+            "OHW101", _E, "File is not readable YAML", "fix the YAML syntax at the position shown"
+        ),
+        Rule("OHW102", _E, "Duplicate key in a YAML mapping", "keep one of the two keys"),
+        Rule(
+            "OHW103",
+            _E,
+            "YAML content ohw does not accept",
+            "use plain data only: no tags, no recursive or exploding aliases, "
+            "no deep nesting, no huge or infinite numbers",
+        ),
+        Rule(
+            "OHW110",
+            _E,
+            "Manifest does not match its schema",
+            "see `ohw schema manifest` for the allowed keys and values",
+        ),
+        Rule(
+            "OHW111",
+            _E,
+            "BOM does not match its schema",
+            "see `ohw schema bom` for the allowed keys and values",
+        ),
+        Rule(
+            "OHW112",
+            _E,
+            "Unsupported manifest format version",
+            "write `ohw: 1`, or upgrade ohw if the design needs a newer format",
+        ),
+        Rule(
+            "OHW113",
+            _E,
+            "Settings file does not match its schema",
+            "see `ohw schema settings` for the keys of .ohw.yaml and their values",
+        ),
+        Rule("OHW120", _E, "Duplicate part id", "give every part its own id"),
+        Rule(
+            "OHW201",
+            _E,
+            "Referenced file does not exist",
+            "add the file, or correct the path (relative to the folder holding ohw.yaml)",
+        ),
+        Rule(
+            "OHW202",
+            _E,
+            "Path not allowed",
+            "write a relative path inside the design, with '/' between names",
+        ),
+        Rule(
+            "OHW203",
+            _E,
+            "Path leads through a symbolic link out of the design",
+            "copy the file into the design instead of linking to it",
+        ),
+        Rule(
+            "OHW204",
+            _E,
+            "Path leads into a submodule or nested repository",
+            "copy the file into the design: a submodule's content is not part of the design",
+        ),
+        Rule(
+            "OHW205",
+            _W,
+            "Mesh file not referenced by any part",
+            "add a part whose export (or source) is this file, or delete the file",
+        ),
+        Rule(
+            "OHW206",
+            _E,
+            "Path names a folder where a file is needed",
+            "name the file itself, not its folder",
+        ),
+        Rule(
+            "OHW207",
+            _E,
+            "File name Windows cannot check out",
+            'rename it: no < > : " \\ ? * or vertical bar, no control characters, no trailing '
+            "dot or space, and no device name such as CON, NUL or COM1",
+        ),
+        Rule(
+            "OHW208",
+            _W,
+            "File name contains spaces",
+            "use '-' or '_' instead: spaces break shell scripts, Makefiles and links",
+        ),
+        Rule(
+            "OHW209",
+            _E,
+            "File names differ only in case",
+            "rename one of them: on Windows and macOS the two are one file, and one is lost",
+        ),
+        Rule(
+            "OHW210",
+            _W,
+            "File is larger than the size limit",
+            "make the file smaller (binary STL, fewer facets), or raise check.max-file-size-mib "
+            "in .ohw.yaml",
+        ),
+        Rule(
+            "OHW301",
+            _E,
+            "Mesh file cannot be read",
+            "export the mesh again from the CAD program; the message says what is wrong",
+        ),
+        Rule("OHW302", _E, "Mesh has holes", "close the holes in the CAD model and export again"),
+        Rule(
+            "OHW303",
+            _E,
+            "Mesh has non-manifold edges",
+            "separate bodies that meet along an edge, or join them into one solid",
+        ),
+        Rule(
+            "OHW304",
+            _E,
+            "Mesh winding is inconsistent",
+            "`ohw mesh repair` makes the winding consistent",
+        ),
+        Rule(
+            "OHW305",
+            _E,
+            "Mesh body is inside out",
+            "`ohw mesh repair` turns inside-out bodies the right way out",
+        ),
+        Rule(
+            "OHW306",
+            _W,
+            "Mesh has degenerate facets",
+            "they add nothing: remove them in the CAD export, or with `ohw mesh repair`",
+        ),
+        Rule(
+            "OHW307",
+            _W,
+            "Stored normals point against the winding",
+            "most slicers recompute normals; `ohw mesh repair` writes them right",
+        ),
+        Rule(
+            "OHW308",
+            _W,
+            "Mesh units look wrong",
+            "check the units of the CAD export: ohw designs are in millimetres",
+        ),
+        Rule(
+            "OHW309",
+            _W,
+            "Mesh is ASCII STL",
+            "export binary STL instead, or rewrite it as binary STL with "
+            "`ohw mesh repair FILE --in-place`",
+        ),
+        Rule(
+            "OHW401",
+            _E,
+            "Duplicate BOM item id",
+            "give every BOM item its own id; merge the two rows if they are the same item",
+        ),
+        Rule(
+            "OHW402",
+            _E,
+            "BOM quantity is not a positive number",
+            "write how many one unit of the design needs, as a number greater than 0",
+        ),
+        Rule(
+            "OHW403",
+            _E,
+            "Currency is not an ISO 4217 code",
+            "write a three-letter ISO 4217 code such as EUR, USD or GBP",
+        ),
+        Rule(
+            "OHW404",
+            _E,
+            "Price is negative or not a number",
+            "write the price of one unit as a number of 0 or more, without currency sign",
+        ),
+        Rule(
+            "OHW410",
+            _E,
+            "BOM CSV lacks a required column",
+            "add the column to the header row; see the README for the column names",
+        ),
+        Rule(
+            "OHW411",
+            _E,
+            "BOM CSV row has the wrong number of cells",
+            "give every row as many cells as the header; quote cells that contain commas",
+        ),
+        Rule(
+            "OHW412",
+            _W,
+            "BOM CSV column not understood",
+            "rename the column to one ohw reads (see the README), or remove it",
+        ),
+        Rule("OHW413", _E, "BOM CSV cannot be read", "save the BOM as UTF-8 CSV with a header row"),
+        Rule(
+            "OHW501",
+            _E,
+            "Licence is not a valid SPDX expression",
+            "use SPDX identifiers from https://spdx.org/licenses/ (e.g. CERN-OHL-S-2.0), "
+            "or LicenseRef-<name> for a licence not on the list",
+        ),
+        Rule(
+            "OHW502",
+            _E,
+            "No hardware licence",
+            "add `license: {hardware: ...}` to ohw.yaml (e.g. CERN-OHL-S-2.0)",
+        ),
+        Rule(
+            "OHW503",
+            _W,
+            "Deprecated SPDX identifier",
+            "use the current identifier shown in the message",
+        ),
+        Rule(
+            "OHW504",
+            _E,
+            "Remixed work's licence forbids remixing",
+            "remove the part, or ask its authors to license it for derivatives and "
+            "commercial use (no NC or ND)",
+        ),
+        Rule(
+            "OHW505",
+            _E,
+            "Design's licence is weaker than remixed work requires",
+            "license the design under one of the licences the message names, or remove the part",
+        ),
+        Rule(
+            "OHW601",
+            _E,
+            "Instructions cite an unknown part",
+            "cite a part id from ohw.yaml as [text](part:ID)",
+        ),
+        Rule(
+            "OHW602",
+            _E,
+            "Instructions cite an unknown BOM item",
+            "cite a BOM item id as [text](bom:ID)",
+        ),
+        Rule(
+            "OHW603",
+            _E,
+            "Image linked from instructions does not exist",
+            "add the image, or correct the path (relative to the Markdown file)",
+        ),
+        Rule(
+            "OHW604",
+            _E,
+            "File linked from instructions does not exist",
+            "add the file, or correct the path (relative to the Markdown file)",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a design, located as precisely as the file allows."""
+
+    rule: str
+    severity: Severity
+    file: str
+    message: str
+    hint: str
+    line: int | None = None
+    column: int | None = None
+    check: str = ""  # the check that found it (parts, meshes, ...), set by check_design
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line or 0, self.column or 0, self.rule)
+
+
+def finding(
+    rule: str, file: str, message: str, at: Location | None = None, hint: str = ""
+) -> Finding:
+    """A finding of ``rule``, with the rule's severity and, unless given, its usual hint."""
+    known = RULES[rule]
+    return Finding(
+        rule=rule,
+        severity=known.severity,
+        file=file,
+        message=message,
+        hint=hint or known.hint,
+        line=at.line if at else None,
+        column=at.column if at else None,
+    )

@@ -1,0 +1,1 @@
+"""A design through time: what changed between revisions; its log and variants."""

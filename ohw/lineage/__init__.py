@@ -1,0 +1,1 @@
+"""Where a design comes from: forks, remixes, credits, ancestry, licence compatibility."""

@@ -1,0 +1,114 @@
+"""Where a design comes from: forks, recorded in the manifest's lineage and kept
+mergeable with their upstream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ohw.errors import OhwError
+from ohw.merge.files import MANIFEST, edit_yaml, merge_file
+from ohw.storage.files import write_atomically
+from ohw.storage.vcs import remote as remotes
+from ohw.storage.vcs.merging import MergeOutcome, merge
+from ohw.storage.vcs.repository import Identity, commit_new_files, open_work_tree
+from ohw.storage.yaml.document import ReadProblem, load_yaml
+
+UPSTREAM = "upstream"
+
+
+@dataclass(frozen=True)
+class Fork:
+    folder: Path
+    name: str
+    upstream: str  # the design forked
+    commit: str  # the upstream commit the fork starts from
+    recorded: str  # the commit that records the fork
+    cleared: tuple[Path, ...]  # what killed forks to the same folder had left, removed
+
+
+def fork_design(
+    source: str,
+    *,
+    destination: Path | None,
+    revision: str | None,
+    name: str | None,
+    author: Identity,
+    progress: remotes.Progress | None = None,
+) -> Fork:
+    """Clone ``source``, optionally at ``revision`` and under a new ``name``,
+    record it in the manifest's lineage and commit that; ``source`` stays
+    reachable as the remote ``upstream``. The fork is made beside its folder and
+    moved into place complete: on failure, even killed, no half-made fork is left."""
+    remotes.check_url(source)
+    url = str(Path(source).resolve()) if Path(source).is_dir() else source
+    folder = destination or Path(name or remotes.name_from_url(source))
+    cleared = tuple(remotes.remove_interrupted(folder))
+    with remotes.made_in_place(folder) as work:
+        repo = remotes.clone_into(source, work, progress)
+        commit = remotes.start_fork(repo, revision, UPSTREAM)
+        manifest_path = work / MANIFEST
+        text = _manifest_text(manifest_path, source)
+        data = load_yaml(text.encode()).data
+        upstream_name = str(data.get("name", ""))
+        data["name"] = name or upstream_name
+        entry: dict[str, Any] = {"relation": "fork", "design": upstream_name}
+        if isinstance(data.get("title"), str):
+            entry["title"] = data["title"]
+        entry |= {"url": url, "commit": commit}
+        for key in ("license", "authors"):
+            if key in data:
+                entry[key] = data[key]
+        data["lineage"] = [*data.get("lineage", []), entry]
+        write_atomically(manifest_path, edit_yaml(text, data).encode())
+        recorded = commit_new_files(
+            work,
+            [MANIFEST],
+            f"Fork {upstream_name} at {commit[:7]}\n\nForked from {url}",
+            author,
+            new_repository=False,
+        )
+    return Fork(folder, data["name"], upstream_name, commit, recorded, cleared)
+
+
+def _manifest_text(path: Path, source: str) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = load_yaml(text.encode()).data
+    except FileNotFoundError:
+        raise OhwError(
+            f"{source} is not an ohw design: it has no {MANIFEST}",
+            "fork a design repository, or clone this one with git clone",
+        ) from None
+    except (ReadProblem, UnicodeDecodeError):
+        raise OhwError(
+            f"the {MANIFEST} of {source} cannot be read",
+            "run ohw check on the source design to see why",
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        raise OhwError(f"the {MANIFEST} of {source} has no design name", "")
+    return text
+
+
+def update(
+    folder: Path, author: Identity, progress: remotes.Progress | None = None
+) -> MergeOutcome:
+    """Fetch ``upstream`` and merge its default branch: a fork catching up."""
+    repo = open_work_tree(folder, "update")
+    if not remotes.has_remote(repo, UPSTREAM):
+        raise OhwError(
+            "this design has no upstream to update from",
+            "ohw fork keeps the forked design as the remote 'upstream'; "
+            "add one with git remote add upstream URL",
+        )
+    remotes.fetch(repo, UPSTREAM, progress)
+    return merge(folder, remotes.default_branch(repo, UPSTREAM), author, merge_file)
+
+
+def pull(folder: Path, author: Identity, progress: remotes.Progress | None = None) -> MergeOutcome:
+    """Fetch the current branch's remote and merge what it has."""
+    repo = open_work_tree(folder, "pull")
+    remote_name, branch = remotes.tracked(repo)
+    remotes.fetch(repo, remote_name, progress)
+    return merge(folder, branch, author, merge_file)

@@ -1,0 +1,132 @@
+"""The semantic three-way merge of a design's manifest and BOM files.
+
+Used by `ohw merge` on the files both sides changed, and by `ohw merge-driver`
+when git itself merges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from ohw.merge.lines import Labels, with_markers
+from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge, same
+from ohw.merge.yaml_text import write_yaml
+from ohw.storage.yaml.document import (
+    Document,
+    ReadProblem,
+    collector_paused,
+    decode_utf8,
+    load_yaml,
+)
+
+MANIFEST = "ohw.yaml"
+DEFAULT_LABELS = Labels()
+# Words conflicts use for the manifest's lists: "part base material", not "parts base ...".
+_MANIFEST_WORDS = {"parts": "part", "authors": "author", "images": "image"}
+
+
+@dataclass(frozen=True)
+class FileMerge:
+    """One file merged: its content (with conflict markers where it conflicts)."""
+
+    data: bytes
+    conflicts: tuple[Conflict, ...]
+    clean: bool
+    # Why the file was merged line by line instead of by its meaning ("" if it was not).
+    fallback: str = ""
+
+
+def merge_file(
+    path: str,
+    base: bytes | None,
+    ours: bytes,
+    theirs: bytes,
+    labels: Labels = DEFAULT_LABELS,
+    *,
+    read: Callable[[bytes], Document] = load_yaml,
+) -> FileMerge:
+    """Merge three versions of the manifest or a BOM (``base`` None where both
+    sides added the file). A side that cannot be read as its kind of file is
+    merged line by line instead, and ``fallback`` says why. ``read`` reads a
+    YAML side (a caller that has read it already can give it back)."""
+    raw: dict[Side, bytes] = {"base": base or b"", "ours": ours, "theirs": theirs}
+    try:
+        with collector_paused():
+            done = _by_meaning(path, raw, base is not None, read)
+    except ReadProblem as problem:
+        return _by_lines(base, ours, theirs, labels, f"a side cannot be read: {problem.message}")
+    if done is None:
+        return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
+    merged, conflicts = done
+    if not conflicts:
+        return FileMerge(merged["ours"].encode(), (), clean=True)
+    text, _ = with_markers(merged["base"], merged["ours"], merged["theirs"], labels)
+    return FileMerge(text.encode(), tuple(conflicts), clean=False)
+
+
+def _by_meaning(
+    path: str, raw: dict[Side, bytes], has_base: bool, read: Callable[[bytes], Document]
+) -> tuple[dict[Side, str], list[Conflict]] | None:
+    """The merged text, as each side would settle the conflicts, and the
+    conflicts; None for YAML with aliases, which cannot be merged by meaning."""
+    if PurePosixPath(path).suffix.lower() == ".csv":
+        from ohw.merge.csv_text import merge_csv  # and the CSV BOM reader, only for these
+
+        return merge_csv(*(decode_utf8(raw[side], "OHW413") for side in SIDES))
+    documents = {side: read(raw[side]) for side in SIDES}
+    if any(d.aliased for d in documents.values()):
+        return None
+    words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
+    plan, conflicts = plan_merge(
+        documents["base"].data if has_base else MISSING,
+        documents["ours"].data,
+        documents["theirs"].data,
+        rename=words,
+    )
+    # The other sides' text is needed only to put markers around the conflicts.
+    written = SIDES if conflicts else ("ours",)
+    return {side: write_yaml(plan, documents, side) for side in written}, conflicts
+
+
+def _by_lines(
+    base: bytes | None, ours: bytes, theirs: bytes, labels: Labels, why: str
+) -> FileMerge:
+    old, mine, other = (v.decode("utf-8", "surrogateescape") for v in (base or b"", ours, theirs))
+    text, conflicted = with_markers(old, mine, other, labels)
+    return FileMerge(text.encode("utf-8", "surrogateescape"), (), not conflicted, why)
+
+
+def edit_yaml(text: str, data: Any) -> str:
+    """``text`` changed to hold ``data``, touching only the entries that differ:
+    comments, order and style of everything else stay as they are."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    def dump(value: Any) -> str:
+        return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+    ours = load_yaml(text.encode())
+    if ours.aliased or not isinstance(ours.data, dict) or not isinstance(data, dict):
+        return dump(data)  # spans of aliased nodes cannot be edited in place
+    # Only the top-level entries that change are written out and read back
+    # (PyYAML's writer takes a second for a thousand parts); the others are ours.
+    changed = {k: v for k, v in data.items() if k not in ours.data or not same(ours.data[k], v)}
+    written = load_yaml(dump(changed).encode()) if changed else Document({}, {})
+    new_data = {k: written.data[k] if k in changed else ours.data[k] for k in data}
+    documents: dict[Side, Document] = {
+        "base": ours,
+        "ours": ours,
+        "theirs": Document(new_data, written.nodes, text=written.text),
+    }
+    plan, _ = plan_merge(ours.data, ours.data, new_data, rename={}, keep_ours_text=True)
+    edited = write_yaml(plan, documents, "theirs")
+    return edited if edited.endswith("\n") else edited + "\n"

@@ -1,1 +1,0 @@
-"""The output layer: results as text for people (rich) or JSON for programs."""

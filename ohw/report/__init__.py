@@ -1,0 +1,1 @@
+"""Output: text for people; JSON, SARIF, GitHub annotations and JUnit for programs."""

@@ -1,0 +1,142 @@
+"""Catalog results for people and for programs (schemas/catalog-output.schema.json
+for list, search and show; schemas/catalog-sync.schema.json for sync)."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from ohw.catalog.library import Catalog, CatalogEntry, SyncReport
+
+FORMAT_VERSION = 1
+
+
+def render_added(catalog: Catalog, added: list[str], known: list[str], stream: IO[str]) -> None:
+    for url in added:
+        stream.write(f"Added {url}\n")
+    for url in known:
+        stream.write(f"Already in the catalog: {url}\n")
+    if added:
+        stream.write(
+            f"Committed to the catalog in {catalog.folder}; run ohw catalog sync to fetch.\n"
+        )
+
+
+def entry_json(entry: CatalogEntry, *, detailed: bool) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "url": entry.url,
+        "name": entry.name,
+        "title": entry.title,
+        "version": entry.version,
+        "license": entry.license,
+        "keywords": list(entry.keywords),
+        "materials": list(entry.materials),
+        "processes": list(entry.processes),
+        "commit": entry.commit,
+        "branch": entry.branch,
+        "error": None
+        if entry.error is None
+        else {"message": entry.error, "hint": entry.hint or ""},
+    }
+    if detailed:
+        found["description"] = entry.description
+        found["parts"] = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "material": p.material,
+                "process": p.process,
+                "quantity": p.quantity,
+                "size": None if p.size is None else [round(v, 3) for v in p.size],
+            }
+            for p in entry.parts
+        ]
+    return found
+
+
+def render_entries(
+    catalog: Catalog,
+    entries: list[CatalogEntry],
+    output_format: str,
+    stream: IO[str],
+    *,
+    detailed: bool,
+) -> None:
+    if output_format == "json":
+        output = {
+            "format_version": FORMAT_VERSION,
+            "catalog": str(catalog.folder),
+            "designs": [entry_json(e, detailed=detailed) for e in entries],
+        }
+        stream.write(json.dumps(output, indent=2, ensure_ascii=False) + "\n")
+        return
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    if not entries:
+        console.print("No design found.")
+    for entry in entries:
+        _entry_text(console, entry, detailed=detailed)
+
+
+def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> None:
+    if entry.name is None:
+        state = f"[red]{escape(entry.error)}[/red]" if entry.error else "not synced yet"
+        console.print(f"[bold]?[/bold]  {escape(entry.url)}  {state}")
+        return
+    version = f" {entry.version}" if entry.version else ""
+    title = f"  {entry.title}" if entry.title else ""
+    console.print(f"[bold]{escape(entry.name)}[/bold]{escape(version)}{escape(title)}")
+    facts = [entry.url]
+    if entry.license.get("hardware"):
+        facts.append(entry.license["hardware"])
+    if entry.materials:
+        facts.append(", ".join(entry.materials))
+    if entry.commit:
+        facts.append(f"{entry.branch} at {entry.commit[:7]}")
+    console.print("    " + escape("  ·  ".join(facts)))
+    if entry.error:
+        console.print(f"    [red]last sync: {escape(entry.error)}[/red]")
+    if detailed:
+        if entry.description:
+            console.print(f"    {escape(entry.description)}")
+        if entry.keywords:
+            console.print(f"    keywords: {escape(', '.join(entry.keywords))}")
+        for part in entry.parts:
+            size = " × ".join(f"{v:.1f}" for v in part.size) + " mm" if part.size else ""
+            console.print(
+                "    "
+                + escape(
+                    f"{part.id:<12} {part.quantity:>3} × {part.material or '-':<8} "
+                    f"{part.process or '':<12} {size}"
+                )
+            )
+
+
+def render_sync(report: SyncReport, output_format: str, stream: IO[str]) -> None:
+    if output_format == "json":
+        output = {
+            "format_version": FORMAT_VERSION,
+            "fetched": list(report.fetched),
+            "unchanged": list(report.unchanged),
+            "removed": list(report.removed),
+            "errors": [
+                {"url": f.url, "message": f.message, "hint": f.hint} for f in report.failures
+            ],
+        }
+        stream.write(json.dumps(output, indent=2, ensure_ascii=False) + "\n")
+        return
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    total = len(report.fetched) + len(report.unchanged) + len(report.failures)
+    console.print(
+        f"Synced {total} designs: {len(report.fetched)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.failures)} failed"
+        + (f", {len(report.removed)} removed from the index" if report.removed else "")
+    )
+    if report.failures:
+        console.print("[red]Could not sync:[/red]")
+        for failure in report.failures:
+            console.print(f"  {escape(failure.url)}: {escape(failure.message)}")
+            if failure.hint:
+                console.print(f"    hint: {escape(failure.hint)}")

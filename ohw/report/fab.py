@@ -1,0 +1,73 @@
+"""What `ohw fab` says about the kit it wrote: where, for whom, and how each
+printed part fits the printer."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich.console import Console
+from rich.markup import escape
+
+from ohw.fab.kit import Kit, KitPart
+from ohw.fab.printers import PRINTERS, oriented_size
+
+
+def _size(part: KitPart) -> str:
+    size = part.line.size
+    return " × ".join(f"{v:.1f}" for v in size) + " mm" if size is not None else ""
+
+
+def fit_words(part: KitPart, kit: Kit) -> str:
+    """How a part fits, in a sentence; empty for parts that are not printed."""
+    line = part.line
+    if line.process != "3d-printing":
+        return ""
+    if line.size is None:
+        return "size unknown (no mesh export)"
+    printer = kit.printer
+    if part.fit is not None and printer is not None:
+        if part.fit.orientation is not None:
+            if part.fit.as_modelled:
+                return "fits as modelled"
+            return (
+                "fits turned, as " + oriented_size(line.size, part.fit.orientation) + " (X × Y × Z)"
+            )
+        others = ", ".join(part.fits_on) or "none of the printers ohw knows"
+        return f"TOO BIG for the {printer.title} ({_volume(printer.volume)}); it fits: {others}"
+    if not part.fits_on:
+        return f"TOO BIG for every printer ohw knows: it is {_size(part)}"
+    return f"fits {len(part.fits_on)} of {len(PRINTERS)} known printers"
+
+
+def _volume(volume: tuple[float, float, float]) -> str:
+    return " × ".join(f"{v:g}" for v in volume) + " mm"
+
+
+def render_kit(kit: Kit, out: str, stream: IO[str]) -> None:
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    manifest = kit.manifest
+    version = f" {manifest['version']}" if manifest.get("version") else ""
+    target = f" for the {kit.printer.title} ({_volume(kit.printer.volume)})" if kit.printer else ""
+    console.print(
+        f"Kit of [bold]{escape(kit.design)}{escape(version)}[/bold] at {kit.commit[:7]}, "
+        f"{kit.bom.units} unit{'s' if kit.bom.units != 1 else ''}{escape(target)}: "
+        f"{escape(out)} ({len(kit.files)} files)"
+    )
+    width = max((len(p.line.id) for p in kit.parts), default=0)
+    for part in kit.parts:
+        words = fit_words(part, kit)
+        style = "red" if part.too_big else ""
+        line = part.line
+        text = (
+            f"  {line.id:<{width}}  {line.quantity:>3} × {line.material or '-':<8} "
+            f"{_size(part):<26} {words}"
+        )
+        console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
+    too_big = [p for p in kit.parts if p.too_big]
+    if too_big:
+        where = f"the {kit.printer.title}" if kit.printer else "every printer ohw knows"
+        console.print(
+            f"[red]{len(too_big)} part{'s' if len(too_big) != 1 else ''} too big for "
+            f"{escape(where)}:[/red] "
+            + ", ".join(f"{escape(p.line.id)} ({_size(p)})" for p in too_big)
+        )

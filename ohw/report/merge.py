@@ -1,0 +1,173 @@
+"""What a merge did, for people (text) or programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+from ohw.merge.plan import MISSING, Side
+from ohw.report.styled import Line, print_lines
+from ohw.storage.vcs.merging import ConflictedFile
+
+if TYPE_CHECKING:
+    from ohw.mesh.batch import MeshResult
+    from ohw.picture.changes import ChangePicture
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    status: str  # up-to-date, fast-forward, merged, conflicts, aborted
+    commit: str | None
+    merged_by_meaning: tuple[str, ...]
+    conflicted: tuple[ConflictedFile, ...]
+    notes: tuple[str, ...]
+    meshes: dict[str, dict[Side, MeshResult]]  # each conflicted mesh's sides, analysed
+    pictures: list[ChangePicture] | None = None  # with --images: of each conflicted mesh
+
+
+def render_merge(report: MergeReport, output_format: str, stream: IO[str]) -> None:
+    if output_format == "json":
+        json.dump(merge_json(report), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    else:
+        print_lines(_text(report), stream)
+
+
+def merge_json(report: MergeReport) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "status": report.status,
+        "commit": report.commit,
+        "merged_by_meaning": list(report.merged_by_meaning),
+        "notes": list(report.notes),
+        "conflicts": [_conflict_json(f, report.meshes.get(f.path)) for f in report.conflicted],
+        **({"images": [_picture_json(p) for p in report.pictures]} if report.pictures is not None
+           else {}),
+    }  # fmt: skip
+
+
+def _picture_json(picture: ChangePicture) -> dict[str, Any]:
+    from ohw.report.diff import picture_json
+
+    return picture_json(picture)
+
+
+def render_pictures(pictures: list[ChangePicture], stream: IO[str]) -> None:
+    """Where the pictures of conflicted meshes went, and what each side changed."""
+    print_lines(_picture_lines(pictures), stream)
+
+
+def _picture_lines(pictures: list[ChangePicture]) -> list[Line]:
+    from ohw.report.diff import figures_line
+
+    lines: list[Line] = [] if pictures else [[("no conflicted mesh to draw", "")]]
+    for picture in pictures:
+        if picture.image is None:
+            lines.append([(f"{picture.mesh}: no picture, {picture.problem or ''}", "")])
+            continue
+        lines.append([(f"picture of {picture.mesh}: {picture.image}", "")])
+        lines += [[(f"    {side:<6} {figures_line(f)}", "")] for side, f in picture.figures.items()]
+    return lines
+
+
+def _kind(conflicted: ConflictedFile, meshes: dict[Side, MeshResult] | None) -> str:
+    if conflicted.conflicts:
+        return "design"
+    if meshes is not None:
+        return "mesh"
+    if any(data is None for side, data in conflicted.sides.items() if side != "base"):
+        return "deleted"
+    return "text"
+
+
+def _conflict_json(
+    conflicted: ConflictedFile, meshes: dict[Side, MeshResult] | None
+) -> dict[str, Any]:
+    return {
+        "path": conflicted.path,
+        "kind": _kind(conflicted, meshes),
+        "present": {side: data is not None for side, data in conflicted.sides.items()},
+        "items": [
+            {
+                "where": list(c.where),
+                "description": c.describe(),
+                **{side: None if getattr(c, side) is MISSING else getattr(c, side)
+                   for side in ("base", "ours", "theirs")},
+            }
+            for c in conflicted.conflicts
+        ],
+        "meshes": {side: _mesh_json(result) for side, result in (meshes or {}).items()},
+    }  # fmt: skip
+
+
+def _mesh_json(result: MeshResult) -> dict[str, Any]:
+    report = result.report
+    if report is None:
+        return {"error": result.error}
+    return {
+        "facets": report.facets,
+        "volume": report.volume,
+        "bounding_box": {"minimum": list(report.minimum), "maximum": list(report.maximum)},
+        "printable": result.ok,
+    }
+
+
+def _mesh_line(result: MeshResult) -> str:
+    report = result.report
+    if report is None:
+        return f"unreadable: {result.error}"
+    x, y, z = report.size
+    return (
+        f"{report.facets:,} facets, volume {report.volume / 1000:,.2f} cm³, "
+        f"{x:.1f} x {y:.1f} x {z:.1f} mm" + ("" if result.ok else ", not printable")
+    )
+
+
+def _text(report: MergeReport) -> list[Line]:
+    short = report.commit[:7] if report.commit else ""
+    lines: list[Line] = [
+        [(f"merged {path} item by item", "")]
+        for path in report.merged_by_meaning
+        if not any(f.path == path for f in report.conflicted)
+    ]
+    lines += [[("note:", "yellow"), (f" {note}", "")] for note in report.notes]
+    if report.status == "up-to-date":
+        lines.append([("Already up to date.", "")])
+    elif report.status == "fast-forward":
+        lines.append([(f"Fast-forward to {short}.", "")])
+    elif report.status == "merged":
+        lines.append([("Merged", "green"), (f" (commit {short}).", "")])
+    elif report.status == "aborted":
+        lines.append([("Merge aborted: the branch and its files are as they were before it.", "")])
+    if not report.conflicted:
+        return lines
+    stopped = f"The merge stopped on conflicts in {len(report.conflicted)} file(s):"
+    lines.append([(stopped, "red")])
+    for conflicted in report.conflicted:
+        meshes = report.meshes.get(conflicted.path)
+        kind = _kind(conflicted, meshes)
+        lines.append([("  ", ""), (conflicted.path, "bold")])
+        if kind == "design":
+            lines += [[(f"    {conflict.describe()}", "")] for conflict in conflicted.conflicts]
+        elif kind == "mesh" and meshes is not None:
+            for side in ("base", "ours", "theirs"):
+                if side in meshes:
+                    lines.append([(f"    {side:<6} {_mesh_line(meshes[side])}", "")])
+                elif side != "base":
+                    lines.append([(f"    {side:<6} deleted", "")])
+        elif kind == "deleted":
+            gone = ", ".join(s for s, d in conflicted.sides.items() if d is None and s != "base")
+            lines.append([(f"    changed on one side, deleted on the other ({gone})", "")])
+        else:
+            lines.append([("    changed on both sides: the file has conflict markers", "")])
+    if report.pictures is not None:
+        lines += _picture_lines(report.pictures)
+    settle = (
+        "Settle each file with `ohw resolve PATH --ours|--theirs|--base` (or edit it and run "
+        "`ohw resolve PATH`), then `ohw merge --continue`; `ohw merge --abort` undoes the merge."
+    )
+    lines.append([(settle, "")])
+    return lines

@@ -1,0 +1,65 @@
+"""What a remix did, for people (text) or programs (JSON, schemas/remix-output.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from ohw.lineage.compatibility import shown
+from ohw.lineage.remix import Remix
+
+FORMAT_VERSION = 1
+
+
+def remix_json(remix: Remix) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "design": remix.design,
+        "url": remix.url,
+        "commit": remix.commit,
+        "recorded": remix.recorded,
+        "pin": remix.pin,
+        "parts": [
+            {"id": p.id, "source_id": p.source_id, "files": list(p.files)} for p in remix.parts
+        ],
+        "bom": {"added": list(remix.bom_added), "present": list(remix.bom_present)},
+        "license": {
+            "source": remix.license,
+            "design": remix.design_license,
+            "relicensed": remix.relicensed,
+            "previous": remix.previous_license,
+            "may_carry": None if remix.may_carry is None else sorted(remix.may_carry),
+        },
+    }
+
+
+def render_remix(remix: Remix, output_format: str, stream: IO[str]) -> None:
+    if output_format == "json":
+        json.dump(remix_json(remix), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+        return
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    console.print(
+        f"[green]Remixed {len(remix.parts)} part{'s' if len(remix.parts) != 1 else ''}"
+        f"[/green] from [bold]{escape(remix.design)}[/bold] at {remix.commit[:7]} "
+        f"(commit {remix.recorded[:7]})"
+    )
+    for part in remix.parts:
+        renamed = f" (its {part.source_id})" if part.id != part.source_id else ""
+        console.print(f"  {escape(part.id)}{escape(renamed)}: {escape(', '.join(part.files))}")
+    if remix.bom_added:
+        console.print("BOM items added: " + escape(", ".join(remix.bom_added)))
+    if remix.bom_present:
+        console.print("BOM items already here, left as they are: " + ", ".join(remix.bom_present))
+    source = remix.license.get("hardware", "")
+    relicensed = (
+        f", relicensed from {escape(remix.previous_license or 'none')}" if remix.relicensed else ""
+    )
+    console.print(
+        f"Licence: {escape(remix.design)} is {escape(source)}; this design carries "
+        f"{escape(remix.design_license)}{relicensed} and may carry {shown(remix.may_carry)}"
+    )
+    console.print("`ohw credits` lists everyone this design builds on.")

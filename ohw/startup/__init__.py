@@ -1,0 +1,1 @@
+"""Start-up shortcuts of `ohw check`: arguments pre-read, reports replayed, workers ahead."""

@@ -1,0 +1,465 @@
+"""Merges as git makes them, with the design's manifest and BOM merged by meaning.
+
+libgit2 merges the trees and leaves git's own conflict state (MERGE_HEAD, index
+stages, files with markers); then every manifest or BOM that both sides changed
+is merged again by ``ohw.merge.files``, in the index and in the work tree. So `git
+status`, `git merge --abort` and `git commit` understand a merge ohw began.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from ohw.errors import OhwError
+from ohw.merge.files import MANIFEST, FileMerge
+from ohw.merge.plan import Conflict, Side
+from ohw.storage.files import write_atomically
+from ohw.storage.vcs.repository import (
+    Identity,
+    committer,
+    lock_errors,
+    open_work_tree,
+    resolve_commit,
+)
+
+if TYPE_CHECKING:
+    import pygit2
+
+    from ohw.storage.yaml.document import Document
+
+MARKER = b"<<<<<<< "
+
+YamlReader = Callable[[bytes], "Document"]
+
+
+class FileMerger(Protocol):
+    """ohw.merge.files.merge_file, given by the caller (the core of merging is not git's)."""
+
+    def __call__(
+        self, path: str, base: bytes | None, ours: bytes, theirs: bytes, *, read: YamlReader
+    ) -> FileMerge: ...
+
+
+@dataclass(frozen=True)
+class ConflictedFile:
+    """A file the merge could not settle, with each side's content (None where
+    that side deleted it or never had it) and, for a design file, its conflicts."""
+
+    path: str
+    sides: dict[Side, bytes | None]
+    conflicts: tuple[Conflict, ...]
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    status: Literal["up-to-date", "fast-forward", "merged", "conflicts"]
+    commit: str | None
+    merged_by_meaning: tuple[str, ...]  # design files both sides changed, merged by ohw
+    conflicted: tuple[ConflictedFile, ...]
+    notes: tuple[str, ...]  # e.g. a design file merged line by line, and why
+
+
+class LocalChanges(OhwError):
+    """Uncommitted work that a command would overwrite."""
+
+    def __init__(self, action: str, paths: list[str]) -> None:
+        shown = ", ".join(paths[:8]) + (f" and {len(paths) - 8} more" if len(paths) > 8 else "")
+        super().__init__(
+            f"{action} would overwrite uncommitted changes: {shown}",
+            "commit them (git commit -a), or put them aside (git stash -u), and run it again",
+        )
+
+
+def uncommitted(repo: pygit2.Repository) -> list[str]:
+    """Tracked files with changes in the index or the work tree."""
+    import pygit2
+
+    untracked = pygit2.enums.FileStatus.WT_NEW | pygit2.enums.FileStatus.IGNORED
+    return sorted(p for p, flags in repo.status().items() if flags & ~untracked)
+
+
+def merge(folder: Path, revision: str, author: Identity, merge_file: FileMerger) -> MergeOutcome:
+    """Merge ``revision`` into the current branch of the repository at ``folder``."""
+    import pygit2
+
+    repo = open_work_tree(folder, "merge")
+    with lock_errors(repo):
+        if repo.state() != pygit2.enums.RepositoryState.NONE:
+            raise OhwError(
+                "a merge is already in progress",
+                "finish it with `ohw merge --continue` or undo it with `ohw merge --abort`",
+            )
+        if repo.head_is_unborn:
+            raise OhwError("the current branch has no commits yet", "commit something first")
+        theirs = resolve_commit(repo, revision)
+        changed = uncommitted(repo)
+        if changed:
+            raise LocalChanges("merging", changed)
+        analysis, _ = repo.merge_analysis(theirs.id)
+        if analysis & pygit2.enums.MergeAnalysis.UP_TO_DATE:
+            return MergeOutcome("up-to-date", str(repo.head.target), (), (), ())
+        ours = repo.head.peel(pygit2.Commit)
+        _refuse_untracked_in_the_way(repo, ours, theirs)
+        if analysis & pygit2.enums.MergeAnalysis.FASTFORWARD:
+            repo.checkout_tree(theirs.tree, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
+            repo.head.set_target(theirs.id, f"merge {revision}: Fast-forward")
+            return MergeOutcome("fast-forward", str(theirs.id), (), (), ())
+        base_id = repo.merge_base(ours.id, theirs.id)
+        repo.references.create("ORIG_HEAD", ours.id, force=True)
+        repo.merge(theirs.id)
+        message = f"Merge {_describe(revision)}"
+        _write_merge_message(repo, message)
+        base = repo[base_id].peel(pygit2.Commit) if base_id else None
+        merged, notes = _merge_design_files(repo, base, ours, theirs, merge_file)
+        conflicted = _conflicted(repo, merged)
+        if conflicted:
+            return MergeOutcome("conflicts", None, tuple(merged), conflicted, tuple(notes))
+        commit = _commit_merge(repo, author, message)
+        return MergeOutcome("merged", commit, tuple(merged), (), tuple(notes))
+
+
+def continue_merge(folder: Path, author: Identity) -> str:
+    """Commit a merge whose conflicts are all settled; return the commit id."""
+    repo = open_work_tree(folder, "merge --continue")
+    with lock_errors(repo):
+        _require_merge(repo)
+        if _committed_already(repo):
+            repo.state_cleanup()
+            return str(repo.head.target)
+        index = repo.index
+        index.read()
+        if index.conflicts is not None:
+            paths = sorted(
+                {e.path for entries in index.conflicts for e in entries if e is not None}
+            )
+            raise OhwError(
+                f"these files still have conflicts: {', '.join(paths)}",
+                "settle each with `ohw resolve PATH --ours|--theirs|--base`, "
+                "or edit it and run `ohw resolve PATH`",
+            )
+        message = _merge_message(repo)
+        return _commit_merge(repo, author, message)
+
+
+def abort_merge(folder: Path) -> list[str]:
+    """Put the branch, the index and the tracked files back as they were before
+    the merge. Untracked files are left alone (but for those a merge killed
+    half-way wrote), and so are the changes made during the merge to files the
+    merge did not touch, as `git merge --abort` keeps them; returns those files."""
+    import pygit2
+
+    repo = open_work_tree(folder, "merge --abort")
+    with lock_errors(repo):
+        _require_merge(repo)
+        kept, added = _beside_the_merge(repo)
+        repo.reset(repo.head.target, pygit2.enums.ResetMode.HARD)
+        workdir = Path(repo.workdir)
+        for path in added:
+            (workdir / path).unlink(missing_ok=True)
+        for path, (data, mode) in kept.items():
+            if data is None:
+                (workdir / path).unlink(missing_ok=True)
+            else:
+                write_atomically(workdir / path, data)
+                (workdir / path).chmod(mode)
+        repo.state_cleanup()
+    return sorted(kept)
+
+
+def _beside_the_merge(
+    repo: pygit2.Repository,
+) -> tuple[dict[str, tuple[bytes | None, int]], list[str]]:
+    """What the index does not say about a merge in progress: the tracked files
+    a person changed while it waited, with their content (None if deleted) and
+    mode; and the untracked files the merge wrote. A merge killed half-way has
+    written some files and not yet the index, so a change is the person's only
+    if it is not what the merge makes of that file; and an untracked file the
+    merge adds, with the merge's content, is the merge's (it began on a clean
+    tree, with nothing untracked where it adds files)."""
+    import pygit2
+
+    flags = pygit2.enums.FileStatus
+    in_index = (
+        flags.INDEX_NEW | flags.INDEX_MODIFIED | flags.INDEX_DELETED
+        | flags.INDEX_RENAMED | flags.INDEX_TYPECHANGE | flags.CONFLICTED
+    )  # fmt: skip
+    in_work_tree = flags.WT_MODIFIED | flags.WT_DELETED | flags.WT_TYPECHANGE
+    statuses = repo.status()
+    heads = repo.listall_mergeheads()
+    if not heads:
+        return {}, []
+    merged = repo.merge_commits(repo.head.target, heads[0])
+    by_merge = {e.path for entries in merged.conflicts or () for e in entries if e is not None}
+    workdir = Path(repo.workdir)
+
+    def made_by_merge(path: str, data: bytes) -> bool:
+        return path in merged and pygit2.hash(data) == merged[path].id
+
+    kept: dict[str, tuple[bytes | None, int]] = {}
+    added = []
+    for path, status in statuses.items():
+        file = workdir / path
+        if path in by_merge or file.is_symlink() or (file.exists() and not file.is_file()):
+            continue
+        if status & flags.WT_NEW:
+            if file.exists() and made_by_merge(path, file.read_bytes()):
+                added.append(path)
+        elif status & in_work_tree and not status & in_index:
+            if not file.exists():
+                if path in merged:  # deleted, and not by the merge
+                    kept[path] = (None, 0)
+            elif not made_by_merge(path, data := file.read_bytes()):
+                kept[path] = (data, file.stat().st_mode & 0o777)
+    return kept, added
+
+
+def resolve(folder: Path, path: str, side: Side | None) -> None:
+    """Settle a conflicted file with one side's version, or (``side`` None) as
+    the work tree now has it, once its conflict markers are gone."""
+    repo = open_work_tree(folder, "resolve")
+    with lock_errors(repo):
+        _require_merge(repo)
+        workdir = Path(repo.workdir)
+        relative = _repository_path(repo, folder, path)
+        index = repo.index
+        index.read()
+        entries = _conflict_entries(index, relative)
+        if entries is None:
+            raise OhwError(
+                f"{path} has no conflict to resolve",
+                "`git status` lists the files that still conflict",
+            )
+        target = workdir / relative
+        if side is None:
+            if not target.exists():
+                index.remove(relative)
+            elif any(line.startswith(MARKER) for line in target.read_bytes().splitlines()):
+                raise OhwError(
+                    f"{path} still has conflict markers (<<<<<<<)",
+                    "edit it to the content you want, "
+                    "or pick a side with --ours, --theirs or --base",
+                )
+            else:
+                index.add(relative)
+        else:
+            entry = entries[("base", "ours", "theirs").index(side)]
+            if entry is None:
+                target.unlink(missing_ok=True)
+                index.remove(relative)
+            else:
+                write_atomically(target, _data(repo[entry.id]))
+                target.chmod(entry.mode & 0o777)
+                index.add(relative)
+        index.write()
+
+
+def conflicted_files(folder: Path, paths: list[str]) -> tuple[ConflictedFile, ...]:
+    """The files among ``paths`` that the merge in progress left conflicted,
+    with each side's content."""
+    repo = open_work_tree(folder, "resolve")
+    _require_merge(repo)
+    wanted = {_repository_path(repo, folder, path): path for path in paths}
+    found = {f.path: f for f in _conflicted(repo, {})}
+    missing = [shown for relative, shown in wanted.items() if relative not in found]
+    if missing:
+        raise OhwError(
+            f"{', '.join(missing)}: no conflict to show",
+            "`git status` lists the files that still conflict",
+        )
+    return tuple(found[relative] for relative in wanted)
+
+
+def _describe(revision: str) -> str:
+    return f"branch '{revision}'" if "/" not in revision and len(revision) < 40 else revision
+
+
+def _refuse_untracked_in_the_way(
+    repo: pygit2.Repository, ours: pygit2.Commit, theirs: pygit2.Commit
+) -> None:
+    """Files the merge would bring in that already exist, untracked, in the work tree."""
+    workdir = Path(repo.workdir)
+    diff = ours.tree.diff_to_tree(theirs.tree)
+    added = [d.new_file.path for d in diff.deltas if d.status_char() == "A"]
+    in_the_way = [p for p in added if os.path.lexists(workdir / p)]
+    if in_the_way:
+        raise LocalChanges("merging", in_the_way)
+
+
+def _write_merge_message(repo: pygit2.Repository, message: str) -> None:
+    write_atomically(Path(repo.path, "MERGE_MSG"), (message + "\n").encode())
+
+
+def _merge_message(repo: pygit2.Repository) -> str:
+    try:
+        return Path(repo.path, "MERGE_MSG").read_text(encoding="utf-8").strip() or "Merge"
+    except FileNotFoundError:
+        return "Merge"
+
+
+def _design_paths(repo: pygit2.Repository, trees: list[pygit2.Tree], read: YamlReader) -> set[str]:
+    """Manifests anywhere in the trees, and the BOM files they name."""
+    from ohw.storage.yaml.document import ReadProblem
+
+    found: set[str] = set()
+    for tree in trees:
+        for path in _files_named(repo, tree, MANIFEST):
+            found.add(path)
+            try:
+                data = read(_data(tree[path])).data
+            except ReadProblem:
+                continue
+            bom = data.get("bom") if isinstance(data, dict) else None
+            if isinstance(bom, str):
+                found.add(str(PurePosixPath(path).parent / bom).removeprefix("./"))
+    return found
+
+
+def _files_named(
+    repo: pygit2.Repository, tree: pygit2.Tree, name: str, prefix: str = ""
+) -> list[str]:
+    import pygit2
+
+    found = []
+    for entry in tree:
+        path = f"{prefix}{entry.name}"
+        if entry.type_str == "tree":
+            found += _files_named(repo, repo[entry.id].peel(pygit2.Tree), name, path + "/")
+        elif entry.name == name:
+            found.append(path)
+    return found
+
+
+def _blob(tree: pygit2.Tree | None, path: str) -> bytes | None:
+    if tree is None:
+        return None
+    try:
+        return _data(tree[path])
+    except KeyError:
+        return None
+
+
+def _data(blob: Any) -> bytes:
+    """A blob's content (pygit2 types a tree entry as a tree or a blob)."""
+    return bytes(blob.data)
+
+
+def _merge_design_files(
+    repo: pygit2.Repository,
+    base: pygit2.Commit | None,
+    ours: pygit2.Commit,
+    theirs: pygit2.Commit,
+    merge_file: FileMerger,
+) -> tuple[dict[str, tuple[Conflict, ...]], list[str]]:
+    """Merge by meaning every design file both sides changed, in the index and
+    the work tree; return those files with their conflicts, and notes on any
+    merged line by line."""
+    import pygit2
+
+    from ohw.storage.yaml.document import load_yaml
+
+    # The manifests are read to find the BOMs, then merged: read each content once.
+    read = functools.cache(load_yaml)
+    base_tree = base.tree if base else None
+    index = repo.index
+    index.read()
+    merged: dict[str, tuple[Conflict, ...]] = {}
+    notes = []
+    for path in sorted(_design_paths(repo, [ours.tree, theirs.tree], read)):
+        old, mine, other = (_blob(t, path) for t in (base_tree, ours.tree, theirs.tree))
+        if mine is None or other is None or mine == other or old in (mine, other):
+            continue
+        result = merge_file(path, old, mine, other, read=read)
+        write_atomically(Path(repo.workdir) / path, result.data)
+        if result.fallback:
+            notes.append(f"{path} was merged line by line: {result.fallback}")
+        merged[path] = result.conflicts
+        if result.clean:
+            index.add(path)
+            continue
+        if _conflict_entries(index, path) is None:
+            entries = [
+                pygit2.IndexEntry(path, t[path].id, t[path].filemode)
+                if t is not None and path in t
+                else None
+                for t in (base_tree, ours.tree, theirs.tree)
+            ]
+            index.add_conflict(entries[0], entries[1], entries[2])
+    index.write()
+    return merged, notes
+
+
+def _conflict_entries(
+    index: pygit2.Index, path: str
+) -> tuple[pygit2.IndexEntry | None, pygit2.IndexEntry | None, pygit2.IndexEntry | None] | None:
+    if index.conflicts is None:
+        return None
+    try:
+        entries: tuple[pygit2.IndexEntry | None, pygit2.IndexEntry | None, pygit2.IndexEntry | None]
+        entries = index.conflicts[path]
+    except KeyError:
+        return None
+    return entries
+
+
+def _conflicted(
+    repo: pygit2.Repository, merged: dict[str, tuple[Conflict, ...]]
+) -> tuple[ConflictedFile, ...]:
+    index = repo.index
+    index.read()
+    if index.conflicts is None:
+        return ()
+    found = []
+    for entries in index.conflicts:
+        path = next(e.path for e in entries if e is not None)
+        sides = {
+            side: (_data(repo[e.id]) if e is not None else None)
+            for side, e in zip(("base", "ours", "theirs"), entries, strict=True)
+        }
+        found.append(ConflictedFile(path, sides, merged.get(path, ())))  # type: ignore[arg-type]
+    return tuple(sorted(found, key=lambda f: f.path))
+
+
+def _committed_already(repo: pygit2.Repository) -> bool:
+    """Whether the merge commit was made and only the merge state is left (a
+    process killed between the two): every merged commit is in HEAD's history."""
+    head = repo.head.target
+    return all(h == head or repo.descendant_of(head, h) for h in repo.listall_mergeheads())
+
+
+def _require_merge(repo: pygit2.Repository) -> None:
+    import pygit2
+
+    if repo.state() != pygit2.enums.RepositoryState.MERGE:
+        raise OhwError("no merge is in progress", "start one with `ohw merge REF`")
+
+
+def _commit_merge(repo: pygit2.Repository, author: Identity, message: str) -> str:
+    import pygit2
+
+    index = repo.index
+    index.read()
+    tree = index.write_tree()
+    parents = [repo.head.target, *repo.listall_mergeheads()]
+    commit = repo.create_commit(
+        "HEAD",
+        pygit2.Signature(author.name, author.email),
+        committer(author),
+        message + "\n",
+        tree,
+        parents,
+    )
+    repo.state_cleanup()
+    return str(commit)
+
+
+def _repository_path(repo: pygit2.Repository, folder: Path, path: str) -> str:
+    workdir = Path(repo.workdir).resolve()
+    target = (folder / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+    if not target.is_relative_to(workdir):
+        raise OhwError(f"{path} is outside the repository at {workdir}")
+    return target.relative_to(workdir).as_posix()

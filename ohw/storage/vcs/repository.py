@@ -1,0 +1,429 @@
+"""Git, through libgit2. Every pygit2 call in ohw lives here.
+
+pygit2 is imported inside the functions, so that commands which never touch
+git history (and `ohw --help`) do not pay for loading it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ohw.errors import OhwError
+from ohw.storage.locations import repository_of
+from ohw.storage.tree import DesignTree, Kind
+
+if TYPE_CHECKING:
+    import pygit2
+
+_GIT_SECONDS = 60  # what asking the git command line may take
+_MODE_KIND = {0o040000: Kind.FOLDER, 0o120000: Kind.LINK, 0o160000: Kind.SUBMODULE}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who makes a commit, as git's configuration or environment says."""
+
+    name: str
+    email: str
+
+
+def find_repository(path: Path) -> pygit2.Repository | None:
+    """The git repository whose work tree holds ``path``, if any."""
+    import pygit2
+
+    found = pygit2.discover_repository(str(path))
+    return pygit2.Repository(found) if found else None
+
+
+class CommitTree(DesignTree):
+    """The design as it was at a commit."""
+
+    def __init__(self, commit: pygit2.Commit, prefix: str, location: Path) -> None:
+        self._commit = commit
+        self._prefix = prefix
+        self.revision = str(commit.id)
+        self.commit_time = int(commit.commit_time)  # seconds since 1970, UTC
+        self.label = f"commit {self.revision[:7]}"
+        self.location = location
+
+    def folder_id(self) -> str | None:
+        try:
+            return str(self._object(()).id)
+        except KeyError:  # the design's folder is not there at this commit
+            return None
+
+    def blob_id(self, path: str) -> str | None:
+        entry = self.resolve(path)
+        return (
+            str(self._object(tuple(entry.path.split("/"))).id) if entry.kind is Kind.FILE else None
+        )
+
+    def _object(self, names: tuple[str, ...]) -> Any:
+        path = "/".join(n for n in (self._prefix, *names) if n)
+        return self._commit.tree[path] if path else self._commit.tree
+
+    def _lookup(self, names: tuple[str, ...]) -> tuple[Kind, str]:
+        try:
+            found = self._object(names)
+        except KeyError:
+            return Kind.MISSING, ""
+        kind = _MODE_KIND.get(found.filemode, Kind.FILE)
+        if kind is Kind.LINK:
+            return kind, found.data.decode("utf-8", "surrogateescape")
+        return kind, ""
+
+    def _read(self, names: tuple[str, ...]) -> bytes:
+        data: bytes = self._object(names).data
+        return data
+
+    def _size(self, names: tuple[str, ...]) -> int:
+        size: int = self._object(names).size
+        return size
+
+    def _children(self, names: tuple[str, ...]) -> list[tuple[str, Kind]]:
+        return [
+            (entry.name, _MODE_KIND.get(entry.filemode, Kind.FILE)) for entry in self._object(names)
+        ]
+
+
+def commit_tree(folder: Path, revision: str) -> CommitTree:
+    """The design in ``folder`` as it was at ``revision`` (any name git accepts)."""
+    repo, prefix = design_repository(folder, f"it has no revision {revision!r}")
+    return CommitTree(resolve_commit(repo, revision), prefix, folder)
+
+
+def design_repository(folder: Path, why: str) -> tuple[pygit2.Repository, str]:
+    """The repository whose work tree holds the design in ``folder``, and the
+    design's folder in it ("" at the top); an error saying ``why`` it is needed
+    if there is none."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        raise OhwError(
+            f"{folder} is not inside a git work tree, so {why}",
+            "run it inside a clone of the design (see `ohw clone` and `ohw init`)",
+        )
+    workdir = Path(repo.workdir).resolve()
+    design = folder.resolve()
+    if not design.is_relative_to(workdir):
+        raise OhwError(f"{folder} is not inside the repository at {workdir}")
+    return repo, design.relative_to(workdir).as_posix().strip(".")
+
+
+def resolve_commit(repo: pygit2.Repository, revision: str) -> pygit2.Commit:
+    """The commit ``revision`` names (a commit id, branch, tag or any name git accepts)."""
+    import pygit2
+
+    if revision.startswith("-"):
+        raise OhwError(f"{revision!r} is not a revision", "revisions do not start with '-'")
+    if revision == "HEAD" and repo.head_is_unborn:
+        raise OhwError("the current branch has no commits yet", "commit the design first")
+    try:
+        commit: pygit2.Commit = repo.revparse_single(revision).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError):
+        raise OhwError(
+            f"unknown revision {revision!r}",
+            "give a commit id, a branch or a tag, as for git (see `git log --oneline`)",
+        ) from None
+    return commit
+
+
+def commit_design(repo: pygit2.Repository, commit_id: str, location: Path) -> CommitTree | None:
+    """The design at the root of ``commit_id``'s tree, if this repository has that
+    commit (from a fetch, a fork's history or a remix pin); else None."""
+    import pygit2
+
+    try:
+        found = repo.get(commit_id)
+    except (ValueError, pygit2.GitError):
+        return None
+    if found is None or found.type != pygit2.enums.ObjectType.COMMIT:
+        return None
+    return CommitTree(found.peel(pygit2.Commit), "", location)
+
+
+def find_commit(repo: pygit2.Repository, names: list[str]) -> pygit2.Commit | None:
+    """The commit the first of ``names`` that git resolves names, if any."""
+    import pygit2
+
+    for name in names:
+        try:
+            commit: pygit2.Commit = repo.revparse_single(name).peel(pygit2.Commit)
+        except (KeyError, ValueError, pygit2.GitError):
+            continue
+        return commit
+    return None
+
+
+def reachable(repo: pygit2.Repository, commit_id: str, tips: list[str]) -> bool:
+    """Whether ``commit_id`` is one of ``tips`` or in the history of one."""
+    import pygit2
+
+    wanted = pygit2.Oid(hex=commit_id)
+    return any(tip == commit_id or repo.descendant_of(pygit2.Oid(hex=tip), wanted) for tip in tips)
+
+
+def references_under(repo: pygit2.Repository, prefix: str) -> dict[str, str]:
+    """Every reference under ``prefix`` ("refs/ohw/..."), with its target."""
+    return {
+        name: str(repo.references[name].target)
+        for name in repo.references
+        if name.startswith(prefix + "/")
+    }
+
+
+def set_reference(repo: pygit2.Repository, name: str, target: str) -> None:
+    repo.references.create(name, target, force=True)
+
+
+def delete_reference(repo: pygit2.Repository, name: str) -> None:
+    repo.references.delete(name)
+
+
+def repository_prefix(repo: pygit2.Repository, folder: Path) -> str:
+    """Where ``folder`` is inside the repository's work tree ("" at its root)."""
+    return folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+
+
+def refuse_staged_changes(repo: pygit2.Repository) -> None:
+    """An error if the index holds changes that a commit of ohw's would take along."""
+    import pygit2
+
+    if repo.head_is_unborn:
+        return
+    index = repo.index
+    index.read()
+    if index.diff_to_tree(repo.head.peel(pygit2.Tree)).stats.files_changed:
+        raise OhwError(
+            "the repository has staged changes; ohw would commit them with its own",
+            "commit or unstage them first (git commit, or git restore --staged .)",
+        )
+
+
+def open_work_tree(folder: Path, action: str) -> pygit2.Repository:
+    """The repository whose work tree holds ``folder``; an error naming ``action``
+    if there is none (a bare repository has none)."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        raise OhwError(
+            f"{folder} is not inside a git work tree, so there is nothing to {action}",
+            "run it inside a clone of the design (see `ohw clone` and `ohw init`)",
+        )
+    return repo
+
+
+def ignored(folder: Path, paths: list[str]) -> set[str]:
+    """Those of ``paths`` (relative to ``folder``) that git ignores there: asked
+    of git itself where it is installed (a few milliseconds, where loading
+    libgit2 takes a tenth of a second), else of libgit2, which agrees with it."""
+    if not paths or repository_of(str(folder)) is None:
+        return set()
+    told = _ignored_by_git(folder, paths)
+    if told is not None:
+        return told
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        return set()
+    prefix = repository_prefix(repo, folder)
+    return {p for p in paths if repo.path_is_ignored(f"{prefix}/{p}" if prefix else p)}
+
+
+def _ignored_by_git(folder: Path, paths: list[str]) -> set[str] | None:
+    """What ``git check-ignore`` says of ``paths`` by the ignore rules alone (as
+    libgit2 does: tracked or not), or None where git cannot say."""
+    import subprocess
+
+    command = ["git", "-C", str(folder), "check-ignore", "-z", "--stdin", "--no-index"]
+    try:
+        done = subprocess.run(
+            command,
+            input=b"".join(os.fsencode(p) + b"\0" for p in paths),
+            capture_output=True,
+            timeout=_GIT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):  # no git, or a git that hangs
+        return None
+    if done.returncode not in (0, 1):  # 1: none is ignored; else git failed (a bare repository)
+        return None
+    return {os.fsdecode(p) for p in done.stdout.split(b"\0") if p}
+
+
+def unchanged_blob_ids(folder: Path, paths: list[str]) -> dict[str, str]:
+    """The blob ids of those of ``paths`` (relative to ``folder``) that git finds
+    unchanged since the last commit, taken from its index: git's own stat cache
+    says so without reading them."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None or repo.head_is_unborn or not paths:
+        return {}
+    prefix = folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
+    index = repo.index
+    found = {}
+    for path in paths:
+        name = f"{prefix}/{path}" if prefix else path
+        try:
+            unchanged = repo.status_file(name) == 0
+        except (KeyError, ValueError):
+            continue
+        if unchanged and name in index:
+            found[path] = str(index[name].id)
+    return found
+
+
+def identity(folder: Path) -> Identity | None:
+    """The author git would record for a commit in ``folder``: environment first,
+    then configuration, as git itself does."""
+    import pygit2
+
+    name = os.environ.get("GIT_AUTHOR_NAME")
+    email = os.environ.get("GIT_AUTHOR_EMAIL")
+    if not (name and email):
+        repo = find_repository(folder)
+        try:
+            config = repo.config if repo else pygit2.Config.get_global_config()
+        except (OSError, pygit2.GitError):
+            config = None
+        if config is not None:
+            name = name or _config_value(config, "user.name")
+            email = email or _config_value(config, "user.email")
+    return Identity(name, email) if name and email else None
+
+
+def identity_or_error(folder: Path) -> Identity:
+    """The author for a commit in ``folder``; an error saying how to set one."""
+    found = identity(folder)
+    if found is None:
+        raise OhwError(
+            "git does not know who you are, so ohw cannot make a commit",
+            'run git config --global user.name "Your Name" and '
+            "git config --global user.email you@example.org",
+        )
+    return found
+
+
+def _config_value(config: pygit2.Config, key: str) -> str | None:
+    try:
+        return str(config[key])
+    except KeyError:
+        return None
+
+
+def commit_new_files(
+    folder: Path, paths: list[str], message: str, author: Identity, *, new_repository: bool
+) -> str:
+    """Commit ``paths`` (relative to ``folder``) and nothing else; with
+    ``new_repository``, first make ``folder`` a repository on branch main.
+    Returns the commit id."""
+    import pygit2
+
+    try:
+        if new_repository:
+            repo = pygit2.init_repository(str(folder), initial_head="main")
+        else:
+            found = find_repository(folder)
+            assert found is not None and found.workdir is not None
+            repo = found
+        prefix = repository_prefix(repo, folder)
+        refuse_staged_changes(repo)
+        index = repo.index
+        index.read()
+        parents = [] if repo.head_is_unborn else [repo.head.target]
+        for path in paths:
+            index.add(f"{prefix}/{path}" if prefix else path)
+        tree = index.write_tree()
+        commit_id = repo.create_commit(
+            "HEAD",
+            pygit2.Signature(author.name, author.email),
+            committer(author),
+            message,
+            tree,
+            parents,
+        )
+        index.write()
+    except pygit2.GitError as error:
+        raise OhwError(f"git could not commit the new design: {error}") from None
+    return str(commit_id)
+
+
+@contextmanager
+def lock_errors(repo: pygit2.Repository) -> Iterator[None]:
+    """A lock file git left (another git command is running, or one was killed
+    while it held the lock) is something a person can settle, not a bug."""
+    import pygit2
+
+    try:
+        yield
+    except pygit2.GitError as error:
+        if "lock" not in str(error).lower():
+            raise
+        git_dir = Path(repo.path)
+        locks = sorted(
+            str(p.relative_to(git_dir.parent))
+            for p in [*git_dir.glob("*.lock"), *(git_dir / "refs").rglob("*.lock")]
+        )
+        shown = ", ".join(locks) or "a lock file"
+        raise OhwError(
+            f"{shown} exists: another git command is using this repository, or one was "
+            "killed while it held the lock",
+            f"if no git command is running, remove {shown} and run this again",
+        ) from None
+
+
+def committer(author: Identity) -> pygit2.Signature:
+    """The committer git would record: the environment's, else the author."""
+    import pygit2
+
+    name = os.environ.get("GIT_COMMITTER_NAME", author.name)
+    email = os.environ.get("GIT_COMMITTER_EMAIL", author.email)
+    return pygit2.Signature(name, email)
+
+
+def repository_path(folder: Path) -> str | None:
+    """``folder`` relative to the root of the work tree holding it ("" at the
+    root), or None outside a git work tree."""
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        return None
+    workdir = Path(repo.workdir).resolve()
+    design = folder.resolve()
+    if not design.is_relative_to(workdir):
+        return None
+    relative = design.relative_to(workdir).as_posix()
+    return "" if relative == "." else relative
+
+
+def changed_files(folder: Path, since: str, revision: str | None = None) -> set[str]:
+    """The files of the design in ``folder`` (as design paths) added, changed or
+    deleted from commit ``since`` to commit ``revision``, or to the working tree
+    (files git does not ignore, committed or not) when ``revision`` is None."""
+    import pygit2
+
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None:
+        raise OhwError(
+            f"{folder} is not inside a git work tree, so nothing changed since {since!r}",
+            "--changed-since compares with git history: run it inside a clone of the design",
+        )
+    base = resolve_commit(repo, since)
+    try:
+        if revision is None:
+            diff = base.tree.diff_to_workdir(
+                pygit2.enums.DiffOption.INCLUDE_UNTRACKED
+                | pygit2.enums.DiffOption.RECURSE_UNTRACKED_DIRS
+            )
+        else:
+            diff = repo.diff(base, resolve_commit(repo, revision))
+    except pygit2.GitError as error:
+        raise OhwError(f"git could not compare with {since!r}: {error}") from None
+    prefix = repository_path(folder) or ""
+    inside = f"{prefix}/" if prefix else ""
+    changed = set()
+    for delta in diff.deltas:
+        for path in (delta.old_file.path, delta.new_file.path):
+            if path.startswith(inside):
+                changed.add(path[len(inside) :])
+    return changed

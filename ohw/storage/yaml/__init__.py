@@ -1,0 +1,1 @@
+"""YAML read safely, as JSON-compatible data with the line and column of every value."""
