@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support import CORPUS
 
-from ohw.design.bom import (
+from ohw.design.bom_csv import (
     RULE_HEADER,
     RULE_RAGGED,
     RULE_UNKNOWN_COLUMN,

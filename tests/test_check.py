@@ -12,10 +12,11 @@ import jsonschema
 import pytest
 from support import EXAMPLES, cube_stl, git, run_ohw, write_files
 
-from ohw.checks.run import CheckOptions, check_design
+from ohw.checks.context import CheckOptions
+from ohw.checks.run import check_design
 from ohw.cli.main import main
+from ohw.design.reader import open_design
 from ohw.design.schemas import load_schema
-from ohw.storage.tree import open_design
 
 BROKEN = sorted(p for p in (EXAMPLES / "broken").iterdir() if p.is_dir())
 GOOD = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and (p / "ohw.yaml").is_file())

@@ -18,7 +18,7 @@ import pytest
 import trimesh
 from support import git, run_ohw
 
-from ohw.checks.run import CheckOptions
+from ohw.checks.context import CheckOptions
 from ohw.cli.app import cli
 from ohw.cli.commands.check import check
 from ohw.mesh.batch import MeshWorkers, analyse_sources
@@ -205,8 +205,8 @@ def test_a_worker_loads_the_reader_and_the_analyser_and_not_the_checks():
     loaded = modules_loaded_by("from ohw.mesh.source import load_analyser; load_analyser()")
     assert "numpy" in loaded
     assert {m for m in loaded if m.startswith("ohw")} <= {
-        "ohw", "ohw.errors", "ohw.mesh", "ohw.mesh.reader", "ohw.mesh.graph", "ohw.mesh.source", "ohw.mesh.stl",
-        "ohw.mesh.topology",
+        "ohw", "ohw.errors", "ohw.mesh", "ohw.mesh.reader", "ohw.mesh.graph", "ohw.mesh.source",
+        "ohw.mesh.stl", "ohw.mesh.topology",
     }  # fmt: skip
 
 

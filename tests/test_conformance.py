@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import CORPUS, EXAMPLES, OHW
 
-from ohw.design.bom import read_bom_csv
+from ohw.design.bom_csv import read_bom_csv
 from ohw.design.conformance import Unsupported, compile_schema
 from ohw.design.schemas import SCHEMA_NAMES, conformance, schema_validator
-from ohw.storage.yaml.document import ReadProblem, load_yaml
+from ohw.storage.yaml.document import ReadProblem
+from ohw.storage.yaml.read import load_yaml
 
 ID = "https://example.org/test.schema.json"
 CHECKED = ("manifest", "bom", "settings")  # the schemas of what ohw reads

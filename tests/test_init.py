@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import git, run_ohw
 
-from ohw.storage.yaml.document import load_yaml
+from ohw.storage.yaml.read import load_yaml
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from ohw.merge.files import merge_file
 from ohw.merge.lines import Labels, with_markers
 from ohw.merge.plan import merged_value, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
-from ohw.storage.yaml.document import load_yaml
+from ohw.storage.yaml.read import load_yaml
 
 BOM = (EXAMPLES / "desk-lamp" / "bom.yaml").read_text()
 MANIFEST = (EXAMPLES / "spool-lamp" / "ohw.yaml").read_text()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import binary_stl, box_facets, desk_lamp_repository, git, outward_normals, run_ohw
 
-from ohw.storage.yaml.document import load_yaml
+from ohw.storage.yaml.read import load_yaml
 
 
 @pytest.fixture

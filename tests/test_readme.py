@@ -6,7 +6,7 @@ import re
 
 from support import EXAMPLES, ROOT, run_ohw
 
-from ohw.design.bom import column_for
+from ohw.design.bom_csv import column_for
 from ohw.design.findings import RULES
 
 README = (ROOT / "README.md").read_text()

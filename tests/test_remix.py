@@ -9,7 +9,7 @@ import pytest
 from support import EXAMPLES, desk_lamp_repository, git, run_ohw
 
 from ohw.design.schemas import schema_validator
-from ohw.storage.yaml.document import load_yaml
+from ohw.storage.yaml.read import load_yaml
 
 S, SA = "CERN-OHL-S-2.0", "CC-BY-SA-4.0"
 

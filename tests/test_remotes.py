@@ -11,7 +11,7 @@ import pytest
 from servers import git_daemon, silent_server, smart_http
 from support import desk_lamp_repository, git, push_to_bare, run_ohw
 
-from ohw.storage.yaml.document import load_yaml
+from ohw.storage.yaml.read import load_yaml
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ohw.storage.yaml.document
+import ohw.storage.yaml.lines
 import ohw.storage.yaml.pyyaml
-from ohw.storage.yaml.document import ReadProblem, load_yaml
+from ohw.storage.yaml.document import ReadProblem
+from ohw.storage.yaml.read import load_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -101,7 +103,7 @@ def test_both_readers_give_the_same_values_and_positions(
     outcome = _same_outcome(raw)
     if outcome[0] == "read" and not outcome[-1]:
         # a document ohw takes, without aliases: the quick reader read it itself
-        text, _ = ohw.storage.yaml.document._protect_line_separators(raw.decode())
+        text, _ = ohw.storage.yaml.document.protect_line_separators(raw.decode())
         assert ohw.storage.yaml.pyyaml.read_with_libyaml(text) is not None
 
 
@@ -124,10 +126,10 @@ def test_both_readers_read_the_examples_alike(path: Path):
 def _lines_outcome(raw: bytes):
     """What the line reader makes of ``raw`` (None: it leaves it to the others),
     and what the exact reader makes of it."""
-    text, _ = ohw.storage.yaml.document._protect_line_separators(
+    text, _ = ohw.storage.yaml.document.protect_line_separators(
         ohw.storage.yaml.document.decode_utf8(raw, "OHW101")
     )
-    lines = ohw.storage.yaml.document._read_block_lines(text)
+    lines = ohw.storage.yaml.lines.read_block_lines(text)
     try:
         exact = ohw.storage.yaml.pyyaml.read_exactly(text)
     except ReadProblem as problem:
@@ -147,7 +149,7 @@ def _same_as_exact(raw: bytes) -> bool:
 
 _WORDS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789_"), min_size=1, max_size=8)
 _BLOCK_KEYS = _WORDS.filter(
-    lambda k: ohw.storage.yaml.document._plain_tag(k) == "tag:yaml.org,2002:str"
+    lambda k: ohw.storage.yaml.document.plain_tag(k) == "tag:yaml.org,2002:str"
 )
 _BLOCK_TEXT = st.text(
     st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789 ,.;:()/#'\"-é€µ"), min_size=1, max_size=20
@@ -188,7 +190,7 @@ def _scalar_text(value) -> str:
         and ": " not in value
         and " #" not in value
         and not value.endswith(":")
-        and ohw.storage.yaml.document._plain_tag(value) == "tag:yaml.org,2002:str"
+        and ohw.storage.yaml.document.plain_tag(value) == "tag:yaml.org,2002:str"
     )
     return value if plain else "'" + value.replace("'", "''") + "'"
 
@@ -337,7 +339,7 @@ def test_the_line_reader_leaves_the_characters_pyyaml_refuses():
     """Every code point: refused by PyYAML's reader, or a tab or a byte-order mark."""
     from yaml.reader import Reader
 
-    refused = ohw.storage.yaml.document._NOT_IN_BLOCK_LINES
+    refused = ohw.storage.yaml.lines._NOT_IN_BLOCK_LINES
     differ = [
         hex(c)
         for c in range(0x110000)
@@ -351,7 +353,7 @@ def test_block_yaml_is_read_without_loading_pyyaml():
     """PyYAML takes a twentieth of a big merge's time to load: a document the
     line reader reads does without it, one it leaves loads it."""
     script = (
-        "import sys; from ohw.storage.yaml.document import load_yaml; "
+        "import sys; from ohw.storage.yaml.read import load_yaml; "
         "load_yaml(b'items:\\n  - id: m3\\n    quantity: 4\\n'); print('yaml' in sys.modules); "
         "load_yaml(b'items: [m3]\\n'); print('yaml' in sys.modules)"
     )

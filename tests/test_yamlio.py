@@ -27,7 +27,7 @@ from ohw.storage.yaml.document import (
     Location,
     ReadProblem,
 )
-from ohw.storage.yaml.document import load_yaml as load_yaml_with
+from ohw.storage.yaml.read import load_yaml as load_yaml_with
 
 load_yaml = load_yaml_with  # this module's tests read through it; the fixture picks the reader
 

@@ -325,9 +325,9 @@ def _record_failure(index: sqlite3.Connection, failure: SyncFailure) -> None:
 
 
 def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched) -> None:
-    from ohw.checks.inputs import read_inputs
+    from ohw.design.paths import MANIFEST
+    from ohw.design.reader import read_design
     from ohw.fab.rollup import measure_parts
-    from ohw.storage.tree import MANIFEST
     from ohw.storage.vcs.mirror import mirror_design
 
     state = fetched.state
@@ -344,7 +344,7 @@ def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched
             f"has no {MANIFEST}",
             "check the URL, or make it a design with ohw init",
         )
-    manifest = read_inputs(tree).manifest
+    manifest = read_design(tree).manifest
     if manifest is None:
         raise OhwError(
             f"the {MANIFEST} of {fetched.url} cannot be read",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from ohw.checks.inputs import Inputs
+from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
 
 
@@ -21,15 +21,15 @@ def iso_4217_codes() -> frozenset[str]:
     return frozenset(currency.alpha_3 for currency in pycountry.currencies)
 
 
-def check_bom(inputs: Inputs) -> Iterator[Finding]:
-    assert inputs.bom is not None
+def check_bom(context: CheckContext) -> Iterator[Finding]:
+    assert context.design.bom is not None
     first_at: dict[str, int] = {}
-    for item in inputs.bom:
-        at = inputs.at_bom((*item.at, "id"))
+    for item in context.design.bom:
+        at = context.design.at_bom((*item.at, "id"))
         if item.id in first_at:
             yield finding(
                 "OHW401",
-                inputs.bom_file,
+                context.design.bom_path,
                 f"the BOM item id {item.id!r} is used twice (first at line {first_at[item.id]})",
                 at,
             )
@@ -39,7 +39,7 @@ def check_bom(inputs: Inputs) -> Iterator[Finding]:
             if currency not in iso_4217_codes():
                 yield finding(
                     "OHW403",
-                    inputs.bom_file,
+                    context.design.bom_path,
                     f"{currency!r} is not a currency code in ISO 4217",
-                    inputs.at_bom(path),
+                    context.design.at_bom(path),
                 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ohw.checks.inputs import Inputs
+from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
 
 # What Windows refuses in a name (besides control characters), and the device
@@ -29,14 +29,14 @@ _WINDOWS_RESERVED = {
 }
 
 
-def check_files(inputs: Inputs) -> Iterator[Finding]:
-    tree = inputs.tree
-    files = [path for path in tree.files if not inputs.settings.ignores(path)]
+def check_files(context: CheckContext) -> Iterator[Finding]:
+    tree = context.design.tree
+    files = [path for path in tree.files if not context.settings.ignores(path)]
     files = sorted(set(files) - tree.ignored(files))
-    inputs.look_at(files)
+    context.look_at(files)
     yield from _names(files)
     yield from _case_collisions(files)
-    limit = inputs.settings.max_file_bytes
+    limit = context.settings.max_file_bytes
     for path in files:
         size = tree.size(path)
         if size > limit:
@@ -44,7 +44,7 @@ def check_files(inputs: Inputs) -> Iterator[Finding]:
                 "OHW210",
                 path,
                 f"{path} is {size / (1 << 20):,.1f} MiB, more than the limit of "
-                f"{inputs.settings.max_file_mib:g} MiB",
+                f"{context.settings.max_file_mib:g} MiB",
             )
 
 

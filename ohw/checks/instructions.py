@@ -6,49 +6,33 @@ import difflib
 import posixpath
 from collections.abc import Iterator
 
-from ohw.checks.inputs import Inputs
+from ohw.checks.context import CheckContext
 from ohw.checks.paths import entry_finding
 from ohw.design.findings import Finding, finding
 from ohw.design.instructions import Link, links
-from ohw.design.paths import join, normalize, path_problem
-from ohw.storage.tree import Kind
+from ohw.design.paths import join, path_problem
 from ohw.storage.yaml.document import ReadProblem, decode_utf8
 
 
-def check_instructions(inputs: Inputs) -> Iterator[Finding]:
-    manifest = inputs.manifest
-    assert manifest is not None
-    if manifest.instructions is None or path_problem(manifest.instructions):
-        return
-    parts = [part.id for part in manifest.parts]
-    items = [item.id for item in inputs.bom] if inputs.bom is not None else None
-    for path in markdown_files(inputs, normalize(manifest.instructions)):
+def check_instructions(context: CheckContext) -> Iterator[Finding]:
+    design = context.design
+    assert design.manifest is not None
+    parts = [part.id for part in design.manifest.parts]
+    items = [item.id for item in design.bom] if design.bom is not None else None
+    for path in design.instruction_files():
         try:
-            text = decode_utf8(inputs.read(path), "OHW101")
+            text = decode_utf8(context.read(path), "OHW101")
         except ReadProblem as problem:
             yield finding("OHW604", path, problem.message, problem.at, problem.hint)
             continue
         for link in links(text):
-            found = _check_link(inputs, path, link, parts, items)
+            found = _check_link(context, path, link, parts, items)
             if found:
                 yield found
 
 
-def markdown_files(inputs: Inputs, path: str) -> list[str]:
-    """The Markdown files of the instructions: the file itself, or those in the folder."""
-    entry = inputs.tree.resolve(path)
-    if entry.kind is Kind.FILE:
-        return [entry.path]
-    if entry.kind is not Kind.FOLDER:
-        return []  # the path check reports it
-    prefix = f"{entry.path}/" if entry.path else ""
-    return sorted(
-        f for f in inputs.tree.files if f.startswith(prefix) and f.lower().endswith(".md")
-    )
-
-
 def _check_link(
-    inputs: Inputs, path: str, link: Link, parts: list[str], items: list[str] | None
+    context: CheckContext, path: str, link: Link, parts: list[str], items: list[str] | None
 ) -> Finding | None:
     reference = link.reference()
     if reference is not None:
@@ -80,7 +64,7 @@ def _check_link(
         why = problem or "goes up out of the design with '..'"
         return finding("OHW202", path, f"the link {target!r} {why}", link.at)
     return entry_finding(
-        inputs.tree.resolve(resolved),
+        context.design.tree.resolve(resolved),
         target,
         path,
         link.at,

@@ -5,37 +5,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ohw.checks.inputs import Inputs
+from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
 from ohw.design.licenses import LicenseProblem, check_expression
 from ohw.design.manifest import Manifest
+from ohw.design.paths import MANIFEST
 from ohw.lineage.compatibility import requirement, shown
-from ohw.storage.tree import MANIFEST
 from ohw.storage.yaml.document import Location
 
 
-def check_licenses(inputs: Inputs) -> Iterator[Finding]:
-    manifest = inputs.manifest
+def check_licenses(context: CheckContext) -> Iterator[Finding]:
+    manifest = context.design.manifest
     assert manifest is not None
     if manifest.license.hardware is None:
         yield finding(
             "OHW502",
             MANIFEST,
             "the design has no hardware licence, so nobody may legally build or share it",
-            inputs.at_manifest_key(("license",)),
+            context.design.at_manifest_key(("license",)),
         )
     for licenses in manifest.all_licenses():
         for path, expression in licenses.expressions():
             for problem in check_expression(expression):
-                yield _finding(problem, inputs.at_manifest(path))
-    yield from _check_inherited(inputs, manifest)
+                yield _finding(problem, context.design.at_manifest(path))
+    yield from _check_inherited(context, manifest)
 
 
 def _valid(expression: str | None) -> bool:
     return expression is not None and all(p.deprecated for p in check_expression(expression))
 
 
-def _check_inherited(inputs: Inputs, manifest: Manifest) -> Iterator[Finding]:
+def _check_inherited(context: CheckContext, manifest: Manifest) -> Iterator[Finding]:
     """Every remixed part's (and a fork's) hardware licence against the design's."""
     design = manifest.license.hardware
     for what, licenses in manifest.inherited_licenses():
@@ -43,7 +43,7 @@ def _check_inherited(inputs: Inputs, manifest: Manifest) -> Iterator[Finding]:
             continue  # a missing or invalid licence is reported above
         assert licenses.hardware is not None
         needed = requirement(licenses.hardware)
-        at = inputs.at_manifest((*licenses.at, "hardware"))
+        at = context.design.at_manifest((*licenses.at, "hardware"))
         if needed.refused is not None:
             yield finding("OHW504", MANIFEST, f"{what} cannot be remixed: {needed.refused}", at)
         elif design is not None and _valid(design) and not needed.allowed(design):

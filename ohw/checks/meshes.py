@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ohw.checks.inputs import Inputs
+from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
 from ohw.design.manifest import part_files
 from ohw.design.paths import is_mesh, normalize, path_problem
@@ -18,7 +18,7 @@ from ohw.storage.tree import DesignTree, Kind
 from ohw.storage.yaml.document import Document
 
 if TYPE_CHECKING:
-    from ohw.checks.run import CheckOptions
+    from ohw.checks.context import CheckOptions
     from ohw.design.settings import CheckSettings
 
 ASCII_STL = "ASCII STL"  # the format the STL reader gives an ASCII file
@@ -63,26 +63,26 @@ def mesh_names(
     )
 
 
-def check_meshes(inputs: Inputs) -> Iterator[Finding]:
-    assert inputs.manifest is not None
-    tree = inputs.tree
+def check_meshes(context: CheckContext) -> Iterator[Finding]:
+    assert context.design.manifest is not None
+    tree = context.design.tree
     names = mesh_names(
         tree,
-        inputs.manifest.part_files(),
+        context.design.manifest.part_files(),
         lambda path: (
-            not inputs.settings.ignores(path)
-            and (inputs.scope is None or path in inputs.scope.files)
+            not context.settings.ignores(path)
+            and (context.scope is None or path in context.scope.files)
         ),
     )
-    begun = inputs.mesh_analyses
+    begun = context.mesh_analyses
     if begun is not None and set(names) <= {source.name for source in begun.sources}:
         by_name = {result.name: result for result in begun.results()}
         results = [by_name[name] for name in names]
     else:
-        cache = _cache(tree, inputs.cache_dir, inputs.use_cache)
+        cache = _cache(tree, context.options.cache_dir, context.options.use_cache)
         results = analyse_sources(design_sources(tree, names), cache)
     for result in results:
-        inputs.examine(result.name)
+        context.examine(result.name)
         if result.verdict is None:
             yield finding("OHW301", result.name, f"cannot be read as a mesh: {result.error}")
             continue

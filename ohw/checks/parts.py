@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ohw.checks.inputs import Inputs
+from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
-from ohw.storage.tree import MANIFEST
+from ohw.design.paths import MANIFEST
 
 
-def check_parts(inputs: Inputs) -> Iterator[Finding]:
-    assert inputs.manifest is not None
+def check_parts(context: CheckContext) -> Iterator[Finding]:
+    assert context.design.manifest is not None
     first_at: dict[str, int] = {}
-    for part in inputs.manifest.parts:
-        at = inputs.at_manifest((*part.at, "id"))
+    for part in context.design.manifest.parts:
+        at = context.design.at_manifest((*part.at, "id"))
         if part.id in first_at:
             yield finding(
                 "OHW120",

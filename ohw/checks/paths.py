@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ohw.checks.inputs import Inputs
+from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
-from ohw.design.paths import is_mesh, normalize, path_problem
-from ohw.storage.tree import MANIFEST, Entry, Kind
+from ohw.design.paths import MANIFEST, is_mesh, normalize, path_problem
+from ohw.storage.tree import Entry, Kind
 from ohw.storage.yaml.document import Location
 
 
-def check_paths(inputs: Inputs) -> Iterator[Finding]:
-    assert inputs.manifest is not None
+def check_paths(context: CheckContext) -> Iterator[Finding]:
+    assert context.design.manifest is not None
     referenced: set[str] = set()
-    for reference in inputs.manifest.file_references():
-        at = inputs.at_manifest(reference.at)
+    for reference in context.design.manifest.file_references():
+        at = context.design.at_manifest(reference.at)
         problem = path_problem(reference.path)
         if problem:
             yield finding("OHW202", MANIFEST, f"the path {reference.path!r} {problem}", at)
             continue
-        entry = inputs.tree.resolve(normalize(reference.path))
+        entry = context.design.tree.resolve(normalize(reference.path))
         found = entry_finding(
             entry, reference.path, MANIFEST, at, folder_allowed=reference.folder_allowed
         )
@@ -28,8 +28,8 @@ def check_paths(inputs: Inputs) -> Iterator[Finding]:
             yield found
         elif entry.kind is Kind.FILE:
             referenced.add(entry.path)
-            inputs.examine(entry.path)
-    yield from _unreferenced_meshes(inputs, referenced)
+            context.examine(entry.path)
+    yield from _unreferenced_meshes(context, referenced)
 
 
 def entry_finding(
@@ -60,8 +60,8 @@ def entry_finding(
     return None
 
 
-def _unreferenced_meshes(inputs: Inputs, referenced: set[str]) -> Iterator[Finding]:
-    meshes = [path for path in inputs.tree.files if is_mesh(path)]
+def _unreferenced_meshes(context: CheckContext, referenced: set[str]) -> Iterator[Finding]:
+    meshes = [path for path in context.design.tree.files if is_mesh(path)]
     unused = [path for path in meshes if path not in referenced]
-    for path in sorted(set(unused) - inputs.tree.ignored(unused)):
+    for path in sorted(set(unused) - context.design.tree.ignored(unused)):
         yield finding("OHW205", path, f"{path} is a mesh that no part names")

@@ -1,6 +1,7 @@
-"""Checking a design: read its inputs once, run every check that can run, report.
+"""Checking a design: read it once, run every check that can run, report.
 
-Each check is a function from the design's ``Inputs`` to findings. A check that
+Each check is a function from a ``CheckContext`` (the design as read, and the
+state of the run) to findings. A check that
 needs something unreadable (a manifest that breaks its schema, say) is skipped,
 and the report says so, rather than guessing at the data.
 """
@@ -11,14 +12,16 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ohw.checks.inputs import Inputs, read_inputs
+from ohw.checks.context import CheckContext, CheckOptions
 from ohw.design.findings import Finding, Severity
+from ohw.design.paths import MANIFEST
+from ohw.design.reader import read_design
 from ohw.design.settings import SETTINGS, CheckSettings, read_settings
-from ohw.storage.tree import MANIFEST, DesignTree
-from ohw.storage.yaml.document import Document, ReadProblem, load_yaml
+from ohw.storage.tree import DesignTree
+from ohw.storage.yaml.document import Document, ReadProblem
+from ohw.storage.yaml.read import load_yaml
 
 if TYPE_CHECKING:
     from ohw.mesh.batch import MeshAnalyses, MeshWorkers
@@ -59,7 +62,7 @@ class DesignReport:
         )
 
 
-Check = Callable[[Inputs], Iterable[Finding]]
+Check = Callable[[CheckContext], Iterable[Finding]]
 
 
 _NOTHING, _MANIFEST, _BOM = range(3)  # what a check needs readable
@@ -78,16 +81,6 @@ def _checks() -> list[tuple[str, int, Check]]:
         ("licenses", _MANIFEST, licenses.check_licenses),
         ("instructions", _MANIFEST, instructions.check_instructions),
     ]
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """How to check, as the command line says."""
-
-    strict: bool = False  # warnings fail too
-    changed_since: str | None = None  # report only on what changed since this revision
-    cache_dir: Path | None = None  # where results are kept (default: see ohw.storage.cache)
-    use_cache: bool = True
 
 
 def check_design(
@@ -110,42 +103,41 @@ def check_design(
         (None, None) if changed is not None else _begin_meshes(tree, settings, options, workers)
     )
     with analyses or contextlib.nullcontext():
-        inputs = read_inputs(tree, settings, manifest)
-        inputs.cache_dir, inputs.use_cache = options.cache_dir, options.use_cache
-        inputs.mesh_analyses = analyses
+        design = read_design(tree, manifest)
+        context = CheckContext(design, settings, options, mesh_analyses=analyses)
         if settings_findings or tree.exists(SETTINGS):
-            inputs.examined["settings"] = {SETTINGS}
-        found = [dataclasses.replace(f, check="schema") for f in inputs.findings]
+            context.examined["settings"] = {SETTINGS}
+        found = [dataclasses.replace(f, check="schema") for f in design.problems]
         found += [dataclasses.replace(f, check="settings") for f in settings_findings]
         report = DesignReport(
             path,
             tree,
-            inputs.manifest.name if inputs.manifest else None,
+            design.manifest.name if design.manifest else None,
             found,
             strict=options.strict or settings.strict,
             changed_since=options.changed_since,
         )
         if changed is not None:
-            inputs.scope = scope_of(inputs, changed)
+            context.scope = scope_of(design, changed)
             report.changed = len(changed)
         checks = _checks()
         # The meshes last: they are being analysed in other processes meanwhile.
         # The report keeps the checks' own order.
         for name, needs, check in sorted(checks, key=lambda each: each[0] == "meshes"):
-            if needs >= _MANIFEST and inputs.manifest is None:
-                report.skipped.append(Skipped(name, inputs.manifest_unreadable))
-            elif needs == _BOM and inputs.bom is None:
-                report.skipped.append(Skipped(name, inputs.bom_unreadable))
+            if needs >= _MANIFEST and design.manifest is None:
+                report.skipped.append(Skipped(name, design.manifest_unreadable))
+            elif needs == _BOM and design.bom is None:
+                report.skipped.append(Skipped(name, design.bom_unreadable))
             else:
-                inputs.checking = name
+                context.checking = name
                 if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
-                    inputs.look_at([MANIFEST] if needs == _MANIFEST else [inputs.bom_file])
-                report.findings.extend(dataclasses.replace(f, check=name) for f in check(inputs))
+                    context.look_at([MANIFEST] if needs == _MANIFEST else [design.bom_path])
+                report.findings.extend(dataclasses.replace(f, check=name) for f in check(context))
         order = {name: n for n, name in enumerate(["schema", "settings", *(c[0] for c in checks)])}
         report.skipped.sort(key=lambda skipped: order[skipped.check])
-        if inputs.manifest is not None and inputs.bom is None:
-            report.skipped.append(Skipped("instructions: BOM references", inputs.bom_unreadable))
-        scope = inputs.scope
+        if design.manifest is not None and design.bom is None:
+            report.skipped.append(Skipped("instructions: BOM references", design.bom_unreadable))
+        scope = context.scope
         report.findings = [
             f for f in settings.apply(report.findings) if scope is None or scope.keeps(f)
         ]
@@ -156,10 +148,10 @@ def check_design(
                 for p in examined
                 if not settings.ignores(p) and (scope is None or p in scope.files or p == MANIFEST)
             )
-            for name, examined in sorted(inputs.examined.items(), key=lambda item: order[item[0]])
+            for name, examined in sorted(context.examined.items(), key=lambda item: order[item[0]])
         }
         report.files_checked = len(
-            {p for p in inputs.files_read if scope is None or p in scope.files}
+            {p for p in context.files_read if scope is None or p in scope.files}
         )
         return report
 
@@ -173,6 +165,6 @@ def _begin_meshes(
 
     try:
         manifest = load_yaml(tree.read_bytes(MANIFEST))
-    except ReadProblem:  # read_inputs reports it
+    except ReadProblem:  # read_design reports it
         return None, None
     return manifest, begin_analyses(tree, manifest, settings, options, workers)

@@ -12,12 +12,11 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from ohw.checks.inputs import Inputs
 from ohw.design.findings import Finding
 from ohw.design.instructions import links
-from ohw.design.paths import join, normalize, path_problem
+from ohw.design.paths import MANIFEST, join, normalize, path_problem
+from ohw.design.reader import Design
 from ohw.design.settings import SETTINGS
-from ohw.storage.tree import MANIFEST
 from ohw.storage.yaml.document import Document, JsonPath, ReadProblem, decode_utf8
 
 
@@ -39,10 +38,10 @@ class Scope:
         )
 
 
-def scope_of(inputs: Inputs, changed: set[str]) -> Scope | None:
+def scope_of(design: Design, changed: set[str]) -> Scope | None:
     """The scope of a check of what changed; None when that is the whole design."""
-    manifest = inputs.manifest
-    document = inputs.manifest_document
+    manifest = design.manifest
+    document = design.manifest_document
     if MANIFEST in changed or SETTINGS in changed or manifest is None or document is None:
         return None
     files = set(changed)
@@ -60,25 +59,19 @@ def scope_of(inputs: Inputs, changed: set[str]) -> Scope | None:
             for reference in manifest.file_references()
             if reference.at[:2] == part_at and not path_problem(reference.path)
         )
-    bom_changed = inputs.bom_file != MANIFEST and inputs.bom_file in changed
-    files.update(_instructions_citing(inputs, changed, bom_changed=bom_changed))
+    bom_changed = design.bom_path != MANIFEST and design.bom_path in changed
+    files.update(_instructions_citing(design, changed, bom_changed=bom_changed))
     lines = tuple(sorted(_lines(document, at) for at in entries))
     return Scope(frozenset(changed), frozenset(files), lines)
 
 
-def _instructions_citing(inputs: Inputs, changed: set[str], *, bom_changed: bool) -> set[str]:
+def _instructions_citing(design: Design, changed: set[str], *, bom_changed: bool) -> set[str]:
     """The Markdown files of the instructions that link a changed file, or cite
     a BOM item when the BOM changed."""
-    from ohw.checks.instructions import markdown_files
-
-    manifest = inputs.manifest
-    assert manifest is not None
-    if manifest.instructions is None or path_problem(manifest.instructions):
-        return set()
     citing = set()
-    for path in markdown_files(inputs, normalize(manifest.instructions)):
+    for path in design.instruction_files():
         try:
-            text = decode_utf8(inputs.tree.read_bytes(path), "OHW101")
+            text = decode_utf8(design.tree.read_bytes(path), "OHW101")
         except ReadProblem:
             continue  # the instructions check reports it, if the file is in scope
         for link in links(text):

@@ -159,7 +159,7 @@ def check(
     import os
     from pathlib import Path
 
-    from ohw.checks.run import CheckOptions
+    from ohw.checks.context import CheckOptions
     from ohw.cli.commands.check import check as run_check
 
     if as_json:

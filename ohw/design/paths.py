@@ -7,6 +7,7 @@ system and at every commit.
 
 from __future__ import annotations
 
+MANIFEST = "ohw.yaml"  # in the design's folder, its root
 MESH_SUFFIXES = (".stl", ".3mf", ".obj")
 
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

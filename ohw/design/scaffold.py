@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ohw.design.licenses import check_expression
+from ohw.design.paths import MANIFEST
 from ohw.errors import OhwError
 from ohw.storage.files import write_atomically
-from ohw.storage.tree import MANIFEST
 from ohw.storage.vcs.repository import (
     Identity,
     commit_new_files,

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from ohw.design.findings import RULES, Finding, Severity, finding
 from ohw.design.schemas import validate
 from ohw.storage.tree import DesignTree
-from ohw.storage.yaml.document import ReadProblem, load_yaml
+from ohw.storage.yaml.document import ReadProblem
+from ohw.storage.yaml.read import load_yaml
 
 if TYPE_CHECKING:
     import pathspec

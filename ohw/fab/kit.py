@@ -25,9 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ohw.checks.inputs import read_readable_inputs
-from ohw.checks.instructions import markdown_files
-from ohw.design.paths import normalize, path_problem
+from ohw.design.reader import read_valid_design
 from ohw.errors import OhwError
 from ohw.fab.pages import KitContent, kit_pages
 from ohw.fab.printers import PRINTERS, Fit, Printer, fit
@@ -35,7 +33,6 @@ from ohw.fab.rollup import (
     FabricatedLine,
     PartMeasure,
     RolledUpBom,
-    bom_items,
     measure_parts,
     roll_up,
 )
@@ -146,9 +143,9 @@ def build_kit(
     """The kit of the design in ``tree`` (at a commit) for ``units`` units."""
     if tree.revision is None:
         raise OhwError("a kit is made from a commit", "commit the design, or give --rev")
-    inputs = read_readable_inputs(tree)
-    assert inputs.manifest is not None
-    data = inputs.manifest.data
+    design = read_valid_design(tree)
+    assert design.manifest is not None
+    data = design.manifest.data
     parts_data: list[dict[str, Any]] = data.get("parts", [])
     report = progress or (lambda what, done, total: None)
     count = len(parts_data)
@@ -160,7 +157,7 @@ def build_kit(
         report("measuring parts", measured[0], count)
 
     measures = measure_parts(tree, parts_data, cache_directory, measured_one)
-    bom = roll_up(data, bom_items(inputs), measures, units)
+    bom = roll_up(data, design.bom_items(), measures, units)
     lines = {line.id: line for line in (*bom.printed, *bom.cut, *bom.other)}
     files: dict[str, bytes] = {}
     parts: list[KitPart] = []
@@ -181,13 +178,7 @@ def build_kit(
             files[thumbnails[part["id"]]] = picture
         parts.append(_kit_part(line, tuple(copied), printer))
     credits = design_credits(data, tree.location)
-    instructions = inputs.manifest.instructions
-    steps = (
-        markdown_files(inputs, normalize(instructions))
-        if instructions is not None and not path_problem(instructions)
-        else []
-    )
-    content = KitContent(data, bom, parts, thumbnails, credits, printer, steps)
+    content = KitContent(data, bom, parts, thumbnails, credits, printer, design.instruction_files())
     for page in kit_pages(tree, content):
         files[page.path] = page.content
     files["bom.csv"] = bom_csv(bom).encode()

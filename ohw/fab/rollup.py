@@ -18,9 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ohw.checks.inputs import Inputs, read_readable_inputs
-from ohw.design.schemas import validate
-from ohw.errors import OhwError
+from ohw.design.reader import read_valid_design
 from ohw.fab.materials import DEFAULT_PERIMETERS, SOLID, estimate_print, known_material
 from ohw.mesh.batch import MeshResult, analyse_sources, design_sources
 from ohw.mesh.reader import MESH_FORMATS
@@ -322,30 +320,12 @@ def _stock(cut: tuple[FabricatedLine, ...]) -> tuple[StockUse, ...]:
     )
 
 
-def bom_items(inputs: Inputs) -> list[dict[str, Any]]:
-    """The BOM's items as data (from bom.yaml, bom.csv or the manifest); an
-    error when the BOM cannot be read."""
-    assert inputs.manifest is not None
-    if inputs.bom_unreadable:
-        raise OhwError(
-            f"the BOM cannot be read: {inputs.bom_unreadable}",
-            "run ohw check and fix what it reports first",
-        )
-    if inputs.manifest.bom_items is not None:
-        return inputs.manifest.bom_items
-    if inputs.bom_document is None:
-        return []
-    data, _ = validate(inputs.bom_document, "bom", "the BOM")
-    items: list[dict[str, Any]] = data["items"]
-    return items
-
-
 def design_bom(
     tree: DesignTree, units: int, default_infill: float = SOLID, cache_directory: Path | None = None
 ) -> RolledUpBom:
     """The rolled-up BOM of the design in ``tree``, for ``units`` units."""
-    inputs = read_readable_inputs(tree)
-    assert inputs.manifest is not None
-    data = inputs.manifest.data
+    design = read_valid_design(tree)
+    assert design.manifest is not None
+    data = design.manifest.data
     measures = measure_parts(tree, data.get("parts", []), cache_directory)
-    return roll_up(data, bom_items(inputs), measures, units, default_infill)
+    return roll_up(data, design.bom_items(), measures, units, default_infill)

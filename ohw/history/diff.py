@@ -12,24 +12,23 @@ each file once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from ohw import __version__
-from ohw.design.bom import bom_cost, read_bom_csv
+from ohw.design.bom import bom_cost
 from ohw.design.manifest import part_files
-from ohw.design.paths import is_mesh, normalize, path_problem
+from ohw.design.paths import MANIFEST, is_mesh, normalize, path_problem
+from ohw.design.reader import ContentReader, bom_kind
 from ohw.errors import OhwError
 from ohw.merge.plan import ITEM_KEYS, MISSING, Combine, Plan, Take, plan_merge
 from ohw.mesh.batch import MeshResult, analyse_sources, content_ids, design_sources
 from ohw.mesh.source import MeshSource
 from ohw.mesh.topology import MeshReport
-from ohw.storage.cache import ResultCache, blob_id, cache_directory
-from ohw.storage.tree import MANIFEST, DesignTree, Kind, WorkingTree
-from ohw.storage.yaml.document import JsonPath, ReadProblem, load_yaml
+from ohw.storage.cache import cache_directory
+from ohw.storage.tree import DesignTree, Kind, WorkingTree
+from ohw.storage.yaml.document import JsonPath
 
 Status = Literal["added", "removed", "changed"]
 
@@ -190,8 +189,6 @@ class _Side:
 
 
 _NOTHING = "nothing"
-# Parsed manifests and BOMs by content; the schema's reading of them changes with ohw.
-_DATA_CACHE_VERSION = 1
 
 
 class DesignReader:
@@ -200,14 +197,9 @@ class DesignReader:
 
     def __init__(self, cache_directory: Path) -> None:
         self.cache_directory = cache_directory
-        self._parsed: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self.files = ContentReader(cache_directory)
         self._meshes: dict[str, MeshResult] = {}
         self._sides: dict[str, _Side] = {}  # by the design folder's tree id
-        self._disk = ResultCache(cache_directory, f"design-data/{__version__}", _DATA_CACHE_VERSION)
-
-    def manifest(self, tree: DesignTree) -> dict[str, Any] | None:
-        """The manifest's data, or None if it is absent or unreadable."""
-        return self._side(tree).manifest
 
     def diff(self, old: DesignTree | None, new: DesignTree | None) -> DesignDiff:
         """How ``new`` differs from ``old`` (None: a design that did not exist)."""
@@ -256,19 +248,20 @@ class DesignReader:
         return side
 
     def _read_side(self, tree: DesignTree) -> _Side:
+        """The manifest and BOM as written, valid or not: a diff shows what changed
+        in a design that does not pass its checks too."""
         side = _Side(tree.label, tree.revision)
-        entry = tree.resolve(MANIFEST)
-        if entry.kind is not Kind.FILE:
+        manifest = self.files.design(tree).manifest_file
+        if manifest is None:
             side.bom = []
             return side
-        side.manifest_id, load = _content(tree, MANIFEST)
-        data, problem = self._parse("manifest", side.manifest_id, load)
-        if problem is not None or not isinstance(data, dict):
+        side.manifest_id = manifest.content_id
+        if not isinstance(manifest.data, dict):
             side.unreadable = True
-            why = problem or "no mapping"
+            why = manifest.unreadable or "no mapping"
             side.notes.append(f"{MANIFEST} cannot be read at {tree.label}: {why}")
             return side
-        side.manifest = data
+        data = side.manifest = manifest.data
         side.part_meshes = _part_meshes(tree, data)
         written = data.get("bom")
         if isinstance(written, list):
@@ -279,39 +272,15 @@ class DesignReader:
             side.notes.append(f"the BOM file {written} is missing at {tree.label}")
         else:
             path = normalize(written)
-            side.bom_id, load = _content(tree, path)
-            kind = "bom-csv" if path.lower().endswith(".csv") else "bom"
-            items, problem = self._parse(kind, side.bom_id, load)
-            if problem is not None or not isinstance(items, dict):
-                why = problem or "no mapping"
+            bom = self.files(tree, path, bom_kind(path))
+            side.bom_id = bom.content_id
+            if not isinstance(bom.data, dict):
+                why = bom.unreadable or "no mapping"
                 side.notes.append(f"the BOM {path} cannot be read at {tree.label}: {why}")
             else:
-                found = items.get("items")
+                found = bom.data.get("items")
                 side.bom = found if isinstance(found, list) else []
         return side
-
-    def _parse(self, kind: str, blob: str, load: Callable[[], bytes]) -> tuple[Any, str | None]:
-        """A manifest's or BOM's data as the checks read it (plain scalars read
-        as text where the schema wants text), or why it cannot be read."""
-        key = (kind, blob)
-        if key in self._parsed:
-            return self._parsed[key]
-        cached = self._disk.get(f"{blob}{kind}")
-        if isinstance(cached, dict):
-            self._parsed[key] = (cached.get("data"), cached.get("problem"))
-            return self._parsed[key]
-        from ohw.design.schemas import validate
-
-        try:
-            raw = load()
-            document = read_bom_csv(raw).document if kind == "bom-csv" else load_yaml(raw)
-            data, _ = validate(document, "manifest" if kind == "manifest" else "bom", kind)
-            result: tuple[Any, str | None] = (data, None)
-        except ReadProblem as problem:
-            result = (None, problem.message)
-        self._parsed[key] = result
-        self._disk.put(f"{blob}{kind}", {"data": result[0], "problem": result[1]})
-        return result
 
     def _with_meshes(
         self,
@@ -381,15 +350,6 @@ class DesignReader:
         ):
             self._meshes[ids[source.name]] = result
         return {name: self._meshes[ids[name]] for name in names}
-
-
-def _content(tree: DesignTree, path: str) -> tuple[str, Callable[[], bytes]]:
-    """A file's blob id, and how to read it: by id at a commit, else by reading."""
-    known = tree.blob_id(path)
-    if known is not None:
-        return known, lambda: tree.read_bytes(path)
-    data = tree.read_bytes(path)
-    return blob_id(data), lambda: data
 
 
 def _both_paths(change: FieldChange) -> bool:

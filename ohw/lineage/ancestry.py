@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ohw.history.diff import DesignReader
+from ohw.design.reader import ContentReader
 from ohw.storage.cache import cache_directory
 from ohw.storage.tree import DesignTree
 from ohw.storage.vcs.history import pinned_design
@@ -37,8 +37,8 @@ class LineageNode:
 
 def design_lineage(tree: DesignTree) -> LineageNode:
     """The lineage of the design in ``tree`` (the working tree, or a commit)."""
-    reader = DesignReader(cache_directory(tree.location))
-    manifest = reader.manifest(tree) or {}
+    reader = ContentReader(cache_directory(tree.location))
+    manifest = reader.manifest_data(tree) or {}
     return LineageNode(
         design=_text(manifest.get("name")) or tree.location.resolve().name,
         title=_text(manifest.get("title")),
@@ -55,7 +55,7 @@ def design_lineage(tree: DesignTree) -> LineageNode:
 
 
 def _sources(
-    manifest: dict[str, Any], reader: DesignReader, folder: Path, seen: set[str], depth: int
+    manifest: dict[str, Any], reader: ContentReader, folder: Path, seen: set[str], depth: int
 ) -> tuple[LineageNode, ...]:
     entries = manifest.get("lineage")
     if not isinstance(entries, list):
@@ -80,7 +80,7 @@ def _pinned_below(node: LineageNode) -> set[str]:
 
 
 def _node(
-    entry: dict[str, Any], reader: DesignReader, folder: Path, seen: set[str], depth: int
+    entry: dict[str, Any], reader: ContentReader, folder: Path, seen: set[str], depth: int
 ) -> LineageNode:
     commit, url = _text(entry.get("commit")), _text(entry.get("url"))
     recorded = _licenses(entry.get("license"))
@@ -89,7 +89,7 @@ def _node(
     sources: tuple[LineageNode, ...] = ()
     if found is not None:
         tree, _ = found
-        pinned = reader.manifest(tree)
+        pinned = reader.manifest_data(tree)
         if pinned is None:
             notes.append(f"ohw.yaml cannot be read at {tree.label}")
         elif commit in seen or depth >= MAX_DEPTH:

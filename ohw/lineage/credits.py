@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ohw.checks.inputs import read_inputs, read_readable_inputs
+from ohw.design.paths import MANIFEST
+from ohw.design.reader import open_design, read_design, read_valid_design
 from ohw.errors import OhwError
 from ohw.storage.files import write_atomically
-from ohw.storage.tree import MANIFEST, DesignTree, WorkingTree
+from ohw.storage.tree import DesignTree
 
 ATTRIBUTION = "ATTRIBUTION.md"
 # The first line of a file ohw wrote: one without it was written by a person.
@@ -67,7 +68,7 @@ class Credits:
 
 def collect_credits(folder: Path) -> Credits:
     """The credits of the design in ``folder``, as its working tree has it."""
-    manifest = read_readable_inputs(WorkingTree(folder)).manifest
+    manifest = read_valid_design(open_design(folder)).manifest
     assert manifest is not None
     return design_credits(manifest.data, folder)
 
@@ -175,7 +176,7 @@ def _reader(folder: Path) -> Callable[[str], tuple[dict[str, Any] | None, str]]:
             )
         if not tree.exists(MANIFEST):
             return None, f"there is no {MANIFEST} at commit {commit[:7]}"
-        manifest = read_inputs(tree).manifest
+        manifest = read_design(tree).manifest
         if manifest is None:
             return None, f"its {MANIFEST} at commit {commit[:7]} cannot be read"
         return manifest.data, ""

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ohw.design.paths import MANIFEST
 from ohw.errors import OhwError
-from ohw.merge.files import MANIFEST, edit_yaml, merge_file
+from ohw.merge.files import edit_yaml, merge_file
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs import remote as remotes
 from ohw.storage.vcs.merging import MergeOutcome, merge
 from ohw.storage.vcs.repository import Identity, commit_new_files, open_work_tree
-from ohw.storage.yaml.document import ReadProblem, load_yaml
+from ohw.storage.yaml.document import ReadProblem
+from ohw.storage.yaml.read import load_yaml
 
 UPSTREAM = "upstream"
 

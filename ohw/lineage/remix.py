@@ -20,25 +20,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ohw.checks.inputs import Inputs, read_inputs, read_readable_inputs
-from ohw.checks.instructions import markdown_files
 from ohw.design.instructions import citations_by_block
 from ohw.design.licenses import check_expression
-from ohw.design.paths import is_url, normalize, path_problem
-from ohw.design.schemas import validate
+from ohw.design.paths import MANIFEST, is_url, normalize, path_problem
+from ohw.design.reader import Design, open_design, read_design, read_valid_design
 from ohw.errors import OhwError
 from ohw.lineage.compatibility import Requirement, common, requirement, shown
-from ohw.merge.files import MANIFEST, edit_yaml
+from ohw.merge.files import edit_yaml
 from ohw.storage.files import write_atomically
-from ohw.storage.tree import DesignTree, Kind, WorkingTree
+from ohw.storage.tree import DesignTree, Kind
 from ohw.storage.vcs import remote as remotes
 from ohw.storage.vcs.merging import LocalChanges, uncommitted
 from ohw.storage.vcs.repository import (
     CommitTree,
+    GitWorkingTree,
     Identity,
     commit_new_files,
     delete_reference,
     find_commit,
+    merge_in_progress,
     open_work_tree,
     reachable,
     references_under,
@@ -46,10 +46,11 @@ from ohw.storage.vcs.repository import (
     repository_prefix,
     set_reference,
 )
-from ohw.storage.yaml.document import ReadProblem, decode_utf8, load_yaml
+from ohw.storage.yaml.document import ReadProblem, decode_utf8
+from ohw.storage.yaml.read import load_yaml
 
 if TYPE_CHECKING:
-    import pygit2
+    from ohw.storage.vcs.repository import Repository
 
 PINS = "refs/ohw/remix"
 _FETCHED = "refs/ohw/remix-fetch"
@@ -87,7 +88,7 @@ class _Source:
     url: str
     commit: str
     tree: DesignTree
-    inputs: Inputs
+    design: Design
     data: dict[str, Any]  # the manifest, as its schema reads it
 
 
@@ -118,7 +119,7 @@ def remix_parts(
     if request.new_id is not None and len(request.part_ids) != 1:
         raise OhwError("--as renames one part: give a single --part with it")
     repo = open_work_tree(folder, "remix")
-    ours = read_readable_inputs(WorkingTree(folder))
+    ours = read_valid_design(open_design(folder))
     _refuse_local_changes(repo, folder, ours)
     url = str(Path(source).resolve()) if Path(source).is_dir() else remotes.check_url(source)
     try:
@@ -130,10 +131,8 @@ def remix_parts(
             delete_reference(repo, name)
 
 
-def _refuse_local_changes(repo: pygit2.Repository, folder: Path, ours: Inputs) -> None:
-    import pygit2
-
-    if repo.state() != pygit2.enums.RepositoryState.NONE:
+def _refuse_local_changes(repo: Repository, folder: Path, ours: Design) -> None:
+    if merge_in_progress(repo):
         raise OhwError(
             "a merge is in progress",
             "finish it with `ohw merge --continue` or undo it with `ohw merge --abort`",
@@ -150,7 +149,7 @@ def _refuse_local_changes(repo: pygit2.Repository, folder: Path, ours: Inputs) -
 
 
 def _read_source(
-    repo: pygit2.Repository, folder: Path, url: str, revision: str | None, default: str | None
+    repo: Repository, folder: Path, url: str, revision: str | None, default: str | None
 ) -> _Source:
     fetched = references_under(repo, _FETCHED)
     if revision is None:
@@ -171,27 +170,26 @@ def _read_source(
     where = f"{url} at {str(commit.id)[:7]}"
     if not tree.exists(MANIFEST):
         raise OhwError(f"{where} is not an ohw design: it has no {MANIFEST}")
-    inputs = read_inputs(tree)
-    if inputs.manifest is None or inputs.manifest_document is None:
+    design = read_design(tree)
+    if design.manifest is None:
         raise OhwError(
-            f"the {MANIFEST} of {where} cannot be read: {inputs.manifest_unreadable}",
+            f"the {MANIFEST} of {where} cannot be read: {design.manifest_unreadable}",
             "run ohw check on the source design to see why",
         )
-    data, _ = validate(inputs.manifest_document, "manifest", "the manifest")
-    return _Source(url, str(commit.id), tree, inputs, data)
+    return _Source(url, str(commit.id), tree, design, design.manifest.data)
 
 
 def _remix(
-    repo: pygit2.Repository,
+    repo: Repository,
     folder: Path,
-    ours: Inputs,
+    ours: Design,
     origin: _Source,
     *,
     request: RemixRequest,
     author: Identity,
 ) -> Remix:
-    assert ours.manifest is not None and origin.inputs.manifest is not None
-    name = origin.inputs.manifest.name
+    assert ours.manifest is not None and origin.design.manifest is not None
+    name = origin.design.manifest.name
     new_id, relicense = request.new_id, request.relicense
     taken = _parts(origin, request.part_ids)
     design_license, may_carry = _check_licenses(ours, origin, taken, relicense)
@@ -292,7 +290,7 @@ def _valid(expression: str) -> bool:
 
 
 def _check_licenses(
-    ours: Inputs, origin: _Source, taken: list[dict[str, Any]], relicense: str | None
+    ours: Design, origin: _Source, taken: list[dict[str, Any]], relicense: str | None
 ) -> tuple[str, frozenset[str] | None]:
     """This design's hardware licence after the remix, and the licences it may carry."""
     assert ours.manifest is not None
@@ -397,7 +395,7 @@ def _copy_file(
     target = f"parts/{name}/{relative.removeprefix('parts/')}"
     if files.get(target, data) != data:
         raise OhwError(f"two files of {name} would both be copied to {target}")
-    here = WorkingTree(folder).resolve(target)
+    here = GitWorkingTree(folder).resolve(target)
     if here.kind is Kind.FILE:
         if (folder / here.path).read_bytes() != data:
             raise OhwError(
@@ -430,37 +428,29 @@ def _record_lineage(data: dict[str, Any], origin: _Source, part_ids: list[str]) 
 def cited_items(origin: _Source, part_ids: list[str]) -> list[str]:
     """The source's BOM items cited together with any of ``part_ids`` in one
     paragraph, list item or heading of its instructions, in BOM order."""
-    manifest = origin.inputs.manifest
-    assert manifest is not None
     wanted = {("part", i) for i in part_ids}
     cited: set[str] = set()
-    if manifest.instructions is not None and path_problem(manifest.instructions) is None:
-        for path in markdown_files(origin.inputs, normalize(manifest.instructions)):
-            try:
-                text = decode_utf8(origin.tree.read_bytes(path), "OHW101")
-            except ReadProblem:
-                continue
-            for block in citations_by_block(text):
-                if block & wanted:
-                    cited |= {ident for kind, ident in block if kind == "bom"}
-    return [item.id for item in origin.inputs.bom or [] if item.id in cited]
+    for path in origin.design.instruction_files():
+        try:
+            text = decode_utf8(origin.tree.read_bytes(path), "OHW101")
+        except ReadProblem:
+            continue
+        for block in citations_by_block(text):
+            if block & wanted:
+                cited |= {ident for kind, ident in block if kind == "bom"}
+    return [item.id for item in origin.design.bom or [] if item.id in cited]
 
 
 def _source_bom(origin: _Source) -> dict[str, dict[str, Any]]:
     """The source's BOM items by id, as the BOM schema reads them."""
-    document = origin.inputs.bom_document
-    if document is None:
+    if origin.design.bom is None:
         return {}
-    if origin.inputs.bom_file == MANIFEST:
-        items = origin.data["bom"]
-    else:
-        items = validate(document, "bom", "the BOM")[0]["items"]
-    return {item["id"]: item for item in items}
+    return {item["id"]: item for item in origin.design.bom_items()}
 
 
 def _bring_bom(
     folder: Path,
-    ours: Inputs,
+    ours: Design,
     origin: _Source,
     *,
     taken: list[dict[str, Any]],
@@ -469,9 +459,9 @@ def _bring_bom(
 ) -> tuple[list[str], list[str]]:
     """Add the BOM items the parts need to this design's BOM (in ``data`` when it
     is inline, else to ``writes``); return the ids added and those already there."""
-    if origin.inputs.bom is None:
+    if origin.design.bom is None:
         raise OhwError(
-            f"the BOM of {origin.data['name']} cannot be read: {origin.inputs.bom_unreadable}",
+            f"the BOM of {origin.data['name']} cannot be read: {origin.design.bom_unreadable}",
             "remix without --with-bom, and add the items by hand",
         )
     wanted = cited_items(origin, [part["id"] for part in taken])

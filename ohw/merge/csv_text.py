@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from ohw.design.bom import column_for, delimiter_of
+from ohw.design.bom_csv import column_for, delimiter_of
 from ohw.merge.plan import SIDES, Combine, Conflict, Plan, Side, Take, merged_value, plan_merge
 
 

@@ -11,18 +11,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from ohw.design.paths import MANIFEST
 from ohw.merge.lines import Labels, with_markers
 from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
-from ohw.storage.yaml.document import (
-    Document,
-    ReadProblem,
-    collector_paused,
-    decode_utf8,
-    load_yaml,
-)
+from ohw.storage.yaml.document import Document, ReadProblem, collector_paused, decode_utf8
+from ohw.storage.yaml.read import load_yaml
 
-MANIFEST = "ohw.yaml"
 DEFAULT_LABELS = Labels()
 # Words conflicts use for the manifest's lists: "part base material", not "parts base ...".
 _MANIFEST_WORDS = {"parts": "part", "authors": "author", "images": "image"}

@@ -32,10 +32,9 @@ def load_mesh(folder: Path, target: str, revision: str | None) -> tuple[str, Tri
 
 def _design_mesh(folder: Path, target: str, revision: str | None) -> tuple[str, bytes]:
     from ohw.design.manifest import part_files
-    from ohw.design.paths import is_mesh, normalize, path_problem
-    from ohw.history.diff import DesignReader
+    from ohw.design.paths import MANIFEST, is_mesh, normalize, path_problem
+    from ohw.design.reader import ContentReader, open_design
     from ohw.storage.cache import cache_directory
-    from ohw.storage.tree import MANIFEST, open_design
 
     looks_like_file = is_mesh(target) or "/" in target
     if revision is None and not (folder / MANIFEST).is_file():
@@ -46,7 +45,7 @@ def _design_mesh(folder: Path, target: str, revision: str | None) -> tuple[str, 
             "give a mesh file, or run ohw in the folder with the design's ohw.yaml",
         )
     tree = open_design(folder, revision)
-    manifest = DesignReader(cache_directory(folder)).manifest(tree)
+    manifest = ContentReader(cache_directory(folder)).manifest_data(tree)
     if manifest is None:
         raise OhwError(f"{MANIFEST} cannot be read at {tree.label}", "`ohw check` says why")
     parts = [p for p in manifest.get("parts", []) if isinstance(p, dict)]

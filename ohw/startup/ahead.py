@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import stat
 
-from ohw.design.paths import is_mesh
+from ohw.design.paths import MANIFEST, is_mesh
 from ohw.mesh.workers import WorkerProcesses, worth_workers
 from ohw.startup.arguments import CheckArguments, read_check_arguments
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ohw.mesh.batch import MeshWorkers
     from ohw.mesh.source import MeshSource
 
-MANIFEST = "ohw.yaml"  # ohw.storage.tree.MANIFEST, which loads much more
 
 # The workers start_ahead started, until take_ahead hands them on: one at most.
 _ahead: list[MeshWorkers] = []

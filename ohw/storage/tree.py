@@ -19,7 +19,6 @@ from pathlib import Path
 
 from ohw.errors import OhwError
 
-MANIFEST = "ohw.yaml"
 # As Linux and git do, stop following symbolic links after this many.
 MAX_LINK_HOPS = 40
 
@@ -170,13 +169,6 @@ class WorkingTree(DesignTree):
             return (Kind.SUBMODULE if (path / ".git").exists() else Kind.FOLDER), ""
         return (Kind.FILE if stat.S_ISREG(mode) else Kind.MISSING), ""
 
-    def ignored(self, paths: list[str]) -> set[str]:
-        if not paths:
-            return set()
-        from ohw.storage.vcs.repository import ignored
-
-        return ignored(self.root, paths)
-
     def _read(self, names: tuple[str, ...]) -> bytes:
         path = self.root.joinpath(*names)
         try:
@@ -199,27 +191,3 @@ class WorkingTree(DesignTree):
         except OSError as error:
             raise OhwError(f"cannot read the folder {folder}: {error.strerror}") from None
         return [(name, self._lookup((*names, name))[0]) for name in children]
-
-
-def open_design(path: Path, revision: str | None = None) -> DesignTree:
-    """The design in folder ``path``, on disk or, with ``revision``, at that commit."""
-    folder = path.parent if path.name == MANIFEST and path.is_file() else path
-    tree: DesignTree
-    if revision is not None:
-        from ohw.storage.vcs.repository import commit_tree
-
-        tree = commit_tree(folder, revision)
-    else:
-        if not folder.is_dir():
-            raise OhwError(
-                f"{path} is not a folder",
-                "give the folder that holds the design's ohw.yaml",
-            )
-        tree = WorkingTree(folder)
-    if not tree.exists(MANIFEST):
-        where = f" at {tree.label}" if revision is not None else ""
-        raise OhwError(
-            f"{folder} is not a design: it has no {MANIFEST}{where}",
-            "run ohw in the folder that holds ohw.yaml, or create a design with `ohw init`",
-        )
-    return tree

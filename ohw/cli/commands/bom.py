@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ohw.design.reader import open_design
 from ohw.fab.rollup import design_bom
 from ohw.report.bom import render_bom
 from ohw.storage.cache import cache_directory
-from ohw.storage.tree import open_design
 
 
 def bom(revision: str | None, units: int, infill: float, output_format: str) -> int:

@@ -5,13 +5,14 @@ import io
 import sys
 from pathlib import Path
 
-from ohw.checks.run import CheckOptions, check_design
+from ohw.checks.context import CheckOptions
+from ohw.checks.run import check_design
+from ohw.design.reader import open_design
 from ohw.errors import OhwError
 from ohw.report.reporters import LOCATES_IN_REPOSITORY, reporter
 from ohw.startup.ahead import take_ahead
 from ohw.startup.record import record, take_snapshot
 from ohw.storage.files import write_atomically
-from ohw.storage.tree import open_design
 
 
 def check(

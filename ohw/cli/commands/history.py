@@ -34,9 +34,9 @@ def log(revision: str, limit: int | None, output_format: str) -> int:
 
 
 def lineage(revision: str | None, output_format: str) -> int:
+    from ohw.design.reader import open_design
     from ohw.lineage.ancestry import design_lineage
     from ohw.report.lineage import render_lineage
-    from ohw.storage.tree import open_design
 
     render_lineage(design_lineage(open_design(Path(), revision)), output_format, sys.stdout)
     return 0

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from ohw.design.paths import MANIFEST
 from ohw.errors import OhwError
-from ohw.merge.files import MANIFEST, FileMerge
+from ohw.merge.files import FileMerge
 from ohw.merge.plan import Conflict, Side
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs.repository import (
@@ -360,7 +361,7 @@ def _merge_design_files(
     merged line by line."""
     import pygit2
 
-    from ohw.storage.yaml.document import load_yaml
+    from ohw.storage.yaml.read import load_yaml
 
     # The manifests are read to find the BOMs, then merged: read each content once.
     read = functools.cache(load_yaml)

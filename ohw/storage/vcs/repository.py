@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
 from ohw.storage.locations import repository_of
-from ohw.storage.tree import DesignTree, Kind
+from ohw.storage.tree import DesignTree, Kind, WorkingTree
 
 if TYPE_CHECKING:
     import pygit2
+
+    # The handle other layers hold and pass back, never look into.
+    from pygit2 import Repository as Repository
 
 _GIT_SECONDS = 60  # what asking the git command line may take
 _MODE_KIND = {0o040000: Kind.FOLDER, 0o120000: Kind.LINK, 0o160000: Kind.SUBMODULE}
@@ -189,6 +192,13 @@ def repository_prefix(repo: pygit2.Repository, folder: Path) -> str:
     return folder.resolve().relative_to(Path(repo.workdir).resolve()).as_posix().strip(".")
 
 
+def merge_in_progress(repo: pygit2.Repository) -> bool:
+    """Whether a merge (or a rebase, a cherry-pick...) waits to be finished."""
+    import pygit2
+
+    return bool(repo.state() != pygit2.enums.RepositoryState.NONE)
+
+
 def refuse_staged_changes(repo: pygit2.Repository) -> None:
     """An error if the index holds changes that a commit of ohw's would take along."""
     import pygit2
@@ -214,6 +224,14 @@ def open_work_tree(folder: Path, action: str) -> pygit2.Repository:
             "run it inside a clone of the design (see `ohw clone` and `ohw init`)",
         )
     return repo
+
+
+class GitWorkingTree(WorkingTree):
+    """The design as it is on disk, where git's ignore rules say which files
+    are not the design's (in a folder outside any repository, none)."""
+
+    def ignored(self, paths: list[str]) -> set[str]:
+        return ignored(self.root, paths)
 
 
 def ignored(folder: Path, paths: list[str]) -> set[str]:

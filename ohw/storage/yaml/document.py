@@ -1,22 +1,21 @@
-"""Reading YAML safely and precisely.
+"""What the readers of YAML share: the document they make, and the rules they keep.
 
 ohw reads YAML as the YAML 1.2 core schema reads it, and only as JSON-compatible
 data: mappings with text keys, lists, text, integers, finite numbers, booleans and
 null. `on`/`no` stay text, dates stay text, and no tag ever constructs an object.
 Every node keeps its line and column, so a finding can point at it.
 
-Three readers give the same values and locations. The quickest, here, reads
-block-style YAML as people write manifests and BOMs, line by line, and leaves
-anything else, whole, to the two of ohw.storage.yaml.pyyaml, built on PyYAML: the quick
-one takes libyaml's events, the exact one PyYAML's pure-Python composer, which
-reads everything and makes every refusal with its location. The limits are
-enforced in all: nesting depth, growth through aliases ("billion laughs"), the
-size of integers.
+Three readers give the same values and locations (ohw.storage.yaml.read picks
+one): the line reader (ohw.storage.yaml.lines) reads block-style YAML as people
+write manifests and BOMs, and leaves anything else, whole, to the two of
+ohw.storage.yaml.pyyaml, built on PyYAML: the quick one takes libyaml's events,
+the exact one PyYAML's pure-Python composer, which reads everything and makes
+every refusal with its location. The limits are enforced in all: nesting
+depth, growth through aliases ("billion laughs"), the size of integers.
 """
 
 from __future__ import annotations
 
-import functools
 import gc
 import math
 import re
@@ -39,9 +38,9 @@ RULE_SYNTAX = "OHW101"
 RULE_DUPLICATE_KEY = "OHW102"
 RULE_UNSUPPORTED = "OHW103"
 
-_TAG = "tag:yaml.org,2002:"
-_NULL, _BOOL, _INT, _FLOAT, _STR = (_TAG + t for t in ("null", "bool", "int", "float", "str"))
-_SEQ, _MAP = _TAG + "seq", _TAG + "map"
+TAG = "tag:yaml.org,2002:"
+NULL, BOOL, INT, FLOAT, STR = (TAG + t for t in ("null", "bool", "int", "float", "str"))
+SEQ, MAP = TAG + "seq", TAG + "map"
 
 PathKey = str | int
 JsonPath = tuple[PathKey, ...]
@@ -93,13 +92,13 @@ class ReadProblem(Exception):
 # flow. A big BOM has tens of thousands of nodes and a command asks about a few:
 # they become NodeInfo only when asked for (four objects each, half the time of
 # reading if made for all).
-_Record = tuple[int, int, int, int, str | None, int | None, int, int, bool]
+Record = tuple[int, int, int, int, str | None, int | None, int, int, bool]
 
 
 class Nodes(Mapping[JsonPath, NodeInfo]):
     """The nodes of a document read from YAML, by path."""
 
-    def __init__(self, records: dict[JsonPath, _Record]) -> None:
+    def __init__(self, records: dict[JsonPath, Record]) -> None:
         self._records = records
 
     def __getitem__(self, path: JsonPath) -> NodeInfo:
@@ -117,7 +116,7 @@ class Nodes(Mapping[JsonPath, NodeInfo]):
         """The nodes with ``table`` applied to their keys and plain text."""
         return Nodes(
             {
-                tuple(_translate(k, table) for k in path): record
+                tuple(translate(k, table) for k in path): record
                 if record[4] is None
                 else (*record[:4], record[4].translate(table), *record[5:])
                 for path, record in self._records.items()
@@ -166,40 +165,19 @@ class Document:
 
 # The tags of the YAML 1.2 core schema, and nothing from YAML 1.1: a plain
 # scalar has the first tag whose pattern it matches, and is text if none.
-_CORE_SCHEMA = tuple(
+CORE_SCHEMA = tuple(
     (tag, re.compile(pattern))
     for tag, pattern in (
-        (_NULL, r"^(?:~|null|Null|NULL|)$"),
-        (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        (NULL, r"^(?:~|null|Null|NULL|)$"),
+        (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
         (
-            _FLOAT,
+            FLOAT,
             r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         ),
     )
 )
-
-
-def load_yaml(raw: bytes, *, quick: bool = True) -> Document:
-    """Read one YAML document from bytes; raise ReadProblem if ohw cannot take it.
-    ``quick`` allows the line reader and libyaml's parser, where they give the
-    same result."""
-    text, restore = _protect_line_separators(decode_utf8(raw, RULE_SYNTAX))
-    with collector_paused():
-        read = _read_block_lines(text) if quick else None
-        if read is None:  # PyYAML's readers: loaded for the documents that need them
-            from ohw.storage.yaml.pyyaml import quick_may_read, read_exactly, read_with_libyaml
-
-            if quick and quick_may_read(text):
-                read = read_with_libyaml(text)
-            if read is None:
-                read = read_exactly(text)
-        data, nodes, aliased = read
-    if restore:
-        data = _translate(data, restore)
-        nodes = nodes.translated(restore) if isinstance(nodes, Nodes) else nodes
-    return Document(data, nodes, text=text.translate(restore) if restore else text, aliased=aliased)
 
 
 @contextmanager
@@ -221,266 +199,28 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-_Read = tuple[Any, Mapping[JsonPath, NodeInfo], bool]
+Read = tuple[Any, Mapping[JsonPath, NodeInfo], bool]
 
 
-class _NotQuick(Exception):
+class NotQuick(Exception):
     """Something the quick reader leaves to the exact one."""
 
 
 # Where the quick reader's refusals point: nowhere, as the exact reader, reading
 # the document again, makes every refusal a person sees.
-_UNSEEN = Location(0, 0)
+UNSEEN = Location(0, 0)
 
 
 # The first characters of the plain scalars that the core schema may read as
 # null, a boolean or a number; any other plain scalar is text.
-_MAY_RESOLVE = frozenset("~nNtTfF+-.0123456789")
+MAY_RESOLVE = frozenset("~nNtTfF+-.0123456789")
 
 
-def _plain_tag(written: str) -> str:
+def plain_tag(written: str) -> str:
     """The tag of a plain scalar, as the core schema resolves it."""
-    if written and written[0] not in _MAY_RESOLVE:
-        return _STR
-    return next((tag for tag, pattern in _CORE_SCHEMA if pattern.match(written)), _STR)
-
-
-# The quickest reader takes YAML written as people write ohw's files, in block
-# style, line by line, without building any parser's tokens or events: a big BOM
-# in half the time the events take, and its other versions, whose lines are
-# mostly the same, in less. It knows only this much of YAML and leaves
-# everything else, whole, to the readers of ohw.storage.yaml.pyyaml:
-# - a line is blank, a comment, `KEY: VALUE`, `KEY:` (its value, a block mapping
-#   or sequence, on the lines below), or `- ` followed by an item: `KEY: ...`
-#   (a mapping begins in the item) or a VALUE;
-# - KEY is plain ASCII text (letters, digits, `_ ./-`) read as text;
-# - VALUE, on one line, is plain (a comment after it, none of YAML's indicators
-#   first, no `: ` inside), single-quoted, or double-quoted without escapes;
-# - every line begins at the column of a collection it belongs to.
-# No flow collections, anchors, aliases, tags, block or multi-line scalars, empty
-# values, document markers or directives; no tab, carriage return (but in CR LF
-# line ends), byte-order mark or character YAML does not allow; no duplicate key, nesting past
-# MAX_DEPTH or value the core schema refuses: each sends the document on.
-_BLOCK_KEY = re.compile(r"([A-Za-z0-9_](?:[A-Za-z0-9_ ./-]*[A-Za-z0-9_./-])?):(?: +|$)")
-_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
-_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
-_AFTER_QUOTED = re.compile(r"(?: +(?:#.*)?)?")
-_NOT_PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
-# The characters PyYAML's reader refuses (Reader.NON_PRINTABLE, written as the
-# ranges it leaves out: quicker to compile), the tab and the byte-order mark
-# (libyaml and PyYAML take those two differently).
-_NOT_IN_BLOCK_LINES = re.compile(
-    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]"
-)
-
-
-def _read_block_lines(text: str) -> _Read | None:
-    """Values and nodes of a document in the block style described above, or None."""
-    line_break = "\n"
-    if "\r" in text:  # lines that end CR LF, all of them, or it is left to the others
-        line_break = "\r\n"
-        if not text.count("\r") == text.count("\r\n") == text.count("\n"):
-            return None
-    try:
-        return _LineReader().document(text.split(line_break), len(line_break))
-    except (_NotQuick, ReadProblem):
-        return None
-
-
-class _Block:
-    """A block collection the line reader is inside of."""
-
-    __slots__ = ("column", "head", "last", "mapping", "path", "value")
-
-    def __init__(
-        self,
-        column: int,
-        value: list[Any] | dict[str, Any],
-        path: JsonPath,
-        head: tuple[int, int, int, int, int | None, int],
-    ) -> None:
-        self.column = column  # where its keys or dashes begin, from 0
-        self.mapping = type(value) is dict
-        self.value = value
-        self.path = path
-        # its record but for the end: line, column, key line, key column, key offset, offset
-        self.head = head
-        self.last: _Record | None = None  # its last entry's
-
-
-# A key whose value begins on a later line: its mapping, the key, and where it is.
-_Pending = tuple[_Block, str, int, int, int]
-
-
-class _LineReader:
-    """The structure the lines' indentation makes, in one loop with a stack of
-    open collections (a big BOM has tens of thousands of lines)."""
-
-    def __init__(self) -> None:
-        self.records: dict[JsonPath, _Record] = {}
-        self.stack: list[_Block] = []
-        self.root: _Block | None = None
-
-    def document(self, lines: list[str], line_break: int) -> _Read:
-        records, stack = self.records, self.stack
-        pending: _Pending | None = None
-        offset = after = 0
-        for number, line in enumerate(lines, 1):
-            offset, after = after, after + len(line) + line_break
-            parsed = _block_line(line)
-            if parsed is None:
-                continue
-            column, at, item, key, later, value, start, end, plain = parsed
-            block = stack[-1] if stack else None
-            # most lines are one more entry of the innermost collection
-            if (
-                pending is not None
-                or block is None
-                or block.column != column
-                or (item == block.mapping)
-            ):
-                block = self.find_block(pending, number, offset, column, item=item)
-                pending = None
-            if item:
-                if block.mapping:
-                    raise _NotQuick
-                items: list[Any] = block.value  # type: ignore[assignment]
-                path = block.path + (len(items),)  # noqa: RUF005 (quicker than unpacking)
-                if key is None:
-                    record: _Record = (number, at + 1, 0, 0, plain, None,
-                                       offset + at, offset + end, False)  # fmt: skip
-                    items.append(value)
-                    records[path] = block.last = record
-                    continue
-                # a mapping begins in the item
-                block = self.push(_Block(at, {}, path, (number, at + 1, 0, 0, None, offset + at)))
-                items.append(block.value)
-            elif not block.mapping:
-                raise _NotQuick
-            entries: dict[str, Any] = block.value  # type: ignore[assignment]
-            if key is None or key in entries:
-                raise _NotQuick  # the exact reader says where both are
-            if later:
-                pending = (block, key, number, at + 1, offset + at)
-                continue
-            record = (number, start + 1, number, at + 1, plain, offset + at,
-                      offset + start, offset + end, False)  # fmt: skip
-            entries[key] = value
-            records[block.path + (key,)] = block.last = record  # noqa: RUF005
-        if self.root is None or pending is not None:
-            raise _NotQuick
-        while stack:
-            self.close()
-        return self.root.value, Nodes(records), False
-
-    def find_block(
-        self, pending: _Pending | None, number: int, offset: int, column: int, *, item: bool
-    ) -> _Block:
-        """The collection the line at ``column`` is an entry of, made the top of the stack."""
-        stack = self.stack
-        if pending is not None:
-            # the value of a key: a collection indented under it, or a sequence at its column
-            mapping, key, key_line, key_column, key_start = pending
-            if not (column > mapping.column or (column == mapping.column and item)):
-                raise _NotQuick  # an empty value
-            head = (number, column + 1, key_line, key_column, key_start, offset + column)
-            block = self.push(_Block(column, [] if item else {}, (*mapping.path, key), head))
-            mapping.value[key] = block.value  # type: ignore[call-overload]
-            return block
-        if self.root is None:
-            where = (number, column + 1, 0, 0, None, offset + column)
-            self.root = self.push(_Block(column, [] if item else {}, (), where))
-            return self.root
-        while stack and stack[-1].column > column:
-            self.close()
-        if not stack or stack[-1].column != column:
-            raise _NotQuick
-        if not item and not stack[-1].mapping and len(stack) > 1 and stack[-2].column == column:
-            self.close()  # a key after the items of a sequence written at its key's column
-        return stack[-1]
-
-    def push(self, block: _Block) -> _Block:
-        if len(self.stack) >= MAX_DEPTH - 1:  # its entries would nest past MAX_DEPTH
-            raise _NotQuick
-        self.stack.append(block)
-        return block
-
-    def close(self) -> None:
-        closed = self.stack.pop()
-        assert closed.last is not None  # a collection opens with its first entry
-        line, column, key_line, key_column, key_start, start = closed.head
-        end = closed.last[7]
-        record = (line, column, key_line, key_column, None, key_start, start, end, False)
-        self.records[closed.path] = record
-        if self.stack:
-            self.stack[-1].last = record
-
-
-# What one line says, for _LineReader: the column it begins at, the column of its
-# key or value (after the dash of an item), whether it is an item, its key (None
-# for a value alone), whether the key's value begins on a later line, and the
-# value, where it begins and ends and, if plain, how it is written.
-_Line = tuple[int, int, bool, str | None, bool, Any, int, int, str | None]
-
-
-# Lines repeat, in a document (`category: fasteners`) and far more between the
-# versions of one a merge or a log reads: each is taken apart once.
-@functools.lru_cache(maxsize=1 << 15)
-def _block_line(line: str) -> _Line | None:
-    """What the line says; None for a blank or comment line."""
-    if _NOT_IN_BLOCK_LINES.search(line):
-        raise _NotQuick
-    content = line.lstrip(" ")
-    if not content or content[0] == "#":
-        return None
-    column = at = len(line) - len(content)
-    item = content.startswith("- ")
-    if item:
-        at += 2
-        while line.startswith(" ", at):
-            at += 1
-        if at == len(line) or line[at] in "#-":  # an item on later lines, or a list in a list
-            raise _NotQuick
-    found = _BLOCK_KEY.match(line, at)
-    if found is None:
-        if not item:
-            raise _NotQuick
-        value, end, plain = _block_scalar(line, at)
-        return column, at, True, None, False, value, at, end, plain
-    key = _block_key(found.group(1))
-    start = found.end()
-    if start == len(line) or line[start] == "#":
-        return column, at, item, key, True, None, start, start, None
-    value, end, plain = _block_scalar(line, start)
-    return column, at, item, key, False, value, start, end, plain
-
-
-def _block_scalar(line: str, at: int) -> tuple[Any, int, str | None]:
-    """The value written from ``at`` to the end of the line: its value, where it
-    ends, and its text if it is plain."""
-    first = line[at]
-    if first in "'\"":
-        quoted = (_SINGLE_QUOTED if first == "'" else _DOUBLE_QUOTED).match(line, at)
-        if quoted is None or not _AFTER_QUOTED.fullmatch(line, quoted.end()):
-            raise _NotQuick
-        text = quoted.group(1)
-        return (text.replace("''", "'") if first == "'" else text), quoted.end(), None
-    if first in _NOT_PLAIN_FIRST:
-        raise _NotQuick
-    comment = line.find(" #", at)
-    plain = (line[at:comment] if comment >= 0 else line[at:]).rstrip(" ")
-    if ": " in plain or plain.endswith(":"):
-        raise _NotQuick  # a mapping where a value was expected
-    tag = _plain_tag(plain)
-    # text as written (no surrogates: the line has none), anything else as read
-    value = plain if tag == _STR else _scalar_value(plain, tag, _UNSEEN)
-    return value, at + len(plain), plain
-
-
-@functools.lru_cache(maxsize=1 << 10)
-def _block_key(written: str) -> str:
-    """A key, read once for all the lines it begins (id, name, quantity)."""
-    return _key_text(written, _plain_tag(written), _UNSEEN)
+    if written and written[0] not in MAY_RESOLVE:
+        return STR
+    return next((tag for tag, pattern in CORE_SCHEMA if pattern.match(written)), STR)
 
 
 # YAML 1.2 breaks lines only at LF and CR; PyYAML also breaks at NEL, LS and PS,
@@ -489,7 +229,7 @@ def _block_key(written: str) -> str:
 _NON_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
-def _protect_line_separators(text: str) -> tuple[str, dict[int, str]]:
+def protect_line_separators(text: str) -> tuple[str, dict[int, str]]:
     present = [c for c in _NON_BREAKS if c in text]
     if not present:
         return text, {}
@@ -498,13 +238,13 @@ def _protect_line_separators(text: str) -> tuple[str, dict[int, str]]:
     return text.translate(swap), {ord(stand_in): chr(c) for c, stand_in in swap.items()}
 
 
-def _translate(value: Any, table: dict[int, str]) -> Any:
+def translate(value: Any, table: dict[int, str]) -> Any:
     if isinstance(value, str):
         return value.translate(table)
     if isinstance(value, list):
-        return [_translate(v, table) for v in value]
+        return [translate(v, table) for v in value]
     if isinstance(value, dict):
-        return {k.translate(table): _translate(v, table) for k, v in value.items()}
+        return {k.translate(table): translate(v, table) for k, v in value.items()}
     return value
 
 
@@ -525,8 +265,8 @@ def decode_utf8(raw: bytes, rule: str) -> str:
         ) from None
 
 
-def _key_text(written: str, tag: str, at: Location) -> str:
-    value = _scalar_value(written, tag, at)
+def key_text(written: str, tag: str, at: Location) -> str:
+    value = scalar_value(written, tag, at)
     if not isinstance(value, str):
         raise ReadProblem(
             RULE_UNSUPPORTED,
@@ -537,8 +277,8 @@ def _key_text(written: str, tag: str, at: Location) -> str:
     return value
 
 
-def _tag_problem(tag: str, at: Location) -> ReadProblem:
-    shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+def tag_problem(tag: str, at: Location) -> ReadProblem:
+    shown = "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
     return ReadProblem(
         RULE_UNSUPPORTED,
         f"the tag {shown} is not allowed",
@@ -551,27 +291,27 @@ def _tag_problem(tag: str, at: Location) -> ReadProblem:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _scalar_value(text: str, tag: str, at: Location) -> Any:
+def scalar_value(text: str, tag: str, at: Location) -> Any:
     if _SURROGATE.search(text):
         text = _pair_surrogates(text, at)
-    if tag == _STR:
+    if tag == STR:
         return text
-    if tag == _NULL and re.fullmatch(r"~|null|Null|NULL|", text):
+    if tag == NULL and re.fullmatch(r"~|null|Null|NULL|", text):
         return None
-    if tag == _BOOL and re.fullmatch(r"true|True|TRUE|false|False|FALSE", text):
+    if tag == BOOL and re.fullmatch(r"true|True|TRUE|false|False|FALSE", text):
         return text.lower() == "true"
-    if tag == _INT:
+    if tag == INT:
         return _integer(text, at)
-    if tag == _FLOAT:
+    if tag == FLOAT:
         return _float(text, at)
-    if tag in (_NULL, _BOOL):
+    if tag in (NULL, BOOL):
         raise ReadProblem(
             RULE_UNSUPPORTED,
-            f"{text!r} cannot be read as {tag[len(_TAG) :]}",
+            f"{text!r} cannot be read as {tag[len(TAG) :]}",
             "remove the tag, or write a value of that type",
             at,
         )
-    raise _tag_problem(tag, at)
+    raise tag_problem(tag, at)
 
 
 _INTEGER_FORMS = re.compile(r"([-+]?[0-9]+)|0o([0-7]+)|0x([0-9a-fA-F]+)")

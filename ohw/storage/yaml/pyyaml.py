@@ -1,6 +1,6 @@
-"""The readers of YAML built on PyYAML, for the documents the line reader of
-ohw.storage.yaml.document leaves (loaded only then: PyYAML takes a twentieth of a merge's
-time to load). The quick one takes the events of libyaml's parser (PyYAML's C
+"""The readers of YAML built on PyYAML, for the documents the line reader
+(ohw.storage.yaml.lines) leaves (loaded only then: PyYAML takes a twentieth of
+a merge's time to load). The quick one takes the events of libyaml's parser (PyYAML's C
 extension) and builds the values in one pass, without recursion, so no nesting
 can exhaust the C stack; the exact one, PyYAML's pure-Python parser, composes
 a node graph and the values are built from it, and makes every refusal."""
@@ -21,28 +21,28 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from ohw.storage.yaml.document import (
-    _CORE_SCHEMA,
-    _MAP,
-    _SEQ,
-    _STR,
-    _UNSEEN,
+    CORE_SCHEMA,
+    MAP,
     MAX_ALIAS_GROWTH,
     MAX_DEPTH,
     RULE_DUPLICATE_KEY,
     RULE_SYNTAX,
     RULE_UNSUPPORTED,
+    SEQ,
+    STR,
+    UNSEEN,
     JsonPath,
     Location,
     NodeInfo,
     Nodes,
+    NotQuick,
+    Read,
     ReadProblem,
-    _key_text,
-    _NotQuick,
-    _plain_tag,
-    _Read,
-    _Record,
-    _scalar_value,
-    _tag_problem,
+    Record,
+    key_text,
+    plain_tag,
+    scalar_value,
+    tag_problem,
 )
 
 try:
@@ -55,7 +55,7 @@ class _Resolver(BaseResolver):
     """The tags of the YAML 1.2 core schema, and nothing from YAML 1.1."""
 
 
-for _tag, _pattern in _CORE_SCHEMA:
+for _tag, _pattern in CORE_SCHEMA:
     _Resolver.add_implicit_resolver(_tag, _pattern, None)
 
 
@@ -88,7 +88,7 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
 _EMPTY: dict[JsonPath, NodeInfo] = {(): NodeInfo(Location(1, 1), None, None)}
 
 
-def read_exactly(text: str) -> _Read:
+def read_exactly(text: str) -> Read:
     """Values and nodes by PyYAML's pure-Python composer; every refusal is raised here."""
     loader = None
     try:
@@ -109,7 +109,7 @@ def read_exactly(text: str) -> _Read:
     if root is None:
         return None, dict(_EMPTY), False
     aliased = _check_growth(root)
-    records: dict[JsonPath, _Record] = {}
+    records: dict[JsonPath, Record] = {}
     data = _build(root, (), None, records)
     return data, Nodes(records), aliased
 
@@ -126,7 +126,7 @@ class _Open:
     start: int
     flow: bool
     key: tuple[str, int, int, int] | None = None  # a key awaiting its value, and where
-    last: _Record | None = None
+    last: Record | None = None
 
 
 def quick_may_read(text: str) -> bool:
@@ -136,7 +136,7 @@ def quick_may_read(text: str) -> bool:
     return _CParser is not None and "\t" not in text and "\ufeff" not in text
 
 
-def read_with_libyaml(text: str) -> _Read | None:
+def read_with_libyaml(text: str) -> Read | None:
     """Values and nodes from libyaml's events, or None where the exact reader
     must decide: an alias or anchor reused, nesting past MAX_DEPTH, a tag, a key
     or a value ohw refuses, or anything libyaml itself refuses."""
@@ -144,13 +144,13 @@ def read_with_libyaml(text: str) -> _Read | None:
     parser = _CParser(text)
     try:
         return _EventReader(text).document(parser.get_event)
-    except (yaml.YAMLError, ReadProblem, _NotQuick):
+    except (yaml.YAMLError, ReadProblem, NotQuick):
         return None
     finally:
         parser.dispose()
 
 
-_Placed = tuple[JsonPath, Any, _Record]  # a finished node: its path, value and record
+_Placed = tuple[JsonPath, Any, Record]  # a finished node: its path, value and record
 
 
 class _EventReader:
@@ -159,14 +159,14 @@ class _EventReader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.records: dict[JsonPath, _Record] = {}
+        self.records: dict[JsonPath, Record] = {}
         self.anchors: set[str] = set()
         self.stack: list[_Open] = []
         # Keys and plain values repeat (id, name, quantity: 1, EUR): read each text once.
         self.keys: dict[str, str] = {}
         self.plain: dict[str, Any] = {}
 
-    def document(self, next_event: Callable[[], Any]) -> _Read:
+    def document(self, next_event: Callable[[], Any]) -> Read:
         next_event()  # the stream starts
         if type(next_event()) is yaml.StreamEndEvent:
             return None, dict(_EMPTY), False
@@ -190,7 +190,7 @@ class _EventReader:
             parent.last = record
         next_event()  # the document ends
         if type(next_event()) is not yaml.StreamEndEvent:
-            raise _NotQuick  # a second document
+            raise NotQuick  # a second document
         return value, Nodes(records), False
 
     def close(self, event: Any) -> _Placed:
@@ -205,11 +205,11 @@ class _EventReader:
         kind = type(event)
         stack = self.stack
         if kind is yaml.AliasEvent or len(stack) >= MAX_DEPTH:
-            raise _NotQuick
+            raise NotQuick
         anchor = event.anchor
         if anchor is not None:
             if anchor in self.anchors:
-                raise _NotQuick
+                raise NotQuick
             self.anchors.add(anchor)
         mark = event.start_mark
         parent = stack[-1] if stack else None
@@ -220,25 +220,25 @@ class _EventReader:
             path, key_line, key_column, key_start = (*parent.path, len(parent.value)), 0, 0, None
         elif parent.key is None:  # this event is a key
             if kind is not yaml.ScalarEvent:
-                raise _NotQuick
+                raise NotQuick
             key = self.key(event)
             if key in parent.value:
-                raise _NotQuick
+                raise NotQuick
             parent.key = (key, mark.line + 1, mark.column + 1, mark.index)
             return None
         else:
             key, key_line, key_column, key_start = parent.key
             path = (*parent.path, key)
         if kind is yaml.ScalarEvent:
-            record: _Record = (
+            record: Record = (
                 mark.line + 1, mark.column + 1, key_line, key_column,
                 None if event.style else event.value,
                 key_start, mark.index, event.end_mark.index, False,
             )  # fmt: skip
             return path, self.value(event), record
         mapping = kind is yaml.MappingStartEvent
-        if event.tag not in (None, "!", _MAP if mapping else _SEQ):
-            raise _NotQuick
+        if event.tag not in (None, "!", MAP if mapping else SEQ):
+            raise NotQuick
         value: list[Any] | dict[str, Any] = {} if mapping else []
         where = (mark.line + 1, mark.column + 1, key_line, key_column)
         flow = bool(event.flow_style)
@@ -249,7 +249,7 @@ class _EventReader:
         written: str = event.value
         key = self.keys.get(written) if event.implicit[0] else None
         if key is None:
-            key = _key_text(written, _scalar_tag(event), _UNSEEN)
+            key = key_text(written, _scalar_tag(event), UNSEEN)
             if event.implicit[0]:
                 self.keys[written] = key
         return key
@@ -260,14 +260,14 @@ class _EventReader:
             if event.style in ("|", ">") and not _BLOCK_HEADER.match(
                 self.text, event.start_mark.index
             ):
-                raise _NotQuick
-            return _scalar_value(written, _scalar_tag(event), _UNSEEN)
+                raise NotQuick
+            return scalar_value(written, _scalar_tag(event), UNSEEN)
         if not written:
-            raise _NotQuick
+            raise NotQuick
         plain = self.plain
         if written in plain:
             return plain[written]
-        value = plain[written] = _scalar_value(written, _scalar_tag(event), _UNSEEN)
+        value = plain[written] = scalar_value(written, _scalar_tag(event), UNSEEN)
         return value
 
 
@@ -283,8 +283,8 @@ def _scalar_tag(event: Any) -> str:
     written in the document is left to the exact reader (libyaml's events
     flag some of them differently)."""
     if event.tag is not None:
-        raise _NotQuick
-    return _plain_tag(event.value) if event.implicit[0] else _STR
+        raise NotQuick
+    return plain_tag(event.value) if event.implicit[0] else STR
 
 
 # PyYAML's problems a person meets most, in words that say what to do:
@@ -389,7 +389,7 @@ def _build(
     node: Node,
     path: JsonPath,
     key_node: Node | None,
-    records: dict[JsonPath, _Record],
+    records: dict[JsonPath, Record],
 ) -> Any:
     at = Location.of(node.start_mark)
     key_line, key_column = (
@@ -407,15 +407,15 @@ def _build(
             node.end_mark.index,
             False,
         )
-        return _scalar_value(node.value, node.tag, at)
+        return scalar_value(node.value, node.tag, at)
     if isinstance(node, SequenceNode):
-        _require_tag(node, _SEQ, at)
+        _require_tag(node, SEQ, at)
         items = [_build(child, (*path, i), None, records) for i, child in enumerate(node.value)]
         last = records.get((*path, len(items) - 1))
         records[path] = (*where, None, *_collection_span(node, key_start, last))
         return items
     if isinstance(node, MappingNode):
-        _require_tag(node, _MAP, at)
+        _require_tag(node, MAP, at)
         mapping: dict[str, Any] = {}
         for child_key, value_node in node.value:
             key_loc = Location.of(child_key.start_mark)
@@ -437,7 +437,7 @@ def _build(
 
 
 def _collection_span(
-    node: Node, key_start: int | None, last: _Record | None
+    node: Node, key_start: int | None, last: Record | None
 ) -> tuple[int | None, int, int, bool]:
     """A block collection's content ends where its last entry's does (its own end
     mark lies beyond the comments and blank lines that follow)."""
@@ -454,9 +454,9 @@ def _key(node: Node, at: Location) -> str:
             "use text keys only, as JSON does",
             at,
         )
-    return _key_text(node.value, node.tag, at)
+    return key_text(node.value, node.tag, at)
 
 
 def _require_tag(node: Node, tag: str, at: Location) -> None:
     if node.tag != tag:
-        raise _tag_problem(node.tag, at)
+        raise tag_problem(node.tag, at)

@@ -1,0 +1,345 @@
+"""The one reader of a design: its manifest and BOM, at any revision, held to
+their schemas, with where every value was written.
+
+Every command that works on a design reads it here: the checks, the differ,
+the BOM roll-up, the kit, remixes, credits, the catalog and the pictures. A
+``Design`` is plain data; what one run of the checks notes as it goes lives
+apart (ohw.checks.context).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ohw import __version__
+from ohw.design.bom import BomItem
+from ohw.design.bom_csv import read_bom_csv
+from ohw.design.findings import RULES, Finding, Severity, finding
+from ohw.design.manifest import Manifest
+from ohw.design.paths import MANIFEST, normalize, path_problem
+from ohw.design.schemas import Violation, validate
+from ohw.errors import OhwError
+from ohw.storage.cache import ResultCache, blob_id
+from ohw.storage.tree import DesignTree, Kind
+from ohw.storage.yaml.document import Document, JsonPath, Location, ReadProblem
+from ohw.storage.yaml.read import load_yaml
+
+RULE_MANIFEST_SCHEMA = "OHW110"
+RULE_BOM_SCHEMA = "OHW111"
+BOM_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+@dataclass(frozen=True)
+class DesignFile:
+    """A manifest or a BOM file as read: its data as its schema reads it (plain
+    scalars as text where the schema wants text), valid or not, and what is
+    wrong with it. ``document`` (where each value was written) is None for a
+    file that cannot be read, and for one whose reading was remembered."""
+
+    path: str
+    content_id: str | None  # the git blob id, where the reader knew it
+    data: Any  # None when the file cannot be read
+    document: Document | None = None
+    problems: tuple[Finding, ...] = ()
+    unreadable: str = ""  # why there is no data
+    valid: bool = False  # read, and true to its schema
+
+
+# How a design's files are read: by path, as a manifest or a BOM ("manifest",
+# "bom" or "bom-csv"). The differ gives one that remembers files by content.
+FileReader = Callable[[DesignTree, str, str], DesignFile]
+
+
+def read_file(tree: DesignTree, path: str, kind: str) -> DesignFile:
+    """The manifest or BOM file ``path`` of ``tree``, read and validated."""
+    return parse_file(path, kind, tree.read_bytes(path))
+
+
+def parse_file(path: str, kind: str, raw: bytes, content_id: str | None = None) -> DesignFile:
+    """A manifest or BOM file's bytes, read and validated by its schema."""
+    try:
+        if kind == "bom-csv":
+            converted = read_bom_csv(raw)
+            document, problems = converted.document, converted.problems
+        else:
+            document, problems = load_yaml(raw), []
+    except ReadProblem as problem:
+        return DesignFile(
+            path, content_id, None, None, (_read_finding(problem, path),), problem.message
+        )
+    schema = "manifest" if kind == "manifest" else "bom"
+    data, violations = validate(
+        document, schema, f"the {'manifest' if schema == 'manifest' else 'BOM'}"
+    )
+    rule = RULE_MANIFEST_SCHEMA if schema == "manifest" else RULE_BOM_SCHEMA
+    found = (*(_read_finding(p, path) for p in problems), *_schema_findings(violations, path, rule))
+    # A manifest is worked on only when true to its schema; a BOM, when nothing
+    # in it is an error (a CSV may have columns ohw does not know).
+    valid = not violations if schema == "manifest" else not _errors(found)
+    return DesignFile(path, content_id, data, document, found, "", valid)
+
+
+@dataclass
+class Design:
+    """A design as read at one revision.
+
+    ``manifest`` and ``bom`` are the typed model, there only where their files
+    are true to their schemas; ``manifest_file`` and ``bom_file`` hold what was
+    read, valid or not (a comparison of two revisions reads both)."""
+
+    tree: DesignTree
+    manifest_file: DesignFile | None = None  # None: the design has no manifest here
+    manifest: Manifest | None = None
+    manifest_unreadable: str = ""  # why there is no manifest to work on
+    bom_path: str = MANIFEST  # the file holding the BOM: ohw.yaml when written inline
+    bom_file: DesignFile | None = None
+    bom: list[BomItem] | None = None
+    bom_unreadable: str = ""  # why there is no BOM, when there should be one
+    problems: list[Finding] = field(default_factory=list)  # what reading found wrong
+    files_read: list[str] = field(default_factory=list)
+
+    @property
+    def manifest_document(self) -> Document | None:
+        return (
+            self.manifest_file.document
+            if self.manifest is not None and self.manifest_file
+            else None
+        )
+
+    @property
+    def bom_document(self) -> Document | None:
+        if self.bom is None:
+            return None
+        if self.bom_path == MANIFEST:
+            return self.manifest_document
+        return self.bom_file.document if self.bom_file else None
+
+    def bom_items(self) -> list[dict[str, Any]]:
+        """The BOM's items as data; an error where the BOM cannot be read."""
+        if self.bom is None:
+            raise OhwError(
+                f"the BOM cannot be read: {self.bom_unreadable}",
+                "run ohw check and fix what it reports first",
+            )
+        if self.manifest is not None and self.manifest.bom_items is not None:
+            return self.manifest.bom_items
+        if self.bom_file is None:
+            return []
+        items: list[dict[str, Any]] = self.bom_file.data["items"]
+        return items
+
+    def at_manifest(self, path: JsonPath) -> Location | None:
+        document = self.manifest_document
+        return document.locate(path) if document else None
+
+    def at_manifest_key(self, path: JsonPath) -> Location | None:
+        document = self.manifest_document
+        return document.locate_key(path) if document else None
+
+    def at_bom(self, path: JsonPath) -> Location | None:
+        document = self.bom_document
+        return document.locate(path) if document else None
+
+    def instruction_files(self) -> list[str]:
+        """The Markdown files of the instructions: the file the manifest names,
+        or those in the folder it names; none where the path is wrong (a
+        finding of the paths check)."""
+        written = self.manifest.instructions if self.manifest else None
+        if written is None or path_problem(written):
+            return []
+        entry = self.tree.resolve(normalize(written))
+        if entry.kind is Kind.FILE:
+            return [entry.path]
+        if entry.kind is not Kind.FOLDER:
+            return []
+        prefix = f"{entry.path}/" if entry.path else ""
+        return sorted(
+            f for f in self.tree.files if f.startswith(prefix) and f.lower().endswith(".md")
+        )
+
+
+def read_design(
+    tree: DesignTree, written: Document | None = None, *, read: FileReader = read_file
+) -> Design:
+    """The design in ``tree``; ``written``, if given, is its manifest as already
+    read (its YAML, not yet validated). ``read`` reads each file."""
+    design = Design(tree)
+    if written is not None:
+        data, violations = validate(written, "manifest", "the manifest")
+        found = tuple(_schema_findings(violations, MANIFEST, RULE_MANIFEST_SCHEMA))
+        design.manifest_file = DesignFile(MANIFEST, None, data, written, found, "", not found)
+    elif tree.resolve(MANIFEST).kind is Kind.FILE:
+        design.manifest_file = read(tree, MANIFEST, "manifest")
+    else:
+        design.manifest_unreadable = f"there is no {MANIFEST}"
+        return design
+    manifest_file = design.manifest_file
+    design.files_read.append(MANIFEST)
+    design.problems.extend(manifest_file.problems)
+    if manifest_file.data is None:
+        design.manifest_unreadable = f"{MANIFEST} cannot be read"
+        return design
+    if not manifest_file.valid:
+        design.manifest_unreadable = f"{MANIFEST} does not match the manifest schema"
+        return design
+    design.manifest = manifest = Manifest.from_data(manifest_file.data)
+    if manifest.bom_items is not None:
+        design.bom = [
+            BomItem.from_data(item, ("bom", i)) for i, item in enumerate(manifest.bom_items)
+        ]
+    elif manifest.bom_file is not None:
+        _read_bom(design, manifest.bom_file, read)
+    else:
+        design.bom = []
+    return design
+
+
+def read_valid_design(tree: DesignTree) -> Design:
+    """The design a command works on: an error, rather than findings, when its
+    manifest cannot be read or breaks its schema."""
+    design = read_design(tree)
+    if design.manifest is None:
+        raise OhwError(
+            f"this design's {MANIFEST} cannot be read: {design.manifest_unreadable}",
+            "run ohw check and fix what it reports first",
+        )
+    return design
+
+
+def bom_kind(path: str) -> str:
+    return "bom-csv" if path.lower().endswith(".csv") else "bom"
+
+
+def _read_bom(design: Design, path: str, read: FileReader) -> None:
+    if path_problem(path) or not design.tree.exists(path):
+        design.bom_unreadable = f"the BOM file {path} cannot be read"  # a path finding says why
+        return
+    if not path.lower().endswith(BOM_SUFFIXES):
+        design.problems.append(
+            finding(
+                RULE_MANIFEST_SCHEMA,
+                MANIFEST,
+                f"the BOM file {path} is neither YAML nor CSV",
+                design.at_manifest(("bom",)),
+                "name it bom.yaml or bom.csv",
+            )
+        )
+        design.bom_unreadable = f"the BOM file {path} is neither YAML nor CSV"
+        return
+    design.bom_path = path
+    design.bom_file = bom_file = read(design.tree, path, bom_kind(path))
+    design.files_read.append(path)
+    design.problems.extend(bom_file.problems)
+    if not bom_file.valid:
+        design.bom_unreadable = f"{path} has errors"
+        return
+    design.bom = [
+        BomItem.from_data(item, ("items", i)) for i, item in enumerate(bom_file.data["items"])
+    ]
+
+
+# Files read by content; the schema's reading of them changes with ohw.
+_CONTENT_CACHE_VERSION = 2
+
+
+class ContentReader:
+    """Reads design files and remembers each by its content: in memory, and on
+    disk by git blob id, so that a log over hundreds of commits reads each
+    version of each file once. What it remembers is the data, not where each
+    value was written: for comparing revisions, not for locating findings."""
+
+    def __init__(self, cache_directory: Path) -> None:
+        self._known: dict[tuple[str, str], DesignFile] = {}
+        self._disk = ResultCache(
+            cache_directory, f"design-data/{__version__}", _CONTENT_CACHE_VERSION
+        )
+
+    def __call__(self, tree: DesignTree, path: str, kind: str) -> DesignFile:
+        content_id = tree.blob_id(path)
+        raw = None
+        if content_id is None:  # a file on disk: read it to know its content
+            raw = tree.read_bytes(path)
+            content_id = blob_id(raw)
+        key = (kind, content_id)
+        known = self._known.get(key)
+        if known is None:
+            known = self._remembered(key) or self._read(key, tree, path, raw)
+            self._known[key] = known
+        return dataclasses.replace(known, path=path)
+
+    def design(self, tree: DesignTree) -> Design:
+        return read_design(tree, read=self)
+
+    def manifest_data(self, tree: DesignTree) -> dict[str, Any] | None:
+        """The manifest's data, valid or not; None where it is absent or unreadable."""
+        manifest = self.design(tree).manifest_file
+        return manifest.data if manifest is not None and isinstance(manifest.data, dict) else None
+
+    def _remembered(self, key: tuple[str, str]) -> DesignFile | None:
+        kind, content_id = key
+        kept = self._disk.get(f"{content_id}{kind}")
+        if not isinstance(kept, dict):
+            return None
+        return DesignFile(
+            "",
+            content_id,
+            kept.get("data"),
+            unreadable=kept.get("problem") or "",
+            valid=bool(kept.get("valid")),
+        )
+
+    def _read(
+        self, key: tuple[str, str], tree: DesignTree, path: str, raw: bytes | None
+    ) -> DesignFile:
+        kind, content_id = key
+        read = parse_file(path, kind, tree.read_bytes(path) if raw is None else raw, content_id)
+        kept = {"data": read.data, "problem": read.unreadable or None, "valid": read.valid}
+        self._disk.put(f"{content_id}{kind}", kept)
+        return dataclasses.replace(read, document=None, problems=())
+
+
+def open_design(path: Path, revision: str | None = None) -> DesignTree:
+    """The design in folder ``path``, on disk or, with ``revision``, at that commit."""
+    from ohw.storage.vcs.repository import GitWorkingTree, commit_tree
+
+    folder = path.parent if path.name == MANIFEST and path.is_file() else path
+    tree: DesignTree
+    if revision is not None:
+        tree = commit_tree(folder, revision)
+    else:
+        if not folder.is_dir():
+            raise OhwError(
+                f"{path} is not a folder",
+                "give the folder that holds the design's ohw.yaml",
+            )
+        tree = GitWorkingTree(folder)
+    if not tree.exists(MANIFEST):
+        where = f" at {tree.label}" if revision is not None else ""
+        raise OhwError(
+            f"{folder} is not a design: it has no {MANIFEST}{where}",
+            "run ohw in the folder that holds ohw.yaml, or create a design with `ohw init`",
+        )
+    return tree
+
+
+def _errors(found: tuple[Finding, ...]) -> bool:
+    return any(f.severity is Severity.ERROR for f in found)
+
+
+def _read_finding(problem: ReadProblem, path: str) -> Finding:
+    return finding(problem.rule, path, problem.message, problem.at, problem.hint)
+
+
+def _schema_findings(violations: list[Violation], path: str, default_rule: str) -> list[Finding]:
+    # Where the schema names a finding id, that rule's hint says more than the
+    # description of the node; otherwise the description is the best hint.
+    return [
+        finding(
+            v.rule or default_rule, path, v.message, v.at, RULES[v.rule].hint if v.rule else v.hint
+        )
+        for v in violations
+    ]
