@@ -9,10 +9,10 @@ from typing import Any
 
 from ohw.design.paths import MANIFEST
 from ohw.errors import OhwError
-from ohw.merge.files import edit_yaml, merge_file
+from ohw.merge.files import edit_yaml
+from ohw.merge.workflow import MergeOutcome, merge
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs import remote as remotes
-from ohw.storage.vcs.merging import MergeOutcome, merge
 from ohw.storage.vcs.repository import Identity, commit_new_files, open_work_tree
 from ohw.storage.yaml.document import ReadProblem
 from ohw.storage.yaml.read import load_yaml
@@ -105,7 +105,7 @@ def update(
             "add one with git remote add upstream URL",
         )
     remotes.fetch(repo, UPSTREAM, progress)
-    return merge(folder, remotes.default_branch(repo, UPSTREAM), author, merge_file)
+    return merge(folder, remotes.default_branch(repo, UPSTREAM), author)
 
 
 def pull(folder: Path, author: Identity, progress: remotes.Progress | None = None) -> MergeOutcome:
@@ -113,4 +113,4 @@ def pull(folder: Path, author: Identity, progress: remotes.Progress | None = Non
     repo = open_work_tree(folder, "pull")
     remote_name, branch = remotes.tracked(repo)
     remotes.fetch(repo, remote_name, progress)
-    return merge(folder, branch, author, merge_file)
+    return merge(folder, branch, author)

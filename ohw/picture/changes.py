@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
     from ohw.history.diff import DesignDiff
     from ohw.merge.plan import Side
+    from ohw.merge.workflow import ConflictedFile
     from ohw.storage.tree import DesignTree
-    from ohw.storage.vcs.merging import ConflictedFile
 
 PANEL = 360  # pixels each way of each version's picture
 

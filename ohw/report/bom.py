@@ -3,8 +3,6 @@ JSON for programs (schemas/bom-output.schema.json)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal
 from typing import IO, Any
@@ -13,14 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ohw.fab.bom_csv import bom_csv, number_text, quantity_text
 from ohw.fab.rollup import FabricatedLine, MaterialUse, PurchasedLine, RolledUpBom, SupplierOrder
 
 FORMAT_VERSION = 1
-CSV_COLUMNS = (
-    "section", "id", "name", "quantity", "unit", "supplier", "part_number", "url",
-    "unit_price", "currency", "cost", "packs", "material", "process", "stock",
-    "mass_g", "filament_m", "file", "from",
-)  # fmt: skip
 
 
 def _money(value: Decimal) -> float:
@@ -126,47 +120,6 @@ def bom_json(bom: RolledUpBom) -> dict[str, Any]:
     }
 
 
-def _number(value: Decimal | float | None, digits: int = 2) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if digits < 0 else f"{value:.{digits}f}"
-    return f"{value:.{digits}f}"
-
-
-def _quantity(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
-def bom_csv(bom: RolledUpBom) -> str:
-    """One row per item and part, and one per currency total; the same columns always."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for section, orders in (("purchased", bom.orders), ("optional", bom.optional)):
-        for order in orders:
-            for line in order.lines:
-                writer.writerow(
-                    [section, line.id, line.name, _quantity(line.quantity), line.unit or "",
-                     line.supplier or "", line.part_number or "", line.url or "",
-                     _number(line.unit_price, -1), line.currency or "", _number(line.cost),
-                     line.packs or "", "", "", "", "", "", "", ""]
-                )  # fmt: skip
-    for section, parts in (("printed", bom.printed), ("cut", bom.cut), ("other", bom.other)):
-        for part in parts:
-            writer.writerow(
-                [section, part.id, part.name, part.quantity, "pcs", "", "", "", "", "", "", "",
-                 part.material or "", part.process or "", part.stock or "",
-                 _number(part.mass, 1), _number(part.filament_length, 2),
-                 part.measure.file if part.measure else "", part.origin or ""]
-            )  # fmt: skip
-    for section, totals in (("total", bom.totals), ("optional total", bom.optional_totals)):
-        for currency, amount in totals.items():
-            writer.writerow([section, "", "", "", "", "", "", "", "", currency, _number(amount)]
-                            + [""] * 8)  # fmt: skip
-    return out.getvalue()
-
-
 def _size(line: FabricatedLine) -> str:
     return " × ".join(f"{v:.1f}" for v in line.size) + " mm" if line.size else ""
 
@@ -188,11 +141,11 @@ def _markdown_table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> 
 
 
 def _with_unit(line: PurchasedLine) -> str:
-    return _quantity(line.quantity) + (f" {line.unit}" if line.unit else "")
+    return quantity_text(line.quantity) + (f" {line.unit}" if line.unit else "")
 
 
 def _amount(currency: str | None, value: Decimal | None, digits: int = 2) -> str:
-    return f"{currency} {_number(value, digits)}" if value is not None else ""
+    return f"{currency} {number_text(value, digits)}" if value is not None else ""
 
 
 def _use(use: MaterialUse) -> str:
@@ -230,8 +183,8 @@ def bom_markdown(bom: RolledUpBom) -> str:
         lines += _markdown_table(
             ("id", "part", "quantity>", "material", "size", "mass (g)>", "filament (m)>"),
             [
-                (p.id, p.name, p.quantity, p.material or "", _size(p), _number(p.mass, 1),
-                 _number(p.filament_length, 2))
+                (p.id, p.name, p.quantity, p.material or "", _size(p), number_text(p.mass, 1),
+                 number_text(p.filament_length, 2))
                 for p in bom.printed
             ],
         )  # fmt: skip

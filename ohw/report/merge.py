@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from ohw.merge.plan import MISSING, Side
+from ohw.merge.workflow import ConflictedFile
 from ohw.report.styled import Line, print_lines
-from ohw.storage.vcs.merging import ConflictedFile
 
 if TYPE_CHECKING:
     from ohw.mesh.batch import MeshResult

@@ -9,7 +9,7 @@ from pathlib import Path
 from ohw.cli.progress import step_bar
 from ohw.design.reader import open_design
 from ohw.errors import OhwError
-from ohw.fab.kit import build_kit, write_kit
+from ohw.fab.build import build_kit, write_kit
 from ohw.fab.printers import Printer, bed_printer, printer_named
 from ohw.report.fab import render_kit
 from ohw.storage.cache import cache_directory

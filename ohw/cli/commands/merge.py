@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ohw.errors import OhwError
+from ohw.merge import workflow
 from ohw.merge.files import merge_file
 from ohw.merge.plan import Side
 from ohw.report.merge import MergeReport, render_merge
 from ohw.storage.files import write_atomically
-from ohw.storage.vcs import merging as vcs_merging
+from ohw.storage.vcs import merging as git_merging
 from ohw.storage.vcs.repository import identity_or_error
 
 if TYPE_CHECKING:
@@ -31,19 +32,19 @@ def merge(
     if images is not None and revision is None:
         raise OhwError("--images goes with a merge of REF", "ohw merge REF --images DIR")
     if abort:
-        kept = vcs_merging.abort_merge(folder)
+        kept = git_merging.abort_merge(folder)
         notes = tuple(f"kept your changes to {path}, made during the merge" for path in kept)
         render_merge(MergeReport("aborted", None, (), (), notes, {}), output_format, sys.stdout)
         return 0
     author = identity_or_error(folder)
     if resume:
-        commit = vcs_merging.continue_merge(folder, author)
+        commit = git_merging.continue_merge(folder, author)
         render_merge(MergeReport("merged", commit, (), (), (), {}), output_format, sys.stdout)
         return 0
     if revision is None:
         raise OhwError("say what to merge", "ohw merge BRANCH (or --continue, --abort)")
     folder_for_images = _images_folder(images)
-    outcome = vcs_merging.merge(folder, revision, author, merge_file)
+    outcome = workflow.merge(folder, revision, author)
     return show_outcome(outcome, output_format, folder_for_images)
 
 
@@ -56,7 +57,7 @@ def _images_folder(images: str | None) -> Path | None:
 
 
 def show_outcome(
-    outcome: vcs_merging.MergeOutcome, output_format: str, images: Path | None = None
+    outcome: workflow.MergeOutcome, output_format: str, images: Path | None = None
 ) -> int:
     """Report a merge (also for pull and update); 1 if it stopped on conflicts.
     With ``images``, a picture of each conflicted mesh is written there."""
@@ -79,7 +80,7 @@ def show_outcome(
 
 
 def _mesh_sides(
-    conflicted: tuple[vcs_merging.ConflictedFile, ...],
+    conflicted: tuple[workflow.ConflictedFile, ...],
 ) -> dict[str, dict[Side, MeshResult]]:
     """Each conflicted mesh's sides, analysed, so a person can choose."""
     if not conflicted:
@@ -116,11 +117,11 @@ def resolve(paths: list[str], side: Side | None, images: str | None = None) -> i
         from ohw.report.merge import render_pictures
 
         folder = output_folder(images)
-        conflicted = vcs_merging.conflicted_files(Path(), paths)
+        conflicted = workflow.conflicted_files(Path(), paths)
         render_pictures(conflict_pictures(conflicted, folder), sys.stdout)
         return 0
     for path in paths:
-        vcs_merging.resolve(Path(), path, side)
+        git_merging.resolve(Path(), path, side)
         print(f"resolved {path}" + (f" with the {side} version" if side else " as edited"))
     return 0
 

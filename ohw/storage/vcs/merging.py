@@ -1,29 +1,28 @@
-"""Merges as git makes them, with the design's manifest and BOM merged by meaning.
+"""Git's side of a merge: the merge state as libgit2 and git keep it.
 
 libgit2 merges the trees and leaves git's own conflict state (MERGE_HEAD, index
-stages, files with markers); then every manifest or BOM that both sides changed
-is merged again by ``ohw.merge.files``, in the index and in the work tree. So `git
-status`, `git merge --abort` and `git commit` understand a merge ohw began.
+stages, files with markers); the design files that both sides changed are then
+merged again by meaning (ohw.merge.workflow) and staged here, in the index and
+in the work tree. So `git status`, `git merge --abort` and `git commit`
+understand a merge ohw began.
 """
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
-from ohw.design.paths import MANIFEST
 from ohw.errors import OhwError
-from ohw.merge.files import FileMerge
-from ohw.merge.plan import Conflict, Side
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs.repository import (
     Identity,
     committer,
     lock_errors,
+    merge_in_progress,
     open_work_tree,
     resolve_commit,
 )
@@ -31,38 +30,11 @@ from ohw.storage.vcs.repository import (
 if TYPE_CHECKING:
     import pygit2
 
-    from ohw.storage.yaml.document import Document
-
 MARKER = b"<<<<<<< "
-
-YamlReader = Callable[[bytes], "Document"]
-
-
-class FileMerger(Protocol):
-    """ohw.merge.files.merge_file, given by the caller (the core of merging is not git's)."""
-
-    def __call__(
-        self, path: str, base: bytes | None, ours: bytes, theirs: bytes, *, read: YamlReader
-    ) -> FileMerge: ...
-
-
-@dataclass(frozen=True)
-class ConflictedFile:
-    """A file the merge could not settle, with each side's content (None where
-    that side deleted it or never had it) and, for a design file, its conflicts."""
-
-    path: str
-    sides: dict[Side, bytes | None]
-    conflicts: tuple[Conflict, ...]
-
-
-@dataclass(frozen=True)
-class MergeOutcome:
-    status: Literal["up-to-date", "fast-forward", "merged", "conflicts"]
-    commit: str | None
-    merged_by_meaning: tuple[str, ...]  # design files both sides changed, merged by ohw
-    conflicted: tuple[ConflictedFile, ...]
-    notes: tuple[str, ...]  # e.g. a design file merged line by line, and why
+Side = Literal["base", "ours", "theirs"]
+SIDES: tuple[Side, ...] = ("base", "ours", "theirs")
+# What one side holds of a file: its content, or None where it has no such file.
+Versions = dict[Side, bytes | None]
 
 
 class LocalChanges(OhwError):
@@ -84,13 +56,69 @@ def uncommitted(repo: pygit2.Repository) -> list[str]:
     return sorted(p for p, flags in repo.status().items() if flags & ~untracked)
 
 
-def merge(folder: Path, revision: str, author: Identity, merge_file: FileMerger) -> MergeOutcome:
-    """Merge ``revision`` into the current branch of the repository at ``folder``."""
+@dataclass(frozen=True)
+class Done:
+    """A merge that needed no merge commit."""
+
+    status: Literal["up-to-date", "fast-forward"]
+    commit: str
+
+
+@dataclass
+class Begun:
+    """A merge libgit2 has made in the work tree and the index, with git's
+    conflict state, not yet committed."""
+
+    repo: pygit2.Repository
+    base: Any  # the trees of the merge base (None where there is none), ours and theirs
+    ours: Any
+    theirs: Any
+    message: str
+
+    def paths_named(self, name: str) -> list[str]:
+        """Every file called ``name`` in ours and in theirs."""
+        return sorted(
+            {p for t in (self.ours, self.theirs) for p in _files_named(self.repo, t, name)}
+        )
+
+    def versions(self, path: str) -> Versions:
+        return {"base": _blob(self.base, path), "ours": _blob(self.ours, path),
+                "theirs": _blob(self.theirs, path)}  # fmt: skip
+
+    def stage(self, path: str, data: bytes, *, clean: bool) -> None:
+        """Write a merged file to the work tree and the index: settled, or (not
+        ``clean``) as a conflict of its three versions, as git records one."""
+        import pygit2
+
+        write_atomically(Path(self.repo.workdir) / path, data)
+        index = self.repo.index
+        index.read()
+        if clean:
+            index.add(path)
+        elif _conflict_entries(index, path) is None:
+            entries = [
+                pygit2.IndexEntry(path, t[path].id, t[path].filemode)
+                if t is not None and path in t
+                else None
+                for t in (self.base, self.ours, self.theirs)
+            ]
+            index.add_conflict(entries[0], entries[1], entries[2])
+        index.write()
+
+    def commit(self, author: Identity) -> str:
+        return _commit_merge(self.repo, author, self.message)
+
+
+@contextmanager
+def begin_merge(folder: Path, revision: str) -> Iterator[Done | Begun]:
+    """Merge ``revision`` into the current branch of the repository at
+    ``folder`` as git would, up to the merge commit, holding the repository's
+    lock for the block."""
     import pygit2
 
     repo = open_work_tree(folder, "merge")
     with lock_errors(repo):
-        if repo.state() != pygit2.enums.RepositoryState.NONE:
+        if merge_in_progress(repo):
             raise OhwError(
                 "a merge is already in progress",
                 "finish it with `ohw merge --continue` or undo it with `ohw merge --abort`",
@@ -103,25 +131,39 @@ def merge(folder: Path, revision: str, author: Identity, merge_file: FileMerger)
             raise LocalChanges("merging", changed)
         analysis, _ = repo.merge_analysis(theirs.id)
         if analysis & pygit2.enums.MergeAnalysis.UP_TO_DATE:
-            return MergeOutcome("up-to-date", str(repo.head.target), (), (), ())
+            yield Done("up-to-date", str(repo.head.target))
+            return
         ours = repo.head.peel(pygit2.Commit)
         _refuse_untracked_in_the_way(repo, ours, theirs)
         if analysis & pygit2.enums.MergeAnalysis.FASTFORWARD:
             repo.checkout_tree(theirs.tree, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
             repo.head.set_target(theirs.id, f"merge {revision}: Fast-forward")
-            return MergeOutcome("fast-forward", str(theirs.id), (), (), ())
+            yield Done("fast-forward", str(theirs.id))
+            return
         base_id = repo.merge_base(ours.id, theirs.id)
         repo.references.create("ORIG_HEAD", ours.id, force=True)
         repo.merge(theirs.id)
         message = f"Merge {_describe(revision)}"
         _write_merge_message(repo, message)
-        base = repo[base_id].peel(pygit2.Commit) if base_id else None
-        merged, notes = _merge_design_files(repo, base, ours, theirs, merge_file)
-        conflicted = _conflicted(repo, merged)
-        if conflicted:
-            return MergeOutcome("conflicts", None, tuple(merged), conflicted, tuple(notes))
-        commit = _commit_merge(repo, author, message)
-        return MergeOutcome("merged", commit, tuple(merged), (), tuple(notes))
+        base = repo[base_id].peel(pygit2.Commit).tree if base_id else None
+        yield Begun(repo, base, ours.tree, theirs.tree, message)
+
+
+def staged_conflicts(repo: pygit2.Repository) -> list[tuple[str, Versions]]:
+    """The files the index records as conflicted, with each side's content."""
+    index = repo.index
+    index.read()
+    if index.conflicts is None:
+        return []
+    found = []
+    for entries in index.conflicts:
+        path = next(e.path for e in entries if e is not None)
+        sides: Versions = {
+            side: (_data(repo[e.id]) if e is not None else None)
+            for side, e in zip(SIDES, entries, strict=True)
+        }
+        found.append((path, sides))
+    return sorted(found, key=lambda each: each[0])
 
 
 def continue_merge(folder: Path, author: Identity) -> str:
@@ -259,20 +301,20 @@ def resolve(folder: Path, path: str, side: Side | None) -> None:
         index.write()
 
 
-def conflicted_files(folder: Path, paths: list[str]) -> tuple[ConflictedFile, ...]:
-    """The files among ``paths`` that the merge in progress left conflicted,
-    with each side's content."""
+def conflicts_in(folder: Path, paths: list[str]) -> list[tuple[str, Versions]]:
+    """Those of ``paths`` that the merge in progress left conflicted, with each
+    side's content."""
     repo = open_work_tree(folder, "resolve")
     _require_merge(repo)
     wanted = {_repository_path(repo, folder, path): path for path in paths}
-    found = {f.path: f for f in _conflicted(repo, {})}
+    found = dict(staged_conflicts(repo))
     missing = [shown for relative, shown in wanted.items() if relative not in found]
     if missing:
         raise OhwError(
             f"{', '.join(missing)}: no conflict to show",
             "`git status` lists the files that still conflict",
         )
-    return tuple(found[relative] for relative in wanted)
+    return [(relative, found[relative]) for relative in wanted]
 
 
 def _describe(revision: str) -> str:
@@ -300,24 +342,6 @@ def _merge_message(repo: pygit2.Repository) -> str:
         return Path(repo.path, "MERGE_MSG").read_text(encoding="utf-8").strip() or "Merge"
     except FileNotFoundError:
         return "Merge"
-
-
-def _design_paths(repo: pygit2.Repository, trees: list[pygit2.Tree], read: YamlReader) -> set[str]:
-    """Manifests anywhere in the trees, and the BOM files they name."""
-    from ohw.storage.yaml.document import ReadProblem
-
-    found: set[str] = set()
-    for tree in trees:
-        for path in _files_named(repo, tree, MANIFEST):
-            found.add(path)
-            try:
-                data = read(_data(tree[path])).data
-            except ReadProblem:
-                continue
-            bom = data.get("bom") if isinstance(data, dict) else None
-            if isinstance(bom, str):
-                found.add(str(PurePosixPath(path).parent / bom).removeprefix("./"))
-    return found
 
 
 def _files_named(
@@ -349,51 +373,6 @@ def _data(blob: Any) -> bytes:
     return bytes(blob.data)
 
 
-def _merge_design_files(
-    repo: pygit2.Repository,
-    base: pygit2.Commit | None,
-    ours: pygit2.Commit,
-    theirs: pygit2.Commit,
-    merge_file: FileMerger,
-) -> tuple[dict[str, tuple[Conflict, ...]], list[str]]:
-    """Merge by meaning every design file both sides changed, in the index and
-    the work tree; return those files with their conflicts, and notes on any
-    merged line by line."""
-    import pygit2
-
-    from ohw.storage.yaml.read import load_yaml
-
-    # The manifests are read to find the BOMs, then merged: read each content once.
-    read = functools.cache(load_yaml)
-    base_tree = base.tree if base else None
-    index = repo.index
-    index.read()
-    merged: dict[str, tuple[Conflict, ...]] = {}
-    notes = []
-    for path in sorted(_design_paths(repo, [ours.tree, theirs.tree], read)):
-        old, mine, other = (_blob(t, path) for t in (base_tree, ours.tree, theirs.tree))
-        if mine is None or other is None or mine == other or old in (mine, other):
-            continue
-        result = merge_file(path, old, mine, other, read=read)
-        write_atomically(Path(repo.workdir) / path, result.data)
-        if result.fallback:
-            notes.append(f"{path} was merged line by line: {result.fallback}")
-        merged[path] = result.conflicts
-        if result.clean:
-            index.add(path)
-            continue
-        if _conflict_entries(index, path) is None:
-            entries = [
-                pygit2.IndexEntry(path, t[path].id, t[path].filemode)
-                if t is not None and path in t
-                else None
-                for t in (base_tree, ours.tree, theirs.tree)
-            ]
-            index.add_conflict(entries[0], entries[1], entries[2])
-    index.write()
-    return merged, notes
-
-
 def _conflict_entries(
     index: pygit2.Index, path: str
 ) -> tuple[pygit2.IndexEntry | None, pygit2.IndexEntry | None, pygit2.IndexEntry | None] | None:
@@ -405,24 +384,6 @@ def _conflict_entries(
     except KeyError:
         return None
     return entries
-
-
-def _conflicted(
-    repo: pygit2.Repository, merged: dict[str, tuple[Conflict, ...]]
-) -> tuple[ConflictedFile, ...]:
-    index = repo.index
-    index.read()
-    if index.conflicts is None:
-        return ()
-    found = []
-    for entries in index.conflicts:
-        path = next(e.path for e in entries if e is not None)
-        sides = {
-            side: (_data(repo[e.id]) if e is not None else None)
-            for side, e in zip(("base", "ours", "theirs"), entries, strict=True)
-        }
-        found.append(ConflictedFile(path, sides, merged.get(path, ())))  # type: ignore[arg-type]
-    return tuple(sorted(found, key=lambda f: f.path))
 
 
 def _committed_already(repo: pygit2.Repository) -> bool:

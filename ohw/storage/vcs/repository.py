@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pygit2
 
     # The handle other layers hold and pass back, never look into.
-    from pygit2 import Repository as Repository
+    Repository = pygit2.Repository
 
 _GIT_SECONDS = 60  # what asking the git command line may take
 _MODE_KIND = {0o040000: Kind.FOLDER, 0o120000: Kind.LINK, 0o160000: Kind.SUBMODULE}

@@ -1,0 +1,58 @@
+"""The rolled-up BOM as CSV, for spreadsheets: the kit's bom.csv and
+`ohw bom --format csv`. The same columns always, one row per item and part."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from ohw.fab.rollup import RolledUpBom
+
+CSV_COLUMNS = (
+    "section", "id", "name", "quantity", "unit", "supplier", "part_number", "url",
+    "unit_price", "currency", "cost", "packs", "material", "process", "stock",
+    "mass_g", "filament_m", "file", "from",
+)  # fmt: skip
+
+
+def number_text(value: Decimal | float | None, digits: int = 2) -> str:
+    """A number as a cell shows it: ``digits`` decimals, or (negative) as many as it has."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if digits < 0 else f"{value:.{digits}f}"
+    return f"{value:.{digits}f}"
+
+
+def quantity_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def bom_csv(bom: RolledUpBom) -> str:
+    """One row per item and part, and one per currency total; the same columns always."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for section, orders in (("purchased", bom.orders), ("optional", bom.optional)):
+        for order in orders:
+            for line in order.lines:
+                writer.writerow(
+                    [section, line.id, line.name, quantity_text(line.quantity), line.unit or "",
+                     line.supplier or "", line.part_number or "", line.url or "",
+                     number_text(line.unit_price, -1), line.currency or "", number_text(line.cost),
+                     line.packs or "", "", "", "", "", "", "", ""]
+                )  # fmt: skip
+    for section, parts in (("printed", bom.printed), ("cut", bom.cut), ("other", bom.other)):
+        for part in parts:
+            writer.writerow(
+                [section, part.id, part.name, part.quantity, "pcs", "", "", "", "", "", "", "",
+                 part.material or "", part.process or "", part.stock or "",
+                 number_text(part.mass, 1), number_text(part.filament_length, 2),
+                 part.measure.file if part.measure else "", part.origin or ""]
+            )  # fmt: skip
+    for section, totals in (("total", bom.totals), ("optional total", bom.optional_totals)):
+        for currency, amount in totals.items():
+            writer.writerow([section, "", "", "", "", "", "", "", "", currency, number_text(amount)]
+                            + [""] * 8)  # fmt: skip
+    return out.getvalue()

@@ -1,0 +1,103 @@
+"""`ohw merge`: a git merge in which the design's manifests and BOMs are merged
+again by meaning.
+
+git's side (libgit2's merge of the trees, the index, MERGE_HEAD) is in
+ohw.storage.vcs.merging; here every manifest, and every BOM a manifest names,
+that both sides changed is merged by ohw.merge.files and staged: settled, or
+conflicted field by field.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from ohw.design.paths import MANIFEST
+from ohw.merge.files import merge_file
+from ohw.merge.plan import Conflict
+from ohw.storage.vcs import merging as git
+from ohw.storage.vcs.repository import Identity
+from ohw.storage.yaml.document import Document, ReadProblem
+from ohw.storage.yaml.read import load_yaml
+
+
+@dataclass(frozen=True)
+class ConflictedFile:
+    """A file the merge could not settle, with each side's content (None where
+    that side deleted it or never had it) and, for a design file, its conflicts."""
+
+    path: str
+    sides: git.Versions
+    conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    status: Literal["up-to-date", "fast-forward", "merged", "conflicts"]
+    commit: str | None
+    merged_by_meaning: tuple[str, ...]  # design files both sides changed, merged by ohw
+    conflicted: tuple[ConflictedFile, ...]
+    notes: tuple[str, ...]  # e.g. a design file merged line by line, and why
+
+
+def merge(folder: Path, revision: str, author: Identity) -> MergeOutcome:
+    """Merge ``revision`` into the current branch of the repository at ``folder``."""
+    with git.begin_merge(folder, revision) as begun:
+        if isinstance(begun, git.Done):
+            return MergeOutcome(begun.status, begun.commit, (), (), ())
+        merged, notes = _merge_design_files(begun)
+        conflicted = tuple(
+            ConflictedFile(path, sides, merged.get(path, ()))
+            for path, sides in git.staged_conflicts(begun.repo)
+        )
+        if conflicted:
+            return MergeOutcome("conflicts", None, tuple(merged), conflicted, tuple(notes))
+        return MergeOutcome("merged", begun.commit(author), tuple(merged), (), tuple(notes))
+
+
+def conflicted_files(folder: Path, paths: list[str]) -> tuple[ConflictedFile, ...]:
+    """The files among ``paths`` that the merge in progress left conflicted,
+    with each side's content."""
+    return tuple(ConflictedFile(path, sides) for path, sides in git.conflicts_in(folder, paths))
+
+
+def _merge_design_files(begun: git.Begun) -> tuple[dict[str, tuple[Conflict, ...]], list[str]]:
+    """Merge by meaning every design file both sides changed; return those
+    files with their conflicts, and notes on any merged line by line."""
+    # The manifests are read to find the BOMs, then merged: read each content once.
+    read = functools.cache(load_yaml)
+    merged: dict[str, tuple[Conflict, ...]] = {}
+    notes = []
+    for path in sorted(_design_paths(begun, read)):
+        versions = begun.versions(path)
+        old, mine, other = versions["base"], versions["ours"], versions["theirs"]
+        if mine is None or other is None or mine == other or old in (mine, other):
+            continue
+        result = merge_file(path, old, mine, other, read=read)
+        begun.stage(path, result.data, clean=result.clean)
+        if result.fallback:
+            notes.append(f"{path} was merged line by line: {result.fallback}")
+        merged[path] = result.conflicts
+    return merged, notes
+
+
+def _design_paths(begun: git.Begun, read: Callable[[bytes], Document]) -> set[str]:
+    """Manifests anywhere in either side, and the BOM files they name."""
+    found: set[str] = set()
+    for path in begun.paths_named(MANIFEST):
+        found.add(path)
+        versions = begun.versions(path)
+        for content in (versions["ours"], versions["theirs"]):
+            if content is None:
+                continue
+            try:
+                data = read(content).data
+            except ReadProblem:
+                continue
+            bom = data.get("bom") if isinstance(data, dict) else None
+            if isinstance(bom, str):
+                found.add(str(PurePosixPath(path).parent / bom).removeprefix("./"))
+    return found
