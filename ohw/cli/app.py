@@ -4,28 +4,48 @@ that runs it is ohw.cli.main."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import click
 
 from ohw import __version__
+from ohw.report.reporters import formats
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def output_options(command: Callable[..., int]) -> Callable[..., int]:
-    """--format text|json, and --json for short."""
-    command = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
-        command
-    )
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Output for people (text) or programs (json).",
-    )(command)
+def output_options(
+    report: str, help: str | None = None, default: Callable[[], str] | None = None
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """--format, with the formats ohw.report.reporters has for ``report`` (the
+    first, or what ``default`` says, by default), and --json for short: the
+    command is given the one ``output_format`` asked for."""
+    choices = formats(report)
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def with_format(*args: Any, as_json: bool, output_format: str | None, **kwargs: Any) -> int:
+            if as_json:
+                output_format = "json"
+            elif output_format is None:
+                output_format = default() if default else choices[0]
+            return command(*args, output_format=output_format, **kwargs)
+
+        with_json = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(
+            with_format
+        )
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(choices),
+            default=None if default else choices[0],
+            show_default=default is None,
+            help=help or "Output for people (text) or programs (json).",
+        )(with_json)
+
+    return decorate
 
 
 # `ohw bom` and `ohw fab`: how many of the design to build.
@@ -98,7 +118,10 @@ def init(
     )
 
 
-CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
+def _check_format() -> str:
+    import os
+
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 @cli.command()
@@ -114,15 +137,13 @@ CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
     metavar="REV",
     help="Check only what changed since REV, and what refers to it.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(CHECK_FORMATS),
+@output_options(
+    "check",
     help="text for people; json for programs; sarif for code scanning; github for "
     "GitHub Actions annotations; junit for GitLab and Jenkins. Default: github when "
     "GITHUB_ACTIONS=true, else text.",
+    default=_check_format,
 )
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option(
     "--output",
     "-o",
@@ -143,8 +164,7 @@ def check(
     paths: tuple[str, ...],
     revision: str | None,
     changed_since: str | None,
-    output_format: str | None,
-    as_json: bool,
+    output_format: str,
     output: str | None,
     strict: bool,
     cache_dir: str | None,
@@ -156,16 +176,11 @@ def check(
     check.strict in .ohw.yaml, a warning too). The JSON output is described by
     `ohw schema check-output`; the settings in .ohw.yaml by `ohw schema settings`.
     """
-    import os
     from pathlib import Path
 
     from ohw.checks.context import CheckOptions
     from ohw.cli.commands.check import check as run_check
 
-    if as_json:
-        output_format = "json"
-    elif output_format is None:
-        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     options = CheckOptions(
         strict=strict,
         changed_since=changed_since,
@@ -207,18 +222,16 @@ def mesh() -> None:
 
 @mesh.command("report")
 @click.argument("files", nargs=-1, metavar="FILE...")
-@output_options
+@output_options("mesh")
 @click.option("--no-cache", is_flag=True, help="Analyse every file, even unchanged ones.")
-def mesh_report(
-    *, files: tuple[str, ...], output_format: str, as_json: bool, no_cache: bool
-) -> int:
+def mesh_report(*, files: tuple[str, ...], output_format: str, no_cache: bool) -> int:
     """Report on mesh files (the default: `ohw mesh FILE...`).
 
     The JSON output is described by `ohw schema mesh-report`.
     """
     from ohw.cli.commands.mesh import report
 
-    return report(list(files), "json" if as_json else output_format, use_cache=not no_cache)
+    return report(list(files), output_format, use_cache=not no_cache)
 
 
 @mesh.command("repair")
@@ -282,7 +295,7 @@ def schema(*, name: str | None) -> int:
     "--continue", "resume", is_flag=True, help="Commit the merge once conflicts are settled."
 )
 @click.option("--abort", is_flag=True, help="Undo the merge in progress.")
-@output_options
+@output_options("merge")
 @click.option(
     "--images",
     metavar="DIR",
@@ -294,7 +307,6 @@ def merge_command(
     resume: bool,
     abort: bool,
     output_format: str,
-    as_json: bool,
     images: str | None,
 ) -> int:
     """Merge REF (a branch, tag or commit) into the current branch.
@@ -312,7 +324,7 @@ def merge_command(
         revision,
         resume=resume,
         abort=abort,
-        output_format="json" if as_json else output_format,
+        output_format=output_format,
         images=images,
     )
 
@@ -361,18 +373,8 @@ def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
     help="Infill of printed parts whose print settings give none (100: solid, an upper bound).",
 )
 @click.option("--rev", "revision", metavar="REV", help="The design as it was at this commit.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="A table for people, CSV, JSON or Markdown.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-def bom_command(
-    *, units: int, infill: float, revision: str | None, output_format: str, as_json: bool
-) -> int:
+@output_options("bom", help="A table for people, CSV, JSON or Markdown.")
+def bom_command(*, units: int, infill: float, revision: str | None, output_format: str) -> int:
     """The bill of materials for N units: what to buy (by supplier, with totals
     per currency), what to print (material, estimated mass and 1.75 mm filament)
     and what to cut or mill (material and stock). Optional items are listed apart.
@@ -382,7 +384,7 @@ def bom_command(
     """
     from ohw.cli.commands.bom import bom
 
-    return bom(revision, units, infill, "json" if as_json else output_format)
+    return bom(revision, units, infill, output_format)
 
 
 @cli.command("fab")
@@ -410,7 +412,7 @@ def bom_command(
 )
 @click.option("--bed", metavar="WxDxH", help="Check them against this build volume, in mm.")
 @click.option("--force", is_flag=True, help="Replace what is in --out.")
-@output_options
+@output_options("kit")
 def fab_command(
     *,
     out: str,
@@ -420,7 +422,6 @@ def fab_command(
     bed: str | None,
     force: bool,
     output_format: str,
-    as_json: bool,
 ) -> int:
     """Make a build kit of one commit: exports by process and material, the BOM
     as CSV, the instructions as HTML (index.html) and kit.json with the SHA-256
@@ -439,7 +440,7 @@ def fab_command(
         printer_name=printer_name,
         bed=bed,
         force=force,
-        output_format="json" if as_json else output_format,
+        output_format=output_format,
     )
 
 
@@ -484,7 +485,7 @@ def fork(*, source: str, destination: str | None, revision: str | None, name: st
     metavar="SPDX",
     help="Change this design's hardware licence to SPDX, where the parts need it.",
 )
-@output_options
+@output_options("remix")
 def remix(
     *,
     source: str,
@@ -494,7 +495,6 @@ def remix(
     with_bom: bool,
     relicense: str | None,
     output_format: str,
-    as_json: bool,
 ) -> int:
     """Take parts of the design at SOURCE (URL or path) into this one, and commit.
 
@@ -507,13 +507,13 @@ def remix(
     from ohw.lineage.remix import RemixRequest
 
     request = RemixRequest(list(part_ids), revision, new_id, with_bom, relicense)
-    return run_remix(source, request, "json" if as_json else output_format)
+    return run_remix(source, request, output_format)
 
 
 @cli.command()
 @click.option("--write", is_flag=True, help="Save the credits to ATTRIBUTION.md.")
-@output_options
-def credits(*, write: bool, output_format: str, as_json: bool) -> int:
+@output_options("credits")
+def credits(*, write: bool, output_format: str) -> int:
     """Every design this one builds on: design, authors, commit and licence, across
     the whole lineage (forks of forks, remixes of remixes).
 
@@ -523,25 +523,25 @@ def credits(*, write: bool, output_format: str, as_json: bool) -> int:
     """
     from ohw.cli.commands.remix import credits as run_credits
 
-    return run_credits(write, "json" if as_json else output_format)
+    return run_credits(write, output_format)
 
 
 @cli.command()
-@output_options
-def pull(*, output_format: str, as_json: bool) -> int:
+@output_options("merge")
+def pull(*, output_format: str) -> int:
     """Fetch the current branch's remote and merge it, as `ohw merge` does."""
     from ohw.cli.commands.remotes import pull_command
 
-    return pull_command("json" if as_json else output_format)
+    return pull_command(output_format)
 
 
 @cli.command()
-@output_options
-def update(*, output_format: str, as_json: bool) -> int:
+@output_options("merge")
+def update(*, output_format: str) -> int:
     """Bring a fork up to date: fetch 'upstream' and merge its default branch."""
     from ohw.cli.commands.remotes import update_command
 
-    return update_command("json" if as_json else output_format)
+    return update_command(output_format)
 
 
 @cli.command()
@@ -560,7 +560,7 @@ def push(*, remote: str, branch: str | None) -> int:
 @cli.command("diff")
 @click.argument("old", metavar="[A", required=False)
 @click.argument("new", metavar="[B]]", required=False)
-@output_options
+@output_options("diff")
 @click.option(
     "--images",
     metavar="DIR",
@@ -568,7 +568,7 @@ def push(*, remote: str, branch: str | None) -> int:
     "red, added green.",
 )
 def diff_command(
-    *, old: str | None, new: str | None, output_format: str, as_json: bool, images: str | None
+    *, old: str | None, new: str | None, output_format: str, images: str | None
 ) -> int:
     """Show how the design changed from A to B: parts, meshes, BOM, cost, manifest.
 
@@ -578,7 +578,7 @@ def diff_command(
     """
     from ohw.cli.commands.history import diff
 
-    return diff(old, new, "json" if as_json else output_format, images)
+    return diff(old, new, output_format, images)
 
 
 @cli.command("log")
@@ -586,8 +586,8 @@ def diff_command(
 @click.option(
     "-n", "--max-count", "limit", type=click.IntRange(min=0), metavar="N", help="Show N commits."
 )
-@output_options
-def log_command(*, revision: str, limit: int | None, output_format: str, as_json: bool) -> int:
+@output_options("log")
+def log_command(*, revision: str, limit: int | None, output_format: str) -> int:
     """List the commits reachable from REV (default HEAD), each with its design changes.
 
     A merge commit is compared with its first parent. The JSON output is
@@ -595,21 +595,13 @@ def log_command(*, revision: str, limit: int | None, output_format: str, as_json
     """
     from ohw.cli.commands.history import log
 
-    return log(revision, limit, "json" if as_json else output_format)
+    return log(revision, limit, output_format)
 
 
 @cli.command("lineage")
 @click.option("--rev", "revision", metavar="REV", help="The design as it was at this commit.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "dot"]),
-    default="text",
-    show_default=True,
-    help="A tree for people, JSON for programs, or a Graphviz graph.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-def lineage_command(*, revision: str | None, output_format: str, as_json: bool) -> int:
+@output_options("lineage", help="A tree for people, JSON for programs, or a Graphviz graph.")
+def lineage_command(*, revision: str | None, output_format: str) -> int:
     """Show the tree of forks and remixes this design comes from.
 
     Each source is read again from its manifest at the pinned commit, where that
@@ -619,7 +611,7 @@ def lineage_command(*, revision: str | None, output_format: str, as_json: bool) 
     """
     from ohw.cli.commands.history import lineage
 
-    return lineage(revision, "json" if as_json else output_format)
+    return lineage(revision, output_format)
 
 
 class _VariantGroup(_DefaultGroup):
@@ -637,15 +629,15 @@ def variant() -> None:
 
 
 @variant.command("list")
-@output_options
-def variant_list(*, output_format: str, as_json: bool) -> int:
+@output_options("variants")
+def variant_list(*, output_format: str) -> int:
     """List the variants, how each differs from the default branch, and mark the current one.
 
     The JSON output is described by `ohw schema variant-list`.
     """
     from ohw.cli.commands.history import variant_list as run_list
 
-    return run_list("json" if as_json else output_format)
+    return run_list(output_format)
 
 
 @variant.command("create")
@@ -717,9 +709,9 @@ def catalog_add(catalog: object, *, urls: tuple[str, ...], from_file: str | None
     metavar="N",
     help="Fetch this many designs at once.",
 )
-@output_options
+@output_options("catalog-sync")
 @click.pass_obj
-def catalog_sync(catalog: object, *, jobs: int, output_format: str, as_json: bool) -> int:
+def catalog_sync(catalog: object, *, jobs: int, output_format: str) -> int:
     """Fetch every design whose refs moved and index it again.
 
     A design that is down, or is not a design, is listed at the end; the others
@@ -728,7 +720,7 @@ def catalog_sync(catalog: object, *, jobs: int, output_format: str, as_json: boo
     """
     from ohw.cli.commands.catalog import sync_command
 
-    return sync_command(catalog, jobs, "json" if as_json else output_format)  # type: ignore[arg-type]
+    return sync_command(catalog, jobs, output_format)  # type: ignore[arg-type]
 
 
 @catalog.command("search")
@@ -741,7 +733,7 @@ def catalog_sync(catalog: object, *, jobs: int, output_format: str, as_json: boo
     "--process", metavar="P", help="Only designs with a part made by P (3d-printing, ...)."
 )
 @click.option("--fits", metavar="PRINTER", help="Only designs whose printed parts all fit PRINTER.")
-@output_options
+@output_options("catalog")
 @click.pass_obj
 def catalog_search(
     catalog: object,
@@ -752,7 +744,6 @@ def catalog_search(
     process: str | None,
     fits: str | None,
     output_format: str,
-    as_json: bool,
 ) -> int:
     """Find designs by words of their name, title, description, keywords and parts.
 
@@ -761,25 +752,25 @@ def catalog_search(
     from ohw.cli.commands.catalog import search_command
 
     filters = {"license": license, "material": material, "process": process, "fits": fits}
-    return search_command(catalog, query, filters, "json" if as_json else output_format)  # type: ignore[arg-type]
+    return search_command(catalog, query, filters, output_format)  # type: ignore[arg-type]
 
 
 @catalog.command("list")
-@output_options
+@output_options("catalog")
 @click.pass_obj
-def catalog_list(catalog: object, *, output_format: str, as_json: bool) -> int:
+def catalog_list(catalog: object, *, output_format: str) -> int:
     """List the catalog's designs, as last synced."""
     from ohw.cli.commands.catalog import list_command
 
-    return list_command(catalog, "json" if as_json else output_format)  # type: ignore[arg-type]
+    return list_command(catalog, output_format)  # type: ignore[arg-type]
 
 
 @catalog.command("show")
 @click.argument("name")
-@output_options
+@output_options("catalog")
 @click.pass_obj
-def catalog_show(catalog: object, *, name: str, output_format: str, as_json: bool) -> int:
+def catalog_show(catalog: object, *, name: str, output_format: str) -> int:
     """Show the design NAME (or URL): licence, commit, keywords and parts."""
     from ohw.cli.commands.catalog import show
 
-    return show(catalog, name, "json" if as_json else output_format)  # type: ignore[arg-type]
+    return show(catalog, name, output_format)  # type: ignore[arg-type]

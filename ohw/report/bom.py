@@ -3,7 +3,6 @@ JSON for programs (schemas/bom-output.schema.json)."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import IO, Any
 
@@ -13,6 +12,7 @@ from rich.table import Table
 
 from ohw.fab.bom_csv import bom_csv, number_text, quantity_text
 from ohw.fab.rollup import FabricatedLine, MaterialUse, PurchasedLine, RolledUpBom, SupplierOrder
+from ohw.report.reporters import JsonReporter, Reporter
 
 FORMAT_VERSION = 1
 
@@ -266,12 +266,21 @@ def _text(bom: RolledUpBom, console: Console) -> None:
         console.print(f"  {escape(part.id)}: {part.quantity} × {escape(part.name)} ({process})")
 
 
-def render_bom(bom: RolledUpBom, output_format: str, stream: IO[str]) -> None:
-    if output_format == "json":
-        stream.write(json.dumps(bom_json(bom), indent=2, ensure_ascii=False) + "\n")
-    elif output_format == "csv":
-        stream.write(bom_csv(bom))
-    elif output_format == "md":
-        stream.write(bom_markdown(bom))
-    else:
-        _text(bom, Console(file=stream, highlight=False, soft_wrap=False))
+class BomJson(JsonReporter[RolledUpBom]):
+    def document(self, result: RolledUpBom) -> dict[str, Any]:
+        return bom_json(result)
+
+
+class BomCsv(Reporter[RolledUpBom]):
+    def write(self, result: RolledUpBom, stream: IO[str]) -> None:
+        stream.write(bom_csv(result))
+
+
+class BomMarkdown(Reporter[RolledUpBom]):
+    def write(self, result: RolledUpBom, stream: IO[str]) -> None:
+        stream.write(bom_markdown(result))
+
+
+class BomTable(Reporter[RolledUpBom]):
+    def write(self, result: RolledUpBom, stream: IO[str]) -> None:
+        _text(result, Console(file=stream, highlight=False, soft_wrap=False))

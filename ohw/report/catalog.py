@@ -3,13 +3,14 @@ for list, search and show; schemas/catalog-sync.schema.json for sync)."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import IO, Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from ohw.catalog.library import Catalog, CatalogEntry, SyncReport
+from ohw.report.reporters import JsonReporter, Reporter
 
 FORMAT_VERSION = 1
 
@@ -57,27 +58,31 @@ def entry_json(entry: CatalogEntry, *, detailed: bool) -> dict[str, Any]:
     return found
 
 
-def render_entries(
-    catalog: Catalog,
-    entries: list[CatalogEntry],
-    output_format: str,
-    stream: IO[str],
-    *,
-    detailed: bool,
-) -> None:
-    if output_format == "json":
-        output = {
+@dataclass(frozen=True)
+class Listing:
+    """Designs of a catalog, as `ohw catalog list`, `search` and (``detailed``) `show` give them."""
+
+    catalog: Catalog
+    entries: list[CatalogEntry]
+    detailed: bool = False
+
+
+class CatalogJson(JsonReporter[Listing]):
+    def document(self, result: Listing) -> dict[str, Any]:
+        return {
             "format_version": FORMAT_VERSION,
-            "catalog": str(catalog.folder),
-            "designs": [entry_json(e, detailed=detailed) for e in entries],
+            "catalog": str(result.catalog.folder),
+            "designs": [entry_json(e, detailed=result.detailed) for e in result.entries],
         }
-        stream.write(json.dumps(output, indent=2, ensure_ascii=False) + "\n")
-        return
-    console = Console(file=stream, highlight=False, soft_wrap=True)
-    if not entries:
-        console.print("No design found.")
-    for entry in entries:
-        _entry_text(console, entry, detailed=detailed)
+
+
+class CatalogText(Reporter[Listing]):
+    def write(self, result: Listing, stream: IO[str]) -> None:
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        if not result.entries:
+            console.print("No design found.")
+        for entry in result.entries:
+            _entry_text(console, entry, detailed=result.detailed)
 
 
 def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> None:
@@ -114,20 +119,25 @@ def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> Non
             )
 
 
-def render_sync(report: SyncReport, output_format: str, stream: IO[str]) -> None:
-    if output_format == "json":
-        output = {
+class SyncJson(JsonReporter[SyncReport]):
+    def document(self, result: SyncReport) -> dict[str, Any]:
+        return {
             "format_version": FORMAT_VERSION,
-            "fetched": list(report.fetched),
-            "unchanged": list(report.unchanged),
-            "removed": list(report.removed),
+            "fetched": list(result.fetched),
+            "unchanged": list(result.unchanged),
+            "removed": list(result.removed),
             "errors": [
-                {"url": f.url, "message": f.message, "hint": f.hint} for f in report.failures
+                {"url": f.url, "message": f.message, "hint": f.hint} for f in result.failures
             ],
         }
-        stream.write(json.dumps(output, indent=2, ensure_ascii=False) + "\n")
-        return
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+
+
+class SyncText(Reporter[SyncReport]):
+    def write(self, result: SyncReport, stream: IO[str]) -> None:
+        _sync_text(result, Console(file=stream, highlight=False, soft_wrap=True))
+
+
+def _sync_text(report: SyncReport, console: Console) -> None:
     total = len(report.fetched) + len(report.unchanged) + len(report.failures)
     console.print(
         f"Synced {total} designs: {len(report.fetched)} updated, "

@@ -1,30 +1,20 @@
-"""Reporters: check results as text for people, or JSON for programs (the
-formats for CI are in ohw.report.sarif, .github and .junit).
-
-Each reporter is a small class with one method, ``render``. The JSON shape is
-described by schemas/check-output.schema.json and stays stable within its
-format_version.
+"""Check results as text for people, or JSON for programs (the formats for CI
+are in ohw.report.sarif, .github and .junit). The JSON shape is described by
+schemas/check-output.schema.json and stays stable within its format_version.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
-from abc import ABC, abstractmethod
 from typing import IO, Any
 
 from ohw import __version__
 from ohw.checks.run import DesignReport
 from ohw.design.findings import Finding, Severity
+from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import Line, print_lines
 
 FORMAT_VERSION = 1
-
-
-class Reporter(ABC):
-    @abstractmethod
-    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
-        """Write the results of checking ``reports`` to ``stream``."""
 
 
 def _counts(reports: list[DesignReport]) -> dict[str, int]:
@@ -86,19 +76,18 @@ def check_output(reports: list[DesignReport]) -> dict[str, Any]:
     }
 
 
-class JsonReporter(Reporter):
-    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
-        json.dump(check_output(reports), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+class CheckJson(JsonReporter[list[DesignReport]]):
+    def document(self, result: list[DesignReport]) -> dict[str, Any]:
+        return check_output(result)
 
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 
 
-class TextReporter(Reporter):
+class CheckText(Reporter[list[DesignReport]]):
     """Findings grouped by file, as ``file:line:col ID severity: message`` and a hint."""
 
-    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
+    def write(self, reports: list[DesignReport], stream: IO[str]) -> None:
         lines: list[Line] = []
         for report in reports:
             shown_file = None

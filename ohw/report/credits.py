@@ -3,13 +3,14 @@ as the Markdown of ATTRIBUTION.md."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import IO, Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from ohw.lineage.credits import GENERATED, Credits, Upstream
+from ohw.report.reporters import JsonReporter, Reporter
 
 FORMAT_VERSION = 1
 
@@ -58,14 +59,26 @@ def _name(design: str, title: str | None) -> str:
     return f"{title} ({design})" if title else design
 
 
-def render_credits(
-    credits: Credits, output_format: str, stream: IO[str], written: bool | None
-) -> None:
-    if output_format == "json":
-        json.dump(credits_json(credits, written), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-        return
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+@dataclass(frozen=True)
+class CreditsReport:
+    """What `ohw credits` shows: the credits, and with --write whether
+    ATTRIBUTION.md changed (None without --write)."""
+
+    credits: Credits
+    written: bool | None = None
+
+
+class CreditsJson(JsonReporter[CreditsReport]):
+    def document(self, result: CreditsReport) -> dict[str, Any]:
+        return credits_json(result.credits, result.written)
+
+
+class CreditsText(Reporter[CreditsReport]):
+    def write(self, result: CreditsReport, stream: IO[str]) -> None:
+        _text(result.credits, result.written, Console(file=stream, highlight=False, soft_wrap=True))
+
+
+def _text(credits: Credits, written: bool | None, console: Console) -> None:
     count = len(credits.upstream)
     console.print(
         f"[bold]{escape(_name(credits.design, credits.title))}[/bold] builds on "

@@ -3,7 +3,7 @@ programs (JSON: schemas/diff-output.schema.json)."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from rich.markup import escape
 from ohw import __version__
 from ohw.history.diff import CostChange, DesignDiff, FieldChange, ItemChange, MeshChange, MeshSide
 from ohw.merge.plan import MISSING, show_value
+from ohw.report.reporters import JsonReporter, Reporter
 
 if TYPE_CHECKING:
     from ohw.picture.changes import ChangePicture, Figures
@@ -145,20 +146,25 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def render_diff(
-    diff: DesignDiff,
-    output_format: str,
-    stream: IO[str],
-    pictures: list[ChangePicture] | None = None,
-) -> None:
-    if output_format == "json":
-        json.dump(diff_output(diff, pictures), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-        return
-    console = Console(file=stream, highlight=False, soft_wrap=True)
-    _text(diff, console)
-    if pictures is not None:
-        _pictures_text(pictures, console)
+@dataclass(frozen=True)
+class DiffReport:
+    """What `ohw diff` shows: the changes, and with --images the pictures made."""
+
+    changes: DesignDiff
+    pictures: list[ChangePicture] | None = None
+
+
+class DiffJson(JsonReporter[DiffReport]):
+    def document(self, result: DiffReport) -> dict[str, Any]:
+        return diff_output(result.changes, result.pictures)
+
+
+class DiffText(Reporter[DiffReport]):
+    def write(self, result: DiffReport, stream: IO[str]) -> None:
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        _text(result.changes, console)
+        if result.pictures is not None:
+            _pictures_text(result.pictures, console)
 
 
 def _pictures_text(pictures: list[ChangePicture], console: Console) -> None:

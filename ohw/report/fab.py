@@ -3,13 +3,15 @@ printed part fits the printer."""
 
 from __future__ import annotations
 
-from typing import IO
+from dataclasses import dataclass
+from typing import IO, Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from ohw.fab.kit import Kit, KitPart
 from ohw.fab.printers import PRINTERS, oriented_size
+from ohw.report.reporters import JsonReporter, Reporter
 
 
 def _size(part: KitPart) -> str:
@@ -43,8 +45,27 @@ def _volume(volume: tuple[float, float, float]) -> str:
     return " × ".join(f"{v:g}" for v in volume) + " mm"
 
 
-def render_kit(kit: Kit, out: str, stream: IO[str]) -> None:
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+@dataclass(frozen=True)
+class KitReport:
+    """What `ohw fab` made, and where it wrote it."""
+
+    kit: Kit
+    out: str
+
+
+class KitJson(JsonReporter[KitReport]):
+    """kit.json itself."""
+
+    def document(self, result: KitReport) -> dict[str, Any]:
+        return result.kit.manifest
+
+
+class KitText(Reporter[KitReport]):
+    def write(self, result: KitReport, stream: IO[str]) -> None:
+        _text(result.kit, result.out, Console(file=stream, highlight=False, soft_wrap=True))
+
+
+def _text(kit: Kit, out: str, console: Console) -> None:
     manifest = kit.manifest
     version = f" {manifest['version']}" if manifest.get("version") else ""
     target = f" for the {kit.printer.title} ({_volume(kit.printer.volume)})" if kit.printer else ""

@@ -13,7 +13,8 @@ from typing import IO
 
 from ohw.checks.run import DesignReport
 from ohw.design.findings import RULES, Finding, Severity
-from ohw.report.check import Reporter, fails, repository_file
+from ohw.report.check import fails, repository_file
+from ohw.report.reporters import Reporter
 
 ANNOTATIONS_PER_KIND = 10  # per step, for each of error, warning and notice
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
@@ -34,8 +35,8 @@ def annotation(kind: str, message: str, properties: dict[str, str | int]) -> str
     return f"::{kind} {shown}::{escape_data(message)}"
 
 
-class GithubReporter(Reporter):
-    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
+class CheckGithub(Reporter[list[DesignReport]]):
+    def write(self, reports: list[DesignReport], stream: IO[str]) -> None:
         shown = dict.fromkeys(_COMMAND.values(), 0)
         left_out = dict.fromkeys(_COMMAND.values(), 0)
         for report in reports:

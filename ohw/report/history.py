@@ -3,7 +3,6 @@ schemas/log-output.schema.json and schemas/variant-list.schema.json)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any
@@ -14,6 +13,7 @@ from rich.markup import escape
 from ohw import __version__
 from ohw.history.log import LogEntry, Variants
 from ohw.report.diff import changes_json, summary, summary_lines
+from ohw.report.reporters import JsonReporter, Reporter
 from ohw.storage.vcs.history import CommitInfo
 
 FORMAT_VERSION = 1
@@ -25,31 +25,37 @@ def _date(commit: CommitInfo) -> datetime:
     return datetime.fromtimestamp(commit.time, timezone(timedelta(minutes=commit.offset)))
 
 
-def render_log(entries: Iterable[LogEntry], output_format: str, stream: IO[str]) -> None:
-    """Each commit as it comes, so that a long log starts at once."""
-    if output_format == "json":
-        document = {
+class LogJson(JsonReporter[Iterable[LogEntry]]):
+    def document(self, result: Iterable[LogEntry]) -> dict[str, Any]:
+        return {
             "format_version": FORMAT_VERSION,
             "tool": {"name": "ohw", "version": __version__},
-            "commits": [_entry_json(entry) for entry in entries],
+            "commits": [_entry_json(entry) for entry in result],
         }
-        json.dump(document, stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-        return
-    console = Console(file=stream, highlight=False, soft_wrap=True)
-    for entry in entries:
-        commit = entry.commit
-        merge = "  [dim](merge: against its first parent)[/dim]" if len(commit.parents) > 1 else ""
-        console.print(
-            f"[yellow]{commit.id[:7]}[/yellow]  {_date(commit):%Y-%m-%d}  "
-            f"{escape(commit.author)}  [bold]{escape(commit.subject)}[/bold]{merge}"
-        )
-        phrases = summary(entry.changes)
-        if not phrases:
-            phrases = ["no design changes"]
-        style = "dim" if entry.changes.empty else ""
-        for line in summary_lines(phrases, _WIDTH - _INDENT):
-            console.print(" " * _INDENT + escape(line), style=style)
+
+
+class LogText(Reporter[Iterable[LogEntry]]):
+    """Each commit as it comes, so that a long log starts at once."""
+
+    def write(self, result: Iterable[LogEntry], stream: IO[str]) -> None:
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        for entry in result:
+            _entry_text(entry, console)
+
+
+def _entry_text(entry: LogEntry, console: Console) -> None:
+    commit = entry.commit
+    merge = "  [dim](merge: against its first parent)[/dim]" if len(commit.parents) > 1 else ""
+    console.print(
+        f"[yellow]{commit.id[:7]}[/yellow]  {_date(commit):%Y-%m-%d}  "
+        f"{escape(commit.author)}  [bold]{escape(commit.subject)}[/bold]{merge}"
+    )
+    phrases = summary(entry.changes)
+    if not phrases:
+        phrases = ["no design changes"]
+    style = "dim" if entry.changes.empty else ""
+    for line in summary_lines(phrases, _WIDTH - _INDENT):
+        console.print(" " * _INDENT + escape(line), style=style)
 
 
 def _entry_json(entry: LogEntry) -> dict[str, Any]:
@@ -65,12 +71,12 @@ def _entry_json(entry: LogEntry) -> dict[str, Any]:
     }
 
 
-def render_variants(variants: Variants, output_format: str, stream: IO[str]) -> None:
-    if output_format == "json":
-        document = {
+class VariantsJson(JsonReporter[Variants]):
+    def document(self, result: Variants) -> dict[str, Any]:
+        return {
             "format_version": FORMAT_VERSION,
             "tool": {"name": "ohw", "version": __version__},
-            "default": variants.default,
+            "default": result.default,
             "variants": [
                 {
                     "name": v.name,
@@ -80,22 +86,23 @@ def render_variants(variants: Variants, output_format: str, stream: IO[str]) -> 
                     "summary": summary(v.changes) if v.changes else [],
                     "changes": changes_json(v.changes) if v.changes else None,
                 }
-                for v in variants.variants
+                for v in result.variants
             ],
         }
-        json.dump(document, stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-        return
-    console = Console(file=stream, highlight=False, soft_wrap=True)
-    width = max(len(v.name) for v in variants.variants)
-    for variant in variants.variants:
-        mark = "[green]*[/green]" if variant.current else " "
-        name = escape(variant.name.ljust(width))
-        if variant.changes is None:
-            console.print(f"{mark} {name}  {variant.commit[:7]}  (default branch)")
-            continue
-        phrases = summary(variant.changes) or [f"the same design as {variants.default}"]
-        lines = summary_lines(phrases, _WIDTH - width - 12)
-        console.print(f"{mark} {name}  {variant.commit[:7]}  {escape(lines[0])}")
-        for line in lines[1:]:
-            console.print(" " * (width + 12) + escape(line))
+
+
+class VariantsText(Reporter[Variants]):
+    def write(self, result: Variants, stream: IO[str]) -> None:
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        width = max(len(v.name) for v in result.variants)
+        for variant in result.variants:
+            mark = "[green]*[/green]" if variant.current else " "
+            name = escape(variant.name.ljust(width))
+            if variant.changes is None:
+                console.print(f"{mark} {name}  {variant.commit[:7]}  (default branch)")
+                continue
+            phrases = summary(variant.changes) or [f"the same design as {result.default}"]
+            lines = summary_lines(phrases, _WIDTH - width - 12)
+            console.print(f"{mark} {name}  {variant.commit[:7]}  {escape(lines[0])}")
+            for line in lines[1:]:
+                console.print(" " * (width + 12) + escape(line))

@@ -14,7 +14,8 @@ from xml.etree import ElementTree
 
 from ohw.checks.run import DesignReport
 from ohw.design.findings import Finding
-from ohw.report.check import Reporter, fails, repository_file
+from ohw.report.check import fails, repository_file
+from ohw.report.reporters import Reporter
 
 # Characters XML 1.0 cannot hold at all, even escaped; a file name may have them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -31,8 +32,8 @@ def _describe(place: str, found: Finding) -> str:
     )
 
 
-class JunitReporter(Reporter):
-    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
+class CheckJunit(Reporter[list[DesignReport]]):
+    def write(self, reports: list[DesignReport], stream: IO[str]) -> None:
         root = ElementTree.Element("testsuites", name="ohw check")
         totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for report in reports:

@@ -3,7 +3,6 @@ Graphviz graph (`ohw lineage --format dot | dot -Tsvg > lineage.svg`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -12,26 +11,31 @@ from rich.markup import escape
 
 from ohw import __version__
 from ohw.lineage.ancestry import LineageNode
+from ohw.report.reporters import JsonReporter, Reporter
 
 FORMAT_VERSION = 1
 
 
-def render_lineage(root: LineageNode, output_format: str, stream: IO[str]) -> None:
-    if output_format == "json":
-        document = {
+class LineageJson(JsonReporter[LineageNode]):
+    def document(self, result: LineageNode) -> dict[str, Any]:
+        return {
             "format_version": FORMAT_VERSION,
             "tool": {"name": "ohw", "version": __version__},
-            "design": _node_json(root),
+            "design": _node_json(result),
         }
-        json.dump(document, stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-    elif output_format == "dot":
-        stream.write(lineage_dot(root))
-    else:
+
+
+class LineageDot(Reporter[LineageNode]):
+    def write(self, result: LineageNode, stream: IO[str]) -> None:
+        stream.write(lineage_dot(result))
+
+
+class LineageText(Reporter[LineageNode]):
+    def write(self, result: LineageNode, stream: IO[str]) -> None:
         console = Console(file=stream, highlight=False, soft_wrap=True)
-        for line in _tree_lines(root, "", ""):
+        for line in _tree_lines(result, "", ""):
             console.print(line)
-        if not root.sources:
+        if not result.sources:
             console.print("[dim]No lineage: this design records no fork, remix or variant.[/dim]")
 
 

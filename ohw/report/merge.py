@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from ohw.merge.plan import MISSING, Side
 from ohw.merge.workflow import ConflictedFile
+from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import Line, print_lines
 
 if TYPE_CHECKING:
@@ -28,12 +28,14 @@ class MergeReport:
     pictures: list[ChangePicture] | None = None  # with --images: of each conflicted mesh
 
 
-def render_merge(report: MergeReport, output_format: str, stream: IO[str]) -> None:
-    if output_format == "json":
-        json.dump(merge_json(report), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-    else:
-        print_lines(_text(report), stream)
+class MergeJson(JsonReporter[MergeReport]):
+    def document(self, result: MergeReport) -> dict[str, Any]:
+        return merge_json(result)
+
+
+class MergeText(Reporter[MergeReport]):
+    def write(self, result: MergeReport, stream: IO[str]) -> None:
+        print_lines(_text(result), stream)
 
 
 def merge_json(report: MergeReport) -> dict[str, Any]:

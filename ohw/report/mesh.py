@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from ohw import __version__
@@ -10,6 +9,7 @@ from ohw.design.findings import RULES
 from ohw.mesh.batch import MeshResult
 from ohw.mesh.topology import MeshReport
 from ohw.mesh.verdict import Verdict
+from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import Line, print_lines
 
 FORMAT_VERSION = 1
@@ -71,12 +71,17 @@ def mesh_output(results: list[MeshResult]) -> dict[str, Any]:
     }
 
 
-def render_json(results: list[MeshResult], stream: IO[str]) -> None:
-    json.dump(mesh_output(results), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+class MeshJson(JsonReporter[list[MeshResult]]):
+    def document(self, result: list[MeshResult]) -> dict[str, Any]:
+        return mesh_output(result)
 
 
-def render_text(results: list[MeshResult], stream: IO[str]) -> None:
+class MeshText(Reporter[list[MeshResult]]):
+    def write(self, results: list[MeshResult], stream: IO[str]) -> None:
+        print_lines(_text(results), stream)
+
+
+def _text(results: list[MeshResult]) -> list[Line]:
     lines: list[Line] = []
     for result in results:
         if result.report is None or result.verdict is None:
@@ -94,7 +99,7 @@ def render_text(results: list[MeshResult], stream: IO[str]) -> None:
             lines.append([("  ", ""), found, (f" {problem.message}", "")])
             lines.append([(f"      hint: {problem.hint}", "dim")])
         lines += [[(f"  note: {note}", "cyan")] for note in verdict.notes]
-    print_lines(lines, stream)
+    return lines
 
 
 def _figures(report: MeshReport) -> list[Line]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from rich.console import Console
@@ -10,6 +9,7 @@ from rich.markup import escape
 
 from ohw.lineage.compatibility import shown
 from ohw.lineage.remix import Remix
+from ohw.report.reporters import JsonReporter, Reporter
 
 FORMAT_VERSION = 1
 
@@ -36,12 +36,17 @@ def remix_json(remix: Remix) -> dict[str, Any]:
     }
 
 
-def render_remix(remix: Remix, output_format: str, stream: IO[str]) -> None:
-    if output_format == "json":
-        json.dump(remix_json(remix), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
-        return
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+class RemixJson(JsonReporter[Remix]):
+    def document(self, result: Remix) -> dict[str, Any]:
+        return remix_json(result)
+
+
+class RemixText(Reporter[Remix]):
+    def write(self, result: Remix, stream: IO[str]) -> None:
+        _text(result, Console(file=stream, highlight=False, soft_wrap=True))
+
+
+def _text(remix: Remix, console: Console) -> None:
     console.print(
         f"[green]Remixed {len(remix.parts)} part{'s' if len(remix.parts) != 1 else ''}"
         f"[/green] from [bold]{escape(remix.design)}[/bold] at {remix.commit[:7]} "

@@ -1,27 +1,80 @@
-"""Every output format of `ohw check`, by the name --format takes."""
+"""Every report ohw writes, by what it reports and the format asked for.
+
+A reporter is a small class with one method, ``write``: one kind of result, in
+one format, to a stream. REPORTS names each reporter's module and class, loaded
+only when that format is asked for; it is also what ``--format`` offers on the
+command line, the first format of each being the default.
+"""
 
 from __future__ import annotations
 
+import json
+from abc import ABC, abstractmethod
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import IO, Any, Generic, TypeVar
 
-if TYPE_CHECKING:
-    from ohw.report.check import Reporter
+Result = TypeVar("Result")
 
-# Each format's module and class, loaded only when that format is asked for.
-REPORTERS: dict[str, tuple[str, str]] = {
-    "text": ("ohw.report.check", "TextReporter"),
-    "json": ("ohw.report.check", "JsonReporter"),
-    "sarif": ("ohw.report.sarif", "SarifReporter"),
-    "github": ("ohw.report.github", "GithubReporter"),
-    "junit": ("ohw.report.junit", "JunitReporter"),
+
+class Reporter(ABC, Generic[Result]):
+    @abstractmethod
+    def write(self, result: Result, stream: IO[str]) -> None:
+        """Write ``result`` to ``stream``."""
+
+
+class JsonReporter(Reporter[Result]):
+    """A result as one JSON document (its shape is in schemas/), indented, with
+    text as written rather than escaped."""
+
+    def write(self, result: Result, stream: IO[str]) -> None:
+        json.dump(self.document(result), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+
+    @abstractmethod
+    def document(self, result: Result) -> Any:
+        """The JSON document of ``result``."""
+
+
+def _formats(module: str, **classes: str) -> dict[str, str]:
+    return {name: f"ohw.report.{module}:{cls}" for name, cls in classes.items()}
+
+
+# What is reported -> format -> "module:class".
+REPORTS: dict[str, dict[str, str]] = {
+    "check": {
+        **_formats("check", text="CheckText", json="CheckJson"),
+        **_formats("sarif", sarif="CheckSarif"),
+        **_formats("github", github="CheckGithub"),
+        **_formats("junit", junit="CheckJunit"),
+    },
+    "mesh": _formats("mesh", text="MeshText", json="MeshJson"),
+    "bom": _formats("bom", table="BomTable", csv="BomCsv", json="BomJson", md="BomMarkdown"),
+    "diff": _formats("diff", text="DiffText", json="DiffJson"),
+    "log": _formats("history", text="LogText", json="LogJson"),
+    "variants": _formats("history", text="VariantsText", json="VariantsJson"),
+    "lineage": _formats("lineage", text="LineageText", json="LineageJson", dot="LineageDot"),
+    "credits": _formats("credits", text="CreditsText", json="CreditsJson"),
+    "remix": _formats("remix", text="RemixText", json="RemixJson"),
+    "merge": _formats("merge", text="MergeText", json="MergeJson"),
+    "kit": _formats("fab", text="KitText", json="KitJson"),
+    "catalog": _formats("catalog", text="CatalogText", json="CatalogJson"),
+    "catalog-sync": _formats("catalog", text="SyncText", json="SyncJson"),
 }
-# The formats whose consumers find files from the repository's root.
+# The formats of `ohw check` whose readers find files from the repository's root.
 LOCATES_IN_REPOSITORY = frozenset({"sarif", "github", "junit"})
 
 
-def reporter(output_format: str) -> Reporter:
-    """The reporter of ``output_format``, one of REPORTERS."""
-    module, name = REPORTERS[output_format]
-    made: Reporter = getattr(import_module(module), name)()
+def formats(report: str) -> tuple[str, ...]:
+    """The formats ``report`` is written in, the default first."""
+    return tuple(REPORTS[report])
+
+
+def reporter(report: str, output_format: str) -> Reporter[Any]:
+    """The reporter of ``report`` in ``output_format``, one of its formats."""
+    module, name = REPORTS[report][output_format].split(":")
+    made: Reporter[Any] = getattr(import_module(module), name)()
     return made
+
+
+def write_report(report: str, output_format: str, result: Any, stream: IO[str]) -> None:
+    reporter(report, output_format).write(result, stream)

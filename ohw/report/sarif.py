@@ -10,15 +10,15 @@ the same while the finding does, wherever its line moves.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 from ohw import __version__
 from ohw.checks.run import DesignReport
 from ohw.design.findings import RULES, Finding, Rule, Severity
-from ohw.report.check import Reporter, repository_file
+from ohw.report.check import repository_file
+from ohw.report.reporters import JsonReporter
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -65,10 +65,9 @@ def _fingerprint(rule: str, uri: str, message: str, occurrence: int) -> str:
     return hashlib.sha256(key).hexdigest()[:32]
 
 
-class SarifReporter(Reporter):
-    def render(self, reports: list[DesignReport], stream: IO[str]) -> None:
-        json.dump(sarif_log(reports), stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+class CheckSarif(JsonReporter[list[DesignReport]]):
+    def document(self, result: list[DesignReport]) -> dict[str, Any]:
+        return sarif_log(result)
 
 
 def sarif_log(reports: list[DesignReport]) -> dict[str, Any]:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from ohw.design.reader import open_design
 from ohw.fab.rollup import design_bom
-from ohw.report.bom import render_bom
+from ohw.report.reporters import write_report
 from ohw.storage.cache import cache_directory
 
 
 def bom(revision: str | None, units: int, infill: float, output_format: str) -> int:
     tree = open_design(Path(), revision)
     rolled = design_bom(tree, units, infill, cache_directory(tree.location))
-    render_bom(rolled, output_format, sys.stdout)
+    write_report("bom", output_format, rolled, sys.stdout)
     return 0

@@ -18,7 +18,8 @@ from ohw.catalog.library import (
 from ohw.cli.progress import step_bar
 from ohw.errors import OhwError
 from ohw.fab.printers import printer_named
-from ohw.report.catalog import render_added, render_entries, render_sync
+from ohw.report.catalog import Listing, render_added
+from ohw.report.reporters import write_report
 
 
 def add(catalog: Catalog, urls: list[str], from_file: str | None) -> int:
@@ -41,7 +42,7 @@ def sync_command(catalog: Catalog, jobs: int, output_format: str) -> int:
     """1 when some designs could not be fetched or read; the others are synced."""
     with step_bar("syncing") as progress:
         report = sync(catalog, jobs, progress)
-    render_sync(report, output_format, sys.stdout)
+    write_report("catalog-sync", output_format, report, sys.stdout)
     return 1 if report.failures else 0
 
 
@@ -59,15 +60,16 @@ def search_command(
             fits=printer_named(fits) if fits else None,
         ),
     )
-    render_entries(catalog, found, output_format, sys.stdout, detailed=False)
+    write_report("catalog", output_format, Listing(catalog, found), sys.stdout)
     return 0
 
 
 def list_command(catalog: Catalog, output_format: str) -> int:
-    render_entries(catalog, list_designs(catalog), output_format, sys.stdout, detailed=False)
+    write_report("catalog", output_format, Listing(catalog, list_designs(catalog)), sys.stdout)
     return 0
 
 
 def show(catalog: Catalog, name: str, output_format: str) -> int:
-    render_entries(catalog, show_design(catalog, name), output_format, sys.stdout, detailed=True)
+    listing = Listing(catalog, show_design(catalog, name), detailed=True)
+    write_report("catalog", output_format, listing, sys.stdout)
     return 0

@@ -50,12 +50,12 @@ def check(
         for report in reports:
             report.repository_path = repository_path(report.tree.location)
     exit_code = 0 if all(report.ok for report in reports) else 1
-    chosen = reporter(output_format)
+    chosen = reporter("check", output_format)
     if output is None and sys.stdout.isatty():  # coloured for this terminal: not recorded
-        chosen.render(reports, sys.stdout)
+        chosen.write(reports, sys.stdout)
         return exit_code
     text = io.StringIO()
-    chosen.render(reports, text)
+    chosen.write(reports, text)
     if output is None:
         sys.stdout.write(text.getvalue())
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -11,7 +10,8 @@ from ohw.design.reader import open_design
 from ohw.errors import OhwError
 from ohw.fab.build import build_kit, write_kit
 from ohw.fab.printers import Printer, bed_printer, printer_named
-from ohw.report.fab import render_kit
+from ohw.report.fab import KitReport
+from ohw.report.reporters import write_report
 from ohw.storage.cache import cache_directory
 
 
@@ -36,8 +36,5 @@ def fab(
     with step_bar("reading the design") as progress:
         kit = build_kit(tree, units, printer, cache_directory(tree.location), progress)
         write_kit(kit, Path(out), force=force, progress=progress)
-    if output_format == "json":
-        sys.stdout.write(json.dumps(kit.manifest, indent=2, ensure_ascii=False) + "\n")
-    else:
-        render_kit(kit, out, sys.stdout)
+    write_report("kit", output_format, KitReport(kit, out), sys.stdout)
     return 1 if any(part.too_big for part in kit.parts) else 0

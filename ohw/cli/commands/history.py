@@ -10,7 +10,8 @@ from pathlib import Path
 def diff(old: str | None, new: str | None, output_format: str, images: str | None) -> int:
     """0 whatever changed: a diff is a report."""
     from ohw.history.diff import DesignReader, design_trees
-    from ohw.report.diff import render_diff
+    from ohw.report.diff import DiffReport
+    from ohw.report.reporters import write_report
     from ohw.storage.cache import cache_directory
 
     folder = Path()
@@ -21,32 +22,33 @@ def diff(old: str | None, new: str | None, output_format: str, images: str | Non
         from ohw.picture.changes import diff_pictures, output_folder
 
         pictures = diff_pictures(changes, before, after, output_folder(images))
-    render_diff(changes, output_format, sys.stdout, pictures)
+    write_report("diff", output_format, DiffReport(changes, pictures), sys.stdout)
     return 0
 
 
 def log(revision: str, limit: int | None, output_format: str) -> int:
     from ohw.history.log import design_log
-    from ohw.report.history import render_log
+    from ohw.report.reporters import write_report
 
-    render_log(design_log(Path(), revision, limit), output_format, sys.stdout)
+    write_report("log", output_format, design_log(Path(), revision, limit), sys.stdout)
     return 0
 
 
 def lineage(revision: str | None, output_format: str) -> int:
     from ohw.design.reader import open_design
     from ohw.lineage.ancestry import design_lineage
-    from ohw.report.lineage import render_lineage
+    from ohw.report.reporters import write_report
 
-    render_lineage(design_lineage(open_design(Path(), revision)), output_format, sys.stdout)
+    lineage = design_lineage(open_design(Path(), revision))
+    write_report("lineage", output_format, lineage, sys.stdout)
     return 0
 
 
 def variant_list(output_format: str) -> int:
     from ohw.history.log import list_variants
-    from ohw.report.history import render_variants
+    from ohw.report.reporters import write_report
 
-    render_variants(list_variants(Path()), output_format, sys.stdout)
+    write_report("variants", output_format, list_variants(Path()), sys.stdout)
     return 0
 
 

@@ -10,7 +10,8 @@ from ohw.errors import OhwError
 from ohw.merge import workflow
 from ohw.merge.files import merge_file
 from ohw.merge.plan import Side
-from ohw.report.merge import MergeReport, render_merge
+from ohw.report.merge import MergeReport
+from ohw.report.reporters import write_report
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs import merging as git_merging
 from ohw.storage.vcs.repository import identity_or_error
@@ -34,12 +35,14 @@ def merge(
     if abort:
         kept = git_merging.abort_merge(folder)
         notes = tuple(f"kept your changes to {path}, made during the merge" for path in kept)
-        render_merge(MergeReport("aborted", None, (), (), notes, {}), output_format, sys.stdout)
+        aborted = MergeReport("aborted", None, (), (), notes, {})
+        write_report("merge", output_format, aborted, sys.stdout)
         return 0
     author = identity_or_error(folder)
     if resume:
         commit = git_merging.continue_merge(folder, author)
-        render_merge(MergeReport("merged", commit, (), (), (), {}), output_format, sys.stdout)
+        merged = MergeReport("merged", commit, (), (), (), {})
+        write_report("merge", output_format, merged, sys.stdout)
         return 0
     if revision is None:
         raise OhwError("say what to merge", "ohw merge BRANCH (or --continue, --abort)")
@@ -75,7 +78,7 @@ def show_outcome(
         _mesh_sides(outcome.conflicted),
         pictures,
     )
-    render_merge(report, output_format, sys.stdout)
+    write_report("merge", output_format, report, sys.stdout)
     return 1 if outcome.conflicted else 0
 
 

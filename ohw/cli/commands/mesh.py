@@ -6,7 +6,7 @@ from pathlib import Path
 from ohw.errors import OhwError
 from ohw.mesh.batch import MeshResult, analyse_sources
 from ohw.mesh.source import MeshSource
-from ohw.report.mesh import render_json, render_text
+from ohw.report.reporters import write_report
 from ohw.storage.cache import cache_directory
 
 # Show progress only when there is enough to wait for.
@@ -25,7 +25,7 @@ def report(files: list[str], output_format: str, use_cache: bool) -> int:
         sources.append(MeshSource(name, path=path))
     cache = cache_directory(Path(files[0])) if use_cache else None
     results = _with_progress(sources, cache)
-    (render_json if output_format == "json" else render_text)(results, sys.stdout)
+    write_report("mesh", output_format, results, sys.stdout)
     return 0 if all(r.ok for r in results) else 1
 
 
