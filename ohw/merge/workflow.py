@@ -13,15 +13,18 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ohw.design.paths import MANIFEST
 from ohw.merge.files import merge_file
-from ohw.merge.plan import Conflict
+from ohw.merge.plan import Conflict, Side
 from ohw.storage.vcs import merging as git
 from ohw.storage.vcs.repository import Identity
 from ohw.storage.yaml.document import Document, ReadProblem
 from ohw.storage.yaml.read import load_yaml
+
+if TYPE_CHECKING:
+    from ohw.mesh.batch import MeshResult
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,33 @@ def merge(folder: Path, revision: str, author: Identity) -> MergeOutcome:
         if conflicted:
             return MergeOutcome("conflicts", None, tuple(merged), conflicted, tuple(notes))
         return MergeOutcome("merged", begun.commit(author), tuple(merged), (), tuple(notes))
+
+
+def conflicted_meshes(
+    conflicted: tuple[ConflictedFile, ...],
+) -> dict[str, dict[Side, MeshResult]]:
+    """Each conflicted mesh's sides, analysed, so a person can choose."""
+    if not conflicted:
+        return {}  # and the mesh reader is not even loaded
+    from ohw.mesh.reader import MESH_FORMATS
+
+    if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
+        return {}
+    from ohw.mesh.batch import analyse_sources
+    from ohw.mesh.source import MeshSource
+
+    sources: list[tuple[str, Side, MeshSource]] = [
+        (f.path, side, MeshSource(f.path, data=data))
+        for f in conflicted
+        if Path(f.path).suffix.lower() in MESH_FORMATS
+        for side, data in f.sides.items()
+        if data is not None
+    ]
+    results = analyse_sources([s for _, _, s in sources], None)
+    found: dict[str, dict[Side, MeshResult]] = {}
+    for (path, side, _), result in zip(sources, results, strict=True):
+        found.setdefault(path, {})[side] = result
+    return found
 
 
 def conflicted_files(folder: Path, paths: list[str]) -> tuple[ConflictedFile, ...]:

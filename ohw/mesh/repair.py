@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ohw.mesh.stl import Triangles
-from ohw.mesh.topology import facet_crosses, six_volumes, weld
+from ohw.mesh.stl import Triangles, stl_bytes
+from ohw.mesh.topology import analyse, facet_crosses, six_volumes, weld
+from ohw.mesh.verdict import Verdict, judge
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,6 +67,25 @@ class Repair:
                 "(a surface with a twist)"
             )
         return kept
+
+
+@dataclass(frozen=True)
+class RepairedMesh:
+    """A mesh file repaired: the verdict before and after, what was done, and
+    the repaired mesh as binary STL."""
+
+    before: Verdict
+    repair: Repair
+    after: Verdict
+    data: bytes
+
+
+def repair_mesh(triangles: Triangles) -> RepairedMesh:
+    """Repair a mesh, and judge it before and after."""
+    before = judge(analyse(triangles))
+    repaired = repair(triangles)
+    after = judge(analyse(Triangles(repaired.corners, None, "binary STL")))
+    return RepairedMesh(before, repaired, after, stl_bytes(repaired.corners, b"ohw mesh repair"))
 
 
 def repair(triangles: Triangles) -> Repair:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ohw.errors import OhwError
 from ohw.merge import workflow
@@ -15,9 +14,6 @@ from ohw.report.reporters import write_report
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs import merging as git_merging
 from ohw.storage.vcs.repository import identity_or_error
-
-if TYPE_CHECKING:
-    from ohw.mesh.batch import MeshResult
 
 
 def merge(
@@ -75,38 +71,11 @@ def show_outcome(
         outcome.merged_by_meaning,
         outcome.conflicted,
         outcome.notes,
-        _mesh_sides(outcome.conflicted),
+        workflow.conflicted_meshes(outcome.conflicted),
         pictures,
     )
     write_report("merge", output_format, report, sys.stdout)
     return 1 if outcome.conflicted else 0
-
-
-def _mesh_sides(
-    conflicted: tuple[workflow.ConflictedFile, ...],
-) -> dict[str, dict[Side, MeshResult]]:
-    """Each conflicted mesh's sides, analysed, so a person can choose."""
-    if not conflicted:
-        return {}  # and the mesh reader is not even loaded
-    from ohw.mesh.reader import MESH_FORMATS
-
-    if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
-        return {}
-    from ohw.mesh.batch import analyse_sources
-    from ohw.mesh.source import MeshSource
-
-    sources: list[tuple[str, Side, MeshSource]] = [
-        (f.path, side, MeshSource(f.path, data=data))
-        for f in conflicted
-        if Path(f.path).suffix.lower() in MESH_FORMATS
-        for side, data in f.sides.items()
-        if data is not None
-    ]
-    results = analyse_sources([s for _, _, s in sources], None)
-    found: dict[str, dict[Side, MeshResult]] = {}
-    for (path, side, _), result in zip(sources, results, strict=True):
-        found.setdefault(path, {})[side] = result
-    return found
 
 
 def resolve(paths: list[str], side: Side | None, images: str | None = None) -> int:

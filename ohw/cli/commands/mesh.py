@@ -45,10 +45,7 @@ def repair(source: str, out: str | None, in_place: bool, force: bool) -> int:
     from rich.console import Console
 
     from ohw.mesh.reader import MeshError, read_mesh
-    from ohw.mesh.repair import repair as fix
-    from ohw.mesh.stl import Triangles, stl_bytes
-    from ohw.mesh.topology import analyse
-    from ohw.mesh.verdict import judge
+    from ohw.mesh.repair import repair_mesh
     from ohw.storage.files import write_atomically
 
     path = Path(source)
@@ -71,16 +68,15 @@ def repair(source: str, out: str | None, in_place: bool, force: bool) -> int:
         triangles = read_mesh(source, path=path)
     except MeshError as error:
         raise OhwError(f"{source}: {error}", "nothing was written") from None
-    before = judge(analyse(triangles))
-    repaired = fix(triangles)
-    after = judge(analyse(Triangles(repaired.corners, None, "binary STL")))
-    write_atomically(target, stl_bytes(repaired.corners, b"ohw mesh repair"))
+    repaired = repair_mesh(triangles)
+    write_atomically(target, repaired.data)
+    after = repaired.after
     console = Console(highlight=False, soft_wrap=True)
-    console.print(f"before: {before.summary}")
+    console.print(f"before: {repaired.before.summary}")
     nothing = "nothing needed changing" if after.printable else "nothing could be fixed safely"
-    for line in repaired.changes or [nothing]:
+    for line in repaired.repair.changes or [nothing]:
         console.print(f"  [green]{line}[/green]")
-    for line in repaired.left_alone:
+    for line in repaired.repair.left_alone:
         console.print(f"  [yellow]{line}[/yellow]")
     console.print(f"after:  {after.summary}")
     console.print(f"wrote {target}")
