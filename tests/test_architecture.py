@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +82,18 @@ def _room(module: str) -> str:
 def test_the_table_names_every_package() -> None:
     rooms = {_room(module) for module in MODULES}
     assert rooms == set(FLOOR)
+
+
+def test_the_architecture_page_draws_the_same_table() -> None:
+    page = (PROJECT / "docs" / "architecture.md").read_text("utf-8")
+    drawn: dict[str, int] = {}
+    for row in page.splitlines():
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].isdigit():
+            for written in re.findall(r"`ohw/([A-Za-z_]*)(?:/|\.py)`", cells[1]):
+                drawn[written.removesuffix(".py") if written != "__init__" else ""] = int(cells[0])
+    floors = {room: FLOOR[room] + 1 for room in FLOOR}
+    assert drawn == floors
 
 
 def test_imports_point_down_the_layers() -> None:

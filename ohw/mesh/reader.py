@@ -1,8 +1,7 @@
-"""Meshes: reading STL, 3MF and OBJ, and what a maker needs to know before printing.
-
-STL is read by ohw's own reader (ohw.mesh.stl), which checks every file before
-trusting it; 3MF and OBJ go through trimesh. Everything else here works on
-the facets, whatever file they came from.
+"""Reading a mesh file, whatever its format: STL by ohw's own reader
+(ohw.mesh.stl), which checks every file before trusting it; 3MF and OBJ through
+trimesh. Everything else in ohw.mesh works on the facets, whatever file they
+came from.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One reader for a design at any revision.
+"""A design's files, on disk or at a commit, resolved the same way.
 
 A ``DesignTree`` is the design's folder, either as it is on disk or as it was at
 a commit. Both resolve paths by the same walk, name by name, so a symbolic link,

@@ -1,3 +1,5 @@
+"""`ohw check`: check designs, report, and keep the report for a re-run to replay."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,3 +1,5 @@
+"""`ohw init`: a new design."""
+
 from __future__ import annotations
 
 from pathlib import Path

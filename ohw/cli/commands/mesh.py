@@ -1,3 +1,5 @@
+"""`ohw mesh` and `ohw mesh repair`: reports on mesh files, and safe repairs."""
+
 from __future__ import annotations
 
 import sys

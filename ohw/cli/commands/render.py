@@ -12,7 +12,7 @@ def render(
 ) -> int:
     from ohw.picture.changes import write_png
     from ohw.picture.part import part_picture
-    from ohw.picture.parts import load_mesh
+    from ohw.picture.target import load_mesh
 
     destination = output_file(out, force)
     name, triangles = load_mesh(Path(), target, revision)

@@ -1,3 +1,5 @@
+"""`ohw schema`: the JSON Schemas ohw reads and writes by."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,6 @@
-"""Git, through libgit2. Every pygit2 call in ohw lives here.
+"""Git repositories through libgit2: finding and opening them, commits, the
+design at a commit, references, identities, ignore rules. Every pygit2 call in
+ohw lives in ohw.storage.vcs.
 
 pygit2 is imported inside the functions, so that commands which never touch
 git history (and `ohw --help`) do not pay for loading it.
