@@ -68,18 +68,23 @@ def parse_file(path: str, kind: str, raw: bytes, content_id: str | None = None) 
         else:
             document, problems = load_yaml(raw), []
     except ReadProblem as problem:
-        return DesignFile(
-            path, content_id, None, None, (_read_finding(problem, path),), problem.message
-        )
-    schema = "manifest" if kind == "manifest" else "bom"
+        found = (_read_finding(problem, path),)
+        return DesignFile(path, content_id, None, None, found, problem.message)
+    return _validated(path, kind, document, problems, content_id)
+
+
+def _validated(
+    path: str, kind: str, document: Document, problems: list[ReadProblem], content_id: str | None
+) -> DesignFile:
+    manifest = kind == "manifest"
     data, violations = validate(
-        document, schema, f"the {'manifest' if schema == 'manifest' else 'BOM'}"
+        document, "manifest" if manifest else "bom", "the manifest" if manifest else "the BOM"
     )
-    rule = RULE_MANIFEST_SCHEMA if schema == "manifest" else RULE_BOM_SCHEMA
+    rule = RULE_MANIFEST_SCHEMA if manifest else RULE_BOM_SCHEMA
     found = (*(_read_finding(p, path) for p in problems), *_schema_findings(violations, path, rule))
     # A manifest is worked on only when true to its schema; a BOM, when nothing
     # in it is an error (a CSV may have columns ohw does not know).
-    valid = not violations if schema == "manifest" else not _errors(found)
+    valid = not violations if manifest else not _errors(found)
     return DesignFile(path, content_id, data, document, found, "", valid)
 
 
@@ -169,9 +174,7 @@ def read_design(
     read (its YAML, not yet validated). ``read`` reads each file."""
     design = Design(tree)
     if written is not None:
-        data, violations = validate(written, "manifest", "the manifest")
-        found = tuple(_schema_findings(violations, MANIFEST, RULE_MANIFEST_SCHEMA))
-        design.manifest_file = DesignFile(MANIFEST, None, data, written, found, "", not found)
+        design.manifest_file = _validated(MANIFEST, "manifest", written, [], None)
     elif tree.resolve(MANIFEST).kind is Kind.FILE:
         design.manifest_file = read(tree, MANIFEST, "manifest")
     else:
