@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import CORPUS, cube_stl, desk_lamp_repository, git, run_ohw
+from support import CORPUS, EXAMPLES, ROOT, cube_stl, desk_lamp_repository, git, run_ohw
 
 from ohw.design.schemas import schema_validator
 
@@ -201,7 +201,7 @@ def test_unknown_revisions_and_non_designs_are_input_errors(lamp: Path, tmp_path
 def test_a_design_in_a_subfolder_is_compared_there(tmp_path: Path):
     repo = tmp_path / "monorepo"
     repo.mkdir()
-    shutil.copytree(Path(__file__).parents[1] / "examples" / "desk-lamp", repo / "lamp")
+    shutil.copytree(EXAMPLES / "desk-lamp", repo / "lamp")
     git("init", "-q", "-b", "main", cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-qm", "lamp", cwd=repo)
@@ -233,7 +233,7 @@ def test_corpus_meshes_volume_change_matches_trimesh(lamp: Path):
 
 
 def test_the_readme_shows_what_ohw_diff_prints(lamp: Path):
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     shown = re.search(r"```\n\$ ohw diff\n(.*?)```", readme, re.DOTALL).group(1)
     replace(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
     replace(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
@@ -270,7 +270,7 @@ def test_values_added_to_a_list_of_plain_values_read_as_set_members():
 
 def test_a_csv_bom_is_compared_item_by_item_too(tmp_path: Path):
     holder = tmp_path / "holder"
-    shutil.copytree(Path(__file__).parents[1] / "examples" / "spool-holder", holder)
+    shutil.copytree(EXAMPLES / "spool-holder", holder)
     git("init", "-q", "-b", "main", cwd=holder)
     git("add", "-A", cwd=holder)
     git("commit", "-qm", "spool holder", cwd=holder)

@@ -12,14 +12,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import EXAMPLES
 
 import ohw.storage.yaml.document
 import ohw.storage.yaml.lines
 import ohw.storage.yaml.pyyaml
 from ohw.storage.yaml.document import ReadProblem
 from ohw.storage.yaml.read import load_yaml
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 pytestmark = pytest.mark.skipif(
     not yaml.__with_libyaml__, reason="this PyYAML was built without libyaml: one reader only"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, is_picture, static_server, visit_site
-from support import binary_stl, box_facets, desk_lamp_repository, git, run_ohw
+from support import EXAMPLES, binary_stl, box_facets, desk_lamp_repository, git, run_ohw
 
 from ohw.design.schemas import schema_validator
 
@@ -218,7 +218,7 @@ def test_fits_in_some_orientation_and_says_which(big: Path, tmp_path: Path):
 
 def test_a_kit_needs_a_commit(tmp_path: Path):
     folder = tmp_path / "loose"
-    shutil.copytree(Path(__file__).parents[1] / "examples" / "desk-lamp", folder)
+    shutil.copytree(EXAMPLES / "desk-lamp", folder)
     done = run_ohw("fab", "--out", tmp_path / "kit", cwd=folder)
     assert done.returncode == 2 and "git" in done.stderr
     assert run_ohw("fab", "--rev", "nope", "--out", tmp_path / "kit", cwd=tmp_path).returncode == 2

@@ -151,7 +151,7 @@ def test_a_worker_ends_without_running_what_its_parent_runs_at_exit(tmp_path):
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
         timeout=60,
         check=False,
     )
@@ -182,7 +182,7 @@ def test_ctrl_c_ends_the_workers_quietly(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
         start_new_session=True,
     )
     assert child.stdout is not None and child.stderr is not None
