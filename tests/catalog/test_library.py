@@ -5,25 +5,26 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
-from servers import smart_http
-from support import EXAMPLES, git, run_ohw
+from support import EXAMPLES
+from support.designs import commit_edit, init_and_commit
+from support.run import git, run_ohw
+from support.servers import free_port, smart_http
 
 from ohw.design.schemas import schema_validator
 
 
-def repository(folder: Path, example: str | None = None) -> Path:
+def example_repository(folder: Path, example: str | None = None) -> Path:
+    """The example design ``example`` (else a folder of notes, no design) as a
+    git repository in ``folder``, one commit on main."""
     if example is not None:
         shutil.copytree(EXAMPLES / example, folder)
     else:
         folder.mkdir()
         (folder / "README.md").write_text("Just notes, no design.\n")
-    git("init", "-q", "-b", "main", cwd=folder)
-    git("add", "-A", cwd=folder)
-    git("commit", "-qm", "first", cwd=folder)
+    init_and_commit(folder, "first")
     return folder
 
 
@@ -41,18 +42,12 @@ def names(output: dict) -> list[str]:
     return [d["name"] for d in output["designs"]]
 
 
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def designs(tmp_path: Path) -> dict[str, Path]:
     return {
-        "lamp": repository(tmp_path / "desk-lamp", "desk-lamp"),
-        "holder": repository(tmp_path / "spool-holder", "spool-holder"),
-        "notes": repository(tmp_path / "notes"),
+        "lamp": example_repository(tmp_path / "desk-lamp", "desk-lamp"),
+        "holder": example_repository(tmp_path / "spool-holder", "spool-holder"),
+        "notes": example_repository(tmp_path / "notes"),
     }
 
 
@@ -62,7 +57,7 @@ def test_sync_search_and_the_bad_urls(designs: dict[str, Path], tmp_path: Path):
     git("clone", "-q", "--bare", designs["holder"], served / "holder.git", cwd=tmp_path)
     lab = tmp_path / "lab"
     with smart_http(served) as base:
-        down = f"http://127.0.0.1:{unused_port()}/gone.git"
+        down = f"http://127.0.0.1:{free_port()}/gone.git"
         urls = [designs["lamp"], f"{base}/holder.git", designs["notes"], down]
         catalog(lab, "add", *urls)
         report = catalog(lab, "sync", "--json", schema="catalog-sync", code=1)
@@ -116,11 +111,13 @@ def test_sync_is_incremental(designs: dict[str, Path], tmp_path: Path):
     again = catalog(lab, "sync", "--json", schema="catalog-sync")
     assert again["fetched"] == [] and len(again["unchanged"]) == 2
 
-    manifest = designs["lamp"] / "ohw.yaml"
-    manifest.write_text(
-        manifest.read_text().replace("Adjustable desk lamp", "Articulated reading lamp")
+    commit_edit(
+        designs["lamp"],
+        "ohw.yaml",
+        "Adjustable desk lamp",
+        "Articulated reading lamp",
+        "A better title",
     )
-    git("commit", "-qam", "A better title", cwd=designs["lamp"])
     changed = catalog(lab, "sync", "--json", schema="catalog-sync")
     assert changed["fetched"] == [str(designs["lamp"])]
     assert changed["unchanged"] == [str(designs["holder"])]
@@ -152,7 +149,7 @@ def test_the_catalog_is_a_git_repository_that_merges(designs: dict[str, Path], t
     listing.write_text(f"# our favourites\n{designs['holder']}\n\n{designs['lamp']}\n")
     added = catalog(other, "add", "--from", listing)
     assert f"Added {designs['holder']}" in added and "Already in the catalog" in added
-    more = repository(tmp_path / "spool-lamp", "spool-lamp")
+    more = example_repository(tmp_path / "spool-lamp", "spool-lamp")
     catalog(lab, "add", more)
     git("pull", "-q", "--no-rebase", "--no-edit", other, "main", cwd=lab)
     urls = (lab / "catalog.txt").read_text().splitlines()[1:]

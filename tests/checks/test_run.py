@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import jsonschema
 import pytest
-from support import EXAMPLES, cube_stl, git, run_ohw, write_files
+from support import EXAMPLES
+from support.designs import init_and_commit, write_design
+from support.meshes import cube_stl
+from support.run import git, run_check, run_ohw
 
 from ohw.checks.context import CheckOptions
 from ohw.checks.run import check_design
@@ -25,8 +27,8 @@ EXPECTED = re.compile(r"Expected finding: `(OHW\d{3})` at `([^`:]+)(?::(\d+):(\d
 
 
 def check_json(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, dict]:
-    code = main(["check", "--format", "json", *map(str, args)])
-    output = json.loads(capsys.readouterr().out)
+    code, out = run_check(capsys, "--format", "json", *args)
+    output = json.loads(out)
     jsonschema.Draft202012Validator(load_schema("check-output")).validate(output)
     return code, output
 
@@ -37,13 +39,6 @@ def findings(output: dict) -> list[tuple[str, str, int | None, int | None]]:
         for design in output["designs"]
         for f in design["findings"]
     ]
-
-
-def write_design(folder: Path, manifest: str, files: dict[str, str | bytes] | None = None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "ohw.yaml").write_text(textwrap.dedent(manifest))
-    write_files(folder, dict(files or {}))
-    return folder
 
 
 MANIFEST = """\
@@ -166,9 +161,7 @@ def test_symlink_leaving_the_design_is_refused_on_disk_and_in_history(tmp_path, 
     design = write_design(tmp_path / "d", MANIFEST.format(export="parts/base.stl"))
     (design / "parts").mkdir()
     (design / "parts" / "base.stl").symlink_to(target)
-    git("init", "-q", cwd=design)
-    git("add", "-A", cwd=design)
-    git("commit", "-qm", "design", cwd=design)
+    init_and_commit(design, "design")
     for revision in ([], ["--rev", "HEAD"]):
         code, output = check_json(capsys, *revision, design)
         assert code == 1
@@ -180,9 +173,7 @@ def test_path_into_a_submodule_is_refused_on_disk_and_in_history(tmp_path, capsy
     library = write_design(
         tmp_path / "library", MANIFEST.format(export="parts/base.stl"), {"parts/base.stl": CUBE}
     )
-    git("init", "-q", cwd=library)
-    git("add", "-A", cwd=library)
-    git("commit", "-qm", "library", cwd=library)
+    init_and_commit(library, "library")
     design = write_design(tmp_path / "d", MANIFEST.format(export="vendor/library/parts/base.stl"))
     git("init", "-q", cwd=design)
     git(
@@ -207,9 +198,7 @@ def test_path_into_a_submodule_is_refused_on_disk_and_in_history(tmp_path, capsy
 
 def test_rev_checks_the_design_as_it_was(tmp_path, capsys):
     design = write_design(tmp_path / "d", MANIFEST.format(export="parts/base.stl"))
-    git("init", "-q", cwd=design)
-    git("add", "-A", cwd=design)
-    git("commit", "-qm", "part listed, file forgotten", cwd=design)
+    init_and_commit(design, "part listed, file forgotten")
     (design / "parts").mkdir()
     (design / "parts" / "base.stl").write_bytes(CUBE)
     git("add", "-A", cwd=design)
@@ -231,9 +220,7 @@ def test_rev_reads_a_design_in_a_subfolder_of_the_repository(tmp_path, capsys):
         MANIFEST.format(export="parts/base.stl"),
         {"parts/base.stl": CUBE, "parts/spare.stl": CUBE},
     )
-    git("init", "-q", cwd=repo)
-    git("add", "-A", cwd=repo)
-    git("commit", "-qm", "lamp", cwd=repo)
+    init_and_commit(repo, "lamp")
     code, output = check_json(capsys, "--rev", "HEAD", repo / "designs" / "lamp")
     assert code == 0
     assert findings(output) == [("OHW205", "parts/spare.stl", None, None)]

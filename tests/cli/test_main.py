@@ -1,5 +1,5 @@
-"""The command line as a user meets it: separate processes, exit codes, messages,
-and never a traceback."""
+"""The command line as a user meets it (ohw.cli.main and the click app):
+separate processes, exit codes, messages, and never a traceback."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
-import click
 import pytest
-from support import EXAMPLES, OHW, run_ohw
-
-from ohw.cli.error_handler import run
-from ohw.errors import OhwError
+from support import EXAMPLES, OHW, TESTS
+from support.run import run_ohw
 
 GOOD_HEAD = "ohw: 1\nname: lamp\ntitle: Lamp\nlicense:\n  hardware: CERN-OHL-S-2.0\n"
 LAUGHS = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
@@ -40,7 +36,7 @@ def test_help_imports_none_of_the_heavy_libraries():
         capture_output=True,
         text=True,
         check=False,
-        cwd=Path(__file__).parent,
+        cwd=TESTS,
     )
     assert done.returncode == 0
     assert "Usage: ohw" in done.stdout
@@ -172,31 +168,3 @@ def test_hostile_paths_give_findings_not_tracebacks(tmp_path, export, needs):
     assert done.returncode == 1
     assert needs in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
-
-
-def _failing_command(error: BaseException) -> click.Command:
-    def callback() -> None:
-        raise error
-
-    return click.Command("fail", callback=callback)
-
-
-def test_interrupt_exits_130_without_a_traceback(capsys):
-    assert run(_failing_command(KeyboardInterrupt()), []) == 130
-    assert "ohw: interrupted" in capsys.readouterr().err
-
-
-def test_a_bug_says_so_and_shows_the_traceback_only_on_request(capsys, monkeypatch):
-    assert run(_failing_command(ZeroDivisionError("boom")), []) == 3
-    err = capsys.readouterr().err
-    assert "internal error, a bug in ohw: ZeroDivisionError: boom" in err
-    assert "OHW_DEBUG=1" in err
-    assert "Traceback" not in err
-    monkeypatch.setenv("OHW_DEBUG", "1")
-    assert run(_failing_command(ZeroDivisionError("boom")), []) == 3
-    assert "Traceback" in capsys.readouterr().err
-
-
-def test_a_user_mistake_prints_message_and_hint(capsys):
-    assert run(_failing_command(OhwError("the thing is wrong", "do this")), []) == 2
-    assert capsys.readouterr().err == "ohw: the thing is wrong\nhint: do this\n"

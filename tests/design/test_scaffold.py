@@ -3,21 +3,9 @@ that never costs the user a file."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support import git, run_ohw
-
-from ohw.storage.yaml.read import load_yaml
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (.git included) and its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+from support.designs import files_in, read_manifest
+from support.run import git, run_ohw
 
 
 def test_init_then_check_passes_and_git_agrees(tmp_path):
@@ -49,7 +37,7 @@ def test_init_then_check_passes_and_git_agrees(tmp_path):
     for mesh in ("parts/a.stl", "parts/A.STL", "parts/a.3mf", "parts/a.obj"):
         assert f"{mesh}: binary: set" in git("check-attr", "binary", mesh, cwd=design)
 
-    manifest = load_yaml((design / "ohw.yaml").read_bytes()).data
+    manifest = read_manifest(design)
     assert manifest["name"] == "lamp"
     assert manifest["title"] == "Desk lamp"
     assert manifest["license"] == {"hardware": "CERN-OHL-S-2.0", "documentation": "CC-BY-SA-4.0"}
@@ -60,7 +48,7 @@ def test_authors_come_from_the_environment_before_configuration(tmp_path, monkey
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Grace Builder")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "grace@example.org")
     assert run_ohw("init", "lamp", cwd=tmp_path).returncode == 0
-    manifest = load_yaml((tmp_path / "lamp" / "ohw.yaml").read_bytes()).data
+    manifest = read_manifest(tmp_path / "lamp")
     assert manifest["authors"] == [{"name": "Grace Builder", "email": "grace@example.org"}]
     assert git("log", "--format=%an", cwd=tmp_path / "lamp").strip() == "Grace Builder"
 
@@ -72,7 +60,7 @@ def test_authors_come_from_the_environment_before_configuration(tmp_path, monkey
 def test_any_title_reads_back_exactly(tmp_path, title):
     done = run_ohw("init", "lamp", "--title", title, "--description", title, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    manifest = load_yaml((tmp_path / "lamp" / "ohw.yaml").read_bytes()).data
+    manifest = read_manifest(tmp_path / "lamp")
     assert manifest["title"] == title
     assert manifest["description"] == title
     assert run_ohw("check", tmp_path / "lamp").returncode == 0
@@ -80,17 +68,17 @@ def test_any_title_reads_back_exactly(tmp_path, title):
 
 def test_name_comes_from_the_folder(tmp_path):
     assert run_ohw("init", "Ärger Projekt (v2)", cwd=tmp_path).returncode == 0
-    manifest = load_yaml((tmp_path / "Ärger Projekt (v2)" / "ohw.yaml").read_bytes()).data
+    manifest = read_manifest(tmp_path / "Ärger Projekt (v2)")
     assert manifest["name"] == "arger-projekt-v2"
 
 
 def test_refuses_an_existing_design_and_changes_nothing(tmp_path):
     assert run_ohw("init", "lamp", cwd=tmp_path).returncode == 0
-    before = snapshot(tmp_path / "lamp")
+    before = files_in(tmp_path / "lamp")
     done = run_ohw("init", "lamp", cwd=tmp_path)
     assert done.returncode == 2
     assert "already a design" in done.stderr
-    assert snapshot(tmp_path / "lamp") == before
+    assert files_in(tmp_path / "lamp") == before
 
 
 def test_in_a_clone_with_a_readme_keeps_it_and_commits_only_the_design(tmp_path):
@@ -133,11 +121,11 @@ def test_refuses_when_changes_are_staged_and_leaves_them(tmp_path):
     git("commit", "-qm", "a", cwd=tmp_path)
     (tmp_path / "a.txt").write_text("changed\n")
     git("add", "a.txt", cwd=tmp_path)
-    before = snapshot(tmp_path)
+    before = files_in(tmp_path)
     done = run_ohw("init", "lamp", cwd=tmp_path)
     assert done.returncode == 2
     assert "staged changes" in done.stderr
-    assert snapshot(tmp_path) == before
+    assert files_in(tmp_path) == before
 
 
 @pytest.mark.parametrize(
@@ -174,12 +162,12 @@ def test_a_failure_halfway_takes_back_what_was_written(tmp_path):
     folder = tmp_path / "lamp"
     folder.mkdir()
     (folder / "instructions").write_text("a file where init wants a folder\n")
-    before = snapshot(folder)
+    before = files_in(folder)
     done = run_ohw("init", cwd=folder)
     assert done.returncode == 2
     assert "cannot create the design" in done.stderr
     assert "Traceback" not in done.stderr
-    assert snapshot(folder) == before
+    assert files_in(folder) == before
     assert not (folder / ".git").exists()
 
 

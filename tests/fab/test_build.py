@@ -11,8 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browser import chromium, is_picture, static_server, visit_site
-from support import EXAMPLES, binary_stl, box_facets, desk_lamp_repository, git, run_ohw
+from support import EXAMPLES
+from support.browser import chromium, is_picture, static_server, visit_site
+from support.designs import files_in, init_and_commit, write_design
+from support.meshes import binary_stl, box_facets
+from support.run import git, run_ohw
 
 from ohw.design.schemas import schema_validator
 
@@ -28,29 +31,23 @@ def picture_png() -> bytes:
 
 
 @pytest.fixture
-def lamp(tmp_path: Path) -> Path:
-    """The desk lamp with a picture, a drawing and raw HTML in its instructions."""
-    folder = desk_lamp_repository(tmp_path / "lamp")
-    (folder / "instructions" / "img").mkdir()
-    (folder / "instructions" / "img" / "pivot.png").write_bytes(picture_png())
-    (folder / "docs").mkdir()
-    (folder / "docs" / "drawing.txt").write_text("a drawing\n")
-    step = folder / "instructions" / "02-assemble-the-arms.md"
+def lamp(lamp: Path) -> Path:
+    """The desk lamp (tests/conftest.py's), with a picture, a drawing and raw HTML
+    in its instructions committed."""
+    (lamp / "instructions" / "img").mkdir()
+    (lamp / "instructions" / "img" / "pivot.png").write_bytes(picture_png())
+    (lamp / "docs").mkdir()
+    (lamp / "docs" / "drawing.txt").write_text("a drawing\n")
+    step = lamp / "instructions" / "02-assemble-the-arms.md"
     step.write_text(
         step.read_text()
         + "\n![The lower pivot](img/pivot.png)\n\nSee [the drawing](../docs/drawing.txt), "
         "[the first step](01-wire-the-head.md#1-wire-the-head) and <https://example.org/lamp>.\n"
         "<script>alert('kit')</script> and <part:knob>.\n"
     )
-    git("add", "-A", cwd=folder)
-    git("commit", "-qm", "Pictures", cwd=folder)
-    return folder
-
-
-def kit_files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+    git("add", "-A", cwd=lamp)
+    git("commit", "-qm", "Pictures", cwd=lamp)
+    return lamp
 
 
 def check_hashes(files: dict[str, bytes]) -> dict:
@@ -68,7 +65,7 @@ def test_a_kit_as_a_folder_and_as_a_zip_is_the_same_and_reproducible(lamp: Path,
         "fab", "--printer", "prusa-mk4", "--units", "5", "--out", tmp_path / "kit", cwd=lamp
     )
     assert done.returncode == 0, done.stderr
-    files = kit_files(tmp_path / "kit")
+    files = files_in(tmp_path / "kit")
     kit = check_hashes(files)
     assert kit["commit"] == git("rev-parse", "HEAD", cwd=lamp).strip()
     assert kit["units"] == 5 and kit["printer"]["volume"] == [250, 210, 220]
@@ -133,10 +130,10 @@ def test_out_must_be_empty_unless_forced(lamp: Path, tmp_path: Path):
     (out / "notes.txt").write_text("mine\n")
     refused = run_ohw("fab", "--out", out, cwd=lamp)
     assert refused.returncode == 2 and "not empty" in refused.stderr and "--force" in refused.stderr
-    assert kit_files(out) == {"notes.txt": b"mine\n"}
+    assert files_in(out) == {"notes.txt": b"mine\n"}
     forced = run_ohw("fab", "--out", out, "--force", cwd=lamp)
     assert forced.returncode == 0, forced.stderr
-    assert "notes.txt" not in kit_files(out) and "kit.json" in kit_files(out)
+    assert "notes.txt" not in files_in(out) and "kit.json" in files_in(out)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     (tmp_path / "kit.zip").write_bytes(b"old")
     assert run_ohw("fab", "--out", tmp_path / "kit.zip", cwd=lamp).returncode == 2
@@ -163,16 +160,12 @@ parts:
 
 @pytest.fixture
 def big(tmp_path: Path) -> Path:
-    folder = tmp_path / "big"
-    (folder / "parts").mkdir(parents=True)
-    (folder / "ohw.yaml").write_text(BIG_MANIFEST)
-    (folder / "parts" / "tower.stl").write_bytes(binary_stl(box_facets((0, 0, 0), (400, 100, 380))))
-    (folder / "parts" / "plank.stl").write_bytes(binary_stl(box_facets((0, 0, 0), (10, 240, 200))))
-    (folder / "parts" / "cube.stl").write_bytes(binary_stl(box_facets()))
-    git("init", "-q", "-b", "main", cwd=folder)
-    git("add", "-A", cwd=folder)
-    git("commit", "-qm", "big", cwd=folder)
-    return folder
+    meshes = {
+        "parts/tower.stl": binary_stl(box_facets((0, 0, 0), (400, 100, 380))),
+        "parts/plank.stl": binary_stl(box_facets((0, 0, 0), (10, 240, 200))),
+        "parts/cube.stl": binary_stl(box_facets()),
+    }
+    return init_and_commit(write_design(tmp_path / "big", BIG_MANIFEST, meshes), "big")
 
 
 def test_a_part_too_big_for_every_printer_is_said_plainly(big: Path, tmp_path: Path):
@@ -183,7 +176,7 @@ def test_a_part_too_big_for_every_printer_is_said_plainly(big: Path, tmp_path: P
         "1 part too big for every printer ohw knows: tower (400.0 × 100.0 × 380.0 mm)"
         in done.stdout
     )
-    kit = check_hashes(kit_files(tmp_path / "kit"))
+    kit = check_hashes(files_in(tmp_path / "kit"))
     tower = next(p for p in kit["parts"] if p["id"] == "tower")
     assert tower["fits_on"] == [] and tower["fit"] is None
     assert "Too big for any printer ohw knows" in (tmp_path / "kit" / "index.html").read_text()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import shutil
 from decimal import Decimal
@@ -14,17 +13,14 @@ from pathlib import Path
 import pytest
 import trimesh
 import yaml
-from support import EXAMPLES, binary_stl, box_facets, git, run_ohw
-
-from ohw.design.schemas import schema_validator
+from support import EXAMPLES
+from support.designs import init_and_commit, write_design
+from support.meshes import binary_stl, box_facets
+from support.run import ohw_json, run_ohw
 
 
 def bom_json(folder: Path, *options: str) -> dict:
-    done = run_ohw("bom", "--json", *options, cwd=folder)
-    assert done.returncode == 0, done.stderr
-    output = json.loads(done.stdout)
-    schema_validator("bom-output").validate(output)
-    return output
+    return ohw_json("bom-output", "bom", "--json", *options, cwd=folder)
 
 
 def expected_mass(stl: Path, density: float, infill: float, perimeters: int) -> tuple[float, float]:
@@ -89,16 +85,6 @@ def test_infill_option_applies_only_to_parts_without_their_own(tmp_path: Path):
     assert light["base"]["infill"] == 40 and light["base"]["mass"] == solid["base"]["mass"]
 
 
-def design(folder: Path, manifest: str, bom: str, meshes: dict[str, bytes]) -> Path:
-    folder.mkdir()
-    (folder / "ohw.yaml").write_text(manifest)
-    (folder / "bom.yaml").write_text(bom)
-    for name, data in meshes.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-    return folder
-
-
 PANEL_MANIFEST = """\
 ohw: 1
 name: panel-box
@@ -141,7 +127,7 @@ def test_two_currencies_two_totals_and_cut_parts_by_stock(tmp_path: Path):
         "parts/foot.stl": binary_stl(box_facets()),
         "parts/board.gbr": b"G04 a board*\n",
     }
-    folder = design(tmp_path / "box", PANEL_MANIFEST, TWO_CURRENCIES, meshes)
+    folder = write_design(tmp_path / "box", PANEL_MANIFEST, {"bom.yaml": TWO_CURRENCIES, **meshes})
     output = bom_json(folder, "--units", "3")
     assert output["purchased"]["totals"] == {"EUR": 1.2, "GBP": 7.5, "USD": 2.4}
     hinges = next(o for o in output["purchased"]["orders"] if o["supplier"] == "Hinges Ltd")
@@ -184,9 +170,7 @@ def test_remixed_parts_roll_up_like_local_ones(tmp_path: Path):
 def test_at_a_revision_and_bad_input(tmp_path: Path):
     lamp = tmp_path / "lamp"
     shutil.copytree(EXAMPLES / "desk-lamp", lamp)
-    git("init", "-q", "-b", "main", cwd=lamp)
-    git("add", "-A", cwd=lamp)
-    git("commit", "-qm", "lamp", cwd=lamp)
+    init_and_commit(lamp, "lamp")
     before = bom_json(lamp)
     (lamp / "bom.yaml").write_text("items: [")
     broken = run_ohw("bom", cwd=lamp)

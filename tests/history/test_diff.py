@@ -9,42 +9,27 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import CORPUS, EXAMPLES, ROOT, cube_stl, desk_lamp_repository, git, run_ohw
-
-from ohw.design.schemas import schema_validator
+from support import CORPUS, EXAMPLES, ROOT
+from support.designs import edit, init_and_commit
+from support.meshes import cube_stl
+from support.run import git, ohw_json, run_ohw
 
 
 def diff_json(folder: Path, *revisions: str, env: dict[str, str] | None = None) -> dict:
-    done = run_ohw("diff", "--json", *revisions, cwd=folder, env=env)
-    assert done.returncode == 0, done.stderr
-    output = json.loads(done.stdout)
-    schema_validator("diff-output").validate(output)
-    return output["changes"]
-
-
-def replace(folder: Path, path: str, old: str, new: str) -> None:
-    file = folder / path
-    text = file.read_text()
-    assert old in text, f"{old!r} is not in {path}"
-    file.write_text(text.replace(old, new, 1))
+    return ohw_json("diff-output", "diff", "--json", *revisions, cwd=folder, env=env)["changes"]
 
 
 def by_id(items: list[dict]) -> dict[str, dict]:
     return {item["id"]: item for item in items}
 
 
-@pytest.fixture
-def lamp(tmp_path: Path) -> Path:
-    return desk_lamp_repository(tmp_path / "lamp")
-
-
 def test_working_tree_changes_by_part_item_and_field(lamp: Path):
-    replace(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
-    replace(lamp, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
-    replace(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
-    replace(lamp, "ohw.yaml", "keywords: [lamp,", "keywords: [lamp, reading light,")
+    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
+    edit(lamp, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+    edit(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
+    edit(lamp, "ohw.yaml", "keywords: [lamp,", "keywords: [lamp, reading light,")
     arm = "    process: 3d-printing\n    quantity: 2\n    print:"
-    replace(lamp, "ohw.yaml", f"    material: PLA\n{arm}", f"    material: PETG\n{arm}")
+    edit(lamp, "ohw.yaml", f"    material: PLA\n{arm}", f"    material: PETG\n{arm}")
     changes = diff_json(lamp)
     assert changes["manifest"] == [
         {"field": ["version"], "old": "1.2.0", "new": "1.3.0"},
@@ -82,7 +67,7 @@ def test_parts_and_bom_items_added_and_removed_between_two_commits(lamp: Path):
     first = git("rev-parse", "HEAD", cwd=lamp).strip()
     (lamp / "parts" / "foot.stl").write_bytes(cube_stl(12.0))
     foot = "  - id: foot\n    export: parts/foot.stl\n    material: TPU\n    quantity: 4\n"
-    replace(lamp, "ohw.yaml", "  - id: knob\n", foot + "  - id: knob-gone\n")
+    edit(lamp, "ohw.yaml", "  - id: knob\n", foot + "  - id: knob-gone\n")
     text = (lamp / "ohw.yaml").read_text()
     start = text.index("  - id: knob-gone\n")
     end = text.index("bom: bom.yaml")
@@ -164,7 +149,7 @@ def test_against_the_working_tree_only_changed_meshes_are_read(lamp: Path, tmp_p
 def test_a_renamed_mesh_is_compared_with_the_file_it_replaces(lamp: Path):
     git("mv", "parts/head.stl", "parts/head-v2.stl", cwd=lamp)
     (lamp / "parts" / "head-v2.stl").write_bytes(cube_stl(30.0))
-    replace(lamp, "ohw.yaml", "export: parts/head.stl", "export: parts/head-v2.stl")
+    edit(lamp, "ohw.yaml", "export: parts/head.stl", "export: parts/head-v2.stl")
     changes = diff_json(lamp)
     [head] = changes["parts"]
     assert head["fields"] == [
@@ -202,10 +187,8 @@ def test_a_design_in_a_subfolder_is_compared_there(tmp_path: Path):
     repo = tmp_path / "monorepo"
     repo.mkdir()
     shutil.copytree(EXAMPLES / "desk-lamp", repo / "lamp")
-    git("init", "-q", "-b", "main", cwd=repo)
-    git("add", "-A", cwd=repo)
-    git("commit", "-qm", "lamp", cwd=repo)
-    replace(repo / "lamp", "bom.yaml", "quantity: 0.3", "quantity: 0.4")
+    init_and_commit(repo, "lamp")
+    edit(repo / "lamp", "bom.yaml", "quantity: 0.3", "quantity: 0.4")
     git("commit", "-qam", "more strip", cwd=repo)
     changes = diff_json(repo / "lamp", "HEAD~1", "HEAD")
     assert [b["id"] for b in changes["bom"]] == ["led-strip"]
@@ -235,10 +218,10 @@ def test_corpus_meshes_volume_change_matches_trimesh(lamp: Path):
 def test_the_readme_shows_what_ohw_diff_prints(lamp: Path):
     readme = (ROOT / "README.md").read_text()
     shown = re.search(r"```\n\$ ohw diff\n(.*?)```", readme, re.DOTALL).group(1)
-    replace(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
-    replace(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
+    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
+    edit(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
     arm = "    process: 3d-printing\n    quantity: 2\n    print:"
-    replace(lamp, "ohw.yaml", f"    material: PLA\n{arm}", f"    material: PETG\n{arm}")
+    edit(lamp, "ohw.yaml", f"    material: PLA\n{arm}", f"    material: PETG\n{arm}")
     done = run_ohw("diff", cwd=lamp)
     head = git("rev-parse", "--short=7", "HEAD", cwd=lamp).strip()
     assert done.stdout == shown.replace("fb977ef", head)
@@ -249,7 +232,7 @@ def test_moving_items_and_editing_comments_is_no_design_change(lamp: Path):
     start, end = bom.index("  - id: usb-cable"), bom.index("  - id: usb-switch")
     moved = bom[:start] + bom[end:] + bom[start:end]
     (lamp / "bom.yaml").write_text("# moved the cable to the end\n" + moved)
-    replace(lamp, "ohw.yaml", "keywords: [lamp, desk lamp,", "keywords: [desk lamp, lamp,")
+    edit(lamp, "ohw.yaml", "keywords: [lamp, desk lamp,", "keywords: [desk lamp, lamp,")
     assert diff_json(lamp)["empty"] is True
 
 
@@ -271,11 +254,9 @@ def test_values_added_to_a_list_of_plain_values_read_as_set_members():
 def test_a_csv_bom_is_compared_item_by_item_too(tmp_path: Path):
     holder = tmp_path / "holder"
     shutil.copytree(EXAMPLES / "spool-holder", holder)
-    git("init", "-q", "-b", "main", cwd=holder)
-    git("add", "-A", cwd=holder)
-    git("commit", "-qm", "spool holder", cwd=holder)
+    init_and_commit(holder, "spool holder")
     row = "608-2RSH,,Any skateboard bearing of size 608 fits.,RS Components,,"
-    replace(holder, "bom.csv", f"{row}4.85", f"{row}5.10")
+    edit(holder, "bom.csv", f"{row}4.85", f"{row}5.10")
     changes = diff_json(holder)
     [bearing] = changes["bom"]
     assert bearing["id"] == "bearing-608"

@@ -1,44 +1,31 @@
 """`ohw log` on histories made with git: every commit git lists, each with its
-design changes, merges against their first parent."""
+design changes, merges against their first parent; and `ohw variant list`,
+each branch with its differences from the default branch (ohw.history.log)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-from support import cube_stl, desk_lamp_repository, git, run_ohw
-
-from ohw.design.schemas import schema_validator
+from support.designs import commit_edit, desk_lamp_repository, edit
+from support.meshes import cube_stl
+from support.run import git, ohw_json, run_ohw
 
 
 def log_json(folder: Path, *args: str) -> list[dict]:
-    done = run_ohw("log", "--json", *args, cwd=folder)
-    assert done.returncode == 0, done.stderr
-    output = json.loads(done.stdout)
-    schema_validator("log-output").validate(output)
-    return output["commits"]
-
-
-def edit(folder: Path, path: str, old: str, new: str) -> None:
-    text = (folder / path).read_text()
-    assert old in text
-    (folder / path).write_text(text.replace(old, new, 1))
+    return ohw_json("log-output", "log", "--json", *args, cwd=folder)["commits"]
 
 
 @pytest.fixture
-def history(tmp_path: Path) -> Path:
+def history(lamp: Path) -> Path:
     """The desk lamp with a few commits of design changes and a merged branch."""
-    lamp = desk_lamp_repository(tmp_path / "lamp")
-    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
-    git("commit", "-qam", "Longer LED strip", cwd=lamp)
+    commit_edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "Longer LED strip")
     git("switch", "-qc", "bigger-base", cwd=lamp)
     (lamp / "parts" / "base.stl").write_bytes(cube_stl(20.0))
     git("commit", "-qam", "A heavier base", cwd=lamp)
     git("switch", "-q", "main", cwd=lamp)
-    edit(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0")
-    git("commit", "-qam", "Version 1.3.0", cwd=lamp)
+    commit_edit(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.3.0", "Version 1.3.0")
     (lamp / "notes.txt").write_text("not part of the design's meaning\n")
     git("add", "notes.txt", cwd=lamp)
     git("commit", "-qm", "Notes", cwd=lamp)
@@ -130,8 +117,7 @@ def test_a_design_in_a_subfolder_logs_the_commits_that_change_it(tmp_path: Path)
     git("commit", "-qm", "Add the lamp", cwd=repo)
     (repo / "README.md").write_text("our designs, and more\n")
     git("commit", "-qam", "Elsewhere", cwd=repo)
-    edit(repo / "lamp", "bom.yaml", "quantity: 0.3", "quantity: 0.6")
-    git("commit", "-qam", "Longer strip", cwd=repo)
+    commit_edit(repo / "lamp", "bom.yaml", "quantity: 0.3", "quantity: 0.6", "Longer strip")
     commits = log_json(repo / "lamp")
     assert [c["subject"] for c in commits] == ["Longer strip", "Add the lamp"]
     assert [c["subject"] for c in commits] == git(
@@ -148,3 +134,43 @@ def test_a_fork_is_logged_as_the_fork_it_records(tmp_path: Path):
     fork, forked = log_json(tmp_path / "mine", "-n", "2")
     assert fork["summary"] == ["name desk-lamp→my-lamp", "+fork desk-lamp"]
     assert forked["id"] == git("rev-parse", "HEAD", cwd=lamp).strip()
+
+
+# --- ohw variant list --------------------------------------------------------------
+
+
+def test_list_shows_each_variant_against_main_and_marks_the_current_one(lamp: Path):
+    git("switch", "-qc", "usb-c", cwd=lamp)
+    edit(lamp, "bom.yaml", "USB 2.0 cable, USB-A plug", "USB 2.0 cable, USB-C plug")
+    edit(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.2.0-usbc")
+    git("commit", "-qam", "USB-C", cwd=lamp)
+    git("branch", "same", "main", cwd=lamp)
+    output = ohw_json("variant-list", "variant", "list", "--json", cwd=lamp)
+    assert output["default"] == "main"
+    variants = {v["name"]: v for v in output["variants"]}
+    assert list(variants) == ["main", "same", "usb-c"]
+    assert [n for n, v in variants.items() if v["current"]] == ["usb-c"]
+    assert variants["main"]["default"] is True and variants["main"]["changes"] is None
+    assert variants["same"]["changes"]["empty"] is True
+    usb = variants["usb-c"]
+    assert usb["commit"] == git("rev-parse", "usb-c", cwd=lamp).strip()
+    assert usb["changes"]["manifest"] == [
+        {"field": ["version"], "old": "1.2.0", "new": "1.2.0-usbc"}
+    ]
+    assert [(b["id"], b["fields"][0]["field"]) for b in usb["changes"]["bom"]] == [
+        ("usb-cable", ["name"])
+    ]
+    text = run_ohw("variant", "list", cwd=lamp).stdout.splitlines()
+    assert text[0].startswith("  main ") and "(default branch)" in text[0]
+    assert text[1].startswith("  same ") and "the same design as main" in text[1]
+    assert text[2].startswith("* usb-c ") and "version 1.2.0→1.2.0-usbc" in text[2]
+
+
+def test_variant_alone_lists_as_git_branch_does(lamp: Path):
+    git("branch", "imperial", cwd=lamp)
+    done = run_ohw("variant", cwd=lamp)
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[:2] for line in done.stdout.splitlines()] == [
+        ["imperial", git("rev-parse", "--short=7", "imperial", cwd=lamp).strip()],
+        ["*", "main"],
+    ]

@@ -3,23 +3,18 @@ pinned commits where those are here, and shown as recorded where not."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from support import EXAMPLES, desk_lamp_repository, git, run_ohw
-
-from ohw.design.schemas import schema_validator
+from support import EXAMPLES
+from support.designs import desk_lamp_repository
+from support.run import git, ohw_json, run_ohw
 
 
 def lineage_json(folder: Path, *args: str) -> dict:
-    done = run_ohw("lineage", "--json", *args, cwd=folder)
-    assert done.returncode == 0, done.stderr
-    output = json.loads(done.stdout)
-    schema_validator("lineage-output").validate(output)
-    return output["design"]
+    return ohw_json("lineage-output", "lineage", "--json", *args, cwd=folder)["design"]
 
 
 @pytest.fixture

@@ -6,20 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
-from support import EXAMPLES, desk_lamp_repository, git, run_ohw
-
-from ohw.design.schemas import schema_validator
-from ohw.storage.yaml.read import load_yaml
+from support import EXAMPLES
+from support.designs import (
+    commit_edit,
+    desk_lamp_repository,
+    files_in,
+    init_and_commit,
+    read_bom,
+    read_manifest,
+)
+from support.run import git, ohw_json, run_ohw
 
 S, SA = "CERN-OHL-S-2.0", "CC-BY-SA-4.0"
-
-
-def manifest(folder: Path) -> dict:
-    return load_yaml((folder / "ohw.yaml").read_bytes()).data
-
-
-def bom_items(folder: Path) -> list[dict]:
-    return load_yaml((folder / "bom.yaml").read_bytes()).data["items"]
 
 
 def new_design(folder: Path, *options: str) -> Path:
@@ -30,24 +28,16 @@ def new_design(folder: Path, *options: str) -> Path:
 
 def state(folder: Path) -> tuple:
     """Everything a failed command must leave as it was."""
-    files = sorted(
-        (str(p.relative_to(folder)), p.read_bytes())
-        for p in folder.rglob("*")
-        if p.is_file() and ".git" not in p.relative_to(folder).parts
-    )
-    refs = git("for-each-ref", "--format=%(refname) %(objectname)", cwd=folder)
     return (
         git("rev-parse", "HEAD", cwd=folder),
         git("status", "--porcelain", cwd=folder),
-        refs,
-        files,
+        git("for-each-ref", "--format=%(refname) %(objectname)", cwd=folder),
+        files_in(folder, skip_git=True),
     )
 
 
 def relicense(folder: Path, old: str, new: str) -> None:
-    text = (folder / "ohw.yaml").read_text()
-    (folder / "ohw.yaml").write_text(text.replace(f"hardware: {old}", f"hardware: {new}", 1))
-    git("commit", "-qam", f"License {new}", cwd=folder)
+    commit_edit(folder, "ohw.yaml", f"hardware: {old}", f"hardware: {new}", f"License {new}")
 
 
 @pytest.fixture
@@ -65,7 +55,7 @@ def test_remix_copies_the_part_records_its_origin_and_commits(ada: Path, mine: P
     done = run_ohw("remix", ada, "--part", "arm", cwd=mine)
     assert done.returncode == 0, done.stderr
     assert "Remixed 1 part from desk-lamp" in done.stdout
-    data = manifest(mine)
+    data = read_manifest(mine)
     (arm,) = data["parts"]
     assert arm["id"] == "arm" and arm["material"] == "PLA" and arm["quantity"] == 2
     assert arm["export"] == "parts/desk-lamp/arm.stl"
@@ -85,7 +75,7 @@ def test_remix_copies_the_part_records_its_origin_and_commits(ada: Path, mine: P
         "url": str(ada),
         "commit": head,
         "license": {"hardware": S, "documentation": SA},
-        "authors": manifest(ada)["authors"],
+        "authors": read_manifest(ada)["authors"],
         "parts": ["arm"],
     }
     # the manifest is edited, not rewritten: ohw init's comments are still there,
@@ -113,18 +103,17 @@ def test_with_bom_brings_the_items_the_instructions_cite_with_the_part(ada: Path
         )
     )
     git("commit", "-qam", "A cable", cwd=mine)
-    done = run_ohw("remix", ada, "--part", "arm", "--with-bom", "--json", cwd=mine)
-    assert done.returncode == 0, done.stderr
-    output = json.loads(done.stdout)
-    schema_validator("remix-output").validate(output)
+    output = ohw_json(
+        "remix-output", "remix", ada, "--part", "arm", "--with-bom", "--json", cwd=mine
+    )
     # arm is cited with these in one list item or paragraph of the lamp's instructions
     assert output["bom"] == {
         "added": ["m3x25", "m3-nut", "m3-washer", "cable-tie"],
         "present": ["usb-cable"],
     }
-    items = {item["id"]: item for item in bom_items(mine)}
+    items = {item["id"]: item for item in read_bom(mine)["items"]}
     assert items["usb-cable"]["name"] == "My own USB cable"
-    source = {item["id"]: item for item in bom_items(ada)}
+    source = {item["id"]: item for item in read_bom(ada)["items"]}
     assert all(items[i] == source[i] for i in output["bom"]["added"])
     assert git("status", "--porcelain", cwd=mine) == ""
     assert run_ohw("check", cwd=mine).returncode == 0
@@ -138,8 +127,8 @@ def test_with_bom_and_no_bom_yet_creates_one(ada: Path, tmp_path: Path):
     git("commit", "-qam", "No BOM", cwd=mine)
     done = run_ohw("remix", ada, "--part", "head", "--with-bom", cwd=mine)
     assert done.returncode == 0, done.stderr
-    assert manifest(mine)["bom"] == "bom.yaml"
-    assert [i["id"] for i in bom_items(mine)] == [
+    assert read_manifest(mine)["bom"] == "bom.yaml"
+    assert [i["id"] for i in read_bom(mine)["items"]] == [
         "led-strip", "usb-cable", "heat-shrink", "m3x25", "m3-nut", "m3-washer",
     ]  # fmt: skip
     assert git("status", "--porcelain", cwd=mine) == ""
@@ -156,10 +145,10 @@ def test_an_id_collision_is_refused_and_as_renames(ada: Path, mine: Path):
     assert both.returncode == 2 and "--as renames one part" in both.stderr
     renamed = run_ohw("remix", ada, "--part", "arm", "--as", "spare-arm", cwd=mine)
     assert renamed.returncode == 0, renamed.stderr
-    spare = manifest(mine)["parts"][1]
+    spare = read_manifest(mine)["parts"][1]
     assert (spare["id"], spare["from"]["part"]) == ("spare-arm", "arm")
     # one lineage entry for the one source commit
-    assert [e["parts"] for e in manifest(mine)["lineage"]] == [["arm"]]
+    assert [e["parts"] for e in read_manifest(mine)["lineage"]] == [["arm"]]
     assert run_ohw("check", cwd=mine).returncode == 0
 
 
@@ -203,7 +192,7 @@ def test_a_design_licence_weaker_than_the_part_is_refused_unless_relicensed(
         "previous": "MIT",
         "may_carry": [S],
     }
-    assert manifest(mine)["license"]["hardware"] == S
+    assert read_manifest(mine)["license"]["hardware"] == S
 
 
 def test_weakly_reciprocal_parts_name_both_licences_that_would_do(ada: Path, tmp_path: Path):
@@ -250,9 +239,7 @@ def test_unknown_parts_and_revisions_and_other_repositories(ada: Path, mine: Pat
     plain = tmp_path / "plain"
     plain.mkdir()
     (plain / "README.md").write_text("not a design\n")
-    git("init", "-q", cwd=plain)
-    git("add", "-A", cwd=plain)
-    git("commit", "-qm", "readme", cwd=plain)
+    init_and_commit(plain, "readme")
     not_design = run_ohw("remix", plain, "--part", "arm", cwd=mine)
     assert not_design.returncode == 2 and "is not an ohw design" in not_design.stderr
     assert state(mine) == before
@@ -268,7 +255,7 @@ def test_rev_takes_the_part_as_it_was(ada: Path, mine: Path):
         folder = new_design(mine.parent / f"at-{revision}")
         done = run_ohw("remix", ada, "--part", "arm", "--rev", revision, cwd=folder)
         assert done.returncode == 0, done.stderr
-        assert manifest(folder)["parts"][0]["from"]["commit"] == old
+        assert read_manifest(folder)["parts"][0]["from"]["commit"] == old
         assert (folder / "parts/desk-lamp/arm.stl").read_bytes() == old_arm
 
 
@@ -298,10 +285,7 @@ def test_credits_follow_a_remix_of_a_remix(ada: Path, tmp_path: Path):
     last = new_design(tmp_path / "last")
     done = run_ohw("remix", middle, "--part", "arm", "--as", "link", cwd=last)
     assert done.returncode == 0, done.stderr
-    credits = run_ohw("credits", "--json", cwd=last)
-    assert credits.returncode == 0, credits.stderr
-    output = json.loads(credits.stdout)
-    schema_validator("credits").validate(output)
+    output = ohw_json("credits", "credits", "--json", cwd=last)
     assert [(u["design"], u["depth"], u["via"], u["parts"]) for u in output["upstream"]] == [
         ("middle", 1, "last", ["arm"]),
         ("desk-lamp", 2, "middle", ["arm"]),

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from support import EXAMPLES
 
 from ohw.merge.files import merge_file
-from ohw.merge.lines import Labels, with_markers
-from ohw.merge.plan import merged_value, plan_merge, same
-from ohw.merge.yaml_text import write_yaml
+from ohw.merge.lines import Labels
 from ohw.storage.yaml.read import load_yaml
 
 BOM = (EXAMPLES / "desk-lamp" / "bom.yaml").read_text()
@@ -201,91 +196,6 @@ def test_unreadable_side_is_merged_line_by_line_and_says_why():
     assert result.data.decode() == ours + "  - id: [unclosed\n"
 
 
-def test_line_merge_marks_only_the_lines_both_changed():
-    text, conflicted = with_markers("a\nb\nc\nd\n", "a\nB\nc\nd\n", "a\nb\nc\nD\n", Labels())
-    assert (text, conflicted) == ("a\nB\nc\nD\n", False)
-    text, conflicted = with_markers(
-        "a\nb\nc\n", "a\nX\nc\n", "a\nY\nc\n", Labels("main", "base", "fork")
-    )
-    assert conflicted
-    assert text == "a\n<<<<<<< main\nX\n||||||| base\nb\n=======\nY\n>>>>>>> fork\nc\n"
-
-
-# Random edits on both sides: whatever the merge decides, the text it writes
-# must read back as exactly the data it decided.
-
-FIELDS = ("name", "quantity", "notes", "unit")
-values = st.one_of(
-    st.integers(0, 99), st.sampled_from(["M3", "PETG", "a: b", "x # y", "", "multi\nline"])
-)
-
-
-@st.composite
-def edits(draw, items: list[dict]):
-    items = copy.deepcopy(items)
-    for _ in range(draw(st.integers(0, 4))):
-        action = draw(st.sampled_from(["set", "drop-field", "add", "remove", "move"]))
-        if action == "add" or not items:
-            position = draw(st.integers(0, len(items)))
-            new_id = f"new-{draw(st.integers(0, 3))}"
-            if all(i["id"] != new_id for i in items):
-                items.insert(position, {"id": new_id, "quantity": draw(st.integers(1, 9))})
-            continue
-        index = draw(st.integers(0, len(items) - 1))
-        if action == "set":
-            items[index][draw(st.sampled_from(FIELDS))] = draw(values)
-        elif action == "drop-field":
-            field = draw(st.sampled_from(FIELDS))
-            items[index].pop(field, None)
-        elif action == "remove":
-            del items[index]
-        else:
-            items.insert(draw(st.integers(0, len(items) - 1)), items.pop(index))
-    return items
-
-
-def to_yaml(items: list[dict], style: int) -> str:
-    """Block YAML as people write it, with comments, in one of a few styles."""
-    import yaml
-
-    lines = ["# a BOM\n", "items:\n"]
-    for item in items:
-        body = yaml.safe_dump(item, sort_keys=False, default_flow_style=False, width=1000)
-        body_lines = body.splitlines()
-        pad = "  " if style else ""
-        lines.append(f"{pad}- {body_lines[0]}\n")
-        lines.extend(f"{pad}  {line}\n" for line in body_lines[1:])
-        if style == 2:
-            lines.append("\n")
-    return "".join(lines)
-
-
-@settings(max_examples=150, deadline=None)
-@given(data=st.data(), style=st.integers(0, 2))
-def test_random_edits_merge_into_text_that_reads_as_the_merged_data(data, style):
-    base = [
-        {"id": f"item-{i}", "name": f"Part {i}", "quantity": i + 1}
-        for i in range(data.draw(st.integers(1, 5)))
-    ]
-    ours = data.draw(edits(base))
-    theirs = data.draw(edits(base))
-    texts = {s: to_yaml(v, style) for s, v in (("base", base), ("ours", ours), ("theirs", theirs))}
-    documents = {s: load_yaml(t.encode()) for s, t in texts.items()}
-    values = {s: d.data for s, d in documents.items()}
-    plan, conflicts = plan_merge(values["base"], values["ours"], values["theirs"], rename={})
-    for side in ("ours", "base", "theirs"):
-        text = write_yaml(plan, documents, side)
-        expected = merged_value(plan, values, side)
-        assert load_yaml(text.encode()).data == expected, text
-    if not conflicts:
-        # independent edits: both sides' changes are all there
-        result = merged_value(plan, values)
-        for side in (ours, theirs):
-            for item in side:
-                if item not in base:
-                    assert any(r["id"] == item["id"] for r in result["items"])
-
-
 @pytest.mark.parametrize("path", ["ohw.yaml", "bom.yaml"])
 def test_a_file_both_sides_added_merges_from_nothing(path):
     ours = "items:\n  - id: a\n    name: A\n    quantity: 1\n"
@@ -329,30 +239,3 @@ def test_edit_yaml_rewrites_only_what_changes():
         "    design: lamp\n"
     )
     assert load_yaml(edited.encode()).data == data
-
-
-def _typed(value):
-    """A value with the type of each of its parts, and mappings in key order."""
-    if isinstance(value, dict):
-        return "dict", sorted((key, _typed(part)) for key, part in value.items())
-    if isinstance(value, list):
-        return "list", [_typed(part) for part in value]
-    return type(value).__name__, value
-
-
-_FEW = st.sampled_from([0, 1, 1.0, True, False, 0.0, -0.0, "1", None])
-# Few values and keys, so that two drawn values are often equal, or nearly.
-_NEARLY = st.recursive(
-    _FEW,
-    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from("ab"), inner),
-    max_leaves=6,
-)
-
-
-@settings(max_examples=2000, database=None, deadline=None)
-@given(a=_NEARLY, b=_NEARLY, reverse=st.booleans())
-def test_same_means_equal_with_the_same_types_keys_in_any_order(a, b, reverse):
-    if reverse and isinstance(b, dict):
-        b = dict(reversed(b.items()))
-    assert same(a, b) == (_typed(a) == _typed(b))
-    assert same(a, a)

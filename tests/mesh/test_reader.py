@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import CORPUS, binary_stl
+from support.meshes import ascii_facet, ascii_stl, binary_stl, corpus_stls
 
 from ohw.mesh.reader import MeshError, read_mesh
 from ohw.mesh.stl import MAX_FACETS
@@ -37,17 +37,6 @@ CUBE = [
     [(1, 0, 0), (1, 1, 0), (1, 1, 1)],
     [(1, 0, 0), (1, 1, 1), (1, 0, 1)],
 ]
-
-
-def ascii_facet(corners, normal=(0, 0, 0), keyword: str = "vertex") -> str:
-    lines = [f"  facet normal {' '.join(map(str, normal))}", "    outer loop"]
-    lines += [f"      {keyword} {' '.join(map(str, corner))}" for corner in corners]
-    lines += ["    endloop", "  endfacet"]
-    return "\n".join(lines) + "\n"
-
-
-def ascii_stl(facets, name: str = "part") -> str:
-    return f"solid {name}\n" + "".join(ascii_facet(f) for f in facets) + f"endsolid {name}\n"
 
 
 def refuse(tmp_path: Path, source: str, data: bytes, name: str = "part.stl") -> str:
@@ -448,17 +437,8 @@ def test_broken_obj_and_3mf_are_refused(suffix):
         read_mesh(f"part{suffix}", data=b"hello world")
 
 
-def _corpus_stls() -> list[str]:
-    found = sorted(
-        str(p.relative_to(CORPUS / "stl"))
-        for p in (CORPUS / "stl").rglob("*")
-        if p.suffix.lower() == ".stl"
-    )
-    return found or ["(the corpus is absent)"]
-
-
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", _corpus_stls())
+@pytest.mark.parametrize("name", corpus_stls())
 def test_every_corpus_stl_reads_or_raises_a_mesh_error(corpus, name):
     path = corpus / "stl" / name
     try:

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import CORPUS, binary_stl, box_facets, outward_normals
+from support import CORPUS
+from support.meshes import binary_stl, box_facets, corpus_stls, outward_normals
 
 from ohw.mesh.reader import read_mesh
 from ohw.mesh.topology import MeshReport, analyse
@@ -581,17 +582,8 @@ def test_degenerate_facets_by_repeated_corner_and_by_zero_area():
 # --- the corpus ---------------------------------------------------------------------------------
 
 
-def _corpus_stls() -> list[str]:
-    found = sorted(
-        str(p.relative_to(CORPUS / "stl"))
-        for p in (CORPUS / "stl").rglob("*")
-        if p.suffix.lower() == ".stl"
-        and p.name != "empty.stl"  # holds no facets: test_mesh_reader checks it is refused
-    )
-    return found or ["(the corpus is absent)"]
-
-
-CORPUS_STLS = _corpus_stls()
+# empty.stl holds no facets: test_reader.py checks it is refused.
+CORPUS_STLS = corpus_stls(leaving_out=("empty.stl",))
 MULTIBODY = [name for name in CORPUS_STLS if name.startswith("voron-0/Multibody_STLs/")]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support import binary_stl, box_facets, outward_normals
+from support.meshes import binary_stl, box_facets, outward_normals
 
 from ohw.mesh.reader import read_mesh
 from ohw.mesh.topology import analyse

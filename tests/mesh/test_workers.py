@@ -15,8 +15,20 @@ from pathlib import Path
 
 import pytest
 import trimesh
-from support import binary_stl, cube_stl
-from worker_jobs import Named, a_lock, die, echo, fail_to_start, nothing, pid_after, refuse, size_of
+from support import TESTS
+from support.meshes import binary_stl, cube_stl
+from support.run import cannot_fork
+from support.worker_jobs import (
+    Named,
+    a_lock,
+    die,
+    echo,
+    fail_to_start,
+    nothing,
+    pid_after,
+    refuse,
+    size_of,
+)
 
 from ohw.mesh.batch import analyse_sources
 from ohw.mesh.source import MeshSource, analyse_source, load_analyser
@@ -141,7 +153,7 @@ def test_a_worker_ends_without_running_what_its_parent_runs_at_exit(tmp_path):
     script = (
         "import atexit, sys\n"
         "from ohw.mesh.workers import ForkedWorkers, WorkerProcesses\n"
-        "from worker_jobs import pid_after, nothing\n"
+        "from support.worker_jobs import pid_after, nothing\n"
         "atexit.register(sys.stdout.write, 'once')\n"
         "workers = ForkedWorkers(WorkerProcesses(2, nothing))\n"
         "[workers.submit(pid_after, 0).result() for _ in range(4)]\n"
@@ -151,7 +163,7 @@ def test_a_worker_ends_without_running_what_its_parent_runs_at_exit(tmp_path):
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        env={**os.environ, "PYTHONPATH": str(TESTS)},
         timeout=60,
         check=False,
     )
@@ -165,7 +177,7 @@ def test_ctrl_c_ends_the_workers_quietly(tmp_path):
         "import signal, sys, time\n"
         "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from ohw.mesh.workers import ForkedWorkers, WorkerProcesses\n"
-        "from worker_jobs import pid_after, nothing\n"
+        "from support.worker_jobs import pid_after, nothing\n"
         "workers = ForkedWorkers(WorkerProcesses(2, nothing))\n"
         "try:\n"
         "    print(*{workers.submit(pid_after, 0.05).result() for _ in range(6)}, flush=True)\n"
@@ -182,7 +194,7 @@ def test_ctrl_c_ends_the_workers_quietly(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        env={**os.environ, "PYTHONPATH": str(TESTS)},
         start_new_session=True,
     )
     assert child.stdout is not None and child.stderr is not None
@@ -208,11 +220,8 @@ def open_descriptors() -> set[str]:
 
 
 def test_where_no_process_can_be_forked_nothing_is_left_open(monkeypatch):
-    def refused():
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
     before = open_descriptors()
-    monkeypatch.setattr(os, "fork", refused)
+    cannot_fork(monkeypatch)
     with pytest.raises(OSError):
         WorkerProcesses(2, nothing)
     assert open_descriptors() == before
@@ -223,9 +232,6 @@ def test_where_no_process_can_be_forked_meshes_are_analysed_here(monkeypatch, tm
     for path in big:  # more than 4 MB in all: worth worker processes
         path.write_bytes(binary_stl(trimesh.creation.icosphere(subdivisions=6).triangles.tolist()))
 
-    def refused():
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", refused)
+    cannot_fork(monkeypatch)
     results = analyse_sources([MeshSource(path.name, path=path) for path in big], None)
     assert [result.report.facets for result in results if result.report] == [81920, 81920]

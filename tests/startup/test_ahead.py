@@ -1,8 +1,8 @@
 """A cold check of many meshes begins analysing them before click and the
 checks are loaded (ohw.startup.ahead): the meshes the manifest names
 that the cache never saw, with what the command line says read before click
-reads it (ohw.startup.arguments). Its report is the one a check without that
-head start gives."""
+reads it (ohw.startup.arguments, tested in test_arguments.py). Its report is
+the one a check without that head start gives."""
 
 from __future__ import annotations
 
@@ -16,75 +16,18 @@ from pathlib import Path
 
 import pytest
 import trimesh
-from support import git, run_ohw
+from support.run import cannot_fork, git, run_ohw
 
 from ohw.checks.context import CheckOptions
-from ohw.cli.app import cli
 from ohw.cli.commands.check import check
 from ohw.mesh.batch import MeshWorkers, analyse_sources
 from ohw.mesh.source import MeshSource
 from ohw.mesh.workers import WorkerProcesses
 from ohw.startup import ahead as check_ahead
 from ohw.startup.ahead import start_ahead, take_ahead
-from ohw.startup.arguments import FLAGS, SHORT, VALUED, read_check_arguments
 
 # Enough for a pool of processes: more than 4 MB in two files or more.
 SUBDIVISIONS = 6  # an icosphere of 81,920 facets: 4.1 MB of binary STL
-
-
-@pytest.mark.parametrize(
-    ("arguments", "paths", "values", "flags"),
-    [
-        ([], [], {}, set()),
-        (["a", "b"], ["a", "b"], {}, set()),
-        (["--format", "json", "x"], ["x"], {"--format": "json"}, set()),
-        (["--format=sarif", "--json"], [], {"--format": "sarif"}, {"--json"}),
-        (["-o", "report.txt", "x"], ["x"], {"--output": "report.txt"}, set()),
-        (["-oreport.txt"], [], {"--output": "report.txt"}, set()),
-        (["--output=a", "-o", "b"], [], {"--output": "b"}, set()),  # the last, as click
-        (
-            ["--cache-dir", "c", "--no-cache", "--strict"],
-            [],
-            {"--cache-dir": "c"},
-            {"--no-cache", "--strict"},
-        ),
-        (["--rev", "HEAD~1", "d"], ["d"], {"--rev": "HEAD~1"}, set()),
-        (["--changed-since=main"], [], {"--changed-since": "main"}, set()),
-        (["--", "--strict", "-o"], ["--strict", "-o"], {}, set()),
-        (["-", "x"], ["-", "x"], {}, set()),
-    ],
-)
-def test_the_arguments_are_read_as_click_reads_them(arguments, paths, values, flags):
-    read = read_check_arguments(arguments)
-    assert read is not None
-    assert (read.paths, read.values, read.flags) == (paths, values, flags)
-    context = cli.commands["check"].make_context("check", list(arguments))
-    assert list(context.params["paths"]) == paths
-    by_option = {"--output": "output", "--format": "output_format", "--cache-dir": "cache_dir"}
-    for option, value in values.items():
-        name = by_option.get(option, option[2:].replace("-", "_"))
-        assert context.params["revision" if option == "--rev" else name] == value
-
-
-@pytest.mark.parametrize(
-    "arguments", [["--help"], ["--format"], ["-o"], ["--bogus"], ["--cache-dir"], ["-x"]]
-)
-def test_arguments_click_would_not_take_as_they_are_are_given_up_on(arguments):
-    assert read_check_arguments(arguments) is None
-
-
-def test_the_options_known_are_the_check_command_s():
-    options = [p for p in cli.commands["check"].params if p.param_type_name == "option"]
-    assert {o for p in options if p.is_flag for o in p.opts} == set(FLAGS)
-    assert {o for p in options if not p.is_flag for o in p.opts if o.startswith("--")} == set(
-        VALUED
-    )
-    assert {o for p in options if not p.is_flag for o in p.opts if not o.startswith("--")} == set(
-        SHORT
-    )
-    assert read_check_arguments(["--rev", "x"]).reads_history
-    assert read_check_arguments(["--changed-since", "x"]).reads_history
-    assert not read_check_arguments(["x"]).reads_history
 
 
 def sphere(path: Path, radius: float, holes: int = 0) -> None:
@@ -96,9 +39,9 @@ def sphere(path: Path, radius: float, holes: int = 0) -> None:
 
 
 @pytest.fixture(scope="module")
-def design(tmp_path_factory) -> Path:
-    """Two big spheres the parts name (one with holes), a big one no part names,
-    a small cube."""
+def spheres(tmp_path_factory) -> Path:
+    """A design of two big spheres its parts name (one with holes), a big one no
+    part names, and a small cube."""
     folder = tmp_path_factory.mktemp("ahead") / "design"
     sphere(folder / "parts" / "ball.stl", 20)
     sphere(folder / "parts" / "big ball.stl", 30, holes=3)
@@ -123,33 +66,33 @@ def started(*arguments: str | Path) -> list[str] | None:
         return workers.begun
 
 
-def test_the_meshes_the_parts_name_begin_at_once(design, tmp_path):
+def test_the_meshes_the_parts_name_begin_at_once(spheres, tmp_path):
     cache = tmp_path / "cache"
-    begun = started("--cache-dir", cache, design)
+    begun = started("--cache-dir", cache, spheres)
     # Not the sphere no part names; the cube, as its part names it.
     assert begun == ["parts/ball.stl", "parts/big ball.stl", "parts/cube.stl"]
-    assert started("--cache-dir", cache, design / "ohw.yaml") == begun
+    assert started("--cache-dir", cache, spheres / "ohw.yaml") == begun
     assert take_ahead() is None  # handed on once
 
 
-def test_nothing_begins_ahead_where_the_check_would_not_analyse_enough(design, tmp_path):
+def test_nothing_begins_ahead_where_the_check_would_not_analyse_enough(spheres, tmp_path):
     cache = tmp_path / "cache"
-    done = run_ohw("check", "--cache-dir", cache, design)
+    done = run_ohw("check", "--cache-dir", cache, spheres)
     assert done.returncode in (0, 1), done.stderr
-    assert started("--cache-dir", cache, design) is None  # the cache has seen them all
-    assert started("--cache-dir", cache, "--no-cache", design) is not None  # every mesh again
-    assert started("--cache-dir", tmp_path / "other", "--rev", "HEAD", design) is None
-    assert started("--cache-dir", tmp_path / "other", "--changed-since=HEAD", design) is None
-    assert started("--cache-dir", tmp_path / "other", "--help", design) is None
-    assert started("--cache-dir", tmp_path / "other", design / "parts") is None  # not a design
-    assert started("--cache-dir", tmp_path / "other", design / "no such folder") is None
+    assert started("--cache-dir", cache, spheres) is None  # the cache has seen them all
+    assert started("--cache-dir", cache, "--no-cache", spheres) is not None  # every mesh again
+    assert started("--cache-dir", tmp_path / "other", "--rev", "HEAD", spheres) is None
+    assert started("--cache-dir", tmp_path / "other", "--changed-since=HEAD", spheres) is None
+    assert started("--cache-dir", tmp_path / "other", "--help", spheres) is None
+    assert started("--cache-dir", tmp_path / "other", spheres / "parts") is None  # not a design
+    assert started("--cache-dir", tmp_path / "other", spheres / "no such folder") is None
 
 
 def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
-    design, tmp_path, monkeypatch
+    spheres, tmp_path, monkeypatch
 ):
     cache = tmp_path / "cache"
-    assert run_ohw("check", "--cache-dir", cache, design).returncode in (0, 1)
+    assert run_ohw("check", "--cache-dir", cache, spheres).returncode in (0, 1)
     forked: list[WorkerProcesses] = []
 
     def forking(*arguments):
@@ -158,7 +101,7 @@ def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
 
     monkeypatch.setattr(check_ahead, "WorkerProcesses", forking)
     began = time.monotonic()
-    assert started("--cache-dir", cache, design) is None
+    assert started("--cache-dir", cache, spheres) is None
     assert time.monotonic() - began < 5  # not waiting for the first worker to load numpy
     # Forked before the cache was asked (the manifest names enough), then reaped.
     assert len(forked) == 1
@@ -166,12 +109,9 @@ def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
         os.waitpid(forked[0].lead, os.WNOHANG)
 
 
-def test_a_check_that_cannot_fork_starts_nothing_ahead(design, tmp_path, monkeypatch):
-    def refused():
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", refused)
-    assert started("--cache-dir", tmp_path / "cache", design) is None
+def test_a_check_that_cannot_fork_starts_nothing_ahead(spheres, tmp_path, monkeypatch):
+    cannot_fork(monkeypatch)
+    assert started("--cache-dir", tmp_path / "cache", spheres) is None
 
 
 def modules_loaded_by(statements: str) -> set[str]:
@@ -210,13 +150,13 @@ def test_a_worker_loads_the_reader_and_the_analyser_and_not_the_checks():
     }  # fmt: skip
 
 
-def test_an_analysis_begun_is_taken_over_and_another_is_begun_afresh(design):
-    ball = MeshSource("parts/ball.stl", path=design / "parts" / "ball.stl")
-    other = MeshSource("parts/cube.stl", path=design / "parts" / "cube.stl")
+def test_an_analysis_begun_is_taken_over_and_another_is_begun_afresh(spheres):
+    ball = MeshSource("parts/ball.stl", path=spheres / "parts" / "ball.stl")
+    other = MeshSource("parts/cube.stl", path=spheres / "parts" / "cube.stl")
     with MeshWorkers([ball]) as workers:
         assert workers.begun == ["parts/ball.stl"]
         first = workers.analysis(
-            MeshSource("parts/ball.stl", path=design / "parts" / ".." / "parts" / "ball.stl")
+            MeshSource("parts/ball.stl", path=spheres / "parts" / ".." / "parts" / "ball.stl")
         )
         assert workers.begun == []
         assert first.result()["report"]["facets"] == 81920
@@ -224,14 +164,14 @@ def test_an_analysis_begun_is_taken_over_and_another_is_begun_afresh(design):
         assert workers.analysis(ball) is not first  # taken once: a new analysis after
 
 
-def test_a_check_begun_ahead_reports_what_a_check_without_it_reports(design, tmp_path, capsys):
+def test_a_check_begun_ahead_reports_what_a_check_without_it_reports(spheres, tmp_path, capsys):
     cache = tmp_path / "cold"
-    assert started("--cache-dir", tmp_path / "cold", design) is not None
-    done = run_ohw("check", "--format", "json", "--cache-dir", cache, design)
+    assert started("--cache-dir", tmp_path / "cold", spheres) is not None
+    done = run_ohw("check", "--format", "json", "--cache-dir", cache, spheres)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     ahead = json.loads(done.stdout)["designs"][0]
     # The command's own function, run here: nothing begun ahead.
-    assert check([str(design)], None, "json", CheckOptions(use_cache=False)) == 1
+    assert check([str(spheres)], None, "json", CheckOptions(use_cache=False)) == 1
     without = json.loads(capsys.readouterr().out)["designs"][0]
     assert ahead["findings"] == without["findings"]
     meshes = {(f["file"], f["id"]) for f in ahead["findings"] if f["check"] == "meshes"}
@@ -239,19 +179,19 @@ def test_a_check_begun_ahead_reports_what_a_check_without_it_reports(design, tmp
     assert ahead["summary"] == without["summary"]
 
 
-def test_a_usage_error_after_the_start_ends_at_once(design, tmp_path):
+def test_a_usage_error_after_the_start_ends_at_once(spheres, tmp_path):
     began = time.monotonic()
-    done = run_ohw("check", "--cache-dir", tmp_path / "cache", "--format", "bogus", design)
+    done = run_ohw("check", "--cache-dir", tmp_path / "cache", "--format", "bogus", spheres)
     assert done.returncode == 2
     assert "bogus" in done.stderr and "Traceback" not in done.stderr
     assert time.monotonic() - began < 30
 
 
-def test_meshes_whose_results_are_kept_are_not_begun_again(design, tmp_path):
+def test_meshes_whose_results_are_kept_are_not_begun_again(spheres, tmp_path):
     # A clone elsewhere, checked with the first one's cache: the cache never saw
     # these files, but git's index knows their content, whose results are kept.
     first = tmp_path / "first"
-    shutil.copytree(design, first)
+    shutil.copytree(spheres, first)
     git("init", "-q", "-b", "main", cwd=first)
     git("add", "-A", cwd=first)
     git(
@@ -274,24 +214,24 @@ def test_meshes_whose_results_are_kept_are_not_begun_again(design, tmp_path):
     assert started("--cache-dir", tmp_path / "empty", clone) is not None
 
 
-def test_new_files_holding_content_analysed_before_are_answered_from_the_cache(design, tmp_path):
+def test_new_files_holding_content_analysed_before_are_answered_from_the_cache(spheres, tmp_path):
     cache = tmp_path / "cache"
     names = ["ball.stl", "big ball.stl"]
-    originals = [MeshSource(n, path=design / "parts" / n) for n in names]
+    originals = [MeshSource(n, path=spheres / "parts" / n) for n in names]
     first = analyse_sources(originals, cache)  # a pool of processes: over 4 MB
     for name in names:
-        shutil.copyfile(design / "parts" / name, tmp_path / name)
+        shutil.copyfile(spheres / "parts" / name, tmp_path / name)
     copies = analyse_sources([MeshSource(n, path=tmp_path / n) for n in names], cache)
     assert [r.cached for r in first] == [False, False]
     assert [r.cached for r in copies] == [True, True]
     assert [r.report for r in copies] == [r.report for r in first]
 
 
-def test_links_and_pipes_are_left_for_the_check_to_judge(design, tmp_path):
+def test_links_and_pipes_are_left_for_the_check_to_judge(spheres, tmp_path):
     folder = tmp_path / "design"
-    shutil.copytree(design, folder)
+    shutil.copytree(spheres, folder)
     outside = tmp_path / "outside.stl"
-    shutil.copyfile(design / "parts" / "ball.stl", outside)
+    shutil.copyfile(spheres / "parts" / "ball.stl", outside)
     (folder / "parts" / "ball.stl").unlink()
     (folder / "parts" / "ball.stl").symlink_to(outside)  # out of the design
     (folder / "parts" / "big ball.stl").unlink()

@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
-from support import binary_stl, box_facets, defective_design, git
+from support.designs import defective_design
+from support.meshes import binary_stl, box_facets
+from support.run import git
 
 # ohw's entry point, run as the console script runs it, then a word on whether
 # the checks were loaded.

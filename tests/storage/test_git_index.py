@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from support import git
+from support.designs import init_and_commit, write_files
+from support.run import git
 
 from ohw.mesh import batch
 from ohw.mesh.source import MeshSource
@@ -21,16 +22,10 @@ CONTENT = 4096
 
 
 def repository(folder: Path, files: dict[str, bytes], *flags: str) -> Path:
+    """``files`` committed in a new repository in ``folder`` (``git init`` with ``flags``)."""
     folder.mkdir()
-    git("init", "-q", "-b", "main", *flags, cwd=folder)
-    git("config", "user.name", "Ada Maker", cwd=folder)
-    git("config", "user.email", "ada@example.org", cwd=folder)
-    for name, data in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-    git("add", "-A", cwd=folder)
-    git("commit", "-q", "-m", "parts", cwd=folder)
-    return folder
+    write_files(folder, dict(files))
+    return init_and_commit(folder, "parts", *flags)
 
 
 def content(seed: int) -> bytes:

@@ -1,31 +1,19 @@
-"""`ohw variant`: variants are branches, made and switched as git makes and
-switches them, and listed with how they differ from the default branch."""
+"""`ohw variant create` and `ohw variant switch` (ohw.storage.vcs.history):
+variants are branches, made and switched as git makes and switches them
+(history/test_log.py lists them)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
 import pytest
-from support import desk_lamp_repository, git, run_ohw
-
-from ohw.design.schemas import schema_validator
-
-
-def edit(folder: Path, path: str, old: str, new: str) -> None:
-    text = (folder / path).read_text()
-    assert old in text
-    (folder / path).write_text(text.replace(old, new, 1))
+from support.designs import commit_edit, edit
+from support.run import git, run_ohw
 
 
 def current_branch(folder: Path) -> str:
     return git("rev-parse", "--abbrev-ref", "HEAD", cwd=folder).strip()
-
-
-@pytest.fixture
-def lamp(tmp_path: Path) -> Path:
-    return desk_lamp_repository(tmp_path / "lamp")
 
 
 def test_create_makes_a_branch_git_sees_and_switches_to_it(lamp: Path):
@@ -41,8 +29,7 @@ def test_create_makes_a_branch_git_sees_and_switches_to_it(lamp: Path):
 
 def test_create_from_a_revision_checks_that_revision_out(lamp: Path):
     first = git("rev-parse", "HEAD", cwd=lamp).strip()
-    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
-    git("commit", "-qam", "Longer strip", cwd=lamp)
+    commit_edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "Longer strip")
     done = run_ohw("variant", "create", "short-strip", "--from", first, cwd=lamp)
     assert done.returncode == 0, done.stderr
     assert git("rev-parse", "HEAD", cwd=lamp).strip() == first
@@ -53,40 +40,9 @@ def test_create_from_a_revision_checks_that_revision_out(lamp: Path):
     assert "other" not in git("branch", cwd=lamp)
 
 
-def test_list_shows_each_variant_against_main_and_marks_the_current_one(lamp: Path):
-    git("switch", "-qc", "usb-c", cwd=lamp)
-    edit(lamp, "bom.yaml", "USB 2.0 cable, USB-A plug", "USB 2.0 cable, USB-C plug")
-    edit(lamp, "ohw.yaml", "version: 1.2.0", "version: 1.2.0-usbc")
-    git("commit", "-qam", "USB-C", cwd=lamp)
-    git("branch", "same", "main", cwd=lamp)
-    done = run_ohw("variant", "list", "--json", cwd=lamp)
-    assert done.returncode == 0, done.stderr
-    output = json.loads(done.stdout)
-    schema_validator("variant-list").validate(output)
-    assert output["default"] == "main"
-    variants = {v["name"]: v for v in output["variants"]}
-    assert list(variants) == ["main", "same", "usb-c"]
-    assert [n for n, v in variants.items() if v["current"]] == ["usb-c"]
-    assert variants["main"]["default"] is True and variants["main"]["changes"] is None
-    assert variants["same"]["changes"]["empty"] is True
-    usb = variants["usb-c"]
-    assert usb["commit"] == git("rev-parse", "usb-c", cwd=lamp).strip()
-    assert usb["changes"]["manifest"] == [
-        {"field": ["version"], "old": "1.2.0", "new": "1.2.0-usbc"}
-    ]
-    assert [(b["id"], b["fields"][0]["field"]) for b in usb["changes"]["bom"]] == [
-        ("usb-cable", ["name"])
-    ]
-    text = run_ohw("variant", "list", cwd=lamp).stdout.splitlines()
-    assert text[0].startswith("  main ") and "(default branch)" in text[0]
-    assert text[1].startswith("  same ") and "the same design as main" in text[1]
-    assert text[2].startswith("* usb-c ") and "version 1.2.0→1.2.0-usbc" in text[2]
-
-
 def test_switch_works_like_git_switch_and_keeps_unrelated_local_changes(lamp: Path):
     git("switch", "-qc", "metric", cwd=lamp)
-    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
-    git("commit", "-qam", "metric strip", cwd=lamp)
+    commit_edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "metric strip")
     git("switch", "-q", "main", cwd=lamp)
     edit(lamp, "README.md", "#", "# (local note)\n#")  # not changed between the branches
     (lamp / "scratch.txt").write_text("untracked\n")
@@ -146,19 +102,8 @@ def test_an_existing_or_unknown_variant_is_an_input_error(lamp: Path):
     assert done.returncode == 2 and "no branch called 'nope'" in done.stderr
 
 
-def test_variant_alone_lists_as_git_branch_does(lamp: Path):
-    git("branch", "imperial", cwd=lamp)
-    done = run_ohw("variant", cwd=lamp)
-    assert done.returncode == 0, done.stderr
-    assert [line.split()[:2] for line in done.stdout.splitlines()] == [
-        ["imperial", git("rev-parse", "--short=7", "imperial", cwd=lamp).strip()],
-        ["*", "main"],
-    ]
-
-
 def test_create_from_elsewhere_refuses_to_overwrite_and_leaves_no_branch(lamp: Path):
-    edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6")
-    git("commit", "-qam", "Longer strip", cwd=lamp)
+    commit_edit(lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "Longer strip")
     edit(lamp, "bom.yaml", "quantity: 0.6", "quantity: 0.7")
     done = run_ohw("variant", "create", "short-strip", "--from", "HEAD~1", cwd=lamp)
     assert done.returncode == 2

@@ -1,5 +1,5 @@
-"""Clone, fork, update, pull and push over real remotes on loopback: a bare
-repository by path and by file://, `git daemon`, and smart HTTP."""
+"""Clone, fork, update, pull and push (ohw.storage.vcs.remote) over real remotes
+on loopback: a bare repository by path and by file://, `git daemon`, and smart HTTP."""
 
 from __future__ import annotations
 
@@ -8,32 +8,19 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import git_daemon, silent_server, smart_http
-from support import desk_lamp_repository, git, push_to_bare, run_ohw
-
-from ohw.storage.yaml.read import load_yaml
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Path:
-    """Ada's desk lamp, pushed to a bare repository under tmp_path/srv."""
-    work = desk_lamp_repository(tmp_path / "ada")
-    return push_to_bare(work, tmp_path / "srv")
-
-
-def manifest(folder: Path) -> dict:
-    return load_yaml((folder / "ohw.yaml").read_bytes()).data
+from support.designs import (
+    commit_edit,
+    desk_lamp_repository,
+    init_and_commit,
+    read_bom,
+    read_manifest,
+)
+from support.run import git, run_ohw
+from support.servers import git_daemon, silent_server, smart_http
 
 
 def bom_text(folder: Path) -> str:
     return (folder / "bom.yaml").read_text()
-
-
-def commit_edit(folder: Path, path: str, old: str, new: str) -> None:
-    text = (folder / path).read_text()
-    assert old in text
-    (folder / path).write_text(text.replace(old, new, 1))
-    git("commit", "-qam", f"{path}: {new.strip()}", cwd=folder)
 
 
 def test_the_scenario_fork_over_http_edit_both_sides_update_resolve_and_remix(
@@ -70,7 +57,7 @@ def _fork_and_update(tmp_path: Path, url: str) -> Path:
     forked = run_ohw("fork", url, "bo-lamp", "--name", "bo-lamp", cwd=tmp_path)
     assert forked.returncode == 0, forked.stderr
     bo = tmp_path / "bo-lamp"
-    data = manifest(bo)
+    data = read_manifest(bo)
     assert data["name"] == "bo-lamp"
     (entry,) = data["lineage"]
     assert entry["relation"] == "fork" and entry["design"] == "desk-lamp"
@@ -98,7 +85,7 @@ def _fork_and_update(tmp_path: Path, url: str) -> Path:
     updated = run_ohw("update", cwd=bo)
     assert updated.returncode == 0, updated.stdout + updated.stderr
     assert "unit-price: 2.55" in bom_text(bo) and "quantity: 0.5" in bom_text(bo)
-    data = manifest(bo)
+    data = read_manifest(bo)
     assert data["name"] == "bo-lamp" and data["version"] == "1.2.0-bo"
     assert data["parts"][0]["print"]["infill"] == 50
     assert [a["name"] for a in data["authors"]] == ["Ada Maker", "Grace Solder", "Bo Filament"]
@@ -147,7 +134,7 @@ def _remix_from_both(tmp_path: Path, served: Path, base_url: str) -> tuple[Path,
     assert from_ada.returncode == 0, from_ada.stderr
     from_bo = run_ohw("remix", bo_url, "--part", "knob", "--json", cwd=cy)
     assert from_bo.returncode == 0, from_bo.stderr
-    data = manifest(cy)
+    data = read_manifest(cy)
     base, knob = data["parts"]
     ada_head = git("rev-parse", "main", cwd=ada).strip()
     bo_head = git("rev-parse", "main", cwd=bo).strip()
@@ -159,7 +146,7 @@ def _remix_from_both(tmp_path: Path, served: Path, base_url: str) -> tuple[Path,
     assert (cy / "parts/desk-lamp/base.stl").read_bytes() == (ada / "parts/base.stl").read_bytes()
     assert (cy / "parts/bo-lamp/knob.stl").read_bytes() == (bo / "parts/knob.stl").read_bytes()
     assert [e["design"] for e in data["lineage"]] == ["desk-lamp", "bo-lamp"]
-    assert [item["id"] for item in load_yaml((cy / "bom.yaml").read_bytes()).data["items"]] == [
+    assert [item["id"] for item in read_bom(cy)["items"]] == [
         "m3x25", "m3-nut", "m3-washer"
     ]  # fmt: skip
     assert run_ohw("check", cwd=cy).returncode == 0
@@ -203,7 +190,7 @@ def test_clone_and_push_over_git_daemon_and_a_rejected_push(served: Path, tmp_pa
         cloned = run_ohw("clone", f"{base_url}/lamp.git", "mine", cwd=tmp_path)
         assert cloned.returncode == 0, cloned.stderr
         mine = tmp_path / "mine"
-        assert manifest(mine)["name"] == "desk-lamp"
+        assert read_manifest(mine)["name"] == "desk-lamp"
         git("fsck", "--strict", cwd=mine)
         commit_edit(mine, "ohw.yaml", "version: 1.2.0", "version: 1.2.1")
         pushed = run_ohw("push", cwd=mine)
@@ -237,7 +224,7 @@ def test_fork_from_a_bare_repository_at_a_revision(served: Path, tmp_path: Path,
     url = str(source) if kind == "path" else source.as_uri()
     done = run_ohw("fork", url, "old", "--rev", first, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    data = manifest(tmp_path / "old")
+    data = read_manifest(tmp_path / "old")
     assert data["version"] == "1.2.0"
     assert data["lineage"][0]["commit"] == first
 
@@ -322,9 +309,7 @@ def test_fork_of_something_that_is_not_a_design(tmp_path: Path):
     plain = tmp_path / "plain"
     plain.mkdir()
     (plain / "README.md").write_text("no manifest here\n")
-    git("init", "-q", "-b", "main", cwd=plain)
-    git("add", "-A", cwd=plain)
-    git("commit", "-qm", "readme", cwd=plain)
+    init_and_commit(plain, "readme")
     done = run_ohw("fork", plain, "copy", cwd=tmp_path)
     assert done.returncode == 2 and "not an ohw design" in done.stderr
     assert not (tmp_path / "copy").exists()
@@ -373,7 +358,7 @@ def test_clone_into_the_empty_folder_one_is_in(served: Path, tmp_path: Path):
     done = run_ohw("clone", served / "lamp.git", ".", cwd=here)
     assert done.returncode == 0, done.stderr
     assert here.stat().st_ino == inode  # the same folder, filled: a shell in it sees the clone
-    assert manifest(here)["name"] == "desk-lamp"
+    assert read_manifest(here)["name"] == "desk-lamp"
     assert git("status", "--porcelain", cwd=here) == ""
     git("fsck", "--strict", cwd=here)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ada", "here", "srv"]

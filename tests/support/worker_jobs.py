@@ -1,4 +1,4 @@
-"""Jobs for the worker processes in test_workers.py: functions of an importable
+"""Jobs for the worker processes in tests/mesh/test_workers.py: functions of an importable
 module, as a job's function goes to its worker by name."""
 
 from __future__ import annotations

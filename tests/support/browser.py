@@ -16,7 +16,7 @@ from urllib.error import HTTPError
 from urllib.parse import urldefrag, urlparse
 from urllib.request import urlopen
 
-from servers import serving
+from support.servers import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

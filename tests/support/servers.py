@@ -17,7 +17,8 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on loopback that nothing listens on (as the system sees it now)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -27,7 +28,7 @@ def _free_port() -> int:
 def git_daemon(root: Path) -> Iterator[str]:
     """`git daemon` serving every repository under ``root``, pushes allowed;
     yields its base URL (git://127.0.0.1:PORT)."""
-    port = _free_port()
+    port = free_port()
     daemon = subprocess.Popen(
         [
             "git", "daemon", "--reuseaddr", "--listen=127.0.0.1", f"--port={port}",
