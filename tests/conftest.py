@@ -1,4 +1,6 @@
-"""Fixtures and hooks for every test: the corpus marker, and git as a new user has it."""
+"""Fixtures and hooks for every test: the corpus marker, git as a new user has
+it, and the designs and repositories several test files start from (built with
+the helpers of the support package)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from support import CORPUS
+from support.designs import defective_design, desk_lamp_repository, push_to_bare
+from support.run import git
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -42,3 +46,38 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture
+def lamp(tmp_path: Path) -> Path:
+    """The desk lamp example as a git repository in tmp_path/lamp, one commit on main."""
+    return desk_lamp_repository(tmp_path / "lamp")
+
+
+@pytest.fixture
+def forked_lamp(lamp: Path) -> Path:
+    """The desk lamp on main, and a branch 'fork' off it; main checked out."""
+    git("branch", "fork", cwd=lamp)
+    return lamp
+
+
+@pytest.fixture
+def defective(tmp_path: Path) -> Path:
+    """The design with known defects (support.designs.DEFECTS) in tmp_path/defective,
+    committed in a repository of its own."""
+    return defective_design(tmp_path / "defective")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    """Ada's desk lamp in tmp_path/ada, pushed to a bare repository under
+    tmp_path/srv (returned), its tracked remote origin."""
+    return push_to_bare(desk_lamp_repository(tmp_path / "ada"), tmp_path / "srv")
+
+
+@pytest.fixture
+def ohw_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """ohw's cache in tmp_path/cache, for every ohw run in this process."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("OHW_CACHE_DIR", str(folder))
+    return folder

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import yaml
-from support import EXAMPLES, ROOT, defective_design
+from support import EXAMPLES, ROOT
+from support.designs import defective_design
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 

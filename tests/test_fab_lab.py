@@ -11,9 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from browser import chromium, is_picture, static_server, visit_site
-from servers import smart_http
-from support import desk_lamp_repository, git, run_ohw
+from support.browser import chromium, is_picture, static_server, visit_site
+from support.designs import desk_lamp_repository, files_in
+from support.run import git, ohw_json, run_ohw
+from support.servers import smart_http
 
 from ohw.design.schemas import schema_validator
 
@@ -30,10 +31,7 @@ def test_from_a_url_to_a_kit_and_a_catalog(tmp_path: Path):
         lamp = tmp_path / "desk-lamp"
 
         # The BOM for five lamps, each total recomputed here from bom.yaml.
-        bom = run_ohw("bom", "--units", "5", "--json", cwd=lamp)
-        assert bom.returncode == 0, bom.stderr
-        rolled = json.loads(bom.stdout)
-        schema_validator("bom-output").validate(rolled)
+        rolled = ohw_json("bom-output", "bom", "--units", "5", "--json", cwd=lamp)
         items = yaml.safe_load((lamp / "bom.yaml").read_text())["items"]
         totals = {"required": Decimal(0), "optional": Decimal(0)}
         for item in items:
@@ -59,7 +57,7 @@ def test_from_a_url_to_a_kit_and_a_catalog(tmp_path: Path):
     kit = tmp_path / "kit"
     with zipfile.ZipFile(kit_zip) as archive:
         archive.extractall(kit)
-    files = {p.relative_to(kit).as_posix(): p.read_bytes() for p in kit.rglob("*") if p.is_file()}
+    files = files_in(kit)
     described = json.loads(files.pop("kit.json"))
     schema_validator("kit").validate(described)
     assert described["commit"] == git("rev-parse", "HEAD", cwd=upstream).strip()

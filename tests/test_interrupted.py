@@ -12,8 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import smart_http
-from support import OHW, desk_lamp_repository, git, push_to_bare, run_ohw
+from support import OHW
+from support.designs import (
+    commit_edit,
+    desk_lamp_repository,
+    files_in,
+    init_and_commit,
+    push_to_bare,
+)
+from support.run import git, run_ohw
+from support.servers import smart_http
 
 # A slow network: 16 KiB every 20 ms, about 800 KB/s.
 TRICKLE = (16 * 1024, 0.02)
@@ -59,7 +67,7 @@ def heavy_commit(folder: Path, name: str, size: int = 2_000_000) -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Path:
+def heavy_served(tmp_path: Path) -> Path:
     """Ada's desk lamp with a heavy file, in a bare repository under tmp_path/srv."""
     work = desk_lamp_repository(tmp_path / "ada")
     heavy_commit(work, "scan.bin")
@@ -72,9 +80,9 @@ def leftovers(parent: Path, name: str) -> list[Path]:
 
 @pytest.mark.parametrize("command", ["clone", "fork"])
 def test_a_clone_or_fork_killed_mid_fetch_leaves_no_half_design(
-    served: Path, tmp_path: Path, command: str
+    heavy_served: Path, tmp_path: Path, command: str
 ):
-    with smart_http(served, trickle=TRICKLE) as slow_url:
+    with smart_http(heavy_served, trickle=TRICKLE) as slow_url:
         process = start_ohw(command, f"{slow_url}/lamp.git", "mine", cwd=tmp_path)
 
         def arrived() -> bool:
@@ -86,7 +94,7 @@ def test_a_clone_or_fork_killed_mid_fetch_leaves_no_half_design(
     assert not (tmp_path / "mine").exists()
     assert len(leftovers(tmp_path, "mine")) == 1
 
-    with smart_http(served) as url:
+    with smart_http(heavy_served) as url:
         again = run_ohw(command, f"{url}/lamp.git", "mine", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "left by a clone or fork that was killed" in again.stderr
@@ -99,8 +107,8 @@ def test_a_clone_or_fork_killed_mid_fetch_leaves_no_half_design(
     ).read_bytes()
 
 
-def test_a_clone_in_progress_is_not_taken_for_a_killed_one(served: Path, tmp_path: Path):
-    with smart_http(served, trickle=TRICKLE) as slow_url, smart_http(served) as url:
+def test_a_clone_in_progress_is_not_taken_for_a_killed_one(heavy_served: Path, tmp_path: Path):
+    with smart_http(heavy_served, trickle=TRICKLE) as slow_url, smart_http(heavy_served) as url:
         first = start_ohw("clone", f"{slow_url}/lamp.git", "mine", cwd=tmp_path)
         try:
             deadline = time.monotonic() + 30
@@ -116,16 +124,16 @@ def test_a_clone_in_progress_is_not_taken_for_a_killed_one(served: Path, tmp_pat
 
 
 def test_a_pull_killed_mid_fetch_leaves_a_sound_repository_and_runs_again(
-    served: Path, tmp_path: Path
+    heavy_served: Path, tmp_path: Path
 ):
     ada = tmp_path / "ada"
-    with smart_http(served) as url:
+    with smart_http(heavy_served) as url:
         assert run_ohw("clone", f"{url}/lamp.git", "mine", cwd=tmp_path).returncode == 0
     mine = tmp_path / "mine"
     heavy_commit(ada, "second-scan.bin")
     git("push", "-q", "origin", "main", cwd=ada)
     before = git("rev-parse", "HEAD", "origin/main", cwd=mine)
-    with smart_http(served, trickle=TRICKLE) as slow_url:
+    with smart_http(heavy_served, trickle=TRICKLE) as slow_url:
         git("remote", "set-url", "origin", f"{slow_url}/lamp.git", cwd=mine)
         process = start_ohw("pull", cwd=mine)
         kill_once(process, lambda: incoming_pack(mine / ".git"), "ohw pull")
@@ -136,7 +144,7 @@ def test_a_pull_killed_mid_fetch_leaves_a_sound_repository_and_runs_again(
     assert "Your branch is up to date with 'origin/main'" in git("status", cwd=mine)
     (partial,) = (mine / ".git" / "objects" / "pack").glob("pack_git2_*")  # git's "garbage"
 
-    with smart_http(served) as url:
+    with smart_http(heavy_served) as url:
         git("remote", "set-url", "origin", f"{url}/lamp.git", cwd=mine)
         again = run_ohw("pull", cwd=mine)
         assert again.returncode == 0, again.stdout + again.stderr
@@ -178,9 +186,7 @@ def generated_design(folder: Path, parts: int = 600, items: int = 1200) -> Path:
         (folder / "bom.yaml").write_text("\n".join(bom) + "\n")
 
     write({}, {}, "first")
-    git("init", "-q", "-b", "main", cwd=folder)
-    git("add", "-A", cwd=folder)
-    git("commit", "-qm", "the design", cwd=folder)
+    init_and_commit(folder, "the design")
     git("branch", "fork", cwd=folder)
     git("checkout", "-q", "fork", cwd=folder)
     write({n: f"Fork part {n}" for n in range(0, parts, 7)}, {3: 5}, "fork")
@@ -189,15 +195,6 @@ def generated_design(folder: Path, parts: int = 600, items: int = 1200) -> Path:
     write({1: "Main part 1"}, dict.fromkeys(range(10, items, 11), 9), "first")
     git("commit", "-qam", "main edits", cwd=folder)
     return folder
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file of the work tree (untracked ones too), outside .git."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and ".git" not in p.relative_to(folder).parts
-    }
 
 
 def lock_files(folder: Path) -> list[Path]:
@@ -209,7 +206,7 @@ def test_a_merge_killed_at_any_point_can_be_aborted_or_done_again(tmp_path: Path
     design = generated_design(tmp_path / "big")
     (design / "notes.txt").write_text("mine, never committed\n")
     start = git("rev-parse", "HEAD", cwd=design).strip()
-    before = snapshot(design)
+    before = files_in(design, skip_git=True)
     began = time.monotonic()
     done = run_ohw("merge", "fork", cwd=design)
     whole = time.monotonic() - began
@@ -255,7 +252,7 @@ def test_a_merge_killed_at_any_point_can_be_aborted_or_done_again(tmp_path: Path
         # back where it began, exactly, untracked notes included
         assert git("rev-parse", "HEAD", cwd=design).strip() == start
         assert git("status", "--porcelain", cwd=design) == "?? notes.txt\n"
-        assert snapshot(design) == before
+        assert files_in(design, skip_git=True) == before
     # and the merge, run again, gives what an uninterrupted one gives
     again = run_ohw("merge", "fork", cwd=design)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -265,92 +262,86 @@ def test_a_merge_killed_at_any_point_can_be_aborted_or_done_again(tmp_path: Path
 
 
 @pytest.fixture
-def forked_lamp(tmp_path: Path) -> Path:
+def conflicted_lamp(forked_lamp: Path) -> Path:
     """The desk lamp on main and a branch 'fork', with conflicting BOM edits."""
-    folder = desk_lamp_repository(tmp_path / "lamp")
-    git("checkout", "-q", "-b", "fork", cwd=folder)
-    bom = folder / "bom.yaml"
-    bom.write_text(bom.read_text().replace("quantity: 0.3", "quantity: 0.4", 1))
-    git("commit", "-qam", "fork", cwd=folder)
-    git("checkout", "-q", "main", cwd=folder)
-    bom.write_text(bom.read_text().replace("quantity: 0.3", "quantity: 0.6", 1))
-    git("commit", "-qam", "main", cwd=folder)
-    return folder
+    commit_edit(forked_lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
+    commit_edit(forked_lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "main", "main")
+    return forked_lamp
 
 
-def test_a_lock_a_killed_command_left_is_named_and_nothing_changes(forked_lamp: Path):
-    lock = forked_lamp / ".git" / "index.lock"
+def test_a_lock_a_killed_command_left_is_named_and_nothing_changes(conflicted_lamp: Path):
+    lock = conflicted_lamp / ".git" / "index.lock"
     lock.write_bytes(b"")  # what git or ohw leaves when killed while writing the index
-    head = git("rev-parse", "HEAD", cwd=forked_lamp)
-    refused = run_ohw("merge", "fork", cwd=forked_lamp)
+    head = git("rev-parse", "HEAD", cwd=conflicted_lamp)
+    refused = run_ohw("merge", "fork", cwd=conflicted_lamp)
     assert refused.returncode == 2, refused.stderr
     assert ".git/index.lock exists: another git command is using this repository" in (
         refused.stderr.replace("\n", " ")
     )
     assert "remove .git/index.lock" in refused.stderr
-    assert git("rev-parse", "HEAD", cwd=forked_lamp) == head
-    assert not (forked_lamp / ".git" / "MERGE_HEAD").exists()
+    assert git("rev-parse", "HEAD", cwd=conflicted_lamp) == head
+    assert not (conflicted_lamp / ".git" / "MERGE_HEAD").exists()
     lock.unlink()
-    assert run_ohw("merge", "fork", cwd=forked_lamp).returncode == 1  # the conflict
+    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 1  # the conflict
     lock.write_bytes(b"")
-    refused = run_ohw("merge", "--abort", cwd=forked_lamp)
+    refused = run_ohw("merge", "--abort", cwd=conflicted_lamp)
     assert refused.returncode == 2 and "index.lock" in refused.stderr
-    assert (forked_lamp / ".git" / "MERGE_HEAD").exists()
+    assert (conflicted_lamp / ".git" / "MERGE_HEAD").exists()
     lock.unlink()
-    assert run_ohw("merge", "--abort", cwd=forked_lamp).returncode == 0
-    assert git("status", "--porcelain", cwd=forked_lamp) == ""
+    assert run_ohw("merge", "--abort", cwd=conflicted_lamp).returncode == 0
+    assert git("status", "--porcelain", cwd=conflicted_lamp) == ""
 
 
-def test_a_merge_killed_after_its_commit_is_finished_by_continue(forked_lamp: Path):
-    git("checkout", "-q", "fork", cwd=forked_lamp)
-    bom = forked_lamp / "bom.yaml"
+def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp: Path):
+    git("checkout", "-q", "fork", cwd=conflicted_lamp)
+    bom = conflicted_lamp / "bom.yaml"
     bom.write_text(bom.read_text().replace("quantity: 0.4", "quantity: 0.3", 1))
-    git("commit", "-qam", "fork: no conflict after all", cwd=forked_lamp)
-    git("checkout", "-q", "main", cwd=forked_lamp)
-    assert run_ohw("merge", "fork", cwd=forked_lamp).returncode == 0
-    merge_commit = git("rev-parse", "HEAD", cwd=forked_lamp)
+    git("commit", "-qam", "fork: no conflict after all", cwd=conflicted_lamp)
+    git("checkout", "-q", "main", cwd=conflicted_lamp)
+    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 0
+    merge_commit = git("rev-parse", "HEAD", cwd=conflicted_lamp)
     # killed between writing the merge commit and clearing the merge state
-    fork = git("rev-parse", "fork", cwd=forked_lamp)
-    (forked_lamp / ".git" / "MERGE_HEAD").write_text(fork)
-    assert "All conflicts fixed but you are still merging" in git("status", cwd=forked_lamp)
-    refused = run_ohw("merge", "fork", cwd=forked_lamp)
+    fork = git("rev-parse", "fork", cwd=conflicted_lamp)
+    (conflicted_lamp / ".git" / "MERGE_HEAD").write_text(fork)
+    assert "All conflicts fixed but you are still merging" in git("status", cwd=conflicted_lamp)
+    refused = run_ohw("merge", "fork", cwd=conflicted_lamp)
     assert refused.returncode == 2 and "ohw merge --continue" in refused.stderr
-    done = run_ohw("merge", "--continue", cwd=forked_lamp)
+    done = run_ohw("merge", "--continue", cwd=conflicted_lamp)
     assert done.returncode == 0, done.stderr
-    assert git("rev-parse", "HEAD", cwd=forked_lamp) == merge_commit  # no second commit
-    assert not (forked_lamp / ".git" / "MERGE_HEAD").exists()
-    assert git("status", "--porcelain", cwd=forked_lamp) == ""
-    git("fsck", "--strict", cwd=forked_lamp)
+    assert git("rev-parse", "HEAD", cwd=conflicted_lamp) == merge_commit  # no second commit
+    assert not (conflicted_lamp / ".git" / "MERGE_HEAD").exists()
+    assert git("status", "--porcelain", cwd=conflicted_lamp) == ""
+    git("fsck", "--strict", cwd=conflicted_lamp)
 
 
 def test_abort_after_a_merge_killed_mid_checkout_restores_the_files_it_wrote(
-    forked_lamp: Path,
+    conflicted_lamp: Path,
 ):
     # What a merge killed while checking out leaves: the merge state written,
     # some files already as the merge makes them, the index not yet.
-    git("checkout", "-q", "fork", cwd=forked_lamp)
-    (forked_lamp / "parts" / "new.txt").write_text("only in the fork\n")
-    readme = forked_lamp / "README.md"
+    git("checkout", "-q", "fork", cwd=conflicted_lamp)
+    (conflicted_lamp / "parts" / "new.txt").write_text("only in the fork\n")
+    readme = conflicted_lamp / "README.md"
     readme.write_text(readme.read_text() + "Changed in the fork.\n")
-    git("add", "-A", cwd=forked_lamp)
-    git("commit", "-qm", "fork: more", cwd=forked_lamp)
-    git("checkout", "-q", "main", cwd=forked_lamp)
-    before = snapshot(forked_lamp)
-    head = git("rev-parse", "HEAD", cwd=forked_lamp).strip()
-    git_dir = forked_lamp / ".git"
-    (git_dir / "MERGE_HEAD").write_text(git("rev-parse", "fork", cwd=forked_lamp))
+    git("add", "-A", cwd=conflicted_lamp)
+    git("commit", "-qm", "fork: more", cwd=conflicted_lamp)
+    git("checkout", "-q", "main", cwd=conflicted_lamp)
+    before = files_in(conflicted_lamp, skip_git=True)
+    head = git("rev-parse", "HEAD", cwd=conflicted_lamp).strip()
+    git_dir = conflicted_lamp / ".git"
+    (git_dir / "MERGE_HEAD").write_text(git("rev-parse", "fork", cwd=conflicted_lamp))
     (git_dir / "ORIG_HEAD").write_text(head + "\n")
     (git_dir / "MERGE_MSG").write_text("Merge branch 'fork'\n")
-    readme.write_text(git("show", "fork:README.md", cwd=forked_lamp))
-    (forked_lamp / "parts" / "new.txt").write_text("only in the fork\n")
+    readme.write_text(git("show", "fork:README.md", cwd=conflicted_lamp))
+    (conflicted_lamp / "parts" / "new.txt").write_text("only in the fork\n")
     # and one change of the maker's own, to a file the merge does not touch
-    (forked_lamp / "LICENSE").write_text("my licence notes\n")
-    aborted = run_ohw("merge", "--abort", cwd=forked_lamp)
+    (conflicted_lamp / "LICENSE").write_text("my licence notes\n")
+    aborted = run_ohw("merge", "--abort", cwd=conflicted_lamp)
     assert aborted.returncode == 0, aborted.stderr
     assert "kept your changes to LICENSE" in aborted.stdout
     assert "README.md" not in aborted.stdout
-    after = snapshot(forked_lamp)
+    after = files_in(conflicted_lamp, skip_git=True)
     assert after.pop("LICENSE") == b"my licence notes\n"
     before.pop("LICENSE")
     assert after == before  # README.md as it was, parts/new.txt gone
-    assert git("status", "--porcelain", cwd=forked_lamp) == " M LICENSE\n"
+    assert git("status", "--porcelain", cwd=conflicted_lamp) == " M LICENSE\n"

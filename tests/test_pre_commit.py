@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import EXAMPLES, ROOT, defective_design, git
+from support import ROOT
+from support.designs import defective_design, desk_lamp_repository
+from support.run import git
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 IDENTITY = {
@@ -84,14 +86,6 @@ def run_hook(hooks: tuple[Path, Path], design: Path, hook: str) -> subprocess.Co
     return pre_commit(hooks, design, "run", hook, "--all-files")
 
 
-def good_design(folder: Path) -> Path:
-    shutil.copytree(EXAMPLES / "desk-lamp", folder)
-    git("init", "-q", "-b", "main", cwd=folder)
-    git("add", "-A", cwd=folder)
-    git("commit", "-qm", "The desk lamp", cwd=folder)
-    return folder
-
-
 def test_the_hooks_file_offers_the_two_hooks():
     import yaml
 
@@ -110,7 +104,7 @@ def test_try_repo_fails_a_broken_design(hooks, tmp_path):
 
 
 def test_ohw_check_hook_passes_a_good_design_and_fails_a_broken_one(hooks, tmp_path):
-    done = run_hook(hooks, good_design(tmp_path / "lamp"), "ohw-check")
+    done = run_hook(hooks, desk_lamp_repository(tmp_path / "lamp"), "ohw-check")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ohw check" in done.stdout and "Passed" in done.stdout
     failed = run_hook(hooks, defective_design(tmp_path / "broken"), "ohw-check")
@@ -123,5 +117,5 @@ def test_mesh_hook_checks_only_the_stl_files(hooks, tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "open lid.stl" in done.stdout
     assert "ohw.yaml" not in done.stdout  # the manifest is not a mesh: not passed to the hook
-    passed = run_hook(hooks, good_design(tmp_path / "lamp"), "ohw-check-meshes")
+    passed = run_hook(hooks, desk_lamp_repository(tmp_path / "lamp"), "ohw-check-meshes")
     assert passed.returncode == 0, passed.stdout + passed.stderr

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from support import EXAMPLES, ROOT, run_ohw
+from support import EXAMPLES, ROOT
+from support.run import run_ohw
 
 from ohw.design.bom_csv import column_for
 from ohw.design.findings import RULES

@@ -1,0 +1,85 @@
+"""The file checks (ohw.checks.files), as CI scripts ran them before: names that
+break tools on some system (OHW207, OHW208), names that differ only in case
+(OHW209), files over the size limit (OHW210); what git ignores is not judged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support.designs import minimal_design
+from support.run import git, json_findings, run_check
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "words"),
+    [
+        ("a<b.txt", "OHW207", "'<'"),
+        ('say"hi".txt', "OHW207", "'\"'"),
+        ("what?.txt", "OHW207", "'?'"),
+        ("star*.txt", "OHW207", "'*'"),
+        ("pipe|.txt", "OHW207", "'|'"),
+        ("back\\slash.txt", "OHW207", "'\\\\'"),
+        ("tab\there.txt", "OHW207", "'\\\\t'"),
+        ("trailing.", "OHW207", "ends with a dot"),
+        ("NUL.txt", "OHW207", "device name NUL"),
+        ("com1.txt", "OHW207", "device name COM1"),
+        ("aux", "OHW207", "device name AUX"),
+        ("my part.txt", "OHW208", "contains spaces"),
+    ],
+)
+def test_file_names_that_break_tools(tmp_path, capsys, name, rule, words):
+    folder = minimal_design(tmp_path / "names")
+    (folder / name).write_text("x\n")
+    code, out = run_check(capsys, "--format", "json", folder)
+    [found] = json.loads(out)["designs"][0]["findings"]
+    assert (found["id"], found["file"]) == (rule, name)
+    assert words in found["message"]
+    assert code == (1 if rule == "OHW207" else 0)
+
+
+def test_names_fine_everywhere_pass(tmp_path, capsys):
+    folder = minimal_design(tmp_path / "fine")
+    for name in ("console.txt", "nul-adapter.txt", "COM10.txt", "a.b.c", "UPPER.TXT"):
+        (folder / name).write_text("x\n")
+    assert json_findings(capsys, folder) == (0, [])
+
+
+def test_a_folder_name_is_reported_once(tmp_path, capsys):
+    folder = tmp_path / "folders"
+    (folder / "old parts").mkdir(parents=True)
+    minimal_design(folder)
+    for name in ("a.txt", "b.txt"):
+        (folder / "old parts" / name).write_text("x\n")
+    assert json_findings(capsys, folder)[1] == [("OHW208", "old parts", None, "warning")]
+
+
+def test_names_differing_only_in_case_collide(tmp_path, capsys):
+    folder = tmp_path / "case"
+    (folder / "parts").mkdir(parents=True)
+    minimal_design(folder)
+    (folder / "parts" / "Base.txt").write_text("x\n")
+    (folder / "parts" / "base.txt").write_text("y\n")
+    code, found = json_findings(capsys, folder)
+    assert code == 1
+    assert found == [("OHW209", "parts/base.txt", None, "error")]
+
+
+def test_files_over_the_size_limit(tmp_path, capsys):
+    folder = minimal_design(tmp_path / "big")
+    (folder / "scan.bin").write_bytes(b"\0" * 3 * (1 << 20))
+    assert json_findings(capsys, folder) == (0, [])  # the default is 50 MiB
+    (folder / ".ohw.yaml").write_text("check:\n  max-file-size-mib: 2.5\n")
+    code, out = run_check(capsys, "--format", "json", folder)
+    [found] = json.loads(out)["designs"][0]["findings"]
+    assert (code, found["id"], found["file"]) == (0, "OHW210", "scan.bin")
+    assert "3.0 MiB, more than the limit of 2.5 MiB" in found["message"]
+
+
+def test_git_ignored_files_are_not_judged(tmp_path, capsys):
+    folder = minimal_design(tmp_path / "ignored")
+    (folder / ".gitignore").write_text("build/\n")
+    (folder / "build").mkdir()
+    (folder / "build" / "out put.log").write_text("x\n")
+    git("init", "-q", cwd=folder)
+    assert json_findings(capsys, folder) == (0, [])

@@ -1,0 +1,170 @@
+"""The command line as a user meets it (ohw.cli.main and the click app):
+separate processes, exit codes, messages, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from support import EXAMPLES, OHW, TESTS
+from support.run import run_ohw
+
+GOOD_HEAD = "ohw: 1\nname: lamp\ntitle: Lamp\nlicense:\n  hardware: CERN-OHL-S-2.0\n"
+LAUGHS = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{','.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_help_imports_none_of_the_heavy_libraries():
+    program = textwrap.dedent(
+        """
+        import sys
+        from ohw.cli.main import main
+        try:
+            main(["--help"])
+        finally:
+            names = ("numpy", "trimesh", "pygit2", "scipy", "jsonschema", "PIL", "manifold3d")
+            heavy = [m for m in names if m in sys.modules]
+            print("HEAVY:" + ",".join(heavy), file=sys.stderr)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=TESTS,
+    )
+    assert done.returncode == 0
+    assert "Usage: ohw" in done.stdout
+    assert "HEAVY:\n" in done.stderr
+
+
+def test_python_dash_m_and_version(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "ohw", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("ohw, version ")
+    assert run_ohw("-V").stdout == done.stdout
+
+
+def test_usage_errors_exit_2():
+    done = run_ohw("check", "--format", "xml")
+    assert done.returncode == 2
+    assert "Invalid value for '--format'" in done.stderr
+    assert run_ohw("no-such-command").returncode == 2
+
+
+def test_json_flag_is_format_json():
+    done = run_ohw("check", "--json", EXAMPLES / "broken" / "missing-part")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["designs"][0]["findings"][0]["id"] == "OHW201"
+
+
+def test_schema_prints_the_shipped_schemas():
+    listing = run_ohw("schema")
+    assert listing.returncode == 0
+    names = [
+        "manifest",
+        "bom",
+        "check-output",
+        "mesh-report",
+        "remix-output",
+        "credits",
+        "diff-output",
+        "log-output",
+        "lineage-output",
+        "variant-list",
+        "settings",
+        "bom-output",
+        "kit",
+        "catalog-output",
+        "catalog-sync",
+    ]
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == names
+    for name in names:
+        done = run_ohw("schema", name)
+        assert done.returncode == 0
+        assert json.loads(done.stdout)["$id"].endswith(f"/{name}.schema.json")
+    done = run_ohw("schema", "nope")
+    assert done.returncode == 2
+    assert "the schemas are: " + ", ".join(names) in done.stderr
+
+
+def test_a_closed_pipe_is_not_an_error():
+    done = subprocess.run(
+        f"'{OHW}' schema manifest | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout == '{\n  "$sche'
+    assert done.stderr == ""
+
+
+BAD_MANIFESTS = {
+    "empty file": (b"", "OHW110", "the manifest is empty"),
+    "comments only": (b"# nothing yet\n", "OHW110", "the manifest is empty"),
+    "top-level list": (b"- ohw: 1\n", "OHW110", "should be a mapping, not a list"),
+    "invalid UTF-8": (GOOD_HEAD.encode() + b"description: caf\xe9\n", "OHW101", "not UTF-8"),
+    "tab indentation": (b"ohw: 1\nlicense:\n\thardware: MIT\n", "OHW101", "tab character"),
+    "duplicate keys": (GOOD_HEAD.encode() + b"title: Again\n", "OHW102", "appears twice"),
+    "billion laughs": (LAUGHS.encode(), "OHW103", "aliases expand this document"),
+    "5,000 deep": (b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n", "OHW103", "nests more than"),
+    "5,001-digit integer": (b"ohw: " + b"7" * 5001 + b"\n", "OHW103", "does not fit in 64 bits"),
+    "python tag": (
+        b"ohw: !!python/object/apply:os.system ['touch pwned']\n",
+        "OHW103",
+        "the tag !!python/object/apply:os.system is not allowed",
+    ),
+    "unknown format version": (GOOD_HEAD.replace("ohw: 1", "ohw: 2").encode(), "OHW112", "2"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_MANIFESTS, ids=str)
+def test_bad_manifest_gives_a_located_finding_not_a_traceback(tmp_path, case):
+    content, rule, words = BAD_MANIFESTS[case]
+    (tmp_path / "ohw.yaml").write_bytes(content)
+    done = run_ohw("check", "--format", "json", tmp_path, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    [found] = json.loads(done.stdout)["designs"][0]["findings"]
+    assert found["id"] == rule
+    assert words in found["message"]
+    assert found["line"] >= 1
+    assert found["column"] >= 1
+    assert found["hint"]
+    assert not (tmp_path / "pwned").exists()
+    text = run_ohw("check", tmp_path)
+    assert text.returncode == 1
+    assert "Traceback" not in text.stdout + text.stderr
+    assert f"{rule} error:" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("export", "needs"),
+    [
+        ("../../etc/passwd", "OHW202"),
+        ("/etc/passwd", "OHW202"),
+        ('"C:\\\\parts\\\\a.stl"', "OHW202"),
+        ('"parts/a\\0.stl"', "OHW202"),
+        ("parts/link.stl", "OHW203"),
+    ],
+)
+def test_hostile_paths_give_findings_not_tracebacks(tmp_path, export, needs):
+    (tmp_path / "ohw.yaml").write_text(GOOD_HEAD + f"parts:\n  - id: a\n    export: {export}\n")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "link.stl").symlink_to("/etc/passwd")
+    done = run_ohw("check", tmp_path)
+    assert done.returncode == 1
+    assert needs in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr

@@ -1,0 +1,71 @@
+"""`ohw mesh repair` (ohw.mesh.repair): what is safe to fix is fixed and said,
+the rest left to the designer, and nothing written over unless told."""
+
+from __future__ import annotations
+
+import shutil
+
+from support import EXAMPLES
+from support.run import run_ohw
+
+BROKEN = EXAMPLES / "broken"
+
+
+def test_repair_writes_a_printable_mesh_and_says_what_changed(tmp_path):
+    source = BROKEN / "mesh-inside-out" / "parts" / "knob.stl"
+    before = source.read_bytes()
+    out = tmp_path / "fixed.stl"
+    done = run_ohw("mesh", "repair", source, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "turned 1 inside-out bodies the right way out" in done.stdout
+    assert "after:  printable" in done.stdout
+    assert source.read_bytes() == before
+    check = run_ohw("mesh", "--no-cache", out)
+    assert check.returncode == 0
+    assert "printable: 1 closed body, 8.00 cm³" in check.stdout
+
+
+def test_repair_keeps_the_input_unless_told(tmp_path):
+    part = tmp_path / "part.stl"
+    shutil.copyfile(BROKEN / "mesh-misoriented" / "parts" / "knob.stl", part)
+    before = part.read_bytes()
+    for args, message in [
+        ([], "say where to write"),
+        (["--out", part], "is the file being repaired"),
+    ]:
+        done = run_ohw("mesh", "repair", part, *args)
+        assert done.returncode == 2
+        assert message in done.stderr
+        assert part.read_bytes() == before
+    other = tmp_path / "other.stl"
+    other.write_bytes(b"keep me")
+    done = run_ohw("mesh", "repair", part, "--out", other)
+    assert (done.returncode, other.read_bytes()) == (2, b"keep me")
+    assert run_ohw("mesh", "repair", part, "--out", other, "--force").returncode == 0
+    assert run_ohw("mesh", "repair", part, "--in-place").returncode == 0
+    assert part.read_bytes() != before
+    assert run_ohw("mesh", "--no-cache", part).returncode == 0
+
+
+def test_repair_leaves_holes_to_the_designer(tmp_path):
+    out = tmp_path / "out.stl"
+    done = run_ohw("mesh", "repair", BROKEN / "mesh-hole" / "parts" / "knob.stl", "-o", out)
+    assert done.returncode == 1
+    assert "nothing could be fixed safely" in done.stdout
+    assert "1 hole (3 open edges)" in done.stdout
+
+
+def test_repair_keeps_a_needle_that_closes_a_split_edge(tmp_path):
+    out = tmp_path / "out.stl"
+    done = run_ohw("mesh", "repair", BROKEN / "mesh-degenerate" / "parts" / "knob.stl", "-o", out)
+    assert done.returncode == 0
+    assert "removing them would open the mesh" in done.stdout
+    assert "after:  printable" in done.stdout
+
+
+def test_repair_of_an_unreadable_file_writes_nothing(tmp_path):
+    out = tmp_path / "out.stl"
+    done = run_ohw("mesh", "repair", BROKEN / "mesh-unreadable" / "parts" / "knob.stl", "-o", out)
+    assert done.returncode == 2
+    assert "nothing was written" in done.stderr
+    assert not out.exists()
