@@ -16,13 +16,16 @@ MESH_FORMATS = {".stl": "STL", ".3mf": "3MF", ".obj": "OBJ"}
 
 def read_mesh(name: str, path: Path | None = None, data: bytes | None = None) -> Triangles:
     """The facets of the mesh file ``name``, read from ``path`` or from ``data``
-    (a file at a commit). Raises MeshError saying what is wrong."""
+    (a file at a commit), in millimetres. Raises MeshError saying what is wrong."""
     kind = MESH_FORMATS.get(Path(name).suffix.lower())
     if kind is None:
         raise MeshError(f"{Path(name).suffix or 'no suffix'}: ohw reads STL, 3MF and OBJ meshes")
     if kind == "STL":
-        return read_stl(path) if path is not None else read_stl_bytes(data or b"")
-    return _read_with_trimesh(kind, path, data)
+        triangles = read_stl(path) if path is not None else read_stl_bytes(data or b"")
+    else:
+        triangles = _read_with_trimesh(kind, path, data)
+    _require_a_facet(triangles)
+    return triangles
 
 
 def _read_with_trimesh(kind: str, path: Path | None, data: bytes | None) -> Triangles:
@@ -32,15 +35,59 @@ def _read_with_trimesh(kind: str, path: Path | None, data: bytes | None) -> Tria
     source = io.BytesIO(data) if data is not None else path
     try:
         loaded = trimesh.load(source, file_type=kind.lower(), force="mesh", process=False)
+    except IndexError:  # trimesh's OBJ reader, on a face naming a vertex the file lacks
+        raise MeshError(
+            f"a face of the {kind} file names a vertex the file does not have"
+        ) from None
     except Exception as error:  # trimesh raises many kinds of exception for a bad file
         raise MeshError(f"{kind} file cannot be read: {error}") from None
     # force="mesh" gives a Trimesh, or an empty scene for a file without facets.
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
         raise MeshError(f"the {kind} file holds no facets")
-    corners = np.asarray(loaded.vertices, dtype=np.float64)[loaded.faces]
+    faces, vertices = np.asarray(loaded.faces), np.asarray(loaded.vertices, dtype=np.float64)
+    if faces.min() < 0 or faces.max() >= len(vertices):
+        raise MeshError(
+            f"a triangle of the {kind} file names vertex {int(faces.max())}, and the file "
+            f"has {len(vertices):,} vertices (numbered from 0)"
+        )
+    # Coordinates as binary STL and slicers hold them: 32-bit floats (see ohw.mesh.stl).
+    corners = (vertices[faces] * _millimetres(kind, loaded.units)).astype(np.float32)
     if not np.isfinite(corners).all():
         raise MeshError(f"the {kind} file has a coordinate that is not a finite number")
     return Triangles(corners, None, kind)
+
+
+def _millimetres(kind: str, units: str | None) -> float:
+    """How many millimetres one of the file's units is: 3MF says its unit (the
+    default is the millimetre); OBJ says none, and is read as millimetres."""
+    import trimesh
+
+    if not units or units in ("millimeter", "millimeters"):
+        return 1.0
+    try:
+        return float(trimesh.units.unit_conversion(units, "millimeters"))
+    except (ValueError, KeyError):
+        raise MeshError(f"the {kind} file's unit {units!r} is not one ohw knows") from None
+
+
+# Facets at a time in the search for one with an area: nearly always the first.
+_SEARCH = 1 << 13
+
+
+def _require_a_facet(triangles: Triangles) -> None:
+    """A mesh none of whose facets has three distinct corners and an area holds
+    no surface at all: it cannot be read as a part, whatever its format."""
+    import numpy as np
+
+    corners = triangles.corners
+    for start in range(0, len(corners), _SEARCH):
+        block = np.asarray(corners[start : start + _SEARCH], dtype=np.float64)
+        cross = np.cross(block[:, 1] - block[:, 0], block[:, 2] - block[:, 0])
+        if cross.any():
+            return
+    raise MeshError(
+        f"the {triangles.format} file holds no facet with an area: every facet is a line or a point"
+    )
 
 
 __all__ = ["MESH_FORMATS", "MeshError", "Triangles", "read_mesh"]

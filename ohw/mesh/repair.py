@@ -4,6 +4,8 @@ Safe means the part's shape does not change: collapsed facets (without three
 distinct corners) and exact duplicates go, facets wound against their
 neighbours are turned so that each body is wound one way, bodies left inside
 out are turned the right way out, and normals are written from the winding.
+A body wound inward inside another is a cavity (ohw.mesh.nesting), a hollow
+of the part: it is never turned, as that would fill it.
 A facet with three distinct corners on one line stays: it may be what closes
 an edge that was split, and removing it would open the mesh. Holes are not
 closed and bodies are not merged: that changes the part, and is the designer's
@@ -15,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ohw.mesh.nesting import surrounding_winding
 from ohw.mesh.stl import Triangles, stl_bytes
-from ohw.mesh.topology import analyse, facet_crosses, six_volumes, weld
-from ohw.mesh.verdict import Verdict, judge
+from ohw.mesh.topology import Point, analyse, facet_crosses, six_volumes, weld
+from ohw.mesh.verdict import Verdict, judge, plural
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,8 +36,13 @@ class Repair:
     duplicates_removed: int
     normals_rewritten: int  # stored normals that pointed against the winding
     facets_turned: int  # to agree with their neighbours
-    bodies_turned: int  # inside out, now the right way out
+    turned_near: list[Point]  # where each body that was inside out is, now turned
+    cavities_kept: int  # bodies wound inward inside others: hollows, left as they are
     unorientable_bodies: int  # could not be wound one way (a Möbius-like surface)
+
+    @property
+    def bodies_turned(self) -> int:
+        return len(self.turned_near)
 
     @property
     def changes(self) -> list[str]:
@@ -45,8 +53,10 @@ class Repair:
             done.append(f"removed {self.duplicates_removed:,} duplicate facets")
         if self.facets_turned:
             done.append(f"turned {self.facets_turned:,} facets to agree with their neighbours")
-        if self.bodies_turned:
-            done.append(f"turned {self.bodies_turned:,} inside-out bodies the right way out")
+        for x, y, z in self.turned_near:
+            done.append(
+                f"turned an inside-out body the right way out (near ({x:.1f}, {y:.1f}, {z:.1f}) mm)"
+            )
         if self.normals_rewritten:
             done.append(
                 f"rewrote {self.normals_rewritten:,} normals that pointed against the winding"
@@ -56,6 +66,11 @@ class Repair:
     @property
     def left_alone(self) -> list[str]:
         kept = []
+        if self.cavities_kept:
+            kept.append(
+                f"left {plural(self.cavities_kept, 'cavity', 'cavities')} as wound: a cavity "
+                "is a hollow inside the part's material, and turning it would fill it"
+            )
         if self.needles_kept:
             kept.append(
                 f"kept {self.needles_kept:,} facets of no area with three corners on "
@@ -80,12 +95,30 @@ class RepairedMesh:
     data: bytes
 
 
-def repair_mesh(triangles: Triangles) -> RepairedMesh:
-    """Repair a mesh, and judge it before and after."""
+def repair_mesh(triangles: Triangles, kind: str) -> RepairedMesh:
+    """Repair a mesh, judge it before and after, and write it as ``kind`` (STL,
+    3MF or OBJ: the format it was read from)."""
     before = judge(analyse(triangles))
     repaired = repair(triangles)
     after = judge(analyse(Triangles(repaired.corners, None, "binary STL")))
-    return RepairedMesh(before, repaired, after, stl_bytes(repaired.corners, b"ohw mesh repair"))
+    return RepairedMesh(before, repaired, after, mesh_bytes(repaired.corners, kind))
+
+
+def mesh_bytes(corners: np.ndarray, kind: str) -> bytes:
+    """Facets as a file of ``kind``: binary STL, or 3MF or OBJ in millimetres
+    with the corners welded into vertices exactly (trimesh writes those two)."""
+    if kind == "STL":
+        return stl_bytes(corners, b"ohw mesh repair")
+    import numpy as np
+    import trimesh
+
+    welding = weld(Triangles(corners, None, kind))
+    mesh = trimesh.Trimesh(
+        welding.points.astype(np.float64), welding.vertex.reshape(-1, 3), process=False
+    )
+    data = mesh.export(file_type=kind.lower())
+    assert isinstance(data, bytes | str)  # trimesh gives a dict only for formats of several files
+    return data if isinstance(data, bytes) else data.encode()
 
 
 def repair(triangles: Triangles) -> Repair:
@@ -121,12 +154,17 @@ def repair(triangles: Triangles) -> Repair:
     turn, body, unorientable = _orient(vertex)
     corners[turn] = corners[turn][:, ::-1]
     vertex[turn] = vertex[turn][:, ::-1]
-    # A closed body with a negative volume is inside out: turn all its facets.
+    # A closed body with a negative volume is inside out, unless it lies in the
+    # material of another: then it is a cavity. Turn all the facets of the first.
     volume = np.bincount(body, weights=six_volumes(corners))
     closed = _closed_bodies(vertex, body)
-    inverted = closed & (volume < 0)
+    inward = np.flatnonzero(closed & (volume < 0))
+    cavity = surrounding_winding(corners, body, closed, inward) >= 1
+    inverted = np.zeros(len(closed), dtype=bool)
+    inverted[inward[~cavity]] = True
     flip = inverted[body]
     corners[flip] = corners[flip][:, ::-1]
+    first_facets = np.unique(body, return_index=True)[1][inverted]
     return Repair(
         corners=corners,
         collapsed_removed=int(flat.sum()),
@@ -134,7 +172,8 @@ def repair(triangles: Triangles) -> Repair:
         duplicates_removed=duplicates,
         normals_rewritten=against,
         facets_turned=int(turn.sum()),
-        bodies_turned=int(inverted.sum()),
+        turned_near=[_centre(corners[facet]) for facet in np.sort(first_facets)],
+        cavities_kept=int(cavity.sum()),
         unorientable_bodies=unorientable,
     )
 
@@ -216,3 +255,9 @@ def _closed_bodies(vertex: np.ndarray, body: np.ndarray) -> np.ndarray:
     open_body = np.zeros(body.max() + 1 if len(body) else 0, dtype=bool)
     open_body[body[~facet_good]] = True
     return ~open_body
+
+
+def _centre(facet: np.ndarray) -> Point:
+    """Where a facet is, as the analysis says where a body is: its centre."""
+    x, y, z = facet.astype(float).mean(axis=0)
+    return (float(x), float(y), float(z))

@@ -19,8 +19,18 @@ Definitions (the tests' slow reference implements exactly these):
   opposite one never pairs two such contact facets (within COPLANAR radians);
   that pairing tells which facets belong together. Bodies meeting only along
   an edge, and any other non-manifold edge, are defects.
-- bodies: facets connected across edges used twice and across touching edges;
-  a group of facets none of which has any area is not a body.
+- fins: a touching edge whose two contact facets end up in one body is no
+  contact between bodies but a wall of no thickness (a facet and its reverse
+  hung on an edge): it stays a non-manifold edge.
+- bodies: facets connected across edges used twice, and across touching edges
+  (pairing each facet with its partner). On any other non-manifold edge, a
+  facet that copies another there (the same three corners, either way round)
+  goes with it, and where the copies taken away leave two facets, those two
+  are connected: a stray copy of a facet is no body of its own. A group of
+  facets none of which has any area is not a body.
+- cavities: closed bodies wound inward (negative volume) that lie in the
+  material of the bodies around them (ohw.mesh.nesting): a hollow, which
+  prints. Inside out: a closed body wound inward that nothing encloses.
 - Euler characteristic: V - E + F. Volume: the sum of dot(v0, cross(v1, v2))/6
   in float64, signed (negative: inside out). Area: the sum of
   |cross(v1 - v0, v2 - v0)|/2.
@@ -54,7 +64,7 @@ if TYPE_CHECKING:
     from ohw.mesh.stl import Triangles
 
 # Results depend on this code: cached results carry it, and a change bumps it.
-ANALYSER_VERSION = 3
+ANALYSER_VERSION = 4
 # Where defects are, the first few by position in the file.
 EXAMPLES = 3
 # Facets of two bodies in contact lie in one plane; 1e-3 radians (0.06°) allows
@@ -65,6 +75,8 @@ _CHUNK = 1 << 18
 # From this many facets on, one mesh is analysed on two threads. On small arrays
 # numpy keeps the interpreter, and two threads would only take turns.
 _THREADED = 1 << 17
+# Buckets of half-edges, at most 2**12: beyond, an exact key is sorted instead.
+_MAX_BUCKET_BITS = 12
 
 Point = tuple[float, float, float]
 
@@ -88,6 +100,8 @@ class MeshReport:
     touching_bodies: int
     open_bodies: int
     inside_out_bodies: int
+    cavities: int
+    cavity_volume: float  # of the hollows, in mm³ (a positive number)
     euler: int
     volume: float
     area: float
@@ -260,24 +274,45 @@ def analyse(triangles: Triangles) -> MeshReport:
 def _analyse(triangles: Triangles, beside: Executor | None) -> MeshReport:
     if beside is None:
         geometry, numbering = _measure(triangles), _number(*_hash(triangles))
-        points, wrong = _place(triangles, numbering)
-        half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
     else:
-        # The corners hashed half each; the sums over facets beside the sort
-        # of the corners, then the check of every corner against its vertex
-        # beside the sort of the half-edges.
+        # The corners hashed half each, and the sums over facets beside the
+        # sort of the corners.
         keys, index_bits = _hash(triangles, beside)
         measured = beside.submit(_measure, triangles)
         numbering = _number(keys, index_bits, beside)
-        placed = beside.submit(_place, triangles, numbering)
-        half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys)
-        points, wrong = placed.result()
+    if beside is None or _collisions_likely(numbering):
+        points = _placed(triangles, numbering)
+        half_edges = _HalfEdges(numbering.vertex, len(points), numbering.keys, beside)
+    else:
+        # The check of every corner against its vertex beside the sort of the
+        # half-edges, which are made again in the rare case that it parts some.
+        placed = beside.submit(_placed, triangles, numbering)
+        half_edges = _HalfEdges(numbering.vertex, numbering.vertices, numbering.keys, beside)
+        points = placed.result()
+        if len(points) > numbering.vertices:
+            half_edges = _HalfEdges(numbering.vertex, len(points), numbering.keys, beside)
+    if beside is not None:
         geometry = measured.result()
-    if len(wrong):  # corners that hashed alike but lie apart: rare
-        points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
-        half_edges = _HalfEdges(numbering.vertex, len(points), numbering.keys)
     del numbering
     return half_edges.report(triangles, geometry, points, beside)
+
+
+def _collisions_likely(numbering: _Numbering) -> bool:
+    """Whether two distinct positions probably share a hash: a corner's key
+    holds its index in its low bits and a hash in the rest, and the more
+    vertices there are and the fewer bits are left, the likelier it is (the
+    birthday bound). From a few million facets on, it is likely."""
+    hash_bits = 64 - _bits(len(numbering.vertex))
+    return numbering.vertices**2 > 1 << hash_bits
+
+
+def _placed(triangles: Triangles, numbering: _Numbering) -> np.ndarray:
+    """The position of each vertex, with vertices whose corners hashed alike but
+    lie apart parted (numbered after all others): rare."""
+    points, wrong = _place(triangles, numbering)
+    if len(wrong):
+        points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
+    return points
 
 
 def _measure(triangles: Triangles) -> _Geometry:
@@ -459,18 +494,39 @@ def _part_collisions(
     return np.concatenate([points, distinct[~keeps, 1:].astype(points.dtype)])
 
 
+@dataclass
+class Contacts:
+    """The edges where two bodies may touch along a face, and the defects left."""
+
+    starts: np.ndarray  # each resolved edge's first sorted position
+    facets: np.ndarray  # (edges, 2): its two facets in contact, one of each body
+    all_facets: np.ndarray  # (edges, 4): all its facets
+    bad_starts: np.ndarray  # each edge that stays a defect: its first sorted position
+    bad_positions: np.ndarray  # and all its sorted positions
+
+
 class _HalfEdges:
     """Half-edges sorted by their edge, and what follows from them.
 
     Each is a 64-bit word: its edge's lower and higher vertex, whether it runs
     from the higher to the lower, and its corner index. Sorting the words
     groups the half-edges of each edge, and within an edge puts the ones
-    running up first.
+    running up first. Where the four do not fit in 64 bits (a mesh of more
+    than a million vertices or so), the half-edges are first placed in buckets
+    by the top bits of their lower vertex, which the words then leave out:
+    each bucket sorted is the same order, found without a wider key.
     """
 
-    def __init__(self, vertex: np.ndarray, vertices: int, buffer: np.ndarray) -> None:
+    def __init__(
+        self,
+        vertex: np.ndarray,
+        vertices: int,
+        buffer: np.ndarray,
+        beside: Executor | None = None,
+    ) -> None:
         """The half-edges of the facets whose corners are at ``vertex`` (numbers
-        below ``vertices``), their words sorted in ``buffer``."""
+        below ``vertices``), their words sorted in ``buffer``; with ``beside``,
+        a second thread sorts half of the buckets."""
         import numpy as np
 
         self.vertex = vertex
@@ -482,51 +538,116 @@ class _HalfEdges:
         self.half: np.ndarray | None = None
         self.edge_key: np.ndarray | None = None
         self.touching_facets = np.empty(0, dtype=np.int64)
-        packed = 2 * self.vertex_bits + 1 + self.index_bits <= 64
+        self.bucket_bits = max(0, 2 * self.vertex_bits + 1 + self.index_bits - 64)
+        if self.bucket_bits > _MAX_BUCKET_BITS:
+            self._sort_exact_keys(vertices)
+            return
+        self.bucket_starts = np.zeros(1, dtype=np.int64)
+        if self.bucket_bits:
+            counts = np.zeros(1 << self.bucket_bits, dtype=np.int64)
+            for low, _, _, _ in self._slices():
+                counts += np.bincount(low >> self._low_bits, minlength=len(counts))
+            self.bucket_starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        filled = self.bucket_starts.copy()
         listed = 0
-        pieces: list[tuple[np.ndarray, np.ndarray]] = []
+        for low, high, down, halves in self._slices():
+            words = low.astype(np.uint64)
+            if self.bucket_bits:
+                words &= np.uint64((1 << self._low_bits) - 1)
+            words <<= np.uint64(self.vertex_bits)
+            words |= high
+            words <<= np.uint64(1)
+            words |= down
+            words <<= np.uint64(self.index_bits)
+            words |= halves
+            if not self.bucket_bits:
+                buffer[listed : listed + len(words)] = words
+            else:  # each word to its bucket; the order within a bucket comes later
+                bucket = (low >> self._low_bits).astype(np.uint16)
+                order = np.argsort(bucket, kind="stable")  # a radix sort, for 16 bits
+                counts = np.bincount(bucket, minlength=len(filled))
+                grouped = bucket[order]
+                # Where each word goes: its bucket's next place, and its rank there.
+                rank = np.arange(len(order)) - (np.cumsum(counts) - counts)[grouped]
+                buffer[filled[grouped] + rank] = words[order]
+                filled += counts
+            listed += len(words)
+        self.words = buffer[:listed]
+        self.half_count = listed
+        self._sort_buckets(beside)
+
+    @property
+    def _low_bits(self) -> int:
+        """The bits of a lower vertex that a word holds; its bucket holds the rest."""
+        return self.vertex_bits - self.bucket_bits
+
+    def _slices(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """The half-edges of a few thousand facets at a time, degenerate ones left
+        out: lower and higher vertex, whether each runs down, and its index."""
+        import numpy as np
+
+        vertex = self.vertex
         step = 3 * _SLICE
-        for begin in range(0, count, step):
+        for begin in range(0, len(vertex), step):
             start = vertex[begin : begin + step].view(np.uint32)
             end = np.empty_like(start)  # the next corner round the facet: a→b, b→c, c→a
             end[:-1], end[2::3] = start[1:], start[0::3]
-            start, end = start.reshape(-1, 3), end.reshape(-1, 3)
             low, high = np.minimum(start, end), np.maximum(start, end)
             keep = low != high  # both ends at one vertex: a degenerate facet's
-            halves = np.arange(begin, begin + start.size, dtype=np.uint64).reshape(-1, 3)
-            if packed:
-                words = low.astype(np.uint64)
-                words <<= np.uint64(self.vertex_bits)
-                words |= high
-                words <<= np.uint64(1)
-                words |= start > end
-                words <<= np.uint64(self.index_bits)
-                words |= halves
-                chosen = words.reshape(-1) if keep.all() else words[keep]
-                buffer[listed : listed + len(chosen)] = chosen
-                listed += len(chosen)
+            halves = np.arange(begin, begin + len(start), dtype=np.uint64)
+            if keep.all():
+                yield low, high, start > end, halves
             else:
-                key = low.astype(np.int64) * vertices + high
-                pieces.append((key[keep], halves[keep].astype(np.int64)))
-        if packed:
-            self.words = buffer[:listed]
-            self.words.sort()  # the words are distinct: any sort gives one order
-        else:  # too many vertices to pack a half-edge in a word: sort an exact key
-            key = np.concatenate([k for k, _ in pieces])
-            half = np.concatenate([h for _, h in pieces])
-            by_edge = np.lexsort((vertex[half] > vertex[_ahead(half)], key))
-            self.edge_key, self.half = key[by_edge], half[by_edge]
-            listed = len(key)
-        self.half_count = listed
+                yield low[keep], high[keep], (start > end)[keep], halves[keep]
+
+    def _sort_buckets(self, beside: Executor | None) -> None:
+        """Sort each bucket's words; the words are distinct: any sort gives one order."""
+        assert self.words is not None
+        words = self.words
+        starts = self.bucket_starts.tolist()
+        ends = [*starts[1:], len(words)]
+        spans = [(b, e) for b, e in zip(starts, ends, strict=True) if e > b]
+
+        def sort(spans: list[tuple[int, int]]) -> None:
+            for begin, end in spans:
+                words[begin:end].sort()
+
+        if beside is None or len(spans) < 2:
+            sort(spans)
+            return
+        middle = next(n for n, (_, end) in enumerate(spans) if 2 * end >= len(words))
+        later = beside.submit(sort, spans[middle + 1 :])
+        sort(spans[: middle + 1])
+        later.result()
+
+    def _sort_exact_keys(self, vertices: int) -> None:
+        """Too many vertices even for buckets (a soup of millions of facets): each
+        half-edge's edge as an exact key, and the half-edges sorted by it."""
+        import numpy as np
+
+        vertex = self.vertex
+        pieces = [
+            (low.astype(np.int64) * vertices + high, halves.astype(np.int64))
+            for low, high, _, halves in self._slices()
+        ]
+        key = np.concatenate([k for k, _ in pieces])
+        half = np.concatenate([h for _, h in pieces])
+        by_edge = np.lexsort((vertex[half] > vertex[_ahead(half)], key))
+        self.edge_key, self.half = key[by_edge], half[by_edge]
+        self.half_count = len(key)
 
     def edge_keys(self, begin: int, end: int) -> np.ndarray:
         """The edges of the sorted half-edges from ``begin`` to ``end``."""
         import numpy as np
 
-        if self.words is not None:
-            return self.words[begin:end] >> np.uint64(self.index_bits + 1)
-        assert self.edge_key is not None
-        return self.edge_key[begin:end]
+        if self.words is None:
+            assert self.edge_key is not None
+            return self.edge_key[begin:end]
+        keys = self.words[begin:end] >> np.uint64(self.index_bits + 1)
+        if self.bucket_bits:
+            bucket = np.searchsorted(self.bucket_starts, np.arange(begin, end), side="right") - 1
+            keys |= bucket.astype(np.uint64) << np.uint64(self._low_bits + self.vertex_bits)
+        return keys
 
     def half_of(self, positions: np.ndarray) -> np.ndarray:
         """The half-edge at each position of the sorted order."""
@@ -592,7 +713,7 @@ class _HalfEdges:
         for start in range(begin, end, _CHUNK):
             stop = min(start + _CHUNK, end)
             chunk = words[start : min(stop + 1, count)]  # and the next pair's first
-            edge = chunk >> (shift + np.uint64(1))
+            edge = self.edge_keys(start, min(stop + 1, count))
             # 2i and 2i + 1 on one edge, and 2i + 1 and 2i + 2 on different ones.
             if not np.array_equal(edge[0 : stop - start : 2], edge[1 : stop - start : 2]):
                 return False
@@ -651,11 +772,12 @@ class _HalfEdges:
             del starts, uses, crowded, twice
         misoriented_near = np.sort(first[misoriented])
         links = [(first, second)]
-        touching, bad_starts, bad_positions = self._touching(crowded_starts, crowded_uses, links)
+        contacts = self._touching(crowded_starts, crowded_uses, links)
         open_halves = np.sort(self.half_of(once))
-        bad_halves = np.sort(self.half_of(bad_starts))
-        bad_facets = self.half_of(bad_positions) // 3
         nonmanifold = len(crowded_starts)
+        bad_halves = self.half_of(contacts.bad_starts)
+        contact_halves = self.half_of(contacts.starts)
+        bad_facets = self.half_of(contacts.bad_positions) // 3
         del once
         self.words = None  # every half-edge needed is out: let the 64-bit words go
         first //= 3
@@ -666,6 +788,12 @@ class _HalfEdges:
             facets,
             beside,
         )
+        # A contact within one body is a fin: a defect, and no contact at all.
+        fins = root[contacts.facets[:, 0]] == root[contacts.facets[:, 1]]
+        touching = int((~fins).sum())
+        self.touching_facets = contacts.all_facets[~fins].ravel()
+        bad_halves = np.sort(np.concatenate([bad_halves, contact_halves[fins]]))
+        bad_facets = np.concatenate([bad_facets, contacts.all_facets[fins].ravel()])
         repeated = self.vertex.reshape(-1, 3)
         degenerate = (
             (repeated[:, 0] == repeated[:, 1])
@@ -679,7 +807,7 @@ class _HalfEdges:
         defective = np.concatenate([open_halves // 3, bad_facets])
         volumes = bodies.volumes(triangles, geometry.volume6)
         open_bodies = bodies.touched(defective)
-        inside_out = bodies.real & ~open_bodies & (volumes < 0)
+        cavities, inside_out = bodies.hollows(triangles, volumes, ~open_bodies)
         near = {
             "holes": hole_near,
             "non-manifold edges": self._midpoints(bad_halves),
@@ -704,6 +832,8 @@ class _HalfEdges:
             touching_bodies=int(bodies.touched(self.touching_facets).sum()),
             open_bodies=int(open_bodies.sum()),
             inside_out_bodies=int(inside_out.sum()),
+            cavities=int(cavities.sum()),
+            cavity_volume=float(-volumes[cavities].sum()) if cavities.any() else 0.0,
             euler=len(self.points) - edges + facets,
             volume=geometry.volume6 / 6,
             area=geometry.area2 / 2,
@@ -715,15 +845,14 @@ class _HalfEdges:
 
     def _touching(
         self, starts: np.ndarray, uses: np.ndarray, links: list[tuple[np.ndarray, np.ndarray]]
-    ) -> tuple[int, np.ndarray, np.ndarray]:
-        """Resolve the edges where bodies touch and add their pairings to ``links``.
-        Returns how many were resolved; and for the non-manifold edges that remain
-        defects, the first sorted position of each, and all their positions."""
+    ) -> Contacts:
+        """Resolve the edges where bodies may touch, and add their pairings to
+        ``links``; link the facets of every other non-manifold edge together."""
         import numpy as np
 
         if len(starts) == 0:  # the common case, a manifold: some forty array operations saved
-            self.touching_facets = starts
-            return 0, starts, starts
+            nothing = np.empty((0, 2), dtype=np.int64)
+            return Contacts(starts, nothing, nothing, starts, starts)
         four = starts[uses == 4]
         halves = self.half_of(four[:, None] + np.arange(4))  # (edges, 4)
         start, end = self.vertex[halves], self.vertex[_ahead(halves)]
@@ -746,14 +875,43 @@ class _HalfEdges:
         facet = halves // 3
         for f, b in ((f0, np.where(straight, b0, b1)), (f1, np.where(straight, b1, b0))):
             links.append((facet[rows, f][resolved], facet[rows, b][resolved]))
-        self.touching_facets = facet[resolved].ravel()
+        # The two facets in contact: the pair in one half-plane, which the valid
+        # pairing keeps apart (straight: f0 with b1 or f1 with b0; crossed: f0
+        # with b0 or f1 with b1).
+        first_03, first_02 = together(0, 3), together(0, 2)
+        one = np.where(straight, np.where(first_03, f0, f1), np.where(first_02, f0, f1))
+        other = np.where(straight, np.where(first_03, b1, b0), np.where(first_02, b0, b1))
+        contact = np.stack([facet[rows, one], facet[rows, other]], axis=1)[resolved]
         bad_starts = np.concatenate([starts[uses != 4], four[~resolved]])
         bad_uses = np.concatenate([uses[uses != 4], np.full(int((~resolved).sum()), 4)])
         # Every half-edge of each defective edge: its facets' bodies are all defective.
         within = np.arange(int(bad_uses.sum())) - np.repeat(
             np.cumsum(bad_uses) - bad_uses, bad_uses
         )
-        return int(resolved.sum()), bad_starts, np.repeat(bad_starts, bad_uses) + within
+        positions = np.repeat(bad_starts, bad_uses) + within
+        links += self._copies(np.repeat(np.arange(len(bad_starts)), bad_uses), positions)
+        return Contacts(four[resolved], contact, facet[resolved], bad_starts, positions)
+
+    def _copies(
+        self, edge: np.ndarray, positions: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Links for the facets of defective edges that copy another facet there
+        (the same three corners, either way round): a copy is no body of its
+        own, so it goes with the facet it copies; and where the copies taken
+        away leave an edge two facets, those two are one surface."""
+        import numpy as np
+
+        facet = self.half_of(positions) // 3
+        corners = np.sort(self.vertex.reshape(-1, 3)[facet], axis=1)
+        order = np.lexsort((corners[:, 2], corners[:, 1], corners[:, 0], edge))
+        edge, facet, corners = edge[order], facet[order], corners[order]
+        new = np.ones(len(edge), dtype=bool)
+        new[1:] = (edge[1:] != edge[:-1]) | (corners[1:] != corners[:-1]).any(axis=1)
+        first = np.flatnonzero(new)
+        copied = facet[first][np.cumsum(new) - 1]  # each facet's first of its kind
+        kinds = np.bincount(edge[first], minlength=int(edge.max()) + 1 if len(edge) else 0)
+        two = first[kinds[edge[first]] == 2].reshape(-1, 2)  # edges with two kinds of facet
+        return [(copied[~new], facet[~new]), (facet[two[:, 0]], facet[two[:, 1]])]
 
     def _half_planes(self, halves: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """For each facet on an edge, the unit direction from the edge towards the
@@ -825,6 +983,24 @@ class Bodies:
                 self.number[start : start + _SLICE], weights=six, minlength=len(self.real)
             )
         return sums / 6
+
+    def hollows(
+        self, triangles: Triangles, volumes: np.ndarray, closed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Which bodies are cavities, and which inside out: of the closed bodies
+        wound inward, those in the material of the others, and the rest."""
+        import numpy as np
+
+        from ohw.mesh.nesting import surrounding_winding
+
+        closed = closed & self.real
+        inward = closed & (volumes < 0)
+        cavities = np.zeros_like(inward)
+        if inward.any() and self.number is not None:
+            chosen = np.flatnonzero(inward)
+            winding = surrounding_winding(triangles.corners, self.number, closed, chosen)
+            cavities[chosen[winding >= 1]] = True
+        return cavities, inward & ~cavities
 
     def touched(self, facets: np.ndarray) -> np.ndarray:
         """Which bodies hold one of ``facets``."""

@@ -3,7 +3,8 @@
 A mesh is printable when every body is closed (no open edges, no edges shared by
 more facets than the bodies' contacts explain), consistently wound, and not
 inside out. Several bodies in one file are fine, touching ones too (a
-multi-colour part). Degenerate facets, normals stored against the winding and
+multi-colour part), and so are cavities: bodies wound inward inside the
+material of another (a hollow part). Degenerate facets, normals stored against the winding and
 suspicious units are warnings: a slicer copes, but something may be off.
 """
 
@@ -67,7 +68,7 @@ def _defects(report: MeshReport) -> list[tuple[str, int, tuple[str, str], str, s
          "{} between facets wound opposite ways", "misoriented edges",
          "`ohw mesh repair` makes the winding consistent"),
         ("OHW305", report.inside_out_bodies, ("body", "bodies"),
-         "{} inside out (negative volume)", "inside-out bodies",
+         "{} inside out (negative volume), with no body around it", "inside-out bodies",
          "`ohw mesh repair` turns inside-out bodies the right way out"),
         ("OHW306", report.degenerate_facets, ("degenerate facet", "degenerate facets"),
          "{} (no area)", "degenerate facets",
@@ -91,14 +92,20 @@ def judge(report: MeshReport) -> Verdict:
     if units:
         problems.append(Problem("OHW308", units[0], units[1]))
     notes = []
-    if report.bodies > 1:
+    solids = report.bodies - report.cavities
+    if solids > 1:
         touching = (
             f", {report.touching_bodies:,} of them touching along shared faces "
             "(a multi-colour part)"
             if report.touching_bodies
             else ""
         )
-        notes.append(f"{plural(report.bodies, 'body', 'bodies')}{touching}")
+        notes.append(f"{plural(solids, 'body', 'bodies')}{touching}")
+    if report.cavities:
+        notes.append(
+            f"{plural(report.cavities, 'cavity', 'cavities')} inside the part "
+            f"({_volume(report.cavity_volume)} hollow): slicers print them as voids"
+        )
     printable = not any(p.rule in BLOCKING for p in problems)
     return Verdict(printable, _summary(report, printable, problems), problems, notes)
 
@@ -108,17 +115,26 @@ def _summary(report: MeshReport, printable: bool, problems: list[Problem]) -> st
         blocking = [p.message for p in problems if p.rule in BLOCKING]
         return "not printable: " + "; ".join(blocking)
     x, y, z = report.size
-    bodies = plural(report.bodies, "closed body", "closed bodies")
-    volume = (
-        f"{report.volume / 1000:,.2f} cm³" if report.volume >= 100 else f"{report.volume:.3g} mm³"
-    )
-    return f"printable: {bodies}, {volume}, {x:.3g} x {y:.3g} x {z:.3g} mm"
+    bodies = plural(report.bodies - report.cavities, "closed body", "closed bodies")
+    if report.cavities:
+        bodies += f" with {plural(report.cavities, 'cavity', 'cavities')}"
+    return f"printable: {bodies}, {_volume(report.volume)}, {x:.3g} x {y:.3g} x {z:.3g} mm"
 
 
-# Parts are modelled in millimetres. A part under 1 mm across was probably
-# exported in metres; one larger than any printer's bed (3 m) in micrometres or
-# tenths of a millimetre; a small part whose sizes are fractions of an inch and
-# not whole or half millimetres, in inches.
+def _volume(volume: float) -> str:
+    return f"{volume / 1000:,.2f} cm³" if volume >= 100 else f"{volume:.3g} mm³"
+
+
+# Parts are modelled in millimetres, and a printed part is rarely smaller than a
+# few millimetres every way. A part under 1 mm was probably exported in metres;
+# one under 2.5 mm, in inches or centimetres; one larger than any printer's bed
+# (3 m), in micrometres or tenths of a millimetre. Nothing finer is guessed: a
+# small part's sizes in quarter or half millimetres (a 6.5 x 6.5 x 20 spacer)
+# are as often fractions of an inch, and say nothing of its units.
+SMALLEST_PART = 2.5
+LARGEST_PART = 3000.0
+
+
 def units_warning(report: MeshReport) -> tuple[str, str] | None:
     size = report.size
     largest = max(size)
@@ -128,24 +144,16 @@ def units_warning(report: MeshReport) -> tuple[str, str] | None:
             f"the part is only {shown} mm: its file may be in metres",
             f"if so, scale it by 1000 ({largest * 1000:g} mm) in the CAD export",
         )
-    if largest > 3000.0:
+    if largest < SMALLEST_PART:
+        return (
+            f"the part is only {shown} mm: its file may be in inches or centimetres",
+            f"if so, scale it by 25.4 ({largest * 25.4:.1f} mm) or by 10 "
+            f"({largest * 10:g} mm) in the CAD export",
+        )
+    if largest > LARGEST_PART:
         return (
             f"the part is {shown} mm, larger than any printer: its file may be in "
             "micrometres or tenths of a millimetre",
             "check the export units of the CAD program",
         )
-    if (
-        largest < 25.0
-        and all(_inch_fraction(s) for s in size)
-        and not all(abs(s * 2 - round(s * 2)) < 1e-3 for s in size)
-    ):
-        return (
-            f"the part is only {shown} mm, and every size is a fraction of an inch: "
-            "its file may be in inches",
-            f"if so, scale it by 25.4 ({largest * 25.4:.1f} mm) in the CAD export",
-        )
     return None
-
-
-def _inch_fraction(size: float) -> bool:
-    return abs(size * 64 - round(size * 64)) < 1e-3 and size > 0

@@ -22,6 +22,7 @@ def _report_json(report: MeshReport) -> dict[str, Any]:
             "format", "facets", "vertices", "edges", "open_edges", "holes",
             "nonmanifold_edges", "touching_edges", "misoriented_edges", "degenerate_facets",
             "flipped_normals", "bodies", "touching_bodies", "open_bodies", "inside_out_bodies",
+            "cavities", "cavity_volume",
             "euler", "volume", "area",
         )
     }  # fmt: skip
@@ -130,8 +131,9 @@ def _figures(report: MeshReport) -> list[Line]:
 
 
 def _bodies(report: MeshReport) -> str:
-    touching = f" ({report.touching_bodies:,} touching)" if report.touching_bodies else ""
-    return f"{report.bodies:,}{touching}"
+    said = [f"{report.touching_bodies:,} touching"] if report.touching_bodies else []
+    said += [f"{report.cavities:,} cavities"] if report.cavities else []
+    return f"{report.bodies:,}" + (f" ({', '.join(said)})" if said else "")
 
 
 def _nonmanifold(report: MeshReport) -> str:

@@ -17,7 +17,7 @@ def test_repair_writes_a_printable_mesh_and_says_what_changed(tmp_path):
     out = tmp_path / "fixed.stl"
     done = run_ohw("mesh", "repair", source, "--out", out)
     assert done.returncode == 0, done.stderr
-    assert "turned 1 inside-out bodies the right way out" in done.stdout
+    assert "turned an inside-out body the right way out (near (0.0, 6.7, 13.3) mm)" in done.stdout
     assert "after:  printable" in done.stdout
     assert source.read_bytes() == before
     check = run_ohw("mesh", "--no-cache", out)

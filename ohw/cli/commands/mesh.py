@@ -46,7 +46,7 @@ def repair(source: str, out: str | None, in_place: bool, force: bool) -> int:
     """Repair a mesh into ``out``; 0 if the result is printable, 1 if not."""
     from rich.console import Console
 
-    from ohw.mesh.reader import MeshError, read_mesh
+    from ohw.mesh.reader import MESH_FORMATS, MeshError, read_mesh
     from ohw.mesh.repair import repair_mesh
     from ohw.storage.files import write_atomically
 
@@ -66,11 +66,19 @@ def repair(source: str, out: str | None, in_place: bool, force: bool) -> int:
         raise OhwError(f"{out} exists", "give another --out, or --force to replace it")
     if not target.parent.is_dir():
         raise OhwError(f"{target.parent} is not a folder", "give --out in an existing folder")
+    kind = MESH_FORMATS.get(path.suffix.lower())
+    if kind is not None and MESH_FORMATS.get(target.suffix.lower()) != kind:
+        raise OhwError(
+            f"--out {out} is not a {kind} file, and the repaired mesh is written as "
+            f"{source} is: {kind}",
+            f"give --out a name ending in {path.suffix.lower()}",
+        )
     try:
         triangles = read_mesh(source, path=path)
     except MeshError as error:
         raise OhwError(f"{source}: {error}", "nothing was written") from None
-    repaired = repair_mesh(triangles)
+    assert kind is not None  # read_mesh refuses other suffixes
+    repaired = repair_mesh(triangles, kind)
     write_atomically(target, repaired.data)
     after = repaired.after
     console = Console(highlight=False, soft_wrap=True)
