@@ -159,6 +159,12 @@ def _check_format() -> str:
     help="Keep mesh results in DIR (default: $OHW_CACHE_DIR, else .git/ohw/cache).",
 )
 @click.option("--no-cache", is_flag=True, help="Analyse every mesh, even unchanged ones.")
+@click.option(
+    "--profile",
+    type=click.Choice(["oshwa", "okh", "din-spec-3105"]),
+    help="Hold the design to a release checklist too: OSHWA's definition and "
+    "certification, Open Know-How, or DIN SPEC 3105-1 (see the README).",
+)
 def check(
     *,
     paths: tuple[str, ...],
@@ -169,6 +175,7 @@ def check(
     strict: bool,
     cache_dir: str | None,
     no_cache: bool,
+    profile: str | None,
 ) -> int:
     """Check designs (default: the current folder) and report problems by file and line.
 
@@ -186,6 +193,7 @@ def check(
         changed_since=changed_since,
         cache_dir=Path(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
+        profile=profile,
     )
     # What ohw was run with (ohw.cli.error_handler passes it): a record is kept under it.
     invocation = click.get_current_context().find_root().obj

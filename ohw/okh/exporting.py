@@ -102,7 +102,7 @@ def export_okh(folder: Path, okh_format: str, output: str | None, force: bool) -
     if path.exists() and not force and not path.read_bytes().startswith(HEADER.encode()):
         raise OhwError(
             f"{target} exists and was not written by ohw",
-            "use --force to replace it (import it first with `ohw import okh` to keep what it says)",
+            "use --force to replace it (`ohw import okh` it first to keep what it says)",
         )
     try:
         write_atomically(path, result.text.encode("utf-8"))

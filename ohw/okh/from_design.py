@@ -19,10 +19,84 @@ V1_VERSION = "1.0.0"
 # The keys of the OKH-LOSH schema: a key kept at import under one of these names
 # held a value that schema refuses, and is not written back.
 LOSH_KEYS = frozenset(
-    ["attestation", "auxiliary", "bom", "contribution-guide", "cpc-patent-class", "documentation-language", "documentation-readiness-level", "export", "function", "image", "license", "licensor", "manufacturing-instructions", "mass", "name", "okhv", "organization", "outer-dimensions", "part", "readme", "release", "repo", "software", "source", "standard-compliance", "technology-readiness-level", "tsdc", "user-manual", "version"]
+    [
+        "attestation",
+        "auxiliary",
+        "bom",
+        "contribution-guide",
+        "cpc-patent-class",
+        "documentation-language",
+        "documentation-readiness-level",
+        "export",
+        "function",
+        "image",
+        "license",
+        "licensor",
+        "manufacturing-instructions",
+        "mass",
+        "name",
+        "okhv",
+        "organization",
+        "outer-dimensions",
+        "part",
+        "readme",
+        "release",
+        "repo",
+        "software",
+        "source",
+        "standard-compliance",
+        "technology-readiness-level",
+        "tsdc",
+        "user-manual",
+        "version",
+    ]
 )
 V1_KEYS = frozenset(
-    ["title", "description", "intended-use", "keywords", "project-link", "image", "made", "made-independently", "license", "licensor", "okh-manifest-version", "date-created", "date-updated", "manifest-author", "manifest-language", "manifest-is-translation", "contact", "contributors", "version", "development-stage", "documentation-home", "archive-download", "design-files", "documentation-language", "documentation-is-translation", "schematics", "bom", "tool-list", "making-instructions", "manufacturing-files", "risk-assessment", "tool-settings", "quality-instructions", "operating-instructions", "maintenance-instructions", "disposal-instructions", "software", "health-safety-notice", "standards-used", "derivative-of", "variant-of", "sub", "sub-parts"]
+    [
+        "title",
+        "description",
+        "intended-use",
+        "keywords",
+        "project-link",
+        "image",
+        "made",
+        "made-independently",
+        "license",
+        "licensor",
+        "okh-manifest-version",
+        "date-created",
+        "date-updated",
+        "manifest-author",
+        "manifest-language",
+        "manifest-is-translation",
+        "contact",
+        "contributors",
+        "version",
+        "development-stage",
+        "documentation-home",
+        "archive-download",
+        "design-files",
+        "documentation-language",
+        "documentation-is-translation",
+        "schematics",
+        "bom",
+        "tool-list",
+        "making-instructions",
+        "manufacturing-files",
+        "risk-assessment",
+        "tool-settings",
+        "quality-instructions",
+        "operating-instructions",
+        "maintenance-instructions",
+        "disposal-instructions",
+        "software",
+        "health-safety-notice",
+        "standards-used",
+        "derivative-of",
+        "variant-of",
+        "sub",
+        "sub-parts",
+    ]
 )
 _ABOUT_THE_FILE = ("okhv", "okh-manifest-version")
 _CPC = re.compile(r"^[A-HY][0-9]{2}[A-HJ-NP-Z]( ?[12]?[0-9]{1,3}[/][0-9]{2,6})?$")
@@ -103,8 +177,8 @@ class _Writer:
 
     def design_files(self, *kinds: str | None) -> list[dict[str, Any]]:
         found = []
-        for entry in self.manifest.get("design-files", []):
-            entry = entry if isinstance(entry, dict) else {"path": entry}
+        for written in self.manifest.get("design-files", []):
+            entry = written if isinstance(written, dict) else {"path": written}
             if entry.get("kind") in kinds:
                 found.append(entry)
         return found
@@ -175,7 +249,9 @@ class _Writer:
         return "0.0.0"
 
 
-def to_losh(manifest: dict[str, Any], fallbacks: Fallbacks | None = None) -> OkhExport:
+def to_losh(  # noqa: PLR0915 (one key after another, as OKH-LOSH lists them)
+    manifest: dict[str, Any], fallbacks: Fallbacks | None = None
+) -> OkhExport:
     """``manifest`` (ohw.yaml's data, valid) as an OKH-LOSH manifest."""
     writer = _Writer(manifest, fallbacks or Fallbacks(), "toml")
     links = manifest.get("links", {})
@@ -311,7 +387,9 @@ def _losh_part(part: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def to_v1(manifest: dict[str, Any], fallbacks: Fallbacks | None = None) -> OkhExport:
+def to_v1(  # noqa: PLR0915 (one key after another, as OKH v1 lists them)
+    manifest: dict[str, Any], fallbacks: Fallbacks | None = None
+) -> OkhExport:
     """``manifest`` (ohw.yaml's data, valid) as an OKH v1 manifest (okh.yml)."""
     writer = _Writer(manifest, fallbacks or Fallbacks(), "yaml")
     links = manifest.get("links", {})

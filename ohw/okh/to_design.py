@@ -5,6 +5,7 @@ written under ``extensions.okh``, with a finding that says so."""
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -66,7 +67,47 @@ SOCIAL = {
     "youtube": "https://www.youtube.com/@{}",
     "mastodon": "{}",
 }
-ORDER = ["ohw", "name", "title", "version", "description", "intended-use", "keywords", "license", "licensor", "organization", "authors", "contact", "links", "documentation-language", "development-stage", "technology-readiness-level", "documentation-readiness-level", "made", "made-independently", "created", "updated", "health-safety-notice", "readme", "images", "mass", "outer-dimensions", "cpc-patent-class", "standards", "design-files", "specifications", "related", "parts", "bom", "instructions", "documents", "software", "sub-designs", "lineage", "extensions"]
+ORDER = [
+    "ohw",
+    "name",
+    "title",
+    "version",
+    "description",
+    "intended-use",
+    "keywords",
+    "license",
+    "licensor",
+    "organization",
+    "authors",
+    "contact",
+    "links",
+    "documentation-language",
+    "development-stage",
+    "technology-readiness-level",
+    "documentation-readiness-level",
+    "made",
+    "made-independently",
+    "created",
+    "updated",
+    "health-safety-notice",
+    "readme",
+    "images",
+    "mass",
+    "outer-dimensions",
+    "cpc-patent-class",
+    "standards",
+    "design-files",
+    "specifications",
+    "related",
+    "parts",
+    "bom",
+    "instructions",
+    "documents",
+    "software",
+    "sub-designs",
+    "lineage",
+    "extensions",
+]
 
 
 @dataclass
@@ -687,7 +728,7 @@ class _Part:
     ) -> None:
         self.converter, self.item, self.at, self.ids = converter, item, at, ids
 
-    def convert(self) -> dict[str, Any] | None:
+    def convert(self) -> dict[str, Any] | None:  # noqa: PLR0915 (one key after another)
         item, converter = self.item, self.converter
         if not isinstance(item, dict) or not isinstance(
             item.get("name", item.get("id")), (str, int)
@@ -747,7 +788,9 @@ class _Part:
                     part["mass"] = found
             elif key in ("outer-dimensions", "outer-dimension"):
                 unit = item.get("outer-dimension-dim", "mm")
-                found = converter.tried("part", value, lambda v: values.dimensions(v, unit), at)
+                found = converter.tried(
+                    "part", value, lambda v, unit=unit: values.dimensions(v, unit), at
+                )
                 if found is not None:
                     part["outer-dimensions"] = found
             elif key == "outer-dimension-dim":
@@ -801,7 +844,9 @@ class _Part:
     ) -> None:
         target = _PRINT.get(key)
         settings = part.setdefault("print", {})
-        if (target in ("process", "notes") and isinstance(value, str)) or (target == "supports" and isinstance(value, bool)):
+        if (target in ("process", "notes") and isinstance(value, str)) or (
+            target == "supports" and isinstance(value, bool)
+        ):
             settings[target] = value
         elif target in ("infill", "layer-height", "perimeters") and not isinstance(value, bool):
             try:
@@ -836,8 +881,8 @@ def _person(value: Any) -> dict[str, Any] | None:
             return {"name": text, "url": text}
         match = re.fullmatch(r"(.*?)\s*(?:\((.*?)\))?\s*<([^<>@\s]+@[^<>@\s]+)>", text)
         if match:
-            person = {"name": match.group(1) or match.group(3), "email": match.group(3)}
-            return {**person, **({"affiliation": match.group(2)} if match.group(2) else {})}
+            written = {"name": match.group(1) or match.group(3), "email": match.group(3)}
+            return {**written, **({"affiliation": match.group(2)} if match.group(2) else {})}
         return {"name": text}
     if not isinstance(value, dict):
         return None
