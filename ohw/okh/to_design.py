@@ -789,7 +789,7 @@ class _Part:
             elif key in ("outer-dimensions", "outer-dimension"):
                 unit = item.get("outer-dimension-dim", "mm")
                 found = converter.tried(
-                    "part", value, lambda v, unit=unit: values.dimensions(v, unit), at
+                    "part", value, functools.partial(values.dimensions, unit=unit), at
                 )
                 if found is not None:
                     part["outer-dimensions"] = found
