@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 from support.designs import read_manifest
+from support.okh import LOSH, imported
 from support.run import ohw_json, run_ohw
 
 from ohw.design.schemas import schema_validator
@@ -18,8 +19,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
-
-from test_importing import LOSH, imported
 
 
 def test_an_imported_manifest_exports_valid_and_keeps_every_value(tmp_path):

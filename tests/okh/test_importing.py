@@ -5,54 +5,14 @@ served on loopback is cloned and read."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from support.designs import init_and_commit, read_manifest
+from support.okh import LOSH, imported
 from support.run import git, ohw_json, run_ohw
 from support.servers import git_daemon
 
 from ohw.design.reader import parse_file
-
-LOSH = """\
-okhv = "2.4"
-name = "Spool Holder"
-repo = "https://example.org/ada/spool-holder"
-version = "1.2"
-license = "CERN OHL v1.2"
-licensor = ["Ada Maker <ada@example.org>", "Bo Builder"]
-documentation-language = ["English-UK", "de"]
-image = "/docs/photo.jpg"
-function = "Holds a spool of filament."
-manufacturing-instructions = "/docs/build.md"
-x-vendor-colour = "teal"
-
-[organization]
-name = "Maker Space"
-url = "https://makers.example.org"
-
-[outer-dimensions]
-width = "120 mm"
-depth = 80
-height = 0
-
-[[part]]
-name = "Arm"
-tsdc = "3DP"
-source = "/cad/arm.scad"
-export = ["/stl/arm.stl"]
-quantity = 2
-material = "PETG"
-infill = 20
-printing-process = "FDM"
-"""
-
-
-def imported(tmp_path: Path, text: str, name: str = "okh.toml") -> tuple[dict, dict]:
-    source = tmp_path / name
-    source.write_text(text, encoding="utf-8")
-    report = ohw_json("okh-import", "import", "okh", source, tmp_path / "design", "--json")
-    return report, read_manifest(tmp_path / "design")
 
 
 def test_an_okh_losh_manifest_becomes_a_valid_design_with_its_values_normalised(tmp_path):
@@ -137,7 +97,7 @@ def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path):
 
 
 def test_paths_leaving_the_repository_are_kept_apart_not_followed(tmp_path):
-    report, manifest = imported(tmp_path, 'name = "x"\nreadme = "../../etc/passwd"\n')
+    _report, manifest = imported(tmp_path, 'name = "x"\nreadme = "../../etc/passwd"\n')
     assert "readme" not in manifest
     assert manifest["extensions"]["okh"]["readme"] == "../../etc/passwd"
 
