@@ -5,7 +5,10 @@ from __future__ import annotations
 from support.designs import write_design
 from support.run import run_ohw
 
-BARE = "ohw: 1\nname: thing\ntitle: Thing\nlicense:\n  hardware: CC-BY-NC-4.0\nparts:\n  - id: base\n    export: base.stl\n"
+BARE = (
+    "ohw: 1\nname: thing\ntitle: Thing\nlicense:\n  hardware: CC-BY-NC-4.0\n"
+    "parts:\n  - id: base\n    export: base.stl\n"
+)
 
 
 def rules(folder, profile):
