@@ -12,6 +12,8 @@ from typing import Any
 
 from ohw.design.findings import Finding, finding
 from ohw.design.paths import MANIFEST, is_url
+from ohw.okh import values
+from ohw.okh.keys import SPECIFICATIONS
 from ohw.okh.values import TSDC
 
 LOSH_VERSION = "OKH-LOSHv1.0"
@@ -100,17 +102,6 @@ V1_KEYS = frozenset(
 )
 _ABOUT_THE_FILE = ("okhv", "okh-manifest-version")
 _CPC = re.compile(r"^[A-HY][0-9]{2}[A-HJ-NP-Z]( ?[12]?[0-9]{1,3}[/][0-9]{2,6})?$")
-_SPECIFICATIONS = (
-    "functional-metadata",
-    "rpm",
-    "material",
-    "printing-process",
-    "2d-size-mm",
-    "component-sides",
-    "tsdc",
-    "tsdc-id",
-    "manufacturing-process",
-)
 _V1_DOCUMENTS = {
     "user-manual": "operating-instructions",
     "operating": "operating-instructions",
@@ -344,7 +335,7 @@ def to_losh(  # noqa: PLR0915 (one key after another, as OKH-LOSH lists them)
             )
         elif key == "2d-size-mm" and isinstance(value, str):
             out[key] = [float(v) for v in value.split(",")] if _numbers(value) == 2 else value
-        elif key in _SPECIFICATIONS:
+        elif key in SPECIFICATIONS:
             out[key] = value
         else:
             writer.left_out(f"specifications.{key}", "OKH-LOSH has no place for it")
@@ -477,11 +468,30 @@ def _extensions(
             continue
         both_tables = isinstance(out.get(key), dict) and isinstance(value, dict)
         parts = key == "part" and "part" in out and writer.kind == "toml"
-        if key in standard and not (both_tables or parts):
+        about_the_file = _about_the_v1_file(key, value) if writer.kind == "yaml" else None
+        if about_the_file is not None:
+            back[key] = about_the_file
+        elif key in standard and not (both_tables or parts):
             writer.left_out(f"extensions.okh.{key}", "its value is not one the standard allows")
         else:
             back[key] = _without_nulls(value)
     return back
+
+
+def _about_the_v1_file(key: str, value: Any) -> Any:
+    """A key of OKH v1 about the manifest itself, which the import keeps as
+    written, as OKH v1 takes it back; None for any other key, or a value it
+    refuses."""
+    if key == "manifest-language":
+        try:
+            return values.language(value).value
+        except values.Unplaceable:
+            return None
+    if key == "manifest-author":
+        author = value if isinstance(value, dict) else {"name": value}
+        if isinstance(author.get("name"), str) or isinstance(author.get("email"), str):
+            return _without_nulls(author)
+    return None
 
 
 def _without_nulls(value: Any) -> Any:

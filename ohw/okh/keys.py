@@ -232,3 +232,17 @@ def written_keys(data: dict[str, Any]) -> Iterator[str]:
 
 def is_known(key: str) -> bool:
     return key in KEYS
+
+
+# OKH-LOSH's keys of a part's technical specification: kept as the part's own.
+SPECIFICATIONS = (
+    "functional-metadata",
+    "rpm",
+    "material",
+    "printing-process",
+    "2d-size-mm",
+    "component-sides",
+    "tsdc",
+    "tsdc-id",
+    "manufacturing-process",
+)

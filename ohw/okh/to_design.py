@@ -16,7 +16,7 @@ from ohw.design.findings import Finding, finding
 from ohw.design.paths import is_url
 from ohw.design.scaffold import slug
 from ohw.okh import values
-from ohw.okh.keys import is_known, written_keys
+from ohw.okh.keys import SPECIFICATIONS, is_known, written_keys
 from ohw.okh.read import OkhManifest
 from ohw.okh.values import Normalised, Unplaceable
 
@@ -46,17 +46,6 @@ LINKS = {
     "documentation-home": "documentation",
     "archive-download": "archive",
 }
-SPECIFICATIONS = (
-    "functional-metadata",
-    "rpm",
-    "material",
-    "printing-process",
-    "2d-size-mm",
-    "component-sides",
-    "tsdc",
-    "tsdc-id",
-    "manufacturing-process",
-)
 # A social handle as a web address, for the platforms whose addresses are plain.
 SOCIAL = {
     "github": "https://github.com/{}",

@@ -10,7 +10,7 @@ import pytest
 from support.designs import init_and_commit, read_manifest
 from support.okh import LOSH, imported
 from support.run import git, ohw_json, run_ohw
-from support.servers import git_daemon
+from support.servers import git_daemon, smart_http
 
 from ohw.design.reader import parse_file
 
@@ -120,7 +120,8 @@ def test_importing_into_a_design_keeps_the_maintainers_text_and_values(tmp_path)
     assert any(f["rule"] == "OHW708" for f in report["findings"])
 
 
-def test_a_repository_url_is_cloned_and_its_manifest_imported(tmp_path):
+@pytest.mark.parametrize("server", [git_daemon, smart_http], ids=["git", "http"])
+def test_a_repository_url_is_cloned_and_its_manifest_imported(tmp_path, server):
     work = tmp_path / "work"
     work.mkdir()
     (work / "okh.toml").write_text(LOSH)
@@ -128,7 +129,7 @@ def test_a_repository_url_is_cloned_and_its_manifest_imported(tmp_path):
     served = tmp_path / "served"
     served.mkdir()
     git("clone", "-q", "--bare", work, served / "holder.git", cwd=served)
-    with git_daemon(served) as url:
+    with server(served) as url:
         report = ohw_json(
             "okh-import", "import", "okh", f"{url}/holder.git", tmp_path / "design", "--json"
         )
