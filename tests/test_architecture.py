@@ -28,7 +28,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("catalog",),
     ("fab",),
     ("checks", "picture"),
-    ("history", "lineage"),
+    ("history", "lineage", "okh"),
     ("merge",),
     ("design", "mesh"),
     ("storage",),

@@ -55,6 +55,12 @@ def schema_has(path: str) -> bool:
     return True
 
 
+def test_the_page_draws_the_table_the_import_uses():
+    from ohw.okh.keys import KEYS
+
+    assert mapping() == {key: list(targets) for key, targets in KEYS.items()}
+
+
 def test_every_target_exists_in_the_manifest_schema():
     targets = {t for ts in mapping().values() for t in ts}
     assert targets

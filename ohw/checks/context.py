@@ -25,6 +25,7 @@ class CheckOptions:
     changed_since: str | None = None  # report only on what changed since this revision
     cache_dir: Path | None = None  # where results are kept (default: see ohw.storage.cache)
     use_cache: bool = True
+    profile: str | None = None  # a release checklist to hold the design to (ohw.checks.profiles)
 
 
 @dataclass

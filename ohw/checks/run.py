@@ -133,7 +133,18 @@ def check_design(
                 if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
                     context.look_at([MANIFEST] if needs == _MANIFEST else [design.bom_path])
                 report.findings.extend(dataclasses.replace(f, check=name) for f in check(context))
-        order = {name: n for n, name in enumerate(["schema", "settings", *(c[0] for c in checks)])}
+        if options.profile is not None and design.manifest is not None:
+            from ohw.checks.profiles import check_profile
+
+            context.checking = "profile"
+            report.findings.extend(
+                dataclasses.replace(f, check="profile")
+                for f in check_profile(context, options.profile)
+            )
+        order = {
+            name: n
+            for n, name in enumerate(["schema", "settings", *(c[0] for c in checks), "profile"])
+        }
         report.skipped.sort(key=lambda skipped: order[skipped.check])
         if design.manifest is not None and design.bom is None:
             report.skipped.append(Skipped("instructions: BOM references", design.bom_unreadable))

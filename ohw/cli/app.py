@@ -159,6 +159,12 @@ def _check_format() -> str:
     help="Keep mesh results in DIR (default: $OHW_CACHE_DIR, else .git/ohw/cache).",
 )
 @click.option("--no-cache", is_flag=True, help="Analyse every mesh, even unchanged ones.")
+@click.option(
+    "--profile",
+    type=click.Choice(["oshwa", "okh", "din-spec-3105"]),
+    help="Hold the design to a release checklist too: OSHWA's definition and "
+    "certification, Open Know-How, or DIN SPEC 3105-1 (see the README).",
+)
 def check(
     *,
     paths: tuple[str, ...],
@@ -169,6 +175,7 @@ def check(
     strict: bool,
     cache_dir: str | None,
     no_cache: bool,
+    profile: str | None,
 ) -> int:
     """Check designs (default: the current folder) and report problems by file and line.
 
@@ -186,6 +193,7 @@ def check(
         changed_since=changed_since,
         cache_dir=Path(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
+        profile=profile,
     )
     # What ohw was run with (ohw.cli.error_handler passes it): a record is kept under it.
     invocation = click.get_current_context().find_root().obj
@@ -442,6 +450,68 @@ def fab_command(
         force=force,
         output_format=output_format,
     )
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Bring a design described in another format into ohw."""
+
+
+@import_group.command("okh")
+@click.argument("source", metavar="FILE|URL")
+@click.argument("destination", required=False, metavar="[DEST]")
+@output_options("okh-import")
+def import_okh(*, source: str, destination: str | None, output_format: str) -> int:
+    """Make ohw.yaml in DEST (default: here) from an Open Know-How manifest.
+
+    FILE|URL is an okh.toml (OKH-LOSH) or okh.yml (OKH v1), a folder holding
+    one, or a git repository whose root holds one. Every key is placed where
+    docs/okh.md says, with a note for each value changed; what ohw.yaml has no
+    place for is kept under extensions.okh. An existing ohw.yaml keeps its text
+    and values and gains what it lacked. Exit code 1 when the manifest cannot be
+    read. The JSON output is described by `ohw schema okh-import`.
+    """
+    from ohw.cli.commands.okh import import_command
+
+    return import_command(source, destination, output_format)
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Write the design in another format."""
+
+
+@export_group.command("okh")
+@click.option(
+    "--format",
+    "okh_format",
+    type=click.Choice(["toml", "yaml"]),
+    default="toml",
+    show_default=True,
+    help="toml: OKH-LOSH okh.toml, what the LOSH crawler reads; yaml: OKH v1 okh.yml.",
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    help="Where to write it (default: okh.toml or okh.yml beside ohw.yaml; - for the output).",
+)
+@click.option("--force", is_flag=True, help="Replace a file ohw did not write.")
+@click.option("--json", "as_json", is_flag=True, help="Report as JSON (`ohw schema okh-export`).")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=str))
+def export_okh(
+    *, okh_format: str, output: str | None, force: bool, as_json: bool, folder: str
+) -> int:
+    """Write the design in FOLDER (default: here) as an Open Know-How manifest.
+
+    OKH requires a repository web page, a version, a licensor and a function;
+    where ohw.yaml is silent they are taken from the git remote, the commit,
+    the organisation or authors, and the description, and said. Exit code 1
+    when the design lacks what OKH requires (nothing is written).
+    """
+    from ohw.cli.commands.okh import export_command
+
+    return export_command(folder, okh_format, output, force, "json" if as_json else "text")
 
 
 @cli.command()

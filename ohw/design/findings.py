@@ -26,7 +26,7 @@ class Rule:
     hint: str
 
 
-_E, _W = Severity.ERROR, Severity.WARNING
+_E, _W, _N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 RULES: dict[str, Rule] = {
     rule.id: rule
@@ -277,6 +277,126 @@ RULES: dict[str, Rule] = {
             _E,
             "File linked from instructions does not exist",
             "add the file, or correct the path (relative to the Markdown file)",
+        ),
+        Rule(
+            "OHW701",
+            _E,
+            "OKH manifest cannot be read",
+            "fix the TOML or YAML at the position shown, and save the file as UTF-8",
+        ),
+        Rule("OHW702", _E, "Key given twice in the OKH manifest", "keep one of the two keys"),
+        Rule(
+            "OHW703",
+            _E,
+            "OKH manifest holds no manifest",
+            "write the manifest's keys and values (see the OKH template, okh-TEMPLATE.toml)",
+        ),
+        Rule(
+            "OHW704",
+            _N,
+            "Line starting with % in an OKH manifest ignored",
+            "remove the line: YAML reads lines starting with % as directives, "
+            "and knows only %YAML and %TAG",
+        ),
+        Rule(
+            "OHW705",
+            _W,
+            "Key not in the OKH table",
+            "see docs/okh.md for the keys OKH defines; the value is kept under "
+            "extensions.okh, and ohw export okh writes it back",
+        ),
+        Rule(
+            "OHW706",
+            _N,
+            "OKH value written in ohw's form",
+            "check that the value means what the manifest meant",
+        ),
+        Rule(
+            "OHW707",
+            _W,
+            "OKH value has no place in ohw.yaml",
+            "the value is kept as written under extensions.okh; give it in a form ohw "
+            "knows (see the message) to have it checked",
+        ),
+        Rule(
+            "OHW708",
+            _N,
+            "Maintainer's value kept over the OKH manifest's",
+            "the design's own value is kept; edit ohw.yaml if the OKH manifest's is right",
+        ),
+        Rule(
+            "OHW710",
+            _E,
+            "Design lacks what an OKH manifest requires",
+            "add the key the message names to ohw.yaml",
+        ),
+        Rule(
+            "OHW711",
+            _W,
+            "Value has no place in the OKH format",
+            "the OKH manifest leaves it out; ohw.yaml keeps it",
+        ),
+        Rule(
+            "OHW712",
+            _N,
+            "OKH value taken from elsewhere in the design",
+            "give the value in ohw.yaml to choose it yourself",
+        ),
+        Rule(
+            "OHW801",
+            _E,
+            "Exported file has no source in the design",
+            "add the part's editable source (the CAD file it was exported from) as its "
+            "`source`: a mesh is not the preferred form for making changes",
+        ),
+        Rule(
+            "OHW802",
+            _E,
+            "No licence for the documentation",
+            "add `license: {documentation: ...}` to ohw.yaml (e.g. CC-BY-SA-4.0)",
+        ),
+        Rule(
+            "OHW803",
+            _E,
+            "No licence for the software",
+            "add `license: {software: ...}` to ohw.yaml (e.g. GPL-3.0-or-later)",
+        ),
+        Rule(
+            "OHW804",
+            _E,
+            "Licence is not open",
+            "choose a licence that allows commercial use and derivatives (no NC, no ND)",
+        ),
+        Rule(
+            "OHW805",
+            _E,
+            "No bill of materials",
+            "add a BOM: `bom: bom.yaml` (or bom.csv) in ohw.yaml",
+        ),
+        Rule(
+            "OHW806",
+            _E,
+            "No assembly instructions",
+            "add build instructions: `instructions: instructions/` with Markdown steps",
+        ),
+        Rule(
+            "OHW807",
+            _W,
+            "No picture of the design",
+            "add `images:` to ohw.yaml with a photo or rendering of the finished thing",
+        ),
+        Rule(
+            "OHW808",
+            _E,
+            "No contact",
+            "add `contact: {name: ..., email: ...}` to ohw.yaml, or authors with an e-mail",
+        ),
+        Rule("OHW809", _W, "No README", "add README.md and name it as `readme` in ohw.yaml"),
+        Rule(
+            "OHW810",
+            _E,
+            "Release lacks what OKH requires",
+            "add the key the message names to ohw.yaml",
         ),
     )
 }

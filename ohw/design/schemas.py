@@ -38,6 +38,9 @@ SCHEMA_NAMES = (
     "kit",
     "catalog-output",
     "catalog-sync",
+    "okh-losh",
+    "okh-import",
+    "okh-export",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

@@ -59,6 +59,8 @@ REPORTS: dict[str, dict[str, str]] = {
     "kit": _formats("fab", text="KitText", json="KitJson"),
     "catalog": _formats("catalog", text="CatalogText", json="CatalogJson"),
     "catalog-sync": _formats("catalog", text="SyncText", json="SyncJson"),
+    "okh-import": _formats("okh", text="OkhImportText", json="OkhImportJson"),
+    "okh-export": _formats("okh", text="OkhExportText", json="OkhExportJson"),
 }
 # The formats of `ohw check` whose readers find files from the repository's root.
 LOCATES_IN_REPOSITORY = frozenset({"sarif", "github", "junit"})

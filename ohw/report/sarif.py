@@ -35,6 +35,8 @@ _FAMILY = {
     "4": "bom",
     "5": "licenses",
     "6": "instructions",
+    "7": "open-know-how",
+    "8": "release",
 }
 
 

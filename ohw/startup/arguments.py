@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # The options of ``ohw check`` (ohw.cli.app), by whether they take a value; a test
 # holds these to the command's own.
-VALUED = ("--rev", "--changed-since", "--format", "--output", "--cache-dir")
+VALUED = ("--rev", "--changed-since", "--format", "--output", "--cache-dir", "--profile")
 SHORT = {"-o": "--output"}
 FLAGS = ("--json", "--strict", "--no-cache")
 

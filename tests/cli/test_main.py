@@ -88,6 +88,9 @@ def test_schema_prints_the_shipped_schemas():
         "kit",
         "catalog-output",
         "catalog-sync",
+        "okh-losh",
+        "okh-import",
+        "okh-export",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:

@@ -388,3 +388,24 @@ def _remote(repo: pygit2.Repository, name: str) -> pygit2.Remote:
         ) from None
     check_url(remote.url or "", local_must_exist=False)
     return remote
+
+
+def origin_url(folder: Path) -> str | None:
+    """The URL of the remote 'origin' of the repository holding ``folder``, if any."""
+    from ohw.storage.vcs.repository import find_repository
+
+    repo = find_repository(folder)
+    if repo is None or not has_remote(repo, "origin"):
+        return None
+    url: str | None = repo.remotes["origin"].url
+    return url
+
+
+def head_commit(folder: Path) -> str | None:
+    """The commit HEAD names in the repository holding ``folder``, if there is one."""
+    from ohw.storage.vcs.repository import find_repository
+
+    repo = find_repository(folder)
+    if repo is None or repo.head_is_unborn:
+        return None
+    return str(repo.head.target)

@@ -1,0 +1,1 @@
+"""Open Know-How manifests (okh.toml, okh.yml): read, imported into ohw.yaml, exported from it."""
