@@ -98,9 +98,7 @@ def test_a_complete_release_meets_every_profile(tmp_path):
         ("    email: ada@example.org\n", "OHW808"),
     ],
 )
-def test_each_missing_piece_is_its_own_finding_in_the_profiles_that_ask(
-    tmp_path, missing, rule
-):
+def test_each_missing_piece_is_its_own_finding_in_the_profiles_that_ask(tmp_path, missing, rule):
     from ohw.checks.profiles import REQUIREMENTS
 
     design = write_design(tmp_path / "thing", COMPLETE.replace(missing, ""), FILES)
