@@ -244,7 +244,12 @@ def mesh_report(*, files: tuple[str, ...], output_format: str, no_cache: bool) -
 
 @mesh.command("repair")
 @click.argument("source", metavar="FILE")
-@click.option("--out", "-o", metavar="FILE", help="Where to write the repaired mesh (binary STL).")
+@click.option(
+    "--out",
+    "-o",
+    metavar="FILE",
+    help="Where to write the repaired mesh, in the format it was read.",
+)
 @click.option("--in-place", is_flag=True, help="Replace FILE with the repaired mesh.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def mesh_repair(*, source: str, out: str | None, in_place: bool, force: bool) -> int:
@@ -252,8 +257,9 @@ def mesh_repair(*, source: str, out: str | None, in_place: bool, force: bool) ->
 
     Removes collapsed and duplicate facets, makes the winding consistent, turns
     inside-out bodies the right way out and writes normals from the winding.
-    Holes are not closed: that changes the part. Exit code 1 when the result is
-    still not printable.
+    Cavities (hollows inside the part) are left as they are, and so are holes:
+    closing them changes the part. The result is written in the format FILE
+    was read in (STL, 3MF or OBJ). Exit code 1 when it is still not printable.
     """
     from ohw.cli.commands.mesh import repair
 

@@ -140,7 +140,8 @@ RULES: dict[str, Rule] = {
             "OHW303",
             _E,
             "Mesh has non-manifold edges",
-            "separate bodies that meet along an edge, or join them into one solid",
+            "separate bodies that meet along an edge or join them into one solid; remove walls "
+            "of no thickness (fins)",
         ),
         Rule(
             "OHW304",

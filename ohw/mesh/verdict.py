@@ -63,7 +63,8 @@ def _defects(report: MeshReport) -> list[tuple[str, int, tuple[str, str], str, s
         ("OHW303", report.nonmanifold_edges - report.touching_edges, ("edge", "edges"),
          "{} shared by more than two facets, not where bodies touch along a face",
          "non-manifold edges",
-         "separate the bodies that meet along an edge, or join them into one solid"),
+         "separate the bodies that meet along an edge or join them into one solid; remove "
+         "walls of no thickness (fins)"),
         ("OHW304", report.misoriented_edges, ("edge", "edges"),
          "{} between facets wound opposite ways", "misoriented edges",
          "`ohw mesh repair` makes the winding consistent"),
@@ -102,9 +103,10 @@ def judge(report: MeshReport) -> Verdict:
         )
         notes.append(f"{plural(solids, 'body', 'bodies')}{touching}")
     if report.cavities:
+        voids = "a void" if report.cavities == 1 else "voids"
         notes.append(
-            f"{plural(report.cavities, 'cavity', 'cavities')} inside the part "
-            f"({_volume(report.cavity_volume)} hollow): slicers print them as voids"
+            f"{plural(report.cavities, 'cavity', 'cavities')} inside the part, "
+            f"{_volume(report.cavity_volume)} of hollow, printed as {voids}"
         )
     printable = not any(p.rule in BLOCKING for p in problems)
     return Verdict(printable, _summary(report, printable, problems), problems, notes)

@@ -454,3 +454,89 @@ def test_every_corpus_stl_reads_or_raises_a_mesh_error(corpus, name):
     assert np.isfinite(corners).all()
     if triangles.format == "binary STL":
         assert path.stat().st_size == 84 + 50 * len(triangles)
+
+
+def three_mf(vertices, triangles, unit: str | None = None) -> bytes:
+    """A 3MF package of one object, written here as the 3MF core specification
+    lays it out (not by trimesh): to try units and indices trimesh would not write."""
+    import io
+    import zipfile
+
+    attribute = f' unit="{unit}"' if unit else ""
+    points = "".join(f'<vertex x="{x}" y="{y}" z="{z}"/>' for x, y, z in vertices)
+    facets = "".join(f'<triangle v1="{a}" v2="{b}" v3="{c}"/>' for a, b, c in triangles)
+    model = (
+        f'<?xml version="1.0" encoding="UTF-8"?><model{attribute} '
+        'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02"><resources>'
+        f'<object id="1" type="model"><mesh><vertices>{points}</vertices>'
+        f"<triangles>{facets}</triangles></mesh></object></resources>"
+        '<build><item objectid="1"/></build></model>'
+    )
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
+            '/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="model" '
+            'ContentType="application/vnd.ms-package.3dmanufacturing-3dmodel+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Target="/3D/'
+            '3dmodel.model" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/'
+            '2013/01/3dmodel"/></Relationships>',
+        )
+        archive.writestr("3D/3dmodel.model", model)
+    return package.getvalue()
+
+
+TETRAHEDRON = [(0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1)]
+ITS_FACETS = [(0, 2, 1), (0, 1, 3), (0, 3, 2), (1, 2, 3)]
+
+
+@pytest.mark.parametrize(
+    ("unit", "millimetres"),
+    [(None, 1.0), ("millimeter", 1.0), ("micron", 0.001), ("centimeter", 10.0),
+     ("inch", 25.4), ("foot", 304.8), ("meter", 1000.0)],
+)  # fmt: skip
+def test_a_3mf_is_read_in_millimetres_whatever_unit_it_declares(unit, millimetres):
+    triangles = read_mesh("part.3mf", data=three_mf(TETRAHEDRON, ITS_FACETS, unit))
+    corners = np.asarray(triangles.corners)
+    assert corners.max() == pytest.approx(millimetres, rel=1e-6)
+    assert corners.dtype == np.float32  # as every mesh is read
+
+
+def test_a_3mf_unit_ohw_does_not_know_is_refused():
+    with pytest.raises(MeshError, match="unit"):
+        read_mesh("part.3mf", data=three_mf(TETRAHEDRON, ITS_FACETS, "furlong"))
+
+
+@pytest.mark.parametrize("bad", [(0, 1, 9), (0, 7, 9)])
+def test_a_3mf_triangle_naming_a_vertex_it_lacks_is_refused(bad):
+    with pytest.raises(MeshError, match="names vertex 9, and the file has 4 vertices"):
+        read_mesh("part.3mf", data=three_mf(TETRAHEDRON, [*ITS_FACETS[:3], bad]))
+
+
+def test_an_obj_face_naming_a_vertex_it_lacks_is_refused():
+    with pytest.raises(MeshError, match="names a vertex the file does not have"):
+        read_mesh("part.obj", data=b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 9\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("line.obj", b"v 0 0 0\nv 1 0 0\nv 2 0 0\nf 1 2 3\nf 1 1 2\n"),
+        ("line.stl", binary_stl([[(0, 0, 0), (1, 0, 0), (2, 0, 0)], [(0, 0, 0)] * 3])),
+        ("line.3mf", three_mf([(0, 0, 0), (1, 1, 1), (2, 2, 2)], [(0, 1, 2)])),
+    ],
+)
+def test_a_mesh_with_no_facet_with_an_area_is_unreadable_in_every_format(name, data):
+    with pytest.raises(MeshError, match="no facet with an area"):
+        read_mesh(name, data=data)
+
+
+def test_one_facet_with_an_area_among_degenerate_ones_is_read():
+    facets = [[(0, 0, 0)] * 3] * 20_000 + [[(0, 0, 0), (1, 0, 0), (0, 1, 0)]]
+    assert len(read_mesh("part.stl", data=binary_stl(facets))) == 20_001

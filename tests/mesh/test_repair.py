@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from support import EXAMPLES
 from support.run import run_ohw
 
@@ -69,3 +70,31 @@ def test_repair_of_an_unreadable_file_writes_nothing(tmp_path):
     assert done.returncode == 2
     assert "nothing was written" in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".3mf", ".obj"])
+def test_repair_writes_the_format_it_read(tmp_path, suffix):
+    import trimesh
+
+    mesh = trimesh.creation.box(extents=(10, 20, 30))
+    mesh.faces[:2] = mesh.faces[:2, ::-1]  # two facets wound against the rest
+    source = tmp_path / f"part{suffix}"
+    mesh.export(source)
+    out = tmp_path / f"fixed{suffix}"
+    done = run_ohw("mesh", "repair", source, "--out", out)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = run_ohw("mesh", "--no-cache", "--json", out)
+    assert report.returncode == 0, report.stdout
+    assert f'"format": "{suffix[1:].upper()}"' in report.stdout
+
+
+@pytest.mark.parametrize(("source", "out"), [("part.3mf", "fixed.stl"), ("part.stl", "x.obj")])
+def test_repair_refuses_to_write_another_format(tmp_path, source, out):
+    import trimesh
+
+    path = tmp_path / source
+    trimesh.creation.box().export(path)
+    done = run_ohw("mesh", "repair", path, "--out", tmp_path / out)
+    assert done.returncode == 2
+    assert f"give --out a name ending in {path.suffix}" in done.stderr
+    assert not (tmp_path / out).exists()

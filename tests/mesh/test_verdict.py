@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support.meshes import binary_stl, box_facets, outward_normals
+from support.meshes import binary_stl, box_facets, corpus_stls, outward_normals
 
 from ohw.mesh.reader import read_mesh
 from ohw.mesh.topology import analyse
-from ohw.mesh.verdict import Verdict, judge
+from ohw.mesh.verdict import Verdict, judge, units_warning
 
 
 def verdict_of(facets, normals=None) -> Verdict:
@@ -158,3 +158,44 @@ def test_two_cubes_touching_along_a_face_are_one_multi_colour_part():
     assert verdict.notes == [
         "2 bodies, 2 of them touching along shared faces (a multi-colour part)"
     ]
+
+
+def test_a_fin_hung_on_an_edge_is_a_non_manifold_edge_not_a_contact():
+    """A facet and its reverse hung on an edge of a closed cube: a wall of no
+    thickness, which a slicer cannot print. Its two facets lie in one
+    half-plane, as two bodies' contact facets do; they are one body's."""
+    a, b, fin = (0.0, 0.0, 0.0), (10.0, 0.0, 0.0), (5.0, -5.0, -5.0)
+    verdict = verdict_of([*box_facets(), [a, b, fin], [b, a, fin]])
+    assert not verdict.printable
+    assert rules(verdict) == ["OHW303"]
+    assert the(verdict, "OHW303").message.startswith("1 edge shared by more than two facets")
+    assert verdict.notes == []  # no touching bodies
+
+
+def test_a_stray_copy_of_a_facet_is_no_body_of_its_own():
+    for copy in (box_facets()[0], box_facets()[0][::-1]):
+        report = analyse(read_mesh("part.stl", data=binary_stl([*box_facets(), copy])))
+        assert report.bodies == 1
+        assert report.nonmanifold_edges == 3
+        assert not judge(report).printable
+
+
+@pytest.mark.parametrize(
+    "high",
+    [(6.5, 6.5, 20.0), (6.25, 6.25, 3.0), (7.0, 7.0, 0.5), (2.5, 3.0, 0.4), (5.0, 2.5, 1.375)],
+)
+def test_a_real_small_part_has_no_unit_warning(high):
+    """Spacers, washers and shims: their sizes in quarter millimetres are
+    fractions of an inch too, and say nothing of their units."""
+    assert verdict_of(box_facets(high=high)).problems == []
+
+
+# trimesh's test models are drawn in no unit at all; the Voron's parts, in millimetres.
+PRINTER_PARTS = [n for n in corpus_stls() if not n.startswith("trimesh-models/")] or ["-"]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", PRINTER_PARTS)
+def test_no_printer_part_of_the_corpus_gets_a_unit_warning(corpus, name):
+    report = analyse(read_mesh(name, path=corpus / "stl" / name))
+    assert units_warning(report) is None
