@@ -17,7 +17,10 @@ It measures whole processes, as people and CI run them, and prints medians:
 3. every STL of the test corpus (../shared/corpus/stl): cold ``ohw mesh`` on all
    of them in one process against ``admesh`` once per file; then a design
    holding them all, checked once by ``ohw check`` to fill the cache, and timed
-   on the next, warm, ``ohw check``.
+   on the next, warm, ``ohw check``;
+4. closed meshes of 82k, 1.3M, 5.2M and 12M facets (icospheres, and for 12M
+   three of them in one file): ``ohw mesh --no-cache`` against ``admesh``, time
+   and peak memory, so that a mesh ten times as big costs ten times as much.
 
 Each target is printed as met or MISSED. A section whose tools or files are
 missing is skipped with the reason. Nothing outside a temporary folder is written.
@@ -78,6 +81,24 @@ MAKE_SPHERE = """\
 import sys
 import trimesh
 trimesh.creation.icosphere(subdivisions=8, radius=50).export(sys.argv[1], file_type="stl")
+"""
+
+# Section 4: icospheres of these subdivisions, side by side in one file (radius 50,
+# 120 mm apart). Targets: ohw / admesh at each size, and memory at the largest.
+SIZES = {"82k": (6,), "1.3M": (8,), "5.2M": (9,), "12M": (9, 9, 8)}
+SIZE_OVER_ADMESH = 1.0
+SIZE_TARGETED = ("1.3M", "5.2M", "12M")
+
+MAKE_SPHERES = """\
+import sys
+import numpy as np
+import trimesh
+meshes = []
+for number, subdivisions in enumerate(map(int, sys.argv[2:])):
+    sphere = trimesh.creation.icosphere(subdivisions=subdivisions, radius=50)
+    sphere.apply_translation((120 * number, 0, 0))
+    meshes.append(sphere)
+trimesh.util.concatenate(meshes).export(sys.argv[1], file_type="stl")
 """
 
 
@@ -302,6 +323,48 @@ def corpus(bench: Bench, folder: Path, root: Path) -> None:
     corpus_design(bench, folder, files)
 
 
+# -- 4: sizes --------------------------------------------------------------------------------
+
+
+def sizes(bench: Bench, folder: Path) -> None:
+    print("\n4. Closed meshes of every size: ohw mesh --no-cache against admesh")
+    if importlib.util.find_spec("trimesh") is None or not bench.admesh:
+        print_skip("trimesh (it makes the meshes) or admesh is not installed")
+        bench.targets += [
+            Target(f"{name} facets: ohw / admesh", None, SIZE_OVER_ADMESH, "x", True)
+            for name in SIZE_TARGETED
+        ] + [Target("12M facets: ohw peak RSS / file size", None, PEAK_OVER_FILE, "x", True)]
+        return
+    print(f"   {'':8} {'facets':>12} {'file':>10} {'ohw':>8} {'admesh':>8} {'ohw/admesh':>11}"
+          f" {'ohw peak':>10} {'x file':>7} {'admesh peak':>12}")  # fmt: skip
+    for name, spheres in SIZES.items():
+        mesh = folder / f"spheres-{name}.stl"
+        script = [sys.executable, "-c", MAKE_SPHERES, str(mesh), *map(str, spheres)]
+        subprocess.run(script, check=True, env=bench.env)
+        size = mesh.stat().st_size
+        ohw = Series(f"ohw mesh --no-cache, {name}")
+        by_admesh = Series(f"admesh, {name}")
+        for _ in range(bench.runs):  # round by round, as everywhere here
+            ohw.runs.append(run([*bench.ohw, "mesh", "--no-cache", mesh], bench.env))
+            by_admesh.runs.append(run([bench.admesh, mesh], bench.env))
+        expect(ohw, {0})
+        over = ohw.seconds / by_admesh.seconds
+        peak = (ohw.peak_bytes or 0) / size
+        print(
+            f"   {name:8} {(size - 84) // 50:>12,} {megabytes(size):>10} {ohw.seconds:7.2f}s "
+            f"{by_admesh.seconds:7.2f}s {over:10.2f}x {megabytes(ohw.peak_bytes or 0):>10} "
+            f"{peak:6.2f}x {megabytes(by_admesh.peak_bytes or 0):>12}"
+        )
+        if name in SIZE_TARGETED:
+            bench.targets.append(
+                Target(f"{name} facets: ohw / admesh", over, SIZE_OVER_ADMESH, "x", True)
+            )
+        mesh.unlink()
+    bench.targets.append(
+        Target("12M facets: ohw peak RSS / file size", peak, PEAK_OVER_FILE, "x", True)
+    )
+
+
 # -- the whole -------------------------------------------------------------------------------
 
 
@@ -312,6 +375,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each timing")
     parser.add_argument(
         "--corpus", type=Path, default=DEFAULT_CORPUS, help="the test corpus (holding stl/)"
+    )
+    parser.add_argument(
+        "--sizes",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="section 4, meshes up to 12M facets (about 2 GB of files made, a few minutes)",
     )
     options = parser.parse_args(argv)
     env = dict(os.environ)
@@ -329,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         big_mesh(bench, Path(folder))
     with tempfile.TemporaryDirectory(prefix="ohw-bench-") as folder:
         corpus(bench, Path(folder), options.corpus)
+    if options.sizes:
+        with tempfile.TemporaryDirectory(prefix="ohw-bench-") as folder:
+            sizes(bench, Path(folder))
 
     print_targets(bench.targets)
     print(f"\n(the whole benchmark took {time.perf_counter() - started:.0f}s)")

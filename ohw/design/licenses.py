@@ -7,15 +7,11 @@ license-expression library keeps, which also knows the deprecated ones.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import functools
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ohw.errors import OhwError
@@ -40,70 +36,6 @@ class LicenseProblem:
 
 
 _KINDS = ("licenses", "exceptions", "replaced")
-_INDEX = "scancode-licensedb-index.json"
-_IDENTIFIER = re.compile(r"[a-z0-9.+:-]+")
-
-
-class _Identifiers(Mapping[str, str]):
-    """Lower-case SPDX identifiers of one kind (licences, exceptions, or the
-    deprecated ones, which map to the current identifier), as license-expression
-    knows them."""
-
-    def __init__(self, index: _Index, kind: str) -> None:
-        self.index, self.kind = index, kind
-
-    def __getitem__(self, lowered: str) -> str:
-        found = self.index.lookup(lowered)[self.kind]
-        if found is None:
-            raise KeyError(lowered)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.index.whole[self.kind])
-
-    def __len__(self) -> int:
-        return len(self.index.whole[self.kind])
-
-
-class _Index:
-    """license-expression's index of licences. An identifier is looked up in
-    the index's text, among the entries that hold it: reading all of the index
-    as JSON takes longer than a check of a design's licences (17 ms). The whole
-    is read only to list the identifiers, to suggest one."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        lowered = text.lower()
-        self.lowered = lowered if len(lowered) == len(text) else None  # positions kept
-        self.looked_up: dict[str, dict[str, str | None]] = {}
-
-    def lookup(self, lowered: str) -> dict[str, str | None]:
-        """What ``lowered`` is: its identifier of each kind, or None."""
-        if lowered not in self.looked_up:
-            self.looked_up[lowered] = self._entries_holding(lowered)
-        return self.looked_up[lowered]
-
-    def _entries_holding(self, lowered: str) -> dict[str, str | None]:
-        if self.lowered is None or not _IDENTIFIER.fullmatch(lowered):
-            return {kind: self.whole[kind].get(lowered) for kind in _KINDS}
-        needle = f'"{lowered}"'  # as JSON writes it: no character here is escaped
-        entries: dict[str, dict[str, str]] = {kind: {} for kind in _KINDS}
-        at = self.lowered.find(needle)
-        while at >= 0:
-            begin, end = self.text.rfind("{", 0, at), self.text.find("}", at)
-            try:
-                _enter(json.loads(self.text[begin : end + 1]), entries)
-            except (ValueError, AttributeError, TypeError):  # not a flat entry: read it all
-                return {kind: self.whole[kind].get(lowered) for kind in _KINDS}
-            at = self.lowered.find(needle, end)
-        return {kind: entries[kind].get(lowered) for kind in _KINDS}
-
-    @functools.cached_property
-    def whole(self) -> dict[str, dict[str, str]]:
-        entries: dict[str, dict[str, str]] = {kind: {} for kind in _KINDS}
-        for entry in json.loads(self.text):
-            _enter(entry, entries)
-        return entries
 
 
 def _enter(entry: dict[str, Any], entries: dict[str, dict[str, str]]) -> None:
@@ -127,25 +59,15 @@ class _Known:
 
 @cache
 def _known() -> _Known:
-    # The library's index of licences, read directly: building its Licensing
-    # object (as get_spdx_licensing does) costs far longer, for nothing used here.
-    index = _Index(_index_text())
-    return _Known(*(_Identifiers(index, kind) for kind in _KINDS))
+    """The SPDX identifiers license-expression knows, from its index of licences
+    (its Licensing object, as get_spdx_licensing builds it, costs far longer,
+    for nothing used here)."""
+    from license_expression import get_license_index
 
-
-def _index_text() -> str:
-    """The text of license-expression's index, found where the package keeps it
-    without loading the package (which takes longer than reading the index),
-    else where the package says it is."""
-    from importlib.util import find_spec
-
-    spec = find_spec("license_expression")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        with contextlib.suppress(OSError):
-            return (Path(folder) / "data" / _INDEX).read_text(encoding="utf-8")
-    from license_expression import vendored_scancode_licensedb_index_location
-
-    return Path(vendored_scancode_licensedb_index_location).read_text(encoding="utf-8")
+    entries: dict[str, dict[str, str]] = {kind: {} for kind in _KINDS}
+    for entry in get_license_index():
+        _enter(entry, entries)
+    return _Known(*(entries[kind] for kind in _KINDS))
 
 
 class _Syntax(Exception):

@@ -13,6 +13,8 @@ def print_lines(lines: list[Line], stream: IO[str]) -> None:
     """Styled through rich where colour can show; as plain text elsewhere, which
     is what rich would write there, without the tenth of a second it takes to
     load. Lines never wrap: a report's lines are read by editors and grep too."""
+    if not lines:
+        return
     if not stream.isatty() and not os.environ.get("FORCE_COLOR"):
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return

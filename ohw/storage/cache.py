@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ohw.storage.files import write_atomically
-from ohw.storage.locations import cache_folder
+from ohw.storage.locations import STAT_INDEX, cache_folder
 
 # A file changed within this many seconds of being indexed could change again
 # within the same timestamp: such entries are not trusted (git's "racy" files).
@@ -85,7 +85,7 @@ class FileIds:
     files are not read again."""
 
     def __init__(self, directory: Path) -> None:
-        self.path = directory / "stat-index.json"
+        self.path = directory / STAT_INDEX
         try:
             self.index: dict[str, list[Any]] = json.loads(self.path.read_bytes())
         except (OSError, ValueError):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 
+STAT_INDEX = "stat-index.json"  # in a cache folder: the files' blob ids by their stat
+
 
 def repository_of(near: str) -> tuple[str, str] | None:
     """The root folder and the git directory of the repository holding

@@ -235,3 +235,22 @@ def test_where_no_process_can_be_forked_meshes_are_analysed_here(monkeypatch, tm
     cannot_fork(monkeypatch)
     results = analyse_sources([MeshSource(path.name, path=path) for path in big], None)
     assert [result.report.facets for result in results if result.report] == [81920, 81920]
+
+
+def test_the_workers_analyse_as_a_process_pool_does(tmp_path):
+    """ohw's workers stand in for concurrent.futures' ProcessPoolExecutor (numpy
+    loaded once, before the fork, where the pool loads it in every process):
+    the same jobs give the same answers, in the same order."""
+    meshes = []
+    for number, subdivisions in enumerate((1, 2, 3, 4)):
+        sphere = trimesh.creation.icosphere(subdivisions=subdivisions, radius=5 + number)
+        path = tmp_path / f"sphere-{number}.stl"
+        path.write_bytes(binary_stl(sphere.vertices[sphere.faces]))
+        meshes.append(MeshSource(path.name, path=path))
+    meshes.append(MeshSource("broken.stl", data=b"solid nothing\n"))
+    with fed(2, load_analyser) as ours:
+        by_ohw = [ours.submit(analyse_source, mesh).result() for mesh in meshes]
+    with ProcessPoolExecutor(2, initializer=load_analyser) as pool:
+        by_pool = list(pool.map(analyse_source, meshes))
+    assert by_ohw == by_pool
+    assert "error" in by_ohw[-1] and all("report" in found for found in by_ohw[:-1])

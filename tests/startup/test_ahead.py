@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import trimesh
+from support.designs import init_and_commit
 from support.run import cannot_fork, git, run_ohw
 
 from ohw.checks.context import CheckOptions
@@ -25,6 +26,7 @@ from ohw.mesh.source import MeshSource
 from ohw.mesh.workers import WorkerProcesses
 from ohw.startup import ahead as check_ahead
 from ohw.startup.ahead import start_ahead, take_ahead
+from ohw.storage.locations import STAT_INDEX
 
 # Enough for a pool of processes: more than 4 MB in two files or more.
 SUBDIVISIONS = 6  # an icosphere of 81,920 facets: 4.1 MB of binary STL
@@ -88,11 +90,7 @@ def test_nothing_begins_ahead_where_the_check_would_not_analyse_enough(spheres, 
     assert started("--cache-dir", tmp_path / "other", spheres / "no such folder") is None
 
 
-def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
-    spheres, tmp_path, monkeypatch
-):
-    cache = tmp_path / "cache"
-    assert run_ohw("check", "--cache-dir", cache, spheres).returncode in (0, 1)
+def forks_counted(monkeypatch) -> list[WorkerProcesses]:
     forked: list[WorkerProcesses] = []
 
     def forking(*arguments):
@@ -100,10 +98,38 @@ def test_workers_forked_for_meshes_the_cache_has_seen_are_stopped_at_once(
         return forked[-1]
 
     monkeypatch.setattr(check_ahead, "WorkerProcesses", forking)
-    began = time.monotonic()
+    return forked
+
+
+def test_a_cache_a_check_used_before_is_asked_before_any_worker_is_forked(
+    spheres, tmp_path, monkeypatch
+):
+    """A re-check of an edited design: its meshes are known, and no worker is
+    started for nothing."""
+    cache = tmp_path / "cache"
+    assert run_ohw("check", "--cache-dir", cache, spheres).returncode in (0, 1)
+    assert (cache / STAT_INDEX).is_file()
+    forked = forks_counted(monkeypatch)
     assert started("--cache-dir", cache, spheres) is None
+    assert forked == []
+
+
+def test_workers_forked_for_meshes_the_cache_knows_are_stopped_at_once(
+    spheres, tmp_path, monkeypatch
+):
+    """A fresh clone checked with a cache other clones filled: its stat index
+    never saw these files, so the workers are forked first; git's index then
+    names contents whose results are kept, and they are reaped."""
+    design = tmp_path / "clone"
+    shutil.copytree(spheres, design)
+    init_and_commit(design, "balls")
+    cache = tmp_path / "cache"
+    assert run_ohw("check", "--cache-dir", cache, design).returncode in (0, 1)
+    (cache / STAT_INDEX).unlink()
+    forked = forks_counted(monkeypatch)
+    began = time.monotonic()
+    assert started("--cache-dir", cache, design) is None
     assert time.monotonic() - began < 5  # not waiting for the first worker to load numpy
-    # Forked before the cache was asked (the manifest names enough), then reaped.
     assert len(forked) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(forked[0].lead, os.WNOHANG)

@@ -153,3 +153,20 @@ def test_the_meshes_of_a_committed_design_are_not_read_to_be_hashed(tmp_path, mo
     (folder / "parts" / "bracket.stl").write_bytes(content(10))  # changed: hashed after all
     with pytest.raises(AssertionError, match=r"bracket\.stl was hashed"):
         batch.content_ids(sources, tmp_path / "other cache")
+
+
+def test_the_index_reader_agrees_with_libgit2_on_every_file(tmp_path):
+    """The reader stands in for pygit2 (ohw.storage.vcs.repository's
+    unchanged_blob_ids, which asks libgit2's index and status): where the
+    reader gives an id, libgit2 gives the same; files changed since are left."""
+    from ohw.storage.vcs.repository import unchanged_blob_ids
+
+    folder = repository(tmp_path / "design", FILES)
+    time.sleep(1.1)  # older than the index: their stat can be trusted
+    (folder / "parts/bracket.stl").write_bytes(content(9))  # changed, not committed
+    names = [*FILES, "untracked.stl"]
+    (folder / "untracked.stl").write_bytes(content(5))
+    ours = ids(folder, names)
+    theirs = unchanged_blob_ids(folder, names)
+    assert sorted(theirs) == sorted(n for n in FILES if n != "parts/bracket.stl")
+    assert ours == {str(folder / name): blob for name, blob in theirs.items()}
