@@ -1,7 +1,8 @@
 """Whether a document conforms to a JSON Schema: a yes or a no, without jsonschema.
 
 Most documents a check reads are valid, and loading jsonschema takes longer than
-checking them (about 0.15 s, a third of a cold ``ohw check``). A schema is
+checking them (about 0.15 s): a quarter of a cold ``ohw log``, a third of a
+check of an edited design whose meshes are cached (docs/architecture.md). A schema is
 compiled once into plain functions for the keywords of draft 2020-12 that ohw's
 schemas use. Where this module could differ from jsonschema (a keyword it does
 not know, a reference it cannot resolve), ``compile_schema`` raises
