@@ -325,6 +325,7 @@ def _measure(triangles: Triangles) -> _Geometry:
         block = corners[start : start + _SLICE]
         stored = None if normals is None else normals[start : start + _SLICE]
         geometry.add(block, stored, start)
+        triangles.release(start, start + len(block))
     return geometry
 
 
@@ -982,6 +983,7 @@ class Bodies:
             sums += np.bincount(
                 self.number[start : start + _SLICE], weights=six, minlength=len(self.real)
             )
+            triangles.release(start, start + len(six))
         return sums / 6
 
     def hollows(
