@@ -25,10 +25,12 @@ def _say(message: str, hint: str = "") -> None:
     from rich.console import Console
     from rich.text import Text
 
+    from ohw.report.styled import printable
+
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(Text.assemble(("ohw: ", "bold red"), message))
+    console.print(Text.assemble(("ohw: ", "bold red"), printable(message)))
     if hint:
-        console.print(Text(f"hint: {hint}", style="dim"))
+        console.print(Text(f"hint: {printable(hint)}", style="dim"))
 
 
 def interrupted() -> int:

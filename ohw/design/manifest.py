@@ -149,11 +149,15 @@ class Manifest:
 
 
 def part_files(part: dict[str, Any]) -> list[str]:
-    """The source and export files of one part (its data), as written."""
+    """The source and export files of one part (its data, valid or not: a
+    comparison and the meshes a check begins with read it unchecked), as written."""
     found: list[str] = []
     for key in ("source", "export"):
-        value = part.get(key, [])
-        found += [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+        value = part.get(key)
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, list):
+            found += [v for v in value if isinstance(v, str)]
     return found
 
 

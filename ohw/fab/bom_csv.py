@@ -1,5 +1,10 @@
 """The rolled-up BOM as CSV, for spreadsheets: the kit's bom.csv and
-`ohw bom --format csv`. The same columns always, one row per item and part."""
+`ohw bom --format csv`. The same columns always, one row per item and part.
+
+A cell of text from the design that begins with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is written after a single quote, as OWASP's guidance
+on CSV injection says: a spreadsheet opening the file would otherwise run it as
+a formula (``=HYPERLINK(...)``). Numbers ohw writes itself are left as they are."""
 
 from __future__ import annotations
 
@@ -29,6 +34,17 @@ def quantity_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+# What a spreadsheet takes for the start of a formula.
+_FORMULA_FIRST = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str | None) -> str:
+    """Text from the design as a cell no spreadsheet runs as a formula."""
+    if not text:
+        return ""
+    return f"'{text}" if text.startswith(_FORMULA_FIRST) else text
+
+
 def bom_csv(bom: RolledUpBom) -> str:
     """One row per item and part, and one per currency total; the same columns always."""
     out = io.StringIO()
@@ -38,21 +54,21 @@ def bom_csv(bom: RolledUpBom) -> str:
         for order in orders:
             for line in order.lines:
                 writer.writerow(
-                    [section, line.id, line.name, quantity_text(line.quantity), line.unit or "",
-                     line.supplier or "", line.part_number or "", line.url or "",
-                     number_text(line.unit_price, -1), line.currency or "", number_text(line.cost),
-                     line.packs or "", "", "", "", "", "", "", ""]
+                    [section, cell(line.id), cell(line.name), quantity_text(line.quantity),
+                     cell(line.unit), cell(line.supplier), cell(line.part_number), cell(line.url),
+                     number_text(line.unit_price, -1), cell(line.currency),
+                     number_text(line.cost), line.packs or "", "", "", "", "", "", "", ""]
                 )  # fmt: skip
     for section, parts in (("printed", bom.printed), ("cut", bom.cut), ("other", bom.other)):
         for part in parts:
             writer.writerow(
-                [section, part.id, part.name, part.quantity, "pcs", "", "", "", "", "", "", "",
-                 part.material or "", part.process or "", part.stock or "",
+                [section, cell(part.id), cell(part.name), part.quantity, "pcs", "", "", "", "",
+                 "", "", "", cell(part.material), cell(part.process), cell(part.stock),
                  number_text(part.mass, 1), number_text(part.filament_length, 2),
-                 part.measure.file if part.measure else "", part.origin or ""]
+                 cell(part.measure.file if part.measure else None), cell(part.origin)]
             )  # fmt: skip
     for section, totals in (("total", bom.totals), ("optional total", bom.optional_totals)):
         for currency, amount in totals.items():
-            writer.writerow([section, "", "", "", "", "", "", "", "", currency, number_text(amount)]
-                            + [""] * 8)  # fmt: skip
+            writer.writerow([section, "", "", "", "", "", "", "", "", cell(currency),
+                             number_text(amount)] + [""] * 8)  # fmt: skip
     return out.getvalue()

@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from ohw.fab.bom_csv import bom_csv, number_text, quantity_text
 from ohw.fab.rollup import FabricatedLine, MaterialUse, PurchasedLine, RolledUpBom, SupplierOrder
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup, printable
 
 FORMAT_VERSION = 1
 
@@ -204,12 +204,12 @@ def bom_markdown(bom: RolledUpBom) -> str:
             f"- {p.id}: {p.quantity} × {p.name} ({p.process or 'no process'})" for p in bom.other
         ]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _text(bom: RolledUpBom, console: Console) -> None:
     version = f" {bom.version}" if bom.version else ""
-    console.print(f"[bold]{escape(bom.design)}{escape(version)}[/bold] × {bom.units}")
+    console.print(f"[bold]{markup(bom.design)}{markup(version)}[/bold] × {bom.units}")
     for title, orders, totals in (
         ("Purchased items", bom.orders, bom.totals),
         ("Optional items", bom.optional, bom.optional_totals),
@@ -223,19 +223,19 @@ def _text(bom: RolledUpBom, console: Console) -> None:
         for order in orders:
             for number, line in enumerate(order.lines):
                 table.add_row(
-                    escape(order.supplier or "(none given)") if number == 0 else "",
-                    escape(line.id),
-                    escape(line.name),
-                    escape(_with_unit(line)),
+                    markup(order.supplier or "(none given)") if number == 0 else "",
+                    markup(line.id),
+                    markup(line.name),
+                    markup(_with_unit(line)),
                     str(line.packs or ""),
                     f"{line.currency} {line.cost:.2f}" if line.cost is not None else "no price",
                 )
             table.add_row(
-                "", "", "[italic]total[/italic]", "", "", escape(_totals_text(order.totals)),
+                "", "", "[italic]total[/italic]", "", "", markup(_totals_text(order.totals)),
                 end_section=True,
             )  # fmt: skip
         console.print(table)
-        console.print(f"[bold]{title}, total: {escape(_totals_text(totals))}[/bold]\n")
+        console.print(f"[bold]{title}, total: {markup(_totals_text(totals))}[/bold]\n")
     if bom.printed:
         table = Table(title="Printed parts", title_justify="left", show_edge=False)
         for name in ("id", "material", "quantity", "size", "infill", "mass", "filament"):
@@ -244,26 +244,26 @@ def _text(bom: RolledUpBom, console: Console) -> None:
             )
         for part in bom.printed:
             table.add_row(
-                escape(part.id), escape(part.material or ""), str(part.quantity), _size(part),
+                markup(part.id), markup(part.material or ""), str(part.quantity), _size(part),
                 f"{part.infill:g} %" if part.infill is not None else "",
-                f"{part.mass:.1f} g" if part.mass is not None else escape(part.unestimated),
+                f"{part.mass:.1f} g" if part.mass is not None else markup(part.unestimated),
                 f"{part.filament_length:.2f} m" if part.filament_length is not None else "",
             )  # fmt: skip
         console.print(table)
         for use in bom.materials:
-            console.print(f"  {escape(_use(use))}")
+            console.print(f"  {markup(_use(use))}")
         console.print()
     if bom.cut:
         table = Table(title="Cut and machined parts", title_justify="left", show_edge=False)
         for name in ("material", "stock", "process", "parts", "quantity"):
             table.add_column(name, justify="right" if name == "quantity" else "left")
         for stock in bom.stock:
-            table.add_row(escape(stock.material or ""), escape(stock.stock or ""), stock.process,
-                          escape(", ".join(stock.parts)), str(stock.quantity))  # fmt: skip
+            table.add_row(markup(stock.material or ""), markup(stock.stock or ""), stock.process,
+                          markup(", ".join(stock.parts)), str(stock.quantity))  # fmt: skip
         console.print(table)
     for part in bom.other:
         process = part.process or "no process"
-        console.print(f"  {escape(part.id)}: {part.quantity} × {escape(part.name)} ({process})")
+        console.print(f"  {markup(part.id)}: {part.quantity} × {markup(part.name)} ({process})")
 
 
 class BomJson(JsonReporter[RolledUpBom]):

@@ -7,19 +7,19 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw.catalog.library import Catalog, CatalogEntry, SyncReport
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup, printable
 
 FORMAT_VERSION = 1
 
 
 def render_added(catalog: Catalog, added: list[str], known: list[str], stream: IO[str]) -> None:
     for url in added:
-        stream.write(f"Added {url}\n")
+        stream.write(f"Added {printable(url)}\n")
     for url in known:
-        stream.write(f"Already in the catalog: {url}\n")
+        stream.write(f"Already in the catalog: {printable(url)}\n")
     if added:
         stream.write(
             f"Committed to the catalog in {catalog.folder}; run ohw catalog sync to fetch.\n"
@@ -87,12 +87,12 @@ class CatalogText(Reporter[Listing]):
 
 def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> None:
     if entry.name is None:
-        state = f"[red]{escape(entry.error)}[/red]" if entry.error else "not synced yet"
-        console.print(f"[bold]?[/bold]  {escape(entry.url)}  {state}")
+        state = f"[red]{markup(entry.error)}[/red]" if entry.error else "not synced yet"
+        console.print(f"[bold]?[/bold]  {markup(entry.url)}  {state}")
         return
     version = f" {entry.version}" if entry.version else ""
     title = f"  {entry.title}" if entry.title else ""
-    console.print(f"[bold]{escape(entry.name)}[/bold]{escape(version)}{escape(title)}")
+    console.print(f"[bold]{markup(entry.name)}[/bold]{markup(version)}{markup(title)}")
     facts = [entry.url]
     if entry.license.get("hardware"):
         facts.append(entry.license["hardware"])
@@ -100,19 +100,19 @@ def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> Non
         facts.append(", ".join(entry.materials))
     if entry.commit:
         facts.append(f"{entry.branch} at {entry.commit[:7]}")
-    console.print("    " + escape("  ·  ".join(facts)))
+    console.print("    " + markup("  ·  ".join(facts)))
     if entry.error:
-        console.print(f"    [red]last sync: {escape(entry.error)}[/red]")
+        console.print(f"    [red]last sync: {markup(entry.error)}[/red]")
     if detailed:
         if entry.description:
-            console.print(f"    {escape(entry.description)}")
+            console.print(f"    {markup(entry.description)}")
         if entry.keywords:
-            console.print(f"    keywords: {escape(', '.join(entry.keywords))}")
+            console.print(f"    keywords: {markup(', '.join(entry.keywords))}")
         for part in entry.parts:
             size = " × ".join(f"{v:.1f}" for v in part.size) + " mm" if part.size else ""
             console.print(
                 "    "
-                + escape(
+                + markup(
                     f"{part.id:<12} {part.quantity:>3} × {part.material or '-':<8} "
                     f"{part.process or '':<12} {size}"
                 )
@@ -147,6 +147,6 @@ def _sync_text(report: SyncReport, console: Console) -> None:
     if report.failures:
         console.print("[red]Could not sync:[/red]")
         for failure in report.failures:
-            console.print(f"  {escape(failure.url)}: {escape(failure.message)}")
+            console.print(f"  {markup(failure.url)}: {markup(failure.message)}")
             if failure.hint:
-                console.print(f"    hint: {escape(failure.hint)}")
+                console.print(f"    hint: {markup(failure.hint)}")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw.lineage.credits import GENERATED, Credits, Upstream
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup
 
 FORMAT_VERSION = 1
 
@@ -81,20 +81,20 @@ class CreditsText(Reporter[CreditsReport]):
 def _text(credits: Credits, written: bool | None, console: Console) -> None:
     count = len(credits.upstream)
     console.print(
-        f"[bold]{escape(_name(credits.design, credits.title))}[/bold] builds on "
+        f"[bold]{markup(_name(credits.design, credits.title))}[/bold] builds on "
         + (f"{count} design{'s' if count != 1 else ''}:" if count else "no other design.")
     )
     for upstream in credits.upstream:
-        via = "" if upstream.depth == 1 else f", through {escape(upstream.via)}"
+        via = "" if upstream.depth == 1 else f", through {markup(upstream.via)}"
         console.print(
-            f"  [bold]{escape(_name(upstream.design, upstream.title))}[/bold]: "
-            f"{escape(_relation(upstream))}{via}"
+            f"  [bold]{markup(_name(upstream.design, upstream.title))}[/bold]: "
+            f"{markup(_relation(upstream))}{via}"
         )
-        console.print(f"    {escape(upstream.url)} at {upstream.commit}")
-        console.print(f"    licence: {escape(_licenses(upstream.license))}")
-        console.print(f"    authors: {escape(_people(upstream.authors))}")
+        console.print(f"    {markup(upstream.url)} at {upstream.commit}")
+        console.print(f"    licence: {markup(_licenses(upstream.license))}")
+        console.print(f"    authors: {markup(_people(upstream.authors))}")
         if not upstream.followed:
-            console.print(f"    [yellow]not followed:[/yellow] {escape(upstream.unfollowed)}")
+            console.print(f"    [yellow]not followed:[/yellow] {markup(upstream.unfollowed)}")
     if written is not None:
         console.print("Wrote ATTRIBUTION.md" if written else "ATTRIBUTION.md is up to date")
 

@@ -8,12 +8,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw import __version__
 from ohw.history.diff import CostChange, DesignDiff, FieldChange, ItemChange, MeshChange, MeshSide
 from ohw.merge.plan import MISSING, show_value
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup
 
 if TYPE_CHECKING:
     from ohw.picture.changes import ChangePicture, Figures
@@ -174,19 +174,19 @@ def _pictures_text(pictures: list[ChangePicture], console: Console) -> None:
     console.print("pictures")
     for picture in pictures:
         if picture.image is None:
-            console.print(f"  {escape(picture.mesh)}: no picture, {escape(picture.problem or '')}")
+            console.print(f"  {markup(picture.mesh)}: no picture, {markup(picture.problem or '')}")
             continue
-        console.print(f"  {escape(str(picture.image))}")
+        console.print(f"  {markup(str(picture.image))}")
         for what, figures in picture.figures.items():
             prefix = "" if what == "change" else f"{what}: "
-            console.print(f"      {escape(prefix + figures_line(figures))}")
+            console.print(f"      {markup(prefix + figures_line(figures))}")
 
 
 # --- text -----------------------------------------------------------------------------
 
 
 def _text(diff: DesignDiff, console: Console) -> None:
-    span = f"{escape(diff.old_label)} → {escape(diff.new_label)}"
+    span = f"{markup(diff.old_label)} → {markup(diff.new_label)}"
     if diff.empty:
         console.print(f"No design changes: {span}.")
         return
@@ -194,7 +194,7 @@ def _text(diff: DesignDiff, console: Console) -> None:
     if diff.manifest:
         console.print("manifest")
         for change in diff.manifest:
-            console.print(f"  {escape(_field_line(change))}")
+            console.print(f"  {markup(_field_line(change))}")
     for title, items in (("parts", diff.parts), ("bom", diff.bom)):
         if items:
             console.print(title)
@@ -203,24 +203,24 @@ def _text(diff: DesignDiff, console: Console) -> None:
     if diff.cost:
         console.print("cost (per unit of the design)")
         for cost in diff.cost:
-            console.print(f"  {escape(_cost_line(cost))}")
+            console.print(f"  {markup(_cost_line(cost))}")
     for note in diff.notes:
-        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+        console.print(f"[yellow]note:[/yellow] {markup(note)}")
 
 
 def _item_text(item: ItemChange, console: Console) -> None:
     mark = _MARK[item.status]
     if item.status != "changed":
         whole = item.fields[0].new if item.status == "added" else item.fields[0].old
-        console.print(f"  {mark} {escape(item.id)}{escape(_what(whole))}")
+        console.print(f"  {mark} {markup(item.id)}{markup(_what(whole))}")
         return
     lines = [_field_line(c) for c in item.fields] + [_mesh_line(m) for m in item.meshes]
     if len(lines) == 1 and not item.meshes:
-        console.print(f"  {mark} {escape(item.id)} {escape(lines[0])}")
+        console.print(f"  {mark} {markup(item.id)} {markup(lines[0])}")
         return
-    console.print(f"  {mark} {escape(item.id)}")
+    console.print(f"  {mark} {markup(item.id)}")
     for line in lines:
-        console.print(f"      {escape(line)}")
+        console.print(f"      {markup(line)}")
 
 
 def _what(item: Any) -> str:

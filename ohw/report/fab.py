@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw.fab.kit import Kit, KitPart
 from ohw.fab.printers import PRINTERS, oriented_size
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup
 
 
 def _size(part: KitPart) -> str:
@@ -70,9 +70,9 @@ def _text(kit: Kit, out: str, console: Console) -> None:
     version = f" {manifest['version']}" if manifest.get("version") else ""
     target = f" for the {kit.printer.title} ({_volume(kit.printer.volume)})" if kit.printer else ""
     console.print(
-        f"Kit of [bold]{escape(kit.design)}{escape(version)}[/bold] at {kit.commit[:7]}, "
-        f"{kit.bom.units} unit{'s' if kit.bom.units != 1 else ''}{escape(target)}: "
-        f"{escape(out)} ({len(kit.files)} files)"
+        f"Kit of [bold]{markup(kit.design)}{markup(version)}[/bold] at {kit.commit[:7]}, "
+        f"{kit.bom.units} unit{'s' if kit.bom.units != 1 else ''}{markup(target)}: "
+        f"{markup(out)} ({len(kit.files)} files)"
     )
     width = max((len(p.line.id) for p in kit.parts), default=0)
     for part in kit.parts:
@@ -83,12 +83,12 @@ def _text(kit: Kit, out: str, console: Console) -> None:
             f"  {line.id:<{width}}  {line.quantity:>3} × {line.material or '-':<8} "
             f"{_size(part):<26} {words}"
         )
-        console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
+        console.print(f"[{style}]{markup(text)}[/{style}]" if style else markup(text))
     too_big = [p for p in kit.parts if p.too_big]
     if too_big:
         where = f"the {kit.printer.title}" if kit.printer else "every printer ohw knows"
         console.print(
             f"[red]{len(too_big)} part{'s' if len(too_big) != 1 else ''} too big for "
-            f"{escape(where)}:[/red] "
-            + ", ".join(f"{escape(p.line.id)} ({_size(p)})" for p in too_big)
+            f"{markup(where)}:[/red] "
+            + ", ".join(f"{markup(p.line.id)} ({_size(p)})" for p in too_big)
         )

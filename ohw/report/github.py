@@ -15,6 +15,7 @@ from ohw.checks.run import DesignReport
 from ohw.design.findings import RULES, Finding, Severity
 from ohw.report.check import fails, repository_file
 from ohw.report.reporters import Reporter
+from ohw.report.styled import printable
 
 ANNOTATIONS_PER_KIND = 10  # per step, for each of error, warning and notice
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
@@ -43,7 +44,7 @@ class CheckGithub(Reporter[list[DesignReport]]):
             for found in report.findings:
                 # In strict mode a warning fails the check: it is annotated as an error.
                 kind = "error" if fails(report, found) else _COMMAND[found.severity]
-                place = repository_file(report, found.file)
+                place = printable(repository_file(report, found.file))
                 if shown[kind] < ANNOTATIONS_PER_KIND:
                     shown[kind] += 1
                     stream.write(_command(kind, place, found) + "\n")
@@ -52,8 +53,11 @@ class CheckGithub(Reporter[list[DesignReport]]):
                     stream.write(_line(place, found) + "\n")
             for skipped in report.skipped:
                 stream.write(
-                    f"{report.name or report.path}: {skipped.check} not checked until fixed "
-                    f"({skipped.reason})\n"
+                    _not_a_command(
+                        f"{printable(report.name or report.path)}: {skipped.check} not checked "
+                        f"until fixed ({printable(skipped.reason)})"
+                    )
+                    + "\n"
                 )
             stream.write(_summary(report) + "\n")
         if any(left_out.values()):
@@ -75,13 +79,22 @@ def _command(kind: str, place: str, found: Finding) -> str:
         if found.column is not None:
             properties["col"] = found.column
     properties["title"] = f"{found.rule} {RULES[found.rule].title}"
-    return annotation(kind, f"{found.message}\nhint: {found.hint}", properties)
+    message = f"{printable(found.message)}\nhint: {printable(found.hint)}"
+    return annotation(kind, message, properties)
 
 
 def _line(place: str, found: Finding) -> str:
     where = place if found.line is None else f"{place}:{found.line}:{found.column}"
-    text = f"{where} {found.rule} {found.severity.value}: {found.message} (hint: {found.hint})"
-    return text.replace("\r", " ").replace("\n", " ")
+    return _not_a_command(
+        f"{where} {found.rule} {found.severity.value}: {printable(found.message)} "
+        f"(hint: {printable(found.hint)})"
+    )
+
+
+def _not_a_command(line: str) -> str:
+    """A line of the log that the runner must not take for a workflow command,
+    whatever a file's name holds: it takes any line that begins with '::'."""
+    return f"ohw: {line}" if line.lstrip().startswith("::") else line
 
 
 def _summary(report: DesignReport) -> str:
@@ -89,7 +102,7 @@ def _summary(report: DesignReport) -> str:
     verdict = "passed" if report.ok else "failed"
     files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked"
     return (
-        f"ohw check {verdict}: {report.name or report.path}: {errors} error"
+        f"ohw check {verdict}: {printable(report.name or report.path)}: {errors} error"
         f"{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
         f"({files})"
     )

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta, timezone
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw import __version__
 from ohw.history.log import LogEntry, Variants
 from ohw.report.diff import changes_json, summary, summary_lines
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup
 from ohw.storage.vcs.history import CommitInfo
 
 FORMAT_VERSION = 1
@@ -48,14 +48,14 @@ def _entry_text(entry: LogEntry, console: Console) -> None:
     merge = "  [dim](merge: against its first parent)[/dim]" if len(commit.parents) > 1 else ""
     console.print(
         f"[yellow]{commit.id[:7]}[/yellow]  {_date(commit):%Y-%m-%d}  "
-        f"{escape(commit.author)}  [bold]{escape(commit.subject)}[/bold]{merge}"
+        f"{markup(commit.author)}  [bold]{markup(commit.subject)}[/bold]{merge}"
     )
     phrases = summary(entry.changes)
     if not phrases:
         phrases = ["no design changes"]
     style = "dim" if entry.changes.empty else ""
     for line in summary_lines(phrases, _WIDTH - _INDENT):
-        console.print(" " * _INDENT + escape(line), style=style)
+        console.print(" " * _INDENT + markup(line), style=style)
 
 
 def _entry_json(entry: LogEntry) -> dict[str, Any]:
@@ -97,12 +97,12 @@ class VariantsText(Reporter[Variants]):
         width = max(len(v.name) for v in result.variants)
         for variant in result.variants:
             mark = "[green]*[/green]" if variant.current else " "
-            name = escape(variant.name.ljust(width))
+            name = markup(variant.name.ljust(width))
             if variant.changes is None:
                 console.print(f"{mark} {name}  {variant.commit[:7]}  (default branch)")
                 continue
             phrases = summary(variant.changes) or [f"the same design as {result.default}"]
             lines = summary_lines(phrases, _WIDTH - width - 12)
-            console.print(f"{mark} {name}  {variant.commit[:7]}  {escape(lines[0])}")
+            console.print(f"{mark} {name}  {variant.commit[:7]}  {markup(lines[0])}")
             for line in lines[1:]:
-                console.print(" " * (width + 12) + escape(line))
+                console.print(" " * (width + 12) + markup(line))

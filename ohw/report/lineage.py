@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw import __version__
 from ohw.lineage.ancestry import LineageNode
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup
 
 FORMAT_VERSION = 1
 
@@ -58,27 +58,27 @@ def _node_json(node: LineageNode) -> dict[str, Any]:
 def _describe(node: LineageNode) -> str:
     words = []
     if node.relation:
-        words.append(escape(node.relation))
-    words.append(f"[bold]{escape(node.design)}[/bold]")
+        words.append(markup(node.relation))
+    words.append(f"[bold]{markup(node.design)}[/bold]")
     if node.relation is None:
-        words.append(f"({escape(node.found_in or '')})")
+        words.append(f"({markup(node.found_in or '')})")
     elif node.commit:
-        words.append(f"@ {escape(node.commit[:7])}")
+        words.append(f"@ {markup(node.commit[:7])}")
     if node.license.get("hardware"):
-        words.append(escape(node.license["hardware"]))
+        words.append(markup(node.license["hardware"]))
     if node.parts:
-        words.append(f"parts: {escape(', '.join(node.parts))}")
+        words.append(f"parts: {markup(', '.join(node.parts))}")
     if node.relation is not None and not node.available:
         words.append("[yellow](commit not available locally)[/yellow]")
     if node.url:
-        words.append(f"[dim]{escape(node.url)}[/dim]")
+        words.append(f"[dim]{markup(node.url)}[/dim]")
     return " ".join(words)
 
 
 def _tree_lines(node: LineageNode, first: str, rest: str) -> Iterator[str]:
     yield first + _describe(node)
     for note in node.notes:
-        yield f"{rest}    [dim]note: {escape(note)}[/dim]"
+        yield f"{rest}    [dim]note: {markup(note)}[/dim]"
     for number, source in enumerate(node.sources):
         last = number == len(node.sources) - 1
         yield from _tree_lines(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw.lineage.compatibility import shown
 from ohw.lineage.remix import Remix
 from ohw.report.reporters import JsonReporter, Reporter
+from ohw.report.styled import markup
 
 FORMAT_VERSION = 1
 
@@ -49,22 +49,22 @@ class RemixText(Reporter[Remix]):
 def _text(remix: Remix, console: Console) -> None:
     console.print(
         f"[green]Remixed {len(remix.parts)} part{'s' if len(remix.parts) != 1 else ''}"
-        f"[/green] from [bold]{escape(remix.design)}[/bold] at {remix.commit[:7]} "
+        f"[/green] from [bold]{markup(remix.design)}[/bold] at {remix.commit[:7]} "
         f"(commit {remix.recorded[:7]})"
     )
     for part in remix.parts:
         renamed = f" (its {part.source_id})" if part.id != part.source_id else ""
-        console.print(f"  {escape(part.id)}{escape(renamed)}: {escape(', '.join(part.files))}")
+        console.print(f"  {markup(part.id)}{markup(renamed)}: {markup(', '.join(part.files))}")
     if remix.bom_added:
-        console.print("BOM items added: " + escape(", ".join(remix.bom_added)))
+        console.print("BOM items added: " + markup(", ".join(remix.bom_added)))
     if remix.bom_present:
         console.print("BOM items already here, left as they are: " + ", ".join(remix.bom_present))
     source = remix.license.get("hardware", "")
     relicensed = (
-        f", relicensed from {escape(remix.previous_license or 'none')}" if remix.relicensed else ""
+        f", relicensed from {markup(remix.previous_license or 'none')}" if remix.relicensed else ""
     )
     console.print(
-        f"Licence: {escape(remix.design)} is {escape(source)}; this design carries "
-        f"{escape(remix.design_license)}{relicensed} and may carry {shown(remix.may_carry)}"
+        f"Licence: {markup(remix.design)} is {markup(source)}; this design carries "
+        f"{markup(remix.design_license)}{relicensed} and may carry {shown(remix.may_carry)}"
     )
     console.print("`ohw credits` lists everyone this design builds on.")

@@ -1,9 +1,37 @@
-"""Lines of styled text, written through rich only where colour can show."""
+"""Lines of styled text, written through rich only where colour can show; and
+text from a design made safe to show on a terminal."""
 
 from __future__ import annotations
 
 import os
+import re
 from typing import IO
+
+# What no text ohw shows may hold as it is: control characters (C0, DEL, C1: an
+# escape sequence could recolour a terminal, clear it or set its title; a line
+# break in a file name could forge a line of a report) and the marks that turn
+# text's direction (which could make a name read as another).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on written as an escape
+    (``\\x1b``, ``\\n``, ``\\u202e``), as git quotes such names."""
+    return _UNSHOWABLE.sub(_escaped, text) if _UNSHOWABLE.search(text) else text
+
+
+def _escaped(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    known = {9: "\\t", 10: "\\n", 13: "\\r"}.get(code)
+    return known or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def markup(text: str) -> str:
+    """``text`` put into rich's markup as it is: printable, its brackets escaped."""
+    from rich.markup import escape
+
+    return escape(printable(text))
+
 
 # A line: pieces of text, each with its rich style ("" for none).
 Line = list[tuple[str, str]]
@@ -15,6 +43,7 @@ def print_lines(lines: list[Line], stream: IO[str]) -> None:
     load. Lines never wrap: a report's lines are read by editors and grep too."""
     if not lines:
         return
+    lines = [[(printable(text), style) for text, style in line] for line in lines]
     if not stream.isatty() and not os.environ.get("FORCE_COLOR"):
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return

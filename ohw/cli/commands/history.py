@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ohw.report.styled import printable
+
 
 def diff(old: str | None, new: str | None, output_format: str, images: str | None) -> int:
     """0 whatever changed: a diff is a report."""
@@ -56,7 +58,7 @@ def variant_create(name: str, start: str | None) -> int:
     from ohw.storage.vcs.history import create_branch
 
     commit = create_branch(Path(), name, start)
-    print(f"Created the variant {name} at {commit[:7]} and switched to it")
+    print(f"Created the variant {printable(name)} at {commit[:7]} and switched to it")
     return 0
 
 
@@ -64,5 +66,5 @@ def variant_switch(name: str) -> int:
     from ohw.storage.vcs.history import switch_branch
 
     commit = switch_branch(Path(), name)
-    print(f"Switched to the variant {name} ({commit[:7]})")
+    print(f"Switched to the variant {printable(name)} ({commit[:7]})")
     return 0

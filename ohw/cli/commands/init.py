@@ -5,19 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from ohw.design.scaffold import NewDesign, create_design
+from ohw.report.styled import markup
 
 
 def init(request: NewDesign) -> int:
     """Create a design; the core raises OhwError for anything the user must fix."""
     created = create_design(request)
     console = Console(highlight=False, soft_wrap=True)
-    where = escape(str(Path(created.folder)))
+    where = markup(str(Path(created.folder)))
     repository = "a new git repository" if created.new_repository else "the existing repository"
     console.print(
-        f"[green]Created the design [bold]{escape(created.name)}[/bold] in {where}/[/green] "
+        f"[green]Created the design [bold]{markup(created.name)}[/bold] in {where}/[/green] "
         f"({repository}, commit {created.commit[:7]})"
     )
     for path in created.kept:

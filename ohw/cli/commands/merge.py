@@ -11,6 +11,7 @@ from ohw.merge.files import merge_file
 from ohw.merge.plan import Side
 from ohw.report.merge import MergeReport
 from ohw.report.reporters import write_report
+from ohw.report.styled import printable
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs import merging as git_merging
 from ohw.storage.vcs.repository import identity_or_error
@@ -94,7 +95,9 @@ def resolve(paths: list[str], side: Side | None, images: str | None = None) -> i
         return 0
     for path in paths:
         git_merging.resolve(Path(), path, side)
-        print(f"resolved {path}" + (f" with the {side} version" if side else " as edited"))
+        print(
+            f"resolved {printable(path)}" + (f" with the {side} version" if side else " as edited")
+        )
     return 0
 
 
@@ -107,7 +110,9 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> int:
     result = merge_file(path, contents[0] or None, contents[1], contents[2])
     write_atomically(Path(ours), result.data)
     if result.fallback:
-        print(f"ohw: {path} was merged line by line: {result.fallback}", file=sys.stderr)
+        print(f"ohw: {printable(path)} was merged line by line: {result.fallback}", file=sys.stderr)
     for conflict in result.conflicts:
-        print(f"ohw: conflict in {path}: {conflict.describe()}", file=sys.stderr)
+        print(
+            f"ohw: conflict in {printable(path)}: {printable(conflict.describe())}", file=sys.stderr
+        )
     return 0 if result.clean else 1

@@ -9,6 +9,7 @@ from ohw.errors import OhwError
 from ohw.mesh.batch import MeshResult, analyse_sources
 from ohw.mesh.source import MeshSource
 from ohw.report.reporters import write_report
+from ohw.report.styled import markup
 from ohw.storage.cache import cache_directory
 
 # Show progress only when there is enough to wait for.
@@ -89,5 +90,5 @@ def repair(source: str, out: str | None, in_place: bool, force: bool) -> int:
     for line in repaired.repair.left_alone:
         console.print(f"  [yellow]{line}[/yellow]")
     console.print(f"after:  {after.summary}")
-    console.print(f"wrote {target}")
+    console.print(f"wrote {markup(str(target))}")
     return 0 if after.printable else 1

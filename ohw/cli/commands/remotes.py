@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ohw.report.styled import markup, printable
 from ohw.storage.vcs import remote as remotes
 from ohw.storage.vcs.repository import identity_or_error, open_work_tree
 
@@ -25,7 +26,7 @@ def transfer(what: str) -> Iterator[remotes.Progress | None]:
     from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn(what),
+        TextColumn(markup(what)),
         BarColumn(),
         MofNCompleteColumn(),
         DownloadColumn(),
@@ -51,13 +52,16 @@ def clone(url: str, destination: str | None) -> int:
     _say_cleared(remotes.remove_interrupted(folder))
     with transfer(f"cloning {url}") as progress:
         remotes.clone(url, folder, progress)
-    print(f"Cloned {url} into {folder}/")
+    print(f"Cloned {printable(url)} into {printable(str(folder))}/")
     return 0
 
 
 def _say_cleared(leftovers: list[Path] | tuple[Path, ...]) -> None:
     for leftover in leftovers:
-        print(f"Removed {leftover}/, left by a clone or fork that was killed", file=sys.stderr)
+        print(
+            f"Removed {printable(str(leftover))}/, left by a clone or fork that was killed",
+            file=sys.stderr,
+        )
 
 
 def fork(source: str, destination: str | None, revision: str | None, name: str | None) -> int:
@@ -76,7 +80,8 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
     _say_cleared(made.cleared)
     # Plain text, as clone says it: rich would add a twentieth of a second.
     print(
-        f"Forked {made.upstream} at {made.commit[:7]} into {made.folder}/ as {made.name} "
+        f"Forked {printable(made.upstream)} at {made.commit[:7]} into "
+        f"{printable(str(made.folder))}/ as {printable(made.name)} "
         f"(lineage recorded in commit {made.recorded[:7]})"
     )
     print(f"The source is the remote '{UPSTREAM}': `ohw update` brings in its changes.")
@@ -108,5 +113,5 @@ def push(remote: str, branch: str | None) -> int:
     branch = branch or remotes.current_branch(repo, "push")
     with transfer(f"pushing {branch} to {remote}") as progress:
         remotes.push(repo, remote, branch, progress)
-    print(f"Pushed {branch} to {remote}")
+    print(f"Pushed {printable(branch)} to {printable(remote)}")
     return 0

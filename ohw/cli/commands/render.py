@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ohw.errors import OhwError
+from ohw.report.styled import printable
 
 
 def render(
@@ -18,7 +19,7 @@ def render(
     name, triangles = load_mesh(Path(), target, revision)
     picture = part_picture(triangles, view, size)  # type: ignore[arg-type]
     write_png(destination, picture.image)
-    print(f"wrote {out}: {name}, {view} view, {size} x {size} pixels")
+    print(f"wrote {printable(out)}: {printable(name)}, {view} view, {size} x {size} pixels")
     return 0
 
 
