@@ -7,6 +7,7 @@ traceback only when OHW_DEBUG is set.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -66,6 +67,10 @@ def run(command: click.Command, argv: list[str] | None) -> int:
     except BrokenPipeError:
         return reader_gone()
     except Exception as error:
+        told = _of_the_surroundings(error)
+        if told is not None:
+            _say(*told)
+            return EXIT_USAGE
         _say(
             f"internal error, a bug in ohw: {type(error).__name__}: {error}",
             "please report it with the command you ran"
@@ -75,3 +80,30 @@ def run(command: click.Command, argv: list[str] | None) -> int:
             traceback.print_exc()
         return EXIT_BUG
     return result if isinstance(result, int) else EXIT_OK
+
+
+# What the system says of a file ohw could not write, and what to do about it.
+_CANNOT_WRITE_HINTS = {
+    errno.ENOSPC: "free some space on that disk and run the command again",
+    errno.EDQUOT: "free some space within your disk quota and run the command again",
+    errno.EFBIG: "the file is larger than this system lets the command write (ulimit -f)",
+    errno.EROFS: "the file system is read-only: work on a copy elsewhere",
+    errno.EACCES: "you may not write there: check the folder's permissions",
+    errno.EPERM: "you may not write there: check the folder's permissions",
+}
+
+
+def _of_the_surroundings(error: Exception) -> tuple[str, str] | None:
+    """The message and hint for a failure of what ohw works in, not of ohw: a
+    disk full or read-only (as git says "fatal: could not write"), or a damaged
+    git repository; None for anything else, which is a bug."""
+    if isinstance(error, OSError) and error.errno in _CANNOT_WRITE_HINTS:
+        where = f" {error.filename}" if error.filename else ""
+        return f"cannot write{where}: {error.strerror}", _CANNOT_WRITE_HINTS[error.errno]
+    pygit2 = sys.modules.get("pygit2")  # loaded, if git was used at all
+    if pygit2 is not None and isinstance(error, pygit2.GitError):
+        return (
+            f"the git repository cannot be read: {error}",
+            "run `git fsck` to see what is damaged; restore it from a clone or a backup",
+        )
+    return None

@@ -70,15 +70,16 @@ def part_thumbnail(
     """A PNG picture of the part's mesh (the one measured) for its slot in the kit's
     pages, or None for an empty slot: a part without a readable mesh."""
     from ohw.mesh.reader import MeshError, read_mesh
+    from ohw.picture.camera import Undrawable
     from ohw.picture.part import thumbnail
 
     if measure is None or measure.report is None:
         return None
     try:
         triangles = read_mesh(measure.file, data=tree.read_bytes(measure.file))
-    except MeshError:  # it was read once already, to be measured
+        return thumbnail(triangles, "iso", THUMBNAIL_SIZE)
+    except (MeshError, Undrawable):  # the slot stays empty, as for a part with no mesh
         return None
-    return thumbnail(triangles, "iso", THUMBNAIL_SIZE)
 
 
 def safe_name(text: str | None, default: str) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from ohw.errors import OhwError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -77,13 +79,30 @@ class Camera:
         )  # fmt: skip
 
 
+# Pictures are worked out in 32-bit floats, whose sums overflow past 3.4e38: a
+# mesh reaching further than this from the origin (a million kilometres, no
+# part's size) is refused rather than drawn wrong.
+FARTHEST = 1e12
+
+
+class Undrawable(OhwError):
+    """A mesh no picture can show."""
+
+
 def by_coordinate(corners: np.ndarray) -> np.ndarray:
     """Facet corners (n, 3, 3) as one contiguous float32 array (3, 3, n): x, y
     and z, each of corners 0, 1 and 2. Sums over whole rows of it run at
     memory speed, where reductions over the short last axis of (n, 3, 3) crawl."""
     import numpy as np
 
-    return np.ascontiguousarray(corners.transpose(2, 1, 0), dtype=np.float32)
+    facets = np.ascontiguousarray(corners.transpose(2, 1, 0), dtype=np.float32)
+    farthest = max(abs(float(facets.min())), abs(float(facets.max()))) if facets.size else 0.0
+    if farthest > FARTHEST:
+        raise Undrawable(
+            f"the mesh reaches {farthest:.3g} mm from the origin: too far to draw",
+            "check the units of the CAD export: ohw designs are in millimetres",
+        )
+    return facets
 
 
 def bounds(facets: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ohw.errors import OhwError
 from ohw.picture.annotate import side_by_side, text_height
-from ohw.picture.camera import Camera, View, by_coordinate, fit_camera
+from ohw.picture.camera import Camera, Undrawable, View, by_coordinate, fit_camera
 from ohw.picture.compare import MeshComparison, compare
 from ohw.picture.shade import PART, Layer, draw, supersampling
 
@@ -182,6 +182,8 @@ def _read(name: str, data: bytes, shown: str | None = None) -> np.ndarray:
         return by_coordinate(read_mesh(name, data=data).corners)
     except MeshError as error:
         raise _Unreadable(f"{shown or name}: {error}") from None
+    except Undrawable as error:
+        raise _Unreadable(f"{shown or name}: {error.message}") from None
 
 
 def _both(old: np.ndarray, new: np.ndarray) -> np.ndarray:

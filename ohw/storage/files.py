@@ -24,8 +24,10 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.fchmod(stream.fileno(), mode)  # mkstemp makes it its owner's only
             stream.write(data)
         Path(temporary).replace(path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:  # written through a handle
+            raise OSError(error.errno, error.strerror, str(path)) from None
         raise
 
 

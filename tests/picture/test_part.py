@@ -165,3 +165,13 @@ def test_render_replaces_a_picture_only_with_force(tmp_path: Path):
     assert out.read_bytes() == b"mine"
     done = run_ohw("render", "base", "--out", out, "--size", "64", "--force", cwd=lamp)
     assert done.returncode == 0 and Image.open(out).size == (64, 64)
+
+
+@pytest.mark.parametrize("reach", [3e38, -3e38, 2e12])
+def test_a_mesh_too_far_from_the_origin_to_draw_is_refused(tmp_path, reach):
+    mesh = tmp_path / "far.stl"
+    mesh.write_bytes(binary_stl(box_facets((min(reach, 0), 0, 0), (max(reach, 0), 10, 10))))
+    done = run_ohw("render", mesh, "--out", tmp_path / "far.png")
+    assert done.returncode == 2, done.stderr
+    assert "too far to draw" in done.stderr
+    assert not (tmp_path / "far.png").exists()
