@@ -81,12 +81,23 @@ def _names(files: list[str]) -> Iterator[Finding]:
 
 
 def _case_collisions(files: list[str]) -> Iterator[Finding]:
+    """Two paths one file on Windows or macOS: they differ only in case, or only
+    in how a character is composed (é as one character, or as e and an accent:
+    macOS takes both for one name)."""
+    import unicodedata
+
     first: dict[str, str] = {}
     for path in files:
-        folded = path.lower()
-        if folded in first:
-            yield finding(
-                "OHW209", path, f"{path} and {first[folded]} differ only in upper and lower case"
-            )
-        else:
+        folded = unicodedata.normalize("NFD", path).casefold()
+        other = first.get(folded)
+        if other is None:
             first[folded] = path
+        elif other.lower() == path.lower():
+            yield finding("OHW209", path, f"{path} and {other} differ only in upper and lower case")
+        else:
+            yield finding(
+                "OHW209",
+                path,
+                f"{path} and {other} differ only in how their characters are composed "
+                "(Unicode normalization): macOS takes them for one file",
+            )

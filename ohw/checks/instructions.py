@@ -11,6 +11,7 @@ from ohw.checks.paths import entry_finding
 from ohw.design.findings import Finding, finding
 from ohw.design.instructions import Link, links
 from ohw.design.paths import join, path_problem
+from ohw.storage.tree import Kind
 from ohw.storage.yaml.document import ReadProblem, decode_utf8
 
 
@@ -19,6 +20,11 @@ def check_instructions(context: CheckContext) -> Iterator[Finding]:
     assert design.manifest is not None
     parts = [part.id for part in design.manifest.parts]
     items = [item.id for item in design.bom] if design.bom is not None else None
+    for name, entry in design.instruction_entries():
+        if entry.kind is not Kind.FILE:  # a link out of the design, a pipe: not read
+            problem = entry_finding(entry, name, name, None, folder_allowed=False)
+            if problem is not None:
+                yield problem
     for path in design.instruction_files():
         try:
             text = decode_utf8(context.read(path), "OHW101")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
 from ohw.design.paths import MANIFEST, is_mesh, normalize, path_problem
-from ohw.storage.tree import Entry, Kind
+from ohw.storage.tree import NOT_A_FILE, Entry, Kind
 from ohw.storage.yaml.document import Location
 
 
@@ -42,6 +42,8 @@ def entry_finding(
     missing_rule: str = "OHW201",
 ) -> Finding | None:
     """The finding for a path that does not lead to what it should, if any."""
+    if entry.kind is Kind.MISSING and entry.detail == NOT_A_FILE:
+        return finding(missing_rule, file, f"{written} is {NOT_A_FILE}", at)
     if entry.kind is Kind.MISSING:
         why = f" ({entry.detail})" if entry.detail else ""
         return finding(missing_rule, file, f"{written} does not exist in the design{why}", at)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ohw.checks.context import CheckContext, CheckOptions
 from ohw.design.findings import Finding, Severity
 from ohw.design.paths import MANIFEST
-from ohw.design.reader import read_design
+from ohw.design.reader import MAX_DESIGN_FILE_BYTES, read_design
 from ohw.design.settings import SETTINGS, CheckSettings, read_settings
 from ohw.storage.tree import DesignTree
 from ohw.storage.yaml.document import Document, ReadProblem
@@ -174,6 +174,8 @@ def _begin_meshes(
     at once: they go on while the manifest is validated and the rest checked."""
     from ohw.checks.meshes import begin_analyses
 
+    if tree.size(MANIFEST) > MAX_DESIGN_FILE_BYTES:
+        return None, None  # read_design refuses it
     try:
         manifest = load_yaml(tree.read_bytes(MANIFEST))
     except ReadProblem:  # read_design reports it

@@ -119,7 +119,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "OHW209",
             _E,
-            "File names differ only in case",
+            "File names differ only in case or composition",
             "rename one of them: on Windows and macOS the two are one file, and one is lost",
         ),
         Rule(

@@ -24,7 +24,7 @@ from ohw.design.paths import MANIFEST, normalize, path_problem
 from ohw.design.schemas import Violation, validate
 from ohw.errors import OhwError
 from ohw.storage.cache import ResultCache, blob_id
-from ohw.storage.tree import DesignTree, Kind
+from ohw.storage.tree import DesignTree, Entry, Kind
 from ohw.storage.yaml.document import Document, JsonPath, Location, ReadProblem
 from ohw.storage.yaml.read import load_yaml
 
@@ -59,8 +59,24 @@ def read_file(tree: DesignTree, path: str, kind: str) -> DesignFile:
     return parse_file(path, kind, tree.read_bytes(path))
 
 
+# A manifest or a BOM larger than this is refused, not read: the largest real
+# ones are a few hundred kilobytes, and reading takes some forty times the
+# file's size in memory.
+MAX_DESIGN_FILE_BYTES = 16 << 20
+
+
 def parse_file(path: str, kind: str, raw: bytes, content_id: str | None = None) -> DesignFile:
     """A manifest or BOM file's bytes, read and validated by its schema."""
+    if len(raw) > MAX_DESIGN_FILE_BYTES:
+        rule = "OHW413" if kind == "bom-csv" else "OHW101"
+        why = (
+            f"the file is {len(raw) / (1 << 20):.0f} MB, more than ohw reads as a "
+            f"{'manifest' if kind == 'manifest' else 'BOM'} ({MAX_DESIGN_FILE_BYTES >> 20} MB)"
+        )
+        found = (
+            finding(rule, path, why, None, "split it, or keep what is not the design elsewhere"),
+        )
+        return DesignFile(path, content_id, None, None, found, why)
     try:
         if kind == "bom-csv":
             converted = read_bom_csv(raw)
@@ -153,18 +169,27 @@ class Design:
         """The Markdown files of the instructions: the file the manifest names,
         or those in the folder it names; none where the path is wrong (a
         finding of the paths check)."""
+        return [entry.path for _, entry in self.instruction_entries() if entry.kind is Kind.FILE]
+
+    def instruction_entries(self) -> list[tuple[str, Entry]]:
+        """Each Markdown name of the instructions, and what it leads to: a file
+        of the design, or (a link out of it, a pipe) something the instructions
+        check reports."""
         written = self.manifest.instructions if self.manifest else None
         if written is None or path_problem(written):
             return []
         entry = self.tree.resolve(normalize(written))
         if entry.kind is Kind.FILE:
-            return [entry.path]
+            return [(entry.path, entry)]
         if entry.kind is not Kind.FOLDER:
             return []
         prefix = f"{entry.path}/" if entry.path else ""
-        return sorted(
-            f for f in self.tree.files if f.startswith(prefix) and f.lower().endswith(".md")
-        )
+        found = []
+        for path, kind in self.tree.entries:
+            if path.startswith(prefix) and path.lower().endswith(".md"):
+                led_to = Entry(Kind.FILE, path) if kind is Kind.FILE else self.tree.resolve(path)
+                found.append((path, led_to))
+        return found
 
 
 def read_design(
@@ -238,7 +263,8 @@ def _read_bom(design: Design, path: str, read: FileReader) -> None:
     design.files_read.append(path)
     design.problems.extend(bom_file.problems)
     if not bom_file.valid:
-        design.bom_unreadable = f"{path} has errors"
+        unreadable = bom_file.unreadable
+        design.bom_unreadable = f"{path}: {unreadable}" if unreadable else f"{path} has errors"
         return
     design.bom = [
         BomItem.from_data(item, ("items", i)) for i, item in enumerate(bom_file.data["items"])

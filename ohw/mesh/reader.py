@@ -28,10 +28,48 @@ def read_mesh(name: str, path: Path | None = None, data: bytes | None = None) ->
     return triangles
 
 
+# trimesh reads 3MF and OBJ as text held whole, at some twenty times the text's
+# size in memory: beyond these, a file is refused rather than read (a 3MF is a
+# zip archive, and a few megabytes may inflate to gigabytes).
+MAX_3MF_MODEL_BYTES = 64 << 20
+MAX_OBJ_BYTES = 64 << 20
+_INFLATING = 1 << 20
+
+
+def _refuse_what_is_too_big(kind: str, path: Path | None, data: bytes | None) -> None:
+    """A MeshError for a 3MF that inflates, or an OBJ that is, past its limit.
+    A 3MF's parts are inflated here, counted as they come, whatever sizes its
+    directory claims."""
+    import zipfile
+
+    if kind == "OBJ":
+        size = len(data) if data is not None else path.stat().st_size if path else 0
+        if size > MAX_OBJ_BYTES:
+            raise MeshError(
+                f"the OBJ file is {size >> 20} MB, more than ohw reads ({MAX_OBJ_BYTES >> 20} MB)",
+            )
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path or "") as package:
+            inflated = 0
+            for member in package.infolist():
+                with package.open(member) as stream:
+                    while chunk := stream.read(_INFLATING):
+                        inflated += len(chunk)
+                        if inflated > MAX_3MF_MODEL_BYTES:
+                            raise MeshError(
+                                "the 3MF file inflates to more than ohw reads "
+                                f"({MAX_3MF_MODEL_BYTES >> 20} MB of XML)"
+                            )
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
+        raise MeshError(f"the 3MF file is not a zip archive ohw can read: {error}") from None
+
+
 def _read_with_trimesh(kind: str, path: Path | None, data: bytes | None) -> Triangles:
     import numpy as np
     import trimesh
 
+    _refuse_what_is_too_big(kind, path, data)
     source = io.BytesIO(data) if data is not None else path
     try:
         loaded = trimesh.load(source, file_type=kind.lower(), force="mesh", process=False)

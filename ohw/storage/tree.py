@@ -19,6 +19,8 @@ from pathlib import Path
 
 from ohw.errors import OhwError
 
+# Why a path that names a pipe, a socket or a device leads to no file.
+NOT_A_FILE = "not a regular file (a pipe, a socket or a device)"
 # As Linux and git do, stop following symbolic links after this many.
 MAX_LINK_HOPS = 40
 
@@ -82,8 +84,8 @@ class DesignTree(ABC):
                 continue
             kind, target = self._lookup((*done, name))
             here = "/".join([*done, name])
-            if kind is Kind.MISSING:
-                return Entry(Kind.MISSING, "/".join([*done, name, *pending]))
+            if kind is Kind.MISSING:  # the target says why, where it is there
+                return Entry(Kind.MISSING, "/".join([*done, name, *pending]), target)
             if kind is Kind.SUBMODULE:
                 return Entry(Kind.SUBMODULE, here)
             if kind is Kind.LINK:
@@ -131,17 +133,24 @@ class DesignTree(ABC):
     def files(self) -> tuple[str, ...]:
         """Every file of the design, in name order; links and submodules excluded.
         Walked once: the checks that need it share it."""
+        return tuple(path for path, kind in self.entries if kind is Kind.FILE)
+
+    @cached_property
+    def entries(self) -> tuple[tuple[str, Kind], ...]:
+        """Every path of the design but its folders, in name order, with what it
+        is: a file, a symbolic link, a submodule, or (MISSING) something that is
+        no regular file, such as a pipe."""
         return tuple(self._walk())
 
-    def _walk(self) -> Iterator[str]:
+    def _walk(self) -> Iterator[tuple[str, Kind]]:
         stack: list[tuple[str, ...]] = [()]
         while stack:
             folder = stack.pop()
             for name, kind in sorted(self._children(folder), reverse=True):
                 if kind is Kind.FOLDER:
                     stack.append((*folder, name))
-                elif kind is Kind.FILE:
-                    yield "/".join((*folder, name))
+                else:
+                    yield "/".join((*folder, name)), kind
 
 
 class WorkingTree(DesignTree):
@@ -167,7 +176,9 @@ class WorkingTree(DesignTree):
         if stat.S_ISDIR(mode):
             # A folder with its own .git is a submodule or a nested repository.
             return (Kind.SUBMODULE if (path / ".git").exists() else Kind.FOLDER), ""
-        return (Kind.FILE if stat.S_ISREG(mode) else Kind.MISSING), ""
+        if stat.S_ISREG(mode):
+            return Kind.FILE, ""
+        return Kind.MISSING, NOT_A_FILE
 
     def _read(self, names: tuple[str, ...]) -> bytes:
         path = self.root.joinpath(*names)

@@ -65,6 +65,23 @@ def test_names_differing_only_in_case_collide(tmp_path, capsys):
     assert found == [("OHW209", "parts/base.txt", None, "error")]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("caf\u00e9.txt", "cafe\u0301.txt"), ("\u00c5ngstr\u00f6m.txt", "A\u030angstro\u0308m.txt")],
+)
+def test_names_differing_only_in_unicode_composition_collide(tmp_path, capsys, first, second):
+    """macOS takes the composed and the decomposed name for one file."""
+    folder = tmp_path / "composed"
+    (folder / "parts").mkdir(parents=True)
+    minimal_design(folder)
+    (folder / "parts" / first).write_text("x\n")
+    (folder / "parts" / second).write_text("y\n")
+    code, found = json_findings(capsys, folder)
+    assert code == 1
+    assert [(rule, severity) for rule, _, _, severity in found] == [("OHW209", "error")]
+    assert found[0][1] in (f"parts/{first}", f"parts/{second}")
+
+
 def test_files_over_the_size_limit(tmp_path, capsys):
     folder = minimal_design(tmp_path / "big")
     (folder / "scan.bin").write_bytes(b"\0" * 3 * (1 << 20))

@@ -540,3 +540,32 @@ def test_a_mesh_with_no_facet_with_an_area_is_unreadable_in_every_format(name, d
 def test_one_facet_with_an_area_among_degenerate_ones_is_read():
     facets = [[(0, 0, 0)] * 3] * 20_000 + [[(0, 0, 0), (1, 0, 0), (0, 1, 0)]]
     assert len(read_mesh("part.stl", data=binary_stl(facets))) == 20_001
+
+
+def test_a_3mf_that_inflates_past_the_limit_is_refused_while_inflating(tmp_path):
+    """A zip bomb: 3 MB of 3MF holding 400 MB of zeros, whatever sizes its
+    directory says."""
+    import zipfile
+
+    from ohw.mesh.reader import MAX_3MF_MODEL_BYTES
+
+    bomb = tmp_path / "bomb.3mf"
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as package,
+        package.open("3D/3dmodel.model", "w", force_zip64=True) as model,
+    ):
+        for _ in range(400):
+            model.write(bytes(1 << 20))
+    assert bomb.stat().st_size < 5 << 20 < MAX_3MF_MODEL_BYTES < 400 << 20
+    with pytest.raises(MeshError, match="inflates to more than ohw reads"):
+        read_mesh(bomb.name, path=bomb)
+
+
+def test_an_obj_larger_than_the_limit_is_refused_unread(tmp_path):
+    from ohw.mesh.reader import MAX_OBJ_BYTES
+
+    big = tmp_path / "big.obj"
+    with big.open("wb") as stream:
+        stream.truncate(MAX_OBJ_BYTES + 1)  # sparse: nothing is written, nothing read
+    with pytest.raises(MeshError, match="more than ohw reads"):
+        read_mesh(big.name, path=big)
