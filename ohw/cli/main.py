@@ -31,11 +31,42 @@ def program() -> NoReturn:
     os._exit(code)
 
 
+# What ohw writes that an encoding other than UTF-8 may lack, as ASCII.
+_IN_ASCII = {
+    "✔": "+", "✘": "x", "×": "x", "→": "->", "³": "3", "²": "2", "…": "...", "·": "-",
+    "─": "-", "│": "|", "└": "`", "├": "|",
+}  # fmt: skip
+
+
+def _ascii_instead(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler for text an output stream cannot encode: ohw's
+    marks in ASCII, anything else as a backslash escape (as git shows it)."""
+    assert isinstance(error, UnicodeEncodeError)
+    text = error.object[error.start : error.end]
+    shown = "".join(
+        _IN_ASCII.get(c) or c.encode("ascii", "backslashreplace").decode() for c in text
+    )
+    return shown, error.end
+
+
+def _encodable_output() -> None:
+    """Output streams that never fail on a character their encoding lacks
+    (PYTHONIOENCODING=cp1252, or ascii, as redirected output may be)."""
+    import codecs
+
+    codecs.register_error("ohw-ascii", _ascii_instead)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="ohw-ascii")
+
+
 def main(argv: list[str] | None = None) -> int:
     # ohw's numpy work is element by element: BLAS threads would only compete
     # with ohw's own threads and processes, and starting them costs a third of
     # numpy's import time.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _encodable_output()
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments[:1] != ["check"]:
         return _run(arguments)

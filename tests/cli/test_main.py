@@ -171,3 +171,30 @@ def test_hostile_paths_give_findings_not_tracebacks(tmp_path, export, needs):
     assert done.returncode == 1
     assert needs in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii", "latin-1"])
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["bom"], ["bom", "--format", "md"], ["lineage"], ["mesh", "parts/base.stl"]],
+    ids=lambda c: " ".join(c[:3]),
+)
+def test_output_a_stream_cannot_encode_falls_back_to_ascii(tmp_path, encoding, command):
+    """Output redirected where it gets an encoding without ✔ or × (Windows'
+    cp1252, ascii): ohw's marks are written in ASCII, nothing fails."""
+    import shutil
+
+    lamp = tmp_path / "lamp"
+    shutil.copytree(EXAMPLES / "desk-lamp", lamp)
+    done = subprocess.run(
+        [str(OHW), *command],
+        cwd=lamp,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONIOENCODING": encoding},
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"internal error" not in done.stderr
+    done.stdout.decode(encoding)  # what was written is in the stream's encoding
+    if command == ["check"]:
+        assert done.stdout.startswith(b"+ desk-lamp: no problems")
