@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ohw.design.findings import Finding, finding
-from ohw.storage.yaml.document import Document, Location, ReadProblem
+from ohw.storage.yaml.document import MAX_DEPTH, Document, Location, ReadProblem
 
 # Manifests are a few kilobytes; a megabyte is no manifest, and is not parsed.
 MAX_BYTES = 1024 * 1024
@@ -113,6 +113,7 @@ def _read_toml(text: str, file: str) -> OkhManifest:
         import tomllib
     else:
         import tomli as tomllib
+    data: dict[str, Any] | None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -124,7 +125,33 @@ def _read_toml(text: str, file: str) -> OkhManifest:
         if rule == "OHW702":
             bare = "a key is given twice (TOML allows each key once): " + bare
         raise Unreadable(finding(rule, file, f"{file} is not valid TOML: {bare}", where)) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursing
+        data = None
+    if data is None or _nests_deeper(data, MAX_DEPTH):
+        raise Unreadable(
+            finding(
+                "OHW701",
+                file,
+                f"{file} nests arrays or tables more than {MAX_DEPTH} levels deep",
+                None,
+                "flatten the structure; a manifest needs only a few levels",
+            )
+        )
     return OkhManifest(file, "toml", data, text=text)
+
+
+def _nests_deeper(data: object, limit: int) -> bool:
+    level: list[object] = [data]
+    for _ in range(limit + 1):
+        level = [
+            inner
+            for outer in level
+            if isinstance(outer, dict | list)
+            for inner in (outer.values() if isinstance(outer, dict) else outer)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _read_yaml(text: str, file: str) -> OkhManifest:

@@ -262,9 +262,9 @@ def _entries(folder: str) -> list[list[Any]]:
 def _ignore_rules(folder: str) -> tuple[list[str], list[str]]:
     """What decides, from outside ``folder``, what git ignores in it: the files
     (the ``.gitignore`` of each folder up to the repository's root, the
-    repository's exclude file and configuration, the user's and the system's
-    configuration with the files they name) and the places whose being there
-    counts (a ``.git`` in each folder above, the git directory)."""
+    repository's exclude file, configuration and HEAD, the user's and the
+    system's configuration with the files they name) and the places whose being
+    there counts (a ``.git`` in each folder above, the git directory)."""
     repository = repository_of(folder)
     root = repository[0] if repository else None
     files: list[str] = []
@@ -284,6 +284,9 @@ def _ignore_rules(folder: str) -> tuple[list[str], list[str]]:
         except OSError:
             pass  # not a worktree: the git directory is the common one
         files += [os.path.join(g, "info", "exclude") for g in git_dirs]
+        # The branch checked out: configuration included "onbranch:" may change
+        # what is ignored, with not a file of the design changed.
+        files.append(os.path.join(repository[1], "HEAD"))
         configs += [os.path.join(g, "config") for g in git_dirs]
     home = os.path.expanduser("~")
     config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")

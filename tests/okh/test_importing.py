@@ -80,6 +80,17 @@ def test_a_broken_manifest_is_a_finding_with_line_and_column_and_writes_nothing(
     assert not (tmp_path / "design").exists()
 
 
+@pytest.mark.parametrize("depth", [150, 2000])
+def test_a_manifest_nested_too_deep_is_a_finding_not_a_crash(tmp_path, depth):
+    source = tmp_path / "okh.toml"
+    source.write_text('name = "x"\nx = ' + "[" * depth + "]" * depth + "\n")
+    done = run_ohw("import", "okh", source, tmp_path / "design", "--json")
+    assert done.returncode == 1, done.stderr
+    [found] = json.loads(done.stdout)["findings"]
+    assert found["rule"] == "OHW701" and "levels deep" in found["message"]
+    assert not (tmp_path / "design").exists()
+
+
 def test_a_percent_line_before_the_document_is_read_past_and_said(tmp_path):
     report, manifest = imported(
         tmp_path, "%Open Know-How Manifest 1.0\n---\ntitle: ERV\n", "okh.yml"

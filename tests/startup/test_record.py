@@ -205,6 +205,26 @@ def test_any_change_the_check_depends_on_checks_again(
     )
 
 
+def test_a_branch_whose_configuration_ignores_a_file_checks_again(checker: Checker) -> None:
+    """`git checkout -b feature` on the same commit, where configuration that
+    git includes on that branch only adds ignore rules: no file changes, but
+    what git ignores does."""
+    repository = checker.repository
+    excludes = repository / "feature.ignore"
+    excludes.write_text("notes:old.txt\n")
+    (repository / "feature.gitconfig").write_text(f"[core]\n\texcludesFile = {excludes}\n")
+    git("config", "includeIf.onbranch:feature.path", repository / "feature.gitconfig",
+        cwd=repository)  # fmt: skip
+    settle()
+    checker.how("--format", "json", "hardware")
+    replayed, _, before = checker.how("--format", "json", "hardware")
+    assert replayed == "replayed"
+    git("checkout", "-q", "-b", "feature", cwd=repository)
+    how, _, after = checker.how("--format", "json", "hardware")
+    assert how == "checked"
+    assert "notes:old.txt" in before and "notes:old.txt" not in after
+
+
 def test_what_git_writes_in_its_own_folder_keeps_the_record(checker: Checker) -> None:
     """Commits, refs, the index and git's logs do not change what a check of the
     working tree finds."""

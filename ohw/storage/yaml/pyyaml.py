@@ -84,6 +84,12 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
         finally:
             self.depth -= 1
 
+    def compose_scalar_node(self, anchor: dict[Any, Node]) -> ScalarNode:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if event.tag == "!":  # YAML 1.2: the non-specific tag makes a scalar text,
+            event.tag, event.implicit = STR, (False, False)  # where PyYAML resolves it
+        return super().compose_scalar_node(anchor)
+
 
 _EMPTY: dict[JsonPath, NodeInfo] = {(): NodeInfo(Location(1, 1), None, None)}
 

@@ -327,6 +327,23 @@ def test_tags_that_are_not_plain_data_are_refused(raw):
     assert problem.at == Location(1, 4)
 
 
+@pytest.mark.parametrize(
+    ("raw", "data"),
+    [
+        (b"x: ! 12\n", {"x": "12"}),
+        (b"x: ! true\n", {"x": "true"}),
+        (b"x: ! null\n", {"x": "null"}),
+        (b"! 1.5\n", "1.5"),
+        (b"x: ! [1, b]\n", {"x": [1, "b"]}),
+        (b"x: ! {a: 1}\n", {"x": {"a": 1}}),
+    ],
+)
+def test_the_non_specific_tag_makes_a_scalar_text(raw, data):
+    """YAML 1.2: a scalar written with ``!`` is a string, never resolved."""
+    assert load_yaml(raw).data == data
+    assert load_yaml(raw, quick=False).data == data
+
+
 def test_recursive_alias():
     problem = refused(b"x: &a [*a]\n")
     assert problem.rule == RULE_UNSUPPORTED
