@@ -39,7 +39,14 @@ def compile_schema(schema: Any, retrieve: Callable[[str], Mapping[str, Any]]) ->
     if not isinstance(schema, dict) or not isinstance(schema.get("$id"), str):
         raise Unsupported("a root schema needs an absolute $id")
     check = _Compiler(retrieve).root(schema)
-    return lambda document: _json_only(document) and check(document)
+
+    def conforms(document: Any) -> bool:
+        try:
+            return _json_only(document) and check(document)
+        except RecursionError:  # a recursive schema on a deep document: jsonschema decides
+            return False
+
+    return conforms
 
 
 def _json_only(document: Any) -> bool:

@@ -150,6 +150,27 @@ def test_values_json_has_no_type_for_get_a_no():
     assert not compiled({"type": "object"})({1: "a number as a key"})
 
 
+def test_a_deep_tree_under_a_recursive_schema_gets_a_no_not_a_crash():
+    """The compiled check spends more of Python's stack per level than
+    jsonschema does (it gave out at some 80 levels where jsonschema answers):
+    past what the stack holds, the no sends the document to jsonschema."""
+    node: dict[str, Any] = {
+        "design": "root", "title": None, "relation": None, "url": None, "commit": None,
+        "license": {}, "parts": [], "available": True, "found_in": None, "notes": [],
+        "sources": [],
+    }  # fmt: skip
+    shallow = copy.deepcopy(node)
+    for _ in range(2):
+        shallow = {**node, "sources": [shallow]}
+    tree = node
+    for _ in range(1000):
+        tree = {**node, "sources": [tree]}
+    output = {"format_version": 1, "tool": {"name": "ohw", "version": "1"}}
+    check = conformance("lineage-output")
+    assert check({**output, "design": shallow})
+    assert check({**output, "design": tree}) is False
+
+
 @pytest.mark.parametrize(
     ("schema", "why"),
     [
