@@ -6,6 +6,7 @@ will want begin to be analysed then (ohw.startup.ahead)."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 # typing costs 3 ms to load, and this module is loaded before a check forks.
@@ -20,7 +21,15 @@ def program() -> NoReturn:
     (against 0.4 s for the whole check of a design of 70 meshes). Nothing is
     lost: everything ohw writes is closed when its command returns, and the
     output is flushed here."""
-    code = main()
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)  # not where Ctrl-C is ignored (background)
+        sys.unraisablehook = _unraisable
+    try:
+        code = main()
+    except KeyboardInterrupt:  # while the command was being loaded
+        code = _interrupted(None)
+    if _interrupts:
+        code = _interrupted(code)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -29,6 +38,30 @@ def program() -> NoReturn:
 
         code = reader_gone()
     os._exit(code)
+
+
+# Each Ctrl-C of this run. Python raises KeyboardInterrupt wherever the main
+# thread is; where that is a finaliser (a __del__, a weakref callback), it only
+# prints it and goes on, and the run would end as if never interrupted.
+_interrupts: list[int] = []
+
+
+def _interrupt(signal_number: int, frame: object) -> None:
+    _interrupts.append(signal_number)
+    raise KeyboardInterrupt
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    if unraisable.exc_type is not KeyboardInterrupt:  # a Ctrl-C is said once, at the end
+        sys.__unraisablehook__(unraisable)
+
+
+def _interrupted(code: int | None) -> int:
+    """The exit code of a run interrupted, which ended with ``code`` (None: it
+    ended with KeyboardInterrupt), saying so unless it has."""
+    from ohw.cli.error_handler import EXIT_INTERRUPTED, interrupted
+
+    return code if code == EXIT_INTERRUPTED else interrupted()
 
 
 # What ohw writes that an encoding other than UTF-8 may lack, as ASCII.
