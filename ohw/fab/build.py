@@ -119,6 +119,18 @@ def build_kit(
     assert design.manifest is not None
     data = design.manifest.data
     parts_data: list[dict[str, Any]] = data.get("parts", [])
+    missing = [
+        source
+        for part in parts_data
+        for source, _ in _export_paths(part, "")
+        if not tree.exists(source)
+    ]
+    if missing:  # a Fab Lab would build from a kit short of a part
+        raise OhwError(
+            f"the parts name files that commit {tree.revision[:7]} does not hold: "
+            + ", ".join(missing),
+            "add them or correct the paths in ohw.yaml (`ohw check` lists them), then commit",
+        )
     report = progress or (lambda what, done, total: None)
     count = len(parts_data)
     report("measuring parts", 0, count)
@@ -141,9 +153,8 @@ def build_kit(
             folder += "/" + safe_name(line.material, "unspecified-material")
         copied = []
         for source, target in _export_paths(part, folder):
-            if tree.exists(source):
-                files[target] = tree.read_bytes(source)
-                copied.append(target)
+            files[target] = tree.read_bytes(source)
+            copied.append(target)
         picture = part_thumbnail(tree, part, measures.get(part["id"]))
         if picture is not None:
             thumbnails[part["id"]] = f"thumbnails/{safe_name(part['id'], 'part')}.png"

@@ -215,3 +215,18 @@ def test_a_kit_needs_a_commit(tmp_path: Path):
     done = run_ohw("fab", "--out", tmp_path / "kit", cwd=folder)
     assert done.returncode == 2 and "git" in done.stderr
     assert run_ohw("fab", "--rev", "nope", "--out", tmp_path / "kit", cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize("export", ["5", "parts", "parts/gone.stl", "../outside.stl"])
+def test_a_part_naming_a_file_the_commit_lacks_makes_no_kit(
+    lamp: Path, tmp_path: Path, export: str
+):
+    manifest = lamp / "ohw.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("export: parts/base.stl", f"export: {export}", 1)
+    )
+    git("commit", "-qam", "A part's file is gone", cwd=lamp)
+    done = run_ohw("fab", "--out", tmp_path / "kit", cwd=lamp)
+    assert done.returncode == 2, done.stderr
+    assert f"does not hold: {export}" in done.stderr and "ohw check" in done.stderr
+    assert not (tmp_path / "kit").exists()
