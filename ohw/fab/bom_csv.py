@@ -46,7 +46,8 @@ def bom_csv(bom: RolledUpBom) -> str:
     for section, parts in (("printed", bom.printed), ("cut", bom.cut), ("other", bom.other)):
         for part in parts:
             writer.writerow(
-                [section, part.id, part.name, part.quantity, "pcs", "", "", "", "", "", "", "",
+                [f"optional {section}" if part.optional else section, part.id, part.name,
+                 part.quantity, "pcs", "", "", "", "", "", "", "",
                  part.material or "", part.process or "", part.stock or "",
                  number_text(part.mass, 1), number_text(part.filament_length, 2),
                  part.measure.file if part.measure else "", part.origin or ""]
