@@ -129,6 +129,28 @@ def init(
     )
 
 
+@cli.command("adopt")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--dry-run", is_flag=True, help="Show the ohw.yaml it would write; write nothing.")
+@click.option("--commit", is_flag=True, help="Commit ohw.yaml (and nothing else) once written.")
+@output_options("adopt")
+def adopt_command(*, folder: str, dry_run: bool, commit: bool, output_format: str) -> int:
+    """Describe the existing repository (or folder) FOLDER as a design, as it is:
+    write its ohw.yaml without moving a file.
+
+    Parts come from the meshes, paired with their sources by name; quantities,
+    colours and roles from names (Voron's _x2 and [a]_) and folders;
+    alternatives become choices; licences come from LICENSE or the README,
+    title and description from the README, authors from the history. What it
+    could not decide is listed, with where to say it. Run again, it adds only
+    what is new and keeps what the maintainer wrote. The JSON output is
+    described by `ohw schema adopt-output`.
+    """
+    from ohw.cli.commands.adopt import adopt_command as run_adopt
+
+    return run_adopt(folder, dry_run=dry_run, commit=commit, output_format=output_format)
+
+
 def _check_format() -> str:
     import os
 

@@ -35,6 +35,7 @@ SCHEMA_NAMES = (
     "variant-list",
     "settings",
     "bom-output",
+    "adopt-output",
     "kit",
     "catalog-output",
     "catalog-sync",

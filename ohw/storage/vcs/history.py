@@ -14,6 +14,7 @@ from ohw.storage.vcs.repository import (
     CommitTree,
     design_repository,
     find_repository,
+    repository_prefix,
     resolve_commit,
 )
 
@@ -272,3 +273,44 @@ def _local_repository(url: str | None) -> pygit2.Repository | None:
         return pygit2.Repository(str(path))
     except pygit2.GitError:
         return None
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    email: str
+    commits: int
+
+
+def contributors(folder: Path) -> list[Contributor]:
+    """Who made the commits of the current branch that touch ``folder``, as
+    `git shortlog -sne` counts them (names and e-mails as the repository's
+    .mailmap gives them), most commits first; none outside a repository or
+    before the first commit."""
+    import pygit2
+
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None or repo.head_is_unborn:
+        return []
+    prefix = repository_prefix(repo, folder)
+    mailmap = pygit2.Mailmap.from_repository(repo)
+    counted: dict[str, list[str | int]] = {}  # e-mail, lower case -> name, e-mail, commits
+    for commit in repo.walk(repo.head.target, pygit2.enums.SortMode.TIME):
+        if prefix and not _changes_folder(commit, prefix):
+            continue
+        name, email = mailmap.resolve(commit.author.name, commit.author.email)
+        entry = counted.setdefault(email.lower() or name, [name, email, 0])
+        entry[2] = int(entry[2]) + 1
+    found = [Contributor(str(n), str(e), int(c)) for n, e, c in counted.values()]
+    return sorted(found, key=lambda c: (-c.commits, c.name.lower()))
+
+
+def _changes_folder(commit: pygit2.Commit, prefix: str) -> bool:
+    def folder_id(tree: pygit2.Tree) -> str | None:
+        try:
+            return str(tree[prefix].id)
+        except KeyError:
+            return None
+
+    mine = folder_id(commit.tree)
+    return not commit.parents or any(folder_id(p.tree) != mine for p in commit.parents)
