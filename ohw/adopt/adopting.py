@@ -10,6 +10,7 @@ file as it was."""
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -65,19 +66,14 @@ def adopt(folder: Path, *, dry_run: bool = False, commit: bool = False) -> Adopt
 
     if not folder.is_dir():
         raise OhwError(f"{folder} is not a folder", "give the repository's folder")
+    if commit:
+        from ohw.storage.vcs.repository import find_repository
+
+        if find_repository(folder) is None:
+            raise OhwError(f"{folder} is not in a git repository: --commit needs one",
+                           "run git init first, or leave out --commit")  # fmt: skip
     tree = GitWorkingTree(folder)
-    listed = [f for f in tree.files if f != MANIFEST]
-    ignored = tree.ignored(listed)
-    files, undecided = [], []
-    for path in listed:
-        if path in ignored:
-            continue
-        problem = path_problem(path)
-        if problem is None:
-            files.append(path)
-        elif is_mesh(path):
-            undecided.append(Undecided(f"the file name {path!r} {problem}: not adopted",
-                                       "rename the file"))  # fmt: skip
+    files, undecided = _design_files(tree)
     target = folder / MANIFEST
     existing_text = target.read_text(encoding="utf-8") if target.is_file() else None
     existing = _existing(existing_text, target)
@@ -122,6 +118,24 @@ def adopt(folder: Path, *, dry_run: bool = False, commit: bool = False) -> Adopt
     return result
 
 
+def _design_files(tree: Any) -> tuple[list[str], list[Undecided]]:
+    """The files of the design (not those git ignores), and those whose names
+    ohw.yaml cannot hold."""
+    listed = [f for f in tree.files if f != MANIFEST]
+    ignored = tree.ignored(listed)
+    files, undecided = [], []
+    for path in listed:
+        if path in ignored:
+            continue
+        problem = path_problem(path)
+        if problem is None:
+            files.append(path)
+        elif is_mesh(path):
+            undecided.append(Undecided(f"the file name {path} {problem}: not adopted",
+                                       "rename the file"))  # fmt: skip
+    return files, undecided
+
+
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -148,7 +162,10 @@ def _why_unreadable(path: str, raw: bytes) -> str | None:
     """Why ohw cannot read ``path`` as the design's BOM, or None if it can."""
     if not path.lower().endswith(BOM_SUFFIXES):
         return "ohw reads BOMs as " + ", ".join(BOM_SUFFIXES) + " files"
-    read = parse_file(path, bom_kind(path), raw)
+    try:
+        read = parse_file(path, bom_kind(path), raw)
+    except csv.Error as error:  # a cell longer than Python's csv reader takes
+        return f"it cannot be read as CSV: {error}"
     if read.valid:
         return None
     return read.problems[0].message if read.problems else "it is no BOM ohw reads"
@@ -417,11 +434,8 @@ def _bom_undecided(
 def _write(result: Adoption, previous: str | None, *, commit: bool) -> None:
     """Write ohw.yaml, and commit it alone if asked; a failed commit puts the
     file back as it was."""
-    from ohw.storage.vcs.repository import commit_new_files, find_repository, identity_or_error
+    from ohw.storage.vcs.repository import commit_new_files, identity_or_error
 
-    if commit and find_repository(result.folder) is None:
-        raise OhwError(f"{result.folder} is not in a git repository: --commit needs one",
-                       "run git init first, or leave out --commit")  # fmt: skip
     author = identity_or_error(result.folder) if commit else None
     write_atomically(result.manifest, result.text.encode("utf-8"))
     result.written = True

@@ -196,8 +196,19 @@ def _set_apart(meshes: list[str], layout: Layout) -> list[str]:
             if reason is not None:
                 apart[folder] = reason
                 break
+    # A folder laid out as one found to hold plates (each variant's stls/printed/) holds them too.
+    plated = {_tail(f) for f, reason in apart.items() if reason == PLATES and "/" in f}
+    for mesh in meshes:
+        folder = posix_parent(mesh)
+        if folder and _tail(folder) in plated and not any(mesh.startswith(f + "/") for f in apart):
+            apart[folder] = PLATES
     layout.unused += [(folder + "/", reason) for folder, reason in sorted(apart.items())]
     return [m for m in meshes if not any(m.startswith(f + "/") for f in apart)]
+
+
+def _tail(folder: str) -> str:
+    """A folder's last two names, lower case: where it lies in its tree."""
+    return "/".join(folder.lower().split("/")[-2:])
 
 
 def _singular(word: str) -> str:
