@@ -294,14 +294,13 @@ def contributors(folder: Path) -> list[Contributor]:
         return []
     prefix = repository_prefix(repo, folder)
     mailmap = pygit2.Mailmap.from_repository(repo)
-    counted: dict[str, list[str | int]] = {}  # e-mail, lower case -> name, e-mail, commits
+    counted: dict[tuple[str, str], int] = {}  # (name, e-mail) -> commits, as git groups them
     for commit in repo.walk(repo.head.target, pygit2.enums.SortMode.TIME):
         if prefix and not _changes_folder(commit, prefix):
             continue
-        name, email = mailmap.resolve(commit.author.name, commit.author.email)
-        entry = counted.setdefault(email.lower() or name, [name, email, 0])
-        entry[2] = int(entry[2]) + 1
-    found = [Contributor(str(n), str(e), int(c)) for n, e, c in counted.values()]
+        who = mailmap.resolve(commit.author.name, commit.author.email)
+        counted[who] = counted.get(who, 0) + 1
+    found = [Contributor(name, email, count) for (name, email), count in counted.items()]
     return sorted(found, key=lambda c: (-c.commits, c.name.lower()))
 
 
@@ -313,4 +312,6 @@ def _changes_folder(commit: pygit2.Commit, prefix: str) -> bool:
             return None
 
     mine = folder_id(commit.tree)
-    return not commit.parents or any(folder_id(p.tree) != mine for p in commit.parents)
+    if not commit.parents:
+        return mine is not None
+    return any(folder_id(p.tree) != mine for p in commit.parents)
