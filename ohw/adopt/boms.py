@@ -18,7 +18,8 @@ _BOM_NAMES = re.compile(
 )
 _TEXT_SUFFIXES = (".csv", ".tsv", ".md", ".txt")
 MAX_BOM_BYTES = 1_000_000
-_MESH_NAME = re.compile(r"[^\s|,;\t\"']+\.(?:stl|3mf|obj)\b", re.IGNORECASE)
+_MESH_NAME = re.compile(r"[^\s|,;\t\"']{1,255}\.(?:stl|3mf|obj)\b", re.IGNORECASE)
+MAX_LINE = 4096  # characters: a BOM's line is a row of a table, not a page
 _COUNT_BEFORE = re.compile(r"(\d+)\s*(?:x|×|pcs|pc)?\s*[|,;:\t-]?\s*[\"']?\s*$", re.IGNORECASE)
 _COUNT_AFTER = re.compile(r"^[\"']?\s*[|,;\t]\s*(?:x\s*)?(\d+)\b", re.IGNORECASE)
 
@@ -52,6 +53,8 @@ def _counts_in(text: str) -> dict[str, int]:
     """Mesh file names and the counts written beside them, line by line."""
     found: dict[str, int] = {}
     for line in text.splitlines():
+        if len(line) > MAX_LINE:
+            continue
         for match in _MESH_NAME.finditer(line):
             before = _COUNT_BEFORE.search(line[: match.start()])
             after = _COUNT_AFTER.search(line[match.end() :])

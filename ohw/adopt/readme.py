@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 README_NAMES = ("readme.md", "readme.markdown", "readme.rst", "readme.txt", "readme")
 MAX_DESCRIPTION = 600  # characters: a paragraph, not a page
+MAX_PARAGRAPH = 20_000  # characters read of one; longer is no introduction
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](target), ![alt](picture)
 _HTML = re.compile(r"<[^>]+>")
@@ -65,6 +66,8 @@ def _prose(block: list[str]) -> str | None:
     code, pictures and lines of links alone (badges, downloads)."""
     if block[0].lstrip().startswith(("|", ">", "- ", "* ", "+ ", "    ", "\t", "<", "..")):
         return None
+    if sum(len(line) for line in block) > MAX_PARAGRAPH:
+        return None
     text = plain(" ".join(line.strip() for line in block))
     without_links = plain(_LINK.sub("", " ".join(block)))
     if len(without_links) < 20 or not re.search(r"[a-z]{3,} [a-z]{2,}", text):
@@ -81,7 +84,7 @@ def introduction(text: str) -> Introduction:
         if heading is not None:
             if title is not None:
                 break  # the description is in the introduction, or nowhere
-            title = plain(heading[1]) or None
+            title = plain(heading[1][:MAX_DESCRIPTION]) or None
             continue
         if description is None:
             description = _prose(block)
