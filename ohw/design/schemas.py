@@ -35,13 +35,13 @@ SCHEMA_NAMES = (
     "variant-list",
     "settings",
     "bom-output",
-    "adopt-output",
     "kit",
     "catalog-output",
     "catalog-sync",
     "okh-losh",
     "okh-import",
     "okh-export",
+    "adopt-output",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so
