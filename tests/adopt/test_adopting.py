@@ -197,6 +197,15 @@ def test_not_a_folder_is_a_usage_error(tmp_path: Path):
 # --- the corpus: two real printers, measured ---------------------------------------
 
 
+def adopted(name: str, tmp_path: Path) -> tuple[Path, dict, dict, dict[str, dict]]:
+    """The corpus repository ``name`` made and adopted: its folder, the adopt
+    output, the manifest written and its parts by file."""
+    repository = corpus_repository(name, tmp_path / name.split("__")[1])
+    output = adopt_json(repository)
+    manifest = yaml.safe_load((repository / "ohw.yaml").read_text())
+    return repository, output, manifest, {p["export"]: p for p in manifest["parts"]}
+
+
 def quantity_in_name(path: str) -> int:
     found = re.search(r"_x(\d+)\.stl$", path, re.IGNORECASE)
     return int(found.group(1)) if found else 1
@@ -204,10 +213,7 @@ def quantity_in_name(path: str) -> int:
 
 @pytest.mark.corpus
 def test_the_voron_trident_every_part_with_its_quantity_and_its_choices(tmp_path: Path):
-    repository = corpus_repository("VoronDesign__Voron-Trident", tmp_path / "Voron-Trident")
-    output = adopt_json(repository)
-    manifest = yaml.safe_load((repository / "ohw.yaml").read_text())
-    parts = {p["export"]: p for p in manifest["parts"]}
+    repository, output, manifest, parts = adopted("VoronDesign__Voron-Trident", tmp_path)
     stls = [p for p in listed_paths("VoronDesign__Voron-Trident") if p.lower().endswith(".stl")]
     apart = [p for p in stls if p.startswith(("STLs/superseded_parts/", "experimental/"))]
     assert len(stls) == 145 and len(apart) == 14
@@ -238,10 +244,7 @@ def mendel_bom_counts() -> dict[str, int]:
 
 @pytest.mark.corpus
 def test_mendel90_variants_are_one_choice_and_the_generated_bom_counts(tmp_path: Path):
-    repository = corpus_repository("nophead__Mendel90", tmp_path / "Mendel90")
-    output = adopt_json(repository)
-    manifest = yaml.safe_load((repository / "ohw.yaml").read_text())
-    parts = {p["export"]: p for p in manifest["parts"]}
+    repository, output, manifest, parts = adopted("nophead__Mendel90", tmp_path)
     counts = mendel_bom_counts()
     assert len(counts) == 50
     right = [n for n, c in counts.items() if parts[f"dibond/stls/{n}"]["quantity"] == c]
