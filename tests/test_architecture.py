@@ -28,7 +28,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("catalog",),
     ("fab",),
     ("checks", "picture"),
-    ("history", "lineage", "okh"),
+    ("adopt", "history", "lineage", "okh"),
     ("merge",),
     ("design", "mesh"),
     ("storage",),

@@ -68,6 +68,18 @@ RULES: dict[str, Rule] = {
         ),
         Rule("OHW120", _E, "Duplicate part id", "give every part its own id"),
         Rule(
+            "OHW121",
+            _E,
+            "Choice default is none of its options",
+            "give as default a part id (or option) of a part with that choice",
+        ),
+        Rule(
+            "OHW122",
+            _W,
+            "Choice described twice, or with no parts",
+            "describe each choice once, with the id its parts give as `choice`",
+        ),
+        Rule(
             "OHW201",
             _E,
             "Referenced file does not exist",

@@ -41,6 +41,7 @@ SCHEMA_NAMES = (
     "okh-losh",
     "okh-import",
     "okh-export",
+    "adopt-output",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

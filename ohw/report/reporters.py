@@ -61,6 +61,7 @@ REPORTS: dict[str, dict[str, str]] = {
     "catalog-sync": _formats("catalog", text="SyncText", json="SyncJson"),
     "okh-import": _formats("okh", text="OkhImportText", json="OkhImportJson"),
     "okh-export": _formats("okh", text="OkhExportText", json="OkhExportJson"),
+    "adopt": _formats("adopt", text="AdoptText", json="AdoptJson"),
 }
 # The formats of `ohw check` whose readers find files from the repository's root.
 LOCATES_IN_REPOSITORY = frozenset({"sarif", "github", "junit"})

@@ -244,6 +244,20 @@ def test_unreferenced_mesh_is_a_warning_unless_git_ignores_it(tmp_path, capsys):
     assert output["designs"][0]["findings"][0]["severity"] == "warning"
 
 
+def test_meshes_the_manifest_says_are_unused_ask_for_no_part(tmp_path, capsys):
+    manifest = MANIFEST.format(export="parts/base.stl").rstrip(" ") + (
+        "    unused:\n      - {path: parts/old/, reason: superseded}\n      - parts/plate.stl\n"
+    )
+    files = {"parts/base.stl": CUBE, "parts/old/a.stl": CUBE, "parts/old/b/c.stl": CUBE,
+             "parts/plate.stl": CUBE, "parts/older.stl": CUBE}  # fmt: skip
+    design = write_design(tmp_path / "d", manifest, files)
+    code, output = check_json(capsys, design)
+    assert (code, findings(output)) == (0, [("OHW205", "parts/older.stl", None, None)])
+    (design / "parts" / "plate.stl").unlink()
+    code, output = check_json(capsys, design)
+    assert code == 1 and ("OHW201", "ohw.yaml") in [f[:2] for f in findings(output)]
+
+
 def test_unknown_revision_and_not_a_design_are_usage_errors(tmp_path):
     design = write_design(tmp_path / "d", MANIFEST.format(export="parts/base.stl"))
     git("init", "-q", cwd=design)

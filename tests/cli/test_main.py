@@ -91,6 +91,7 @@ def test_schema_prints_the_shipped_schemas():
         "okh-losh",
         "okh-import",
         "okh-export",
+        "adopt-output",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:

@@ -14,7 +14,7 @@ import pytest
 import trimesh
 import yaml
 from support import EXAMPLES
-from support.designs import init_and_commit, write_design
+from support.designs import choosy_design, init_and_commit, write_design
 from support.meshes import binary_stl, box_facets
 from support.run import ohw_json, run_ohw
 
@@ -178,3 +178,44 @@ def test_at_a_revision_and_bad_input(tmp_path: Path):
     assert bom_json(lamp, "--rev", "HEAD") == before
     assert run_ohw("bom", "--rev", "nope", cwd=lamp).returncode == 2
     assert run_ohw("bom", "--units", "0", cwd=lamp).returncode == 2
+
+
+def test_only_the_chosen_option_is_built_and_optional_parts_count_apart(tmp_path: Path):
+    design = choosy_design(tmp_path / "choosy")
+    default = bom_json(design)
+    parts = {p["id"]: p for p in default["printed"]["parts"]}
+    assert list(parts) == ["base", "round", "trim", "jig"]
+    assert parts["jig"]["optional"] and parts["jig"]["role"] == "tool"
+    assert parts["trim"]["colour"] == "accent" and not parts["trim"]["optional"]
+    assert parts["round"]["choice"] == "head" and parts["base"]["choice"] is None
+    one_cube = parts["base"]["mass"]
+    # The optional jig is not in the plastic to buy: base, round head, two trims.
+    (pla,) = default["printed"]["materials"]
+    assert pla["parts"] == 4 and pla["mass"] == pytest.approx(4 * one_cube, rel=1e-3)
+    assert default["choices"] == [{"group": "head", "title": "Lamp head", "option": "round",
+                                   "default": True, "options": ["round", "square"]}]  # fmt: skip
+    assert default["left_out"] == ["square"]
+    chosen = bom_json(design, "--choose", "head=square", "--units", "2")
+    assert [p["id"] for p in chosen["printed"]["parts"]] == ["base", "square", "trim", "jig"]
+    assert chosen["choices"][0]["option"] == "square" and not chosen["choices"][0]["default"]
+    table = run_ohw("bom", "--choose", "head=square", cwd=design).stdout
+    assert "choice head: square (also round)" in table
+    markdown = run_ohw("bom", "--format", "md", cwd=design).stdout
+    assert "Choices: head: round (default; also square)" in markdown
+    assert "| jig (optional, tool) |" in markdown and "| PLA, accent |" in markdown
+    rows = list(csv.reader(io.StringIO(run_ohw("bom", "--format", "csv", cwd=design).stdout)))
+    assert [r[0] for r in rows if r[1] == "jig"] == ["optional printed"]
+
+
+@pytest.mark.parametrize(
+    ("choose", "says"),
+    [
+        ("lamp=square", "no choice group 'lamp'"),
+        ("head=oval", "'oval' is not an option of head"),
+        ("head", "is not GROUP=OPTION"),
+    ],
+)
+def test_a_choice_the_design_lacks_is_a_usage_error(tmp_path: Path, choose: str, says: str):
+    design = choosy_design(tmp_path / "choosy")
+    done = run_ohw("bom", "--choose", choose, cwd=design)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
