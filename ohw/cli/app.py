@@ -409,7 +409,13 @@ def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
     return run_driver(base, ours, theirs, path)
 
 
-@cli.command("bom")
+@cli.group("bom", cls=_DefaultGroup)
+def bom_group() -> None:
+    """The bill of materials: for N units (`ohw bom`), or a BOM table converted
+    into bom.yaml (`ohw bom import FILE`)."""
+
+
+@bom_group.command("report")
 @units_option
 @click.option(
     "--infill",
@@ -430,17 +436,46 @@ def bom_command(
     choices: tuple[str, ...],
     output_format: str,
 ) -> int:
-    """The bill of materials for N units: what to buy (by supplier, with totals
-    per currency), what to print (material, estimated mass and 1.75 mm filament)
-    and what to cut or mill (material and stock). Optional items and parts are
-    listed apart; of a choice among parts, only the chosen option is listed.
+    """The bill of materials for N units (the default: `ohw bom`): what to buy
+    (by supplier, with totals per currency), what to print (material, estimated
+    mass and 1.75 mm filament) and what to cut or mill (material and stock).
+    Optional items and parts are listed apart; of a choice among parts, only
+    the chosen option is listed.
 
     The mass model is in the README. The JSON output is described by
-    `ohw schema bom-output`.
+    `ohw schema bom-output`. Rows of a BOM table that could not be read are
+    named on standard error.
     """
     from ohw.cli.commands.bom import bom
 
     return bom(revision, units, infill, list(choices), output_format)
+
+
+@bom_group.command("import")
+@click.argument("source", metavar="FILE", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--out",
+    "-o",
+    default="bom.yaml",
+    show_default=True,
+    metavar="FILE",
+    help="Where to write the bom.yaml.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@output_options("bom-import")
+def bom_import_command(*, source: str, out: str, force: bool, output_format: str) -> int:
+    """Convert a BOM table into bom.yaml: CSV or TSV (KiCad, JLCPCB, Kitspace's
+    1-click BOM, a spreadsheet's), a Markdown table, or a list of counts.
+
+    Says what each column was read as, which ids were made (from MPN, name or
+    designators), and which rows are not items (headings, totals) or could not
+    be read; those are kept at the end of the file as comments. Exit code 1
+    when FILE cannot be read as a BOM. The JSON output is described by
+    `ohw schema bom-import`.
+    """
+    from ohw.cli.commands.bom import import_command
+
+    return import_command(source, out, force, output_format)
 
 
 @cli.command("fab")

@@ -49,6 +49,7 @@ REPORTS: dict[str, dict[str, str]] = {
     },
     "mesh": _formats("mesh", text="MeshText", json="MeshJson"),
     "bom": _formats("bom", table="BomTable", csv="BomCsv", json="BomJson", md="BomMarkdown"),
+    "bom-import": _formats("bom_import", text="BomImportText", json="BomImportJson"),
     "diff": _formats("diff", text="DiffText", json="DiffJson"),
     "log": _formats("history", text="LogText", json="LogJson"),
     "variants": _formats("history", text="VariantsText", json="VariantsJson"),

@@ -34,6 +34,7 @@ def printer_repository(folder: Path) -> Path:
         "STLs/old/foot_v1.stl": CUBE,
         "bom.csv": "id,name,quantity\nm3x8,M3x8 screw,12\n",
         "docs/BOM.md": "| qty | item |\n|---|---|\n| 4 | M3 nut |\n",
+        "docs/BOM.xlsx": "PK\x03\x04 a spreadsheet",
     })  # fmt: skip
     git("init", "-q", "-b", "main", cwd=folder)
     git("add", "-A", cwd=folder)
@@ -77,7 +78,8 @@ def test_adopting_writes_only_ohw_yaml_and_check_finds_no_error(tmp_path: Path):
     assert manifest["unused"] == [{"path": "STLs/old/", "reason": "superseded"}]
     assert manifest["bom"] == "bom.csv"
     said = " ".join(u["message"] for u in output["undecided"])
-    assert "docs/" in said and "look like BOMs ohw cannot read yet" in said
+    assert "also found: docs/BOM.md" in said
+    assert "look like BOMs ohw cannot read yet" in said and "in docs/: not named" in said
     check = run_ohw("check", cwd=printer)
     assert check.returncode == 0, check.stdout
     assert "OHW205" not in check.stdout  # every mesh is a part, or said to be none

@@ -92,6 +92,7 @@ def test_schema_prints_the_shipped_schemas():
         "okh-import",
         "okh-export",
         "adopt-output",
+        "bom-import",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:

@@ -219,3 +219,55 @@ def test_a_choice_the_design_lacks_is_a_usage_error(tmp_path: Path, choose: str,
     design = choosy_design(tmp_path / "choosy")
     done = run_ohw("bom", "--choose", choose, cwd=design)
     assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+TABLE_BOM_MANIFEST = """\
+    ohw: 1
+    name: gantry
+    title: Gantry
+    license: {hardware: CERN-OHL-S-2.0}
+    bom: BOM.md
+    """
+TABLE_BOM = """\
+# Bill of Materials
+
+## Hardware
+
+| Item | Qty | Price (USD) | Link |
+|---|---|---|---|
+| M3x8 SHCS | 42 | $0.05 | [buy](https://www.amazon.com/dp/B000000001) |
+| 2020 extrusion | Varies | | |
+| MGN12 rail | 1 set | 25,00 € | |
+| **Total** | | $27.10 | |
+"""
+
+
+def test_the_roll_up_of_a_markdown_bom_read_in_place_names_the_rows_left_out(tmp_path):
+    design = write_design(tmp_path / "gantry", TABLE_BOM_MANIFEST, {"BOM.md": TABLE_BOM})
+    done = run_ohw("bom", "--units", "2", "--json", cwd=design)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    output = json.loads(done.stdout)
+    lines = {i["id"]: i for o in output["purchased"]["orders"] for i in o["items"]}
+    assert {k: (v["quantity"], v["unit"], v["cost"]) for k, v in lines.items()} == {
+        "m3x8-shcs": (84, None, 4.2),
+        "mgn12-rail": (2, "set", 50),
+    }
+    assert output["purchased"]["totals"] == {"EUR": 50, "USD": 4.2}
+    assert [o["supplier"] for o in output["purchased"]["orders"]] == ["Amazon", None]
+    assert "BOM.md:8: the quantity of '2020 extrusion'" in done.stderr
+    assert "not in the bill of materials" in done.stderr
+
+
+def test_a_kit_is_made_from_a_table_bom(tmp_path):
+    design = write_design(tmp_path / "gantry", TABLE_BOM_MANIFEST, {"BOM.md": TABLE_BOM})
+    init_and_commit(design, "a design with a Markdown BOM")
+    done = run_ohw("fab", "-o", tmp_path / "kit", cwd=design)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "kit" / "bom.csv").read_text())))
+    assert [(r["id"], r["quantity"]) for r in rows if r["section"] == "purchased"] == [
+        ("m3x8-shcs", "42"),
+        ("mgn12-rail", "1"),
+    ]
+    assert "2020 extrusion" in done.stderr

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ohw.cli.commands.bom import warn_about_bom
 from ohw.cli.progress import step_bar
 from ohw.design.choices import parse_choices
-from ohw.design.reader import open_design
+from ohw.design.reader import open_design, read_design
 from ohw.errors import OhwError
 from ohw.fab.build import build_kit, write_kit
 from ohw.fab.printers import Printer, bed_printer, printer_named
@@ -41,4 +42,5 @@ def fab(
         kit = build_kit(tree, units, printer, cache, progress, chosen=chosen)
         write_kit(kit, Path(out), force=force, progress=progress)
     write_report("kit", output_format, KitReport(kit, out), sys.stdout)
+    warn_about_bom(read_design(tree).problems)
     return 1 if any(part.too_big for part in kit.parts) else 0
