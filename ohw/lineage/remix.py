@@ -166,7 +166,7 @@ def _read_source(
             f"{url} has no revision {revision!r}" if revision else f"{url} has no default branch",
             "give a branch, a tag or a commit id of the source with --rev",
         )
-    tree = CommitTree(commit, "", folder)
+    tree = CommitTree(repo, commit, "", folder)
     where = f"{url} at {str(commit.id)[:7]}"
     if not tree.exists(MANIFEST):
         raise OhwError(f"{where} is not an ohw design: it has no {MANIFEST}")

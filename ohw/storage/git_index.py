@@ -16,7 +16,7 @@ import struct
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ohw.storage.locations import repository_of
+from ohw.storage.locations import common_git_dir, repository_of
 
 _SIGNATURE = b"DIRC"
 _HEADER = struct.Struct(">4sLL")
@@ -161,7 +161,7 @@ def _seconds(nanoseconds: int) -> tuple[int, int]:
 
 def _sha256(git_dir: str) -> bool:
     """Whether the repository's objects are named by SHA-256."""
-    for folder in (Path(git_dir), _common_dir(Path(git_dir))):
+    for folder in (Path(git_dir), Path(common_git_dir(git_dir))):
         try:
             settings = "".join((folder / "config").read_text(errors="replace").lower().split())
         except OSError:
@@ -169,11 +169,3 @@ def _sha256(git_dir: str) -> bool:
         if "objectformat=sha256" in settings:
             return True
     return False
-
-
-def _common_dir(git_dir: Path) -> Path:
-    """The git directory a worktree's shares with its main working tree."""
-    try:
-        return git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
-    except OSError:
-        return git_dir

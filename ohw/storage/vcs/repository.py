@@ -48,7 +48,10 @@ def find_repository(path: Path) -> pygit2.Repository | None:
 class CommitTree(DesignTree):
     """The design as it was at a commit."""
 
-    def __init__(self, commit: pygit2.Commit, prefix: str, location: Path) -> None:
+    def __init__(
+        self, repo: pygit2.Repository, commit: pygit2.Commit, prefix: str, location: Path
+    ) -> None:
+        self._odb = repo.odb
         self._commit = commit
         self._prefix = prefix
         self.revision = str(commit.id)
@@ -87,7 +90,8 @@ class CommitTree(DesignTree):
         return data
 
     def _size(self, names: tuple[str, ...]) -> int:
-        size: int = self._object(names).size
+        # From the object's header: a mesh's blob is not inflated to be measured.
+        size: int = self._odb.read_header(self._object(names).id)[1]
         return size
 
     def _children(self, names: tuple[str, ...]) -> list[tuple[str, Kind]]:
@@ -99,7 +103,7 @@ class CommitTree(DesignTree):
 def commit_tree(folder: Path, revision: str) -> CommitTree:
     """The design in ``folder`` as it was at ``revision`` (any name git accepts)."""
     repo, prefix = design_repository(folder, f"it has no revision {revision!r}")
-    return CommitTree(resolve_commit(repo, revision), prefix, folder)
+    return CommitTree(repo, resolve_commit(repo, revision), prefix, folder)
 
 
 def design_repository(folder: Path, why: str) -> tuple[pygit2.Repository, str]:
@@ -148,7 +152,7 @@ def commit_design(repo: pygit2.Repository, commit_id: str, location: Path) -> Co
         return None
     if found is None or found.type != pygit2.enums.ObjectType.COMMIT:
         return None
-    return CommitTree(found.peel(pygit2.Commit), "", location)
+    return CommitTree(repo, found.peel(pygit2.Commit), "", location)
 
 
 def find_commit(repo: pygit2.Repository, names: list[str]) -> pygit2.Commit | None:
