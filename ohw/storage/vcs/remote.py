@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
+from ohw.storage.vcs import lfs
 
 if TYPE_CHECKING:
     import pygit2
@@ -159,6 +160,7 @@ def clone_into(url: str, folder: Path, progress: Progress | None = None) -> pygi
     import pygit2
 
     _set_timeouts()
+    lfs.use_lfs_filter()
     try:
         return pygit2.clone_repository(url, str(folder), callbacks=_callbacks(progress))
     except (pygit2.GitError, OSError, ValueError) as error:
@@ -168,6 +170,7 @@ def clone_into(url: str, folder: Path, progress: Progress | None = None) -> pygi
 def open_clone(folder: Path) -> pygit2.Repository:
     import pygit2
 
+    lfs.use_lfs_filter()
     return pygit2.Repository(str(folder))
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ohw.errors import OhwError
 from ohw.storage.locations import repository_of
 from ohw.storage.tree import DesignTree, Kind, WorkingTree
+from ohw.storage.vcs.lfs import use_lfs_filter
 
 if TYPE_CHECKING:
     import pygit2
@@ -41,6 +42,7 @@ def find_repository(path: Path) -> pygit2.Repository | None:
     """The git repository whose work tree holds ``path``, if any."""
     import pygit2
 
+    use_lfs_filter()
     found = pygit2.discover_repository(str(path))
     return pygit2.Repository(found) if found else None
 
@@ -346,6 +348,7 @@ def commit_new_files(
 
     try:
         if new_repository:
+            use_lfs_filter()
             repo = pygit2.init_repository(str(folder), initial_head="main")
         else:
             found = find_repository(folder)
