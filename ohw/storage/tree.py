@@ -149,6 +149,11 @@ class DesignTree(ABC):
         """Those of ``paths`` that git ignores; a commit holds none."""
         return set()
 
+    def lfs_tracked(self, paths: list[str]) -> set[str]:
+        """Those of ``paths`` that git's attributes keep in Git LFS (at a commit,
+        those committed as pointers are in LFS, and no others)."""
+        return {path for path in paths if self.lfs_pointer(path) is not None}
+
     def folder_id(self) -> str | None:
         """The git tree id of the whole design folder, where it is known without
         reading: two trees with the same id hold the same design."""

@@ -62,6 +62,42 @@ def uses_lfs(repo: pygit2.Repository, commit: str | None = None) -> bool:
     return False
 
 
+# What `ohw init --lfs` and `ohw adopt --lfs` keep in Git LFS: meshes and CAD files.
+# Patterns are told apart by case, as git does: FreeCAD writes .FCStd.
+LFS_PATTERNS = (
+    *(
+        pattern
+        for suffix in ("stl", "3mf", "obj", "step", "stp", "iges", "igs", "f3d", "sldprt")
+        for pattern in (f"*.{suffix}", f"*.{suffix.upper()}")
+    ),
+    "*.FCStd",
+)
+
+
+def lfs_attributes(existing: str | None) -> str | None:
+    """A ``.gitattributes`` keeping meshes and CAD files in Git LFS: every line
+    of ``existing`` kept, and one added (as `git lfs track` writes it) for each
+    pattern not in LFS yet; None if there is nothing to add."""
+    text = existing or ""
+    tracked = {
+        line.split()[0]
+        for line in text.splitlines()
+        if line.split() and "filter=lfs" in line.split()[1:]
+    }
+    added = [f"{pattern} {TRACKED}\n" for pattern in LFS_PATTERNS if pattern not in tracked]
+    if not added:
+        return None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    head = "" if text else "# Meshes and CAD files are kept in Git LFS (https://git-lfs.com).\n"
+    return text + head + "".join(added)
+
+
+def require_client(folder: Path) -> None:
+    """An error, before anything is written, where the git-lfs client is missing."""
+    _client(folder, "version")
+
+
 def _blob_data(repo: pygit2.Repository, blob_id: pygit2.Oid) -> bytes:
     import pygit2
 

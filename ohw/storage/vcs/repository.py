@@ -241,6 +241,9 @@ class GitWorkingTree(WorkingTree):
     def ignored(self, paths: list[str]) -> set[str]:
         return ignored(self.root, paths)
 
+    def lfs_tracked(self, paths: list[str]) -> set[str]:
+        return lfs_tracked(self.root, paths)
+
 
 def ignored(folder: Path, paths: list[str]) -> set[str]:
     """Those of ``paths`` (relative to ``folder``) that git ignores there: asked
@@ -277,6 +280,30 @@ def _ignored_by_git(folder: Path, paths: list[str]) -> set[str] | None:
     if done.returncode not in (0, 1):  # 1: none is ignored; else git failed (a bare repository)
         return None
     return {os.fsdecode(p) for p in done.stdout.split(b"\0") if p}
+
+
+def lfs_tracked(folder: Path, paths: list[str]) -> set[str]:
+    """Those of ``paths`` (relative to ``folder``) that git's attributes give
+    git-lfs's filter, as ``git check-attr`` says (none where git cannot say)."""
+    import subprocess
+
+    if not paths or repository_of(str(folder)) is None:
+        return set()
+    command = ["git", "-C", str(folder), "check-attr", "-z", "--stdin", "filter"]
+    try:
+        done = subprocess.run(
+            command,
+            input=b"".join(os.fsencode(p) + b"\0" for p in paths),
+            capture_output=True,
+            timeout=_GIT_SECONDS,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    fields = done.stdout.split(b"\0")
+    return {  # path, attribute, value: three fields a path
+        os.fsdecode(fields[n]) for n in range(0, len(fields) - 2, 3) if fields[n + 2] == b"lfs"
+    }
 
 
 def unchanged_blob_ids(folder: Path, paths: list[str]) -> dict[str, str]:
