@@ -12,6 +12,7 @@ from ohw.errors import OhwError
 from ohw.merge.files import edit_yaml
 from ohw.merge.workflow import MergeOutcome, merge
 from ohw.storage.files import write_atomically
+from ohw.storage.vcs import lfs
 from ohw.storage.vcs import remote as remotes
 from ohw.storage.vcs.repository import Identity, commit_new_files, open_work_tree
 from ohw.storage.yaml.document import ReadProblem
@@ -105,7 +106,9 @@ def update(
             "add one with git remote add upstream URL",
         )
     remotes.fetch(repo, UPSTREAM, progress)
-    return merge(folder, remotes.default_branch(repo, UPSTREAM), author)
+    branch = remotes.default_branch(repo, UPSTREAM)
+    lfs.fetch_objects(repo, UPSTREAM, branch)
+    return merge(folder, branch, author)
 
 
 def pull(folder: Path, author: Identity, progress: remotes.Progress | None = None) -> MergeOutcome:
@@ -113,4 +116,5 @@ def pull(folder: Path, author: Identity, progress: remotes.Progress | None = Non
     repo = open_work_tree(folder, "pull")
     remote_name, branch = remotes.tracked(repo)
     remotes.fetch(repo, remote_name, progress)
+    lfs.fetch_objects(repo, remote_name, branch)
     return merge(folder, branch, author)

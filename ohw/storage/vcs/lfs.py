@@ -93,6 +93,16 @@ def lfs_attributes(existing: str | None) -> str | None:
     return text + head + "".join(added)
 
 
+def with_tracked_files(existing: str | None, paths: list[str]) -> str:
+    """A ``.gitattributes`` (its lines kept) that also keeps each of ``paths``
+    (relative to its folder) in Git LFS, as `git lfs track PATH` writes it."""
+    text = existing or ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    lines = [f"/{path.replace(' ', '[[:space:]]')} {TRACKED}\n" for path in paths]
+    return text + "".join(line for line in lines if line not in text)
+
+
 def require_client(folder: Path) -> None:
     """An error, before anything is written, where the git-lfs client is missing."""
     _client(folder, "version")
@@ -160,13 +170,16 @@ def bring_objects(repo: pygit2.Repository, remote: str) -> None:
     _client(folder, "pull", remote)
 
 
-def fetch_objects(repo: pygit2.Repository, url: str, commit: str, paths: list[str]) -> None:
-    """Fetch the LFS objects of ``paths`` at ``commit`` from ``url`` (a source
-    fetched without a remote, as a remix does) into this repository's store."""
-    if not paths or not uses_lfs(repo, commit):
+def fetch_objects(
+    repo: pygit2.Repository, remote: str, ref: str, paths: list[str] | None = None
+) -> None:
+    """Fetch from ``remote`` (a remote's name, or the URL of a source fetched
+    without one, as a remix does) the LFS objects of ``ref`` (fetched already),
+    only those of ``paths`` if given, into this repository's store."""
+    if paths == [] or not uses_lfs(repo, ref):
         return
-    folder = Path(repo.workdir)
-    _client(folder, "fetch", "--include", ",".join(_escaped(p) for p in paths), url, commit)
+    include = ["--include", ",".join(_escaped(p) for p in paths)] if paths else []
+    _client(Path(repo.workdir), "fetch", *include, remote, ref)
 
 
 def _escaped(path: str) -> str:

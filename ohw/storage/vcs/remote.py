@@ -151,7 +151,7 @@ def clone(url: str, destination: Path, progress: Progress | None = None) -> pygi
     failed or killed clone leaves no half-made design behind."""
     check_url(url)
     with made_in_place(destination) as folder:
-        clone_into(url, folder, progress)
+        lfs.bring_objects(clone_into(url, folder, progress), "origin")
     return open_clone(destination)
 
 
@@ -323,6 +323,7 @@ def push(
     callbacks = _callbacks(progress)
     _set_timeouts()
     spec = f"refs/heads/{branch}:refs/heads/{branch}"
+    lfs.send_objects(repo, remote_name, branch)  # first, as git-lfs's pre-push hook does
     try:
         remote.push([spec], callbacks=callbacks)
     except (pygit2.GitError, OSError) as error:
@@ -348,6 +349,7 @@ def start_fork(repo: pygit2.Repository, revision: str | None, upstream: str) -> 
     if revision is not None:
         repo.reset(resolve_commit(repo, revision).id, pygit2.enums.ResetMode.HARD)
     repo.remotes.rename("origin", upstream)
+    lfs.bring_objects(repo, upstream)
     return str(repo.head.target)
 
 
