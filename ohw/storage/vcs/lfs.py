@@ -161,13 +161,16 @@ def _configured(folder: Path, key: str) -> bool:
 
 
 def bring_objects(repo: pygit2.Repository, remote: str) -> None:
-    """Fetch from ``remote`` the LFS objects of the commit checked out, and
-    write them into the work tree in place of their pointers (``git lfs pull``)."""
+    """Fetch from ``remote`` the LFS objects of every commit of a new clone
+    (ohw diff, log and credits read past versions; git-lfs alone would fetch
+    those of the commit checked out), and write those checked out into the
+    work tree in place of their pointers."""
     folder = Path(repo.workdir)
     if not uses_lfs(repo):
         return
     set_up(folder)
-    _client(folder, "pull", remote)
+    _client(folder, "fetch", "--all", remote)
+    _client(folder, "checkout")
 
 
 def fetch_objects(
