@@ -35,6 +35,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from merge import git
 from mesh import DEFAULT_CORPUS, RECENT_SECONDS, make_design
 from timing import (
     Series,
@@ -53,34 +54,16 @@ from timing import (
 )
 
 LFS_OVER_PLAIN = 1.1
-_IDENTITY = {
-    "GIT_AUTHOR_NAME": "benchmark",
-    "GIT_AUTHOR_EMAIL": "benchmark@example.org",
-    "GIT_COMMITTER_NAME": "benchmark",
-    "GIT_COMMITTER_EMAIL": "benchmark@example.org",
-}
-
-
-def git(env: dict[str, str], cwd: Path, *args: str | Path) -> str:
-    done = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *map(str, args)],
-        cwd=cwd,
-        env={**env, **_IDENTITY},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
 
 
 def served_clone(ohw: list[str], env: dict[str, str], design: Path, name: str) -> Path:
     """``design`` pushed (with its LFS objects) to a bare file:// remote beside
     it, and cloned from there by ohw into a folder ``name``."""
     bare = design.parent / f"{name}.git"
-    git(env, design.parent, "init", "-q", "--bare", bare)
-    git(env, design, "push", "-q", bare.as_uri(), "main")
+    git(design.parent, "init", "-q", "--bare", str(bare), env=env)
+    git(design, "push", "-q", bare.as_uri(), "main", env=env)
     if (design / ".gitattributes").is_file():
-        git(env, design, "lfs", "push", "--all", bare.as_uri())
+        git(design, "lfs", "push", "--all", bare.as_uri(), env=env)
     clone = design.parent / name
     subprocess.run([*ohw, "clone", bare.as_uri(), clone], env=env, check=True, capture_output=True)
     return clone
@@ -90,7 +73,7 @@ def pointer_checkout(env: dict[str, str], clone: Path) -> Path:
     """A copy of the LFS clone whose meshes are the pointers git keeps."""
     copy = clone.parent / f"{clone.name}-pointers"
     shutil.copytree(clone, copy, symlinks=True)
-    for path in git(env, copy, "lfs", "ls-files", "--name-only").splitlines():
+    for path in git(copy, "lfs", "ls-files", "--name-only", env=env).splitlines():
         blob = subprocess.run(
             ["git", "cat-file", "blob", f"HEAD:{path}"], cwd=copy, capture_output=True, check=True
         ).stdout
@@ -103,11 +86,11 @@ def measure(
 ) -> list[Target]:
     plain_design = make_design(folder / "plain", files, env)
     lfs_design = make_design(folder / "lfs", files, env)
-    git(env, lfs_design, "lfs", "install", "--local")
-    git(env, lfs_design, "lfs", "track", "*.stl")
-    git(env, lfs_design, "add", ".gitattributes")
-    git(env, lfs_design, "add", "--renormalize", ".")
-    git(env, lfs_design, "commit", "-q", "-m", "meshes in Git LFS")
+    git(lfs_design, "lfs", "install", "--local", env=env)
+    git(lfs_design, "lfs", "track", "*.stl", env=env)
+    git(lfs_design, "add", ".gitattributes", env=env)
+    git(lfs_design, "add", "--renormalize", ".", env=env)
+    git(lfs_design, "commit", "-q", "-m", "meshes in Git LFS", env=env)
     plain = served_clone(ohw, env, plain_design, "plain-clone")
     in_lfs = served_clone(ohw, env, lfs_design, "lfs-clone")
     pointers = pointer_checkout(env, in_lfs)

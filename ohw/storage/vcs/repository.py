@@ -264,43 +264,41 @@ def ignored(folder: Path, paths: list[str]) -> set[str]:
 def _ignored_by_git(folder: Path, paths: list[str]) -> set[str] | None:
     """What ``git check-ignore`` says of ``paths`` by the ignore rules alone (as
     libgit2 does: tracked or not), or None where git cannot say."""
+    done = _git_about_paths(folder, ["check-ignore", "--no-index"], paths)
+    if done is None or done[0] not in (0, 1):  # 1: none is ignored; else git failed (bare)
+        return None
+    return {os.fsdecode(p) for p in done[1].split(b"\0") if p}
+
+
+def _git_about_paths(
+    folder: Path, command: list[str], paths: list[str]
+) -> tuple[int, bytes] | None:
+    """``git COMMAND -z --stdin`` in ``folder``, given ``paths``: its exit code and
+    output, or None where there is no git, or a git that hangs."""
     import subprocess
 
-    command = ["git", "-C", str(folder), "check-ignore", "-z", "--stdin", "--no-index"]
     try:
         done = subprocess.run(
-            command,
+            ["git", "-C", str(folder), *command, "-z", "--stdin"],
             input=b"".join(os.fsencode(p) + b"\0" for p in paths),
             capture_output=True,
             timeout=_GIT_SECONDS,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired):  # no git, or a git that hangs
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    if done.returncode not in (0, 1):  # 1: none is ignored; else git failed (a bare repository)
-        return None
-    return {os.fsdecode(p) for p in done.stdout.split(b"\0") if p}
+    return done.returncode, done.stdout
 
 
 def lfs_tracked(folder: Path, paths: list[str]) -> set[str]:
     """Those of ``paths`` (relative to ``folder``) that git's attributes give
     git-lfs's filter, as ``git check-attr`` says (none where git cannot say)."""
-    import subprocess
-
     if not paths or repository_of(str(folder)) is None:
         return set()
-    command = ["git", "-C", str(folder), "check-attr", "-z", "--stdin", "filter"]
-    try:
-        done = subprocess.run(
-            command,
-            input=b"".join(os.fsencode(p) + b"\0" for p in paths),
-            capture_output=True,
-            timeout=_GIT_SECONDS,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
+    done = _git_about_paths(folder, ["check-attr", "filter"], paths)
+    if done is None or done[0] != 0:
         return set()
-    fields = done.stdout.split(b"\0")
+    fields = done[1].split(b"\0")
     return {  # path, attribute, value: three fields a path
         os.fsdecode(fields[n]) for n in range(0, len(fields) - 2, 3) if fields[n + 2] == b"lfs"
     }
