@@ -603,12 +603,18 @@ def credits(*, write: bool, output_format: str) -> int:
 
 
 @cli.command()
+@click.argument("remote", required=False)
 @output_options("merge")
-def pull(*, output_format: str) -> int:
-    """Fetch the current branch's remote and merge it, as `ohw merge` does."""
+def pull(*, remote: str | None, output_format: str) -> int:
+    """Fetch REMOTE (default: origin, your own repository) and merge its branch
+    into the current one, as `ohw merge` does.
+
+    The branch merged is the one the current branch tracks on REMOTE, else the
+    one of the same name. A fork's source is 'upstream': `ohw update` merges it.
+    """
     from ohw.cli.commands.remotes import pull_command
 
-    return pull_command(output_format)
+    return pull_command(remote, output_format)
 
 
 @cli.command()
@@ -624,8 +630,10 @@ def update(*, output_format: str) -> int:
 @click.argument("remote", default="origin")
 @click.argument("branch", required=False)
 def push(*, remote: str, branch: str | None) -> int:
-    """Push BRANCH (default: the current one) to REMOTE (default: origin).
+    """Push BRANCH (default: the current one) to REMOTE (default: origin, your own
+    repository), with the commits remixes are pinned to (refs/ohw/*).
 
+    A branch that tracks no remote branch tracks the one pushed to from then on.
     A push the remote rejects (it has commits you do not) is an error: pull first.
     """
     from ohw.cli.commands.remotes import push as run_push
