@@ -25,6 +25,7 @@ from ohw.storage.vcs.repository import (
     merge_in_progress,
     open_work_tree,
     resolve_commit,
+    signature,
 )
 
 if TYPE_CHECKING:
@@ -262,25 +263,13 @@ def _beside_the_merge(
 
 
 def resolve(folder: Path, path: str, side: Side | None) -> None:
-    """Settle a conflicted file with one side's version, or (``side`` None) as
-    the work tree now has it, once its conflict markers are gone."""
-    repo = open_work_tree(folder, "resolve")
-    with lock_errors(repo):
-        _require_merge(repo)
-        workdir = Path(repo.workdir)
-        relative = _repository_path(repo, folder, path)
-        index = repo.index
-        index.read()
-        entries = _conflict_entries(index, relative)
-        if entries is None:
-            raise OhwError(
-                f"{path} has no conflict to resolve",
-                "`git status` lists the files that still conflict",
-            )
-        target = workdir / relative
+    """Settle a conflicted file with one side's whole version, or (``side`` None)
+    as the work tree now has it, once its conflict markers are gone."""
+    with _conflicted(folder, path) as (repo, index, relative, entries):
+        target = Path(repo.workdir) / relative
         if side is None:
             if not target.exists():
-                index.remove(relative)
+                _settle_as_deleted(index, relative)
             elif any(line.startswith(MARKER) for line in target.read_bytes().splitlines()):
                 raise OhwError(
                     f"{path} still has conflict markers (<<<<<<<)",
@@ -290,10 +279,10 @@ def resolve(folder: Path, path: str, side: Side | None) -> None:
             else:
                 index.add(relative)
         else:
-            entry = entries[("base", "ours", "theirs").index(side)]
+            entry = entries[SIDES.index(side)]
             if entry is None:
                 target.unlink(missing_ok=True)
-                index.remove(relative)
+                _settle_as_deleted(index, relative)
             else:
                 write_atomically(target, _data(repo[entry.id]))
                 target.chmod(entry.mode & 0o777)
@@ -301,9 +290,64 @@ def resolve(folder: Path, path: str, side: Side | None) -> None:
         index.write()
 
 
-def conflicts_in(folder: Path, paths: list[str]) -> list[tuple[str, Versions]]:
+def _settle_as_deleted(index: pygit2.Index, path: str) -> None:
+    """The file gone from the index: its conflict's entries (a conflicted file
+    has no entry at stage 0 to remove)."""
+    if index.conflicts is not None and _conflict_entries(index, path) is not None:
+        del index.conflicts[path]
+    if path in index:
+        index.remove(path)
+
+
+def settle(folder: Path, path: str, data: bytes) -> None:
+    """Settle a conflicted file with ``data``: written, and staged as resolved."""
+    with _conflicted(folder, path) as (repo, index, relative, _):
+        write_atomically(Path(repo.workdir) / relative, data)
+        index.add(relative)
+        index.write()
+
+
+@contextmanager
+def _conflicted(
+    folder: Path, path: str
+) -> Iterator[tuple[pygit2.Repository, pygit2.Index, str, tuple[Any, Any, Any]]]:
+    """The repository, its index, ``path`` in it, and its conflict's index
+    entries (base, ours, theirs; None where a side has none), under the
+    repository's lock."""
+    repo = open_work_tree(folder, "resolve")
+    with lock_errors(repo):
+        _require_merge(repo)
+        relative = _repository_path(repo, folder, path)
+        index = repo.index
+        index.read()
+        entries = _conflict_entries(index, relative)
+        if entries is None:
+            raise OhwError(
+                f"{path} has no conflict to resolve",
+                "`git status` lists the files that still conflict",
+            )
+        yield repo, index, relative, entries
+
+
+def current_merge(folder: Path) -> Begun:
+    """The merge in progress in the repository at ``folder``, as it began."""
+    import pygit2
+
+    repo = open_work_tree(folder, "resolve")
+    _require_merge(repo)
+    ours = repo.head.peel(pygit2.Commit)
+    theirs = repo[repo.listall_mergeheads()[0]].peel(pygit2.Commit)
+    base_id = repo.merge_base(ours.id, theirs.id)
+    base = repo[base_id].peel(pygit2.Commit).tree if base_id else None
+    return Begun(repo, base, ours.tree, theirs.tree, _merge_message(repo))
+
+
+def conflicts_in(
+    folder: Path, paths: list[str], purpose: str = "show"
+) -> list[tuple[str, Versions]]:
     """Those of ``paths`` that the merge in progress left conflicted, with each
-    side's content."""
+    side's content; an error naming those it did not, which there is no
+    conflict to ``purpose``."""
     repo = open_work_tree(folder, "resolve")
     _require_merge(repo)
     wanted = {_repository_path(repo, folder, path): path for path in paths}
@@ -311,7 +355,7 @@ def conflicts_in(folder: Path, paths: list[str]) -> list[tuple[str, Versions]]:
     missing = [shown for relative, shown in wanted.items() if relative not in found]
     if missing:
         raise OhwError(
-            f"{', '.join(missing)}: no conflict to show",
+            f"{', '.join(missing)}: no conflict to {purpose}",
             "`git status` lists the files that still conflict",
         )
     return [(relative, found[relative]) for relative in wanted]
@@ -401,19 +445,13 @@ def _require_merge(repo: pygit2.Repository) -> None:
 
 
 def _commit_merge(repo: pygit2.Repository, author: Identity, message: str) -> str:
-    import pygit2
 
     index = repo.index
     index.read()
     tree = index.write_tree()
     parents = [repo.head.target, *repo.listall_mergeheads()]
     commit = repo.create_commit(
-        "HEAD",
-        pygit2.Signature(author.name, author.email),
-        committer(author),
-        message + "\n",
-        tree,
-        parents,
+        "HEAD", signature(author), committer(author), message + "\n", tree, parents
     )
     repo.state_cleanup()
     return str(commit)
