@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ohw.design.instructions import citations_by_block
 from ohw.design.licenses import check_expression
 from ohw.design.paths import MANIFEST, is_url, normalize, path_problem
-from ohw.design.reader import Design, open_design, read_design, read_valid_design
+from ohw.design.reader import Design, bom_kind, open_design, read_design, read_valid_design
 from ohw.errors import OhwError
 from ohw.lineage.compatibility import Requirement, common, requirement, shown
 from ohw.merge.files import edit_yaml
@@ -77,7 +77,7 @@ class Remix:
     parts: tuple[RemixedPart, ...]
     bom_added: tuple[str, ...]
     bom_present: tuple[str, ...]  # cited with the parts, already in this design's BOM
-    bom_by_hand: tuple[str, ...]  # cited with the parts, for a person to add to a CSV BOM
+    bom_by_hand: tuple[str, ...]  # cited with the parts, for a person to add to a BOM table
     design_license: str  # this design's hardware licence, after the remix
     relicensed: bool  # whether the remix changed it (--relicense)
     previous_license: str | None  # what it was before
@@ -459,7 +459,7 @@ class _BomItems:
 
     added: list[str]  # to this design's BOM
     present: list[str]  # there already, left as they are
-    by_hand: list[str]  # for a person to add: ohw does not edit a CSV BOM
+    by_hand: list[str]  # for a person to add: ohw does not edit a BOM table
 
 
 def _bring_bom(
@@ -472,7 +472,8 @@ def _bring_bom(
     writes: dict[str, bytes],
 ) -> _BomItems:
     """Add the BOM items the parts need to this design's BOM (in ``data`` when it
-    is inline, else to ``writes``), but for a CSV BOM, which is left alone."""
+    is inline, else to ``writes``), but for a BOM table (CSV, TSV, Markdown...),
+    which is left alone: its items are named for a person to add."""
     if origin.design.bom is None:
         raise OhwError(
             f"the BOM of {origin.data['name']} cannot be read: {origin.design.bom_unreadable}",
@@ -491,7 +492,7 @@ def _bring_bom(
     if manifest.bom_items is not None:
         data["bom"] = [*data["bom"], *added]
     elif manifest.bom_file is not None:
-        if manifest.bom_file.lower().endswith(".csv"):
+        if bom_kind(manifest.bom_file) == "bom-table":
             return _BomItems([], present, ids)
         text = (folder / manifest.bom_file).read_text(encoding="utf-8")
         bom = load_yaml(text.encode()).data
@@ -516,7 +517,7 @@ def _commit_message(name: str, origin: _Source, remixed: list[RemixedPart], bom:
     if bom.added:
         body.append("BOM items brought along: " + ", ".join(bom.added) + ".")
     if bom.by_hand:
-        body.append("BOM items to add to the CSV BOM by hand: " + ", ".join(bom.by_hand) + ".")
+        body.append("BOM items to add to the BOM table by hand: " + ", ".join(bom.by_hand) + ".")
     return f"Remix {taken} from {name} at {origin.commit[:7]}\n\n" + "\n".join(body)
 
 

@@ -65,7 +65,7 @@ def _text(remix: Remix, console: Console) -> None:
         console.print("BOM items already here, left as they are: " + ", ".join(remix.bom_present))
     if remix.bom_by_hand:
         console.print(
-            "[yellow]BOM items to add by hand[/yellow] (ohw does not edit a CSV BOM): "
+            "[yellow]BOM items to add by hand[/yellow] (ohw does not edit a BOM table): "
             + markup(", ".join(remix.bom_by_hand))
         )
     source = remix.license.get("hardware", "")

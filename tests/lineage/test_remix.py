@@ -341,13 +341,14 @@ def test_with_bom_into_a_csv_bom_remixes_and_names_the_items_to_add(ada: Path, m
     done = run_ohw("remix", ada, "--part", "arm", "--with-bom", cwd=mine)
     assert done.returncode == 0, done.stderr
     assert (
-        "BOM items to add by hand (ohw does not edit a CSV BOM): m3x25, m3-nut, m3-washer, "
+        "BOM items to add by hand (ohw does not edit a BOM table): m3x25, m3-nut, m3-washer, "
         "cable-tie" in done.stdout
     )
     assert "BOM items already here, left as they are: usb-cable" in done.stdout
     assert (mine / "bom.csv").read_bytes() == before
     assert [p["id"] for p in read_manifest(mine)["parts"]] == ["arm"]
-    assert "add to the CSV BOM by hand: m3x25, m3-nut" in git("log", "-1", "--format=%b", cwd=mine)
+    message = git("log", "-1", "--format=%b", cwd=mine)
+    assert "add to the BOM table by hand: m3x25, m3-nut" in message
     assert git("status", "--porcelain", cwd=mine) == ""
     output = ohw_json(
         "remix-output", "remix", ada, "--part", "knob", "--with-bom", "--json", cwd=mine
