@@ -316,6 +316,58 @@ def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp
     git("fsck", "--strict", cwd=conflicted_lamp)
 
 
+def test_abort_after_a_merge_killed_after_its_commit_undoes_the_commit(conflicted_lamp: Path):
+    start = git("rev-parse", "HEAD", cwd=conflicted_lamp).strip()
+    git("checkout", "-q", "fork", cwd=conflicted_lamp)
+    bom = conflicted_lamp / "bom.yaml"
+    bom.write_text(bom.read_text().replace("quantity: 0.4", "quantity: 0.3", 1))
+    git("commit", "-qam", "fork: no conflict after all", cwd=conflicted_lamp)
+    git("checkout", "-q", "main", cwd=conflicted_lamp)
+    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 0
+    assert git("rev-parse", "ORIG_HEAD", cwd=conflicted_lamp).strip() == start
+    # killed between writing the merge commit and clearing the merge state
+    fork = git("rev-parse", "fork", cwd=conflicted_lamp)
+    (conflicted_lamp / ".git" / "MERGE_HEAD").write_text(fork)
+    aborted = run_ohw("merge", "--abort", cwd=conflicted_lamp)
+    assert aborted.returncode == 0, aborted.stderr
+    assert git("rev-parse", "HEAD", cwd=conflicted_lamp).strip() == start
+    assert not (conflicted_lamp / ".git" / "MERGE_HEAD").exists()
+    assert git("status", "--porcelain", cwd=conflicted_lamp) == ""
+    git("fsck", "--strict", cwd=conflicted_lamp)
+
+
+def test_abort_keeps_a_commit_made_after_the_merge_state_was_left(conflicted_lamp: Path):
+    """HEAD moved on from the merge commit (a person committed, with git, over
+    the merge state a killed merge left): abort undoes no commit."""
+    git("checkout", "-q", "fork", cwd=conflicted_lamp)
+    bom = conflicted_lamp / "bom.yaml"
+    bom.write_text(bom.read_text().replace("quantity: 0.4", "quantity: 0.3", 1))
+    git("commit", "-qam", "fork: no conflict after all", cwd=conflicted_lamp)
+    git("checkout", "-q", "main", cwd=conflicted_lamp)
+    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 0
+    (conflicted_lamp / "notes.md").write_text("later\n")
+    git("add", "notes.md", cwd=conflicted_lamp)
+    git("commit", "-qm", "later work", cwd=conflicted_lamp)
+    later = git("rev-parse", "HEAD", cwd=conflicted_lamp)
+    fork = git("rev-parse", "fork", cwd=conflicted_lamp)
+    (conflicted_lamp / ".git" / "MERGE_HEAD").write_text(fork)
+    assert run_ohw("merge", "--abort", cwd=conflicted_lamp).returncode == 0
+    assert git("rev-parse", "HEAD", cwd=conflicted_lamp) == later
+
+
+def test_abort_removes_the_temporary_files_a_killed_merge_was_writing(conflicted_lamp: Path):
+    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 1  # the conflict
+    # what a merge killed inside write_atomically leaves beside the file
+    left = [conflicted_lamp / ".ohw-k2x9_a0q.tmp", conflicted_lamp / "parts" / ".ohw-zz00aa11.tmp"]
+    for path in left:
+        path.write_text("half a bom\n")
+    mine = conflicted_lamp / ".ohw-notes.tmp"  # not a name ohw makes
+    mine.write_text("mine\n")
+    assert run_ohw("merge", "--abort", cwd=conflicted_lamp).returncode == 0
+    assert not any(path.exists() for path in left)
+    assert git("status", "--porcelain", cwd=conflicted_lamp) == "?? .ohw-notes.tmp\n"
+
+
 def test_abort_after_a_merge_killed_mid_checkout_restores_the_files_it_wrote(
     conflicted_lamp: Path,
 ):

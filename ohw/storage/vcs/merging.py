@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ohw.errors import OhwError
-from ohw.storage.files import write_atomically
+from ohw.storage.files import is_left_temporary, write_atomically
 from ohw.storage.vcs.repository import (
     Identity,
     committer,
@@ -194,14 +194,16 @@ def abort_merge(folder: Path) -> list[str]:
     """Put the branch, the index and the tracked files back as they were before
     the merge. Untracked files are left alone (but for those a merge killed
     half-way wrote), and so are the changes made during the merge to files the
-    merge did not touch, as `git merge --abort` keeps them; returns those files."""
+    merge did not touch, as `git merge --abort` keeps them; returns those files.
+    A merge killed after its commit and before clearing git's merge state has
+    its commit undone too: the branch goes back to ORIG_HEAD."""
     import pygit2
 
     repo = open_work_tree(folder, "merge --abort")
     with lock_errors(repo):
         _require_merge(repo)
         kept, added = _beside_the_merge(repo)
-        repo.reset(repo.head.target, pygit2.enums.ResetMode.HARD)
+        repo.reset(_before_the_merge(repo), pygit2.enums.ResetMode.HARD)
         workdir = Path(repo.workdir)
         for path in added:
             (workdir / path).unlink(missing_ok=True)
@@ -213,6 +215,20 @@ def abort_merge(folder: Path) -> list[str]:
                 (workdir / path).chmod(mode)
         repo.state_cleanup()
     return sorted(kept)
+
+
+def _before_the_merge(repo: pygit2.Repository) -> pygit2.Oid:
+    """The commit the branch was at before the merge: HEAD, unless HEAD is the
+    merge's own commit (the process killed before it cleared the merge state),
+    whose parents are ORIG_HEAD and the commits merged."""
+    import pygit2
+
+    head = repo.head.peel(pygit2.Commit)
+    try:
+        before = repo.revparse_single("ORIG_HEAD").id
+    except (KeyError, pygit2.GitError):
+        return head.id
+    return before if head.parent_ids == [before, *repo.listall_mergeheads()] else head.id
 
 
 def _beside_the_merge(
@@ -250,7 +266,9 @@ def _beside_the_merge(
         file = workdir / path
         if path in by_merge or file.is_symlink() or (file.exists() and not file.is_file()):
             continue
-        if status & flags.WT_NEW:
+        if status & flags.WT_NEW and is_left_temporary(file.name):
+            added.append(path)  # a file the merge was writing when it was killed
+        elif status & flags.WT_NEW:
             if file.exists() and made_by_merge(path, file.read_bytes()):
                 added.append(path)
         elif status & in_work_tree and not status & in_index:
