@@ -294,17 +294,22 @@ def test_a_lock_a_killed_command_left_is_named_and_nothing_changes(conflicted_la
     assert git("status", "--porcelain", cwd=conflicted_lamp) == ""
 
 
-def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp: Path):
-    git("checkout", "-q", "fork", cwd=conflicted_lamp)
-    bom = conflicted_lamp / "bom.yaml"
+def merged_but_still_merging(lamp: Path) -> str:
+    """Merge the lamp's fork, with no conflict, and leave git's merge state as
+    a merge killed between its commit and clearing that state leaves it;
+    return the merge commit."""
+    git("checkout", "-q", "fork", cwd=lamp)
+    bom = lamp / "bom.yaml"
     bom.write_text(bom.read_text().replace("quantity: 0.4", "quantity: 0.3", 1))
-    git("commit", "-qam", "fork: no conflict after all", cwd=conflicted_lamp)
-    git("checkout", "-q", "main", cwd=conflicted_lamp)
-    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 0
-    merge_commit = git("rev-parse", "HEAD", cwd=conflicted_lamp)
-    # killed between writing the merge commit and clearing the merge state
-    fork = git("rev-parse", "fork", cwd=conflicted_lamp)
-    (conflicted_lamp / ".git" / "MERGE_HEAD").write_text(fork)
+    git("commit", "-qam", "fork: no conflict after all", cwd=lamp)
+    git("checkout", "-q", "main", cwd=lamp)
+    assert run_ohw("merge", "fork", cwd=lamp).returncode == 0
+    (lamp / ".git" / "MERGE_HEAD").write_text(git("rev-parse", "fork", cwd=lamp))
+    return git("rev-parse", "HEAD", cwd=lamp)
+
+
+def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp: Path):
+    merge_commit = merged_but_still_merging(conflicted_lamp)
     assert "All conflicts fixed but you are still merging" in git("status", cwd=conflicted_lamp)
     refused = run_ohw("merge", "fork", cwd=conflicted_lamp)
     assert refused.returncode == 2 and "ohw merge --continue" in refused.stderr
@@ -318,16 +323,7 @@ def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp
 
 def test_abort_after_a_merge_killed_after_its_commit_undoes_the_commit(conflicted_lamp: Path):
     start = git("rev-parse", "HEAD", cwd=conflicted_lamp).strip()
-    git("checkout", "-q", "fork", cwd=conflicted_lamp)
-    bom = conflicted_lamp / "bom.yaml"
-    bom.write_text(bom.read_text().replace("quantity: 0.4", "quantity: 0.3", 1))
-    git("commit", "-qam", "fork: no conflict after all", cwd=conflicted_lamp)
-    git("checkout", "-q", "main", cwd=conflicted_lamp)
-    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 0
-    assert git("rev-parse", "ORIG_HEAD", cwd=conflicted_lamp).strip() == start
-    # killed between writing the merge commit and clearing the merge state
-    fork = git("rev-parse", "fork", cwd=conflicted_lamp)
-    (conflicted_lamp / ".git" / "MERGE_HEAD").write_text(fork)
+    merged_but_still_merging(conflicted_lamp)
     aborted = run_ohw("merge", "--abort", cwd=conflicted_lamp)
     assert aborted.returncode == 0, aborted.stderr
     assert git("rev-parse", "HEAD", cwd=conflicted_lamp).strip() == start
@@ -336,21 +332,18 @@ def test_abort_after_a_merge_killed_after_its_commit_undoes_the_commit(conflicte
     git("fsck", "--strict", cwd=conflicted_lamp)
 
 
-def test_abort_keeps_a_commit_made_after_the_merge_state_was_left(conflicted_lamp: Path):
-    """HEAD moved on from the merge commit (a person committed, with git, over
-    the merge state a killed merge left): abort undoes no commit."""
-    git("checkout", "-q", "fork", cwd=conflicted_lamp)
-    bom = conflicted_lamp / "bom.yaml"
-    bom.write_text(bom.read_text().replace("quantity: 0.4", "quantity: 0.3", 1))
-    git("commit", "-qam", "fork: no conflict after all", cwd=conflicted_lamp)
-    git("checkout", "-q", "main", cwd=conflicted_lamp)
-    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 0
+def test_abort_keeps_a_commit_made_after_the_merge_commit(conflicted_lamp: Path):
+    """HEAD moved on from the merge commit while the merge state stayed (a
+    person committed with a git that does not look at it): abort undoes no commit."""
+    merged_but_still_merging(conflicted_lamp)
+    merge_head = conflicted_lamp / ".git" / "MERGE_HEAD"
+    left = merge_head.read_bytes()
+    merge_head.unlink()
     (conflicted_lamp / "notes.md").write_text("later\n")
     git("add", "notes.md", cwd=conflicted_lamp)
     git("commit", "-qm", "later work", cwd=conflicted_lamp)
+    merge_head.write_bytes(left)
     later = git("rev-parse", "HEAD", cwd=conflicted_lamp)
-    fork = git("rev-parse", "fork", cwd=conflicted_lamp)
-    (conflicted_lamp / ".git" / "MERGE_HEAD").write_text(fork)
     assert run_ohw("merge", "--abort", cwd=conflicted_lamp).returncode == 0
     assert git("rev-parse", "HEAD", cwd=conflicted_lamp) == later
 

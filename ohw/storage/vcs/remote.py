@@ -504,7 +504,7 @@ def _remote(repo: pygit2.Repository, name: str) -> pygit2.Remote:
     except KeyError:
         raise OhwError(
             f"this repository has no remote called {name!r}",
-            f"add one with git remote add {name} URL",
+            f"add one with `git remote add {name} URL`",
         ) from None
     check_url(remote.url or "", local_must_exist=False)
     return remote
