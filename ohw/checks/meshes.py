@@ -1,6 +1,6 @@
 """OHW3xx: every mesh a part names is analysed; what would spoil a print is
 reported, and an ASCII STL with the bytes binary STL would save. A mesh kept
-in Git LFS whose object is not here is OHW211."""
+in Git LFS whose object is not here is OHW212."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def check_meshes(context: CheckContext) -> Iterator[Finding]:
     for result in results:
         context.examine(result.name)
         if result.absent:
-            yield finding("OHW211", result.name, result.error or "")
+            yield finding("OHW212", result.name, result.error or "")
             continue
         if result.verdict is None:
             yield finding("OHW301", result.name, f"cannot be read as a mesh: {result.error}")

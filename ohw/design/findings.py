@@ -144,6 +144,14 @@ RULES: dict[str, Rule] = {
         Rule(
             "OHW211",
             _E,
+            "File has unresolved merge conflicts",
+            "settle it with `ohw resolve PATH --ours` (or `--theirs`, `--base`; or edit it, "
+            "then `ohw resolve PATH`) and finish with `ohw merge --continue`; or undo the "
+            "merge with `ohw merge --abort`",
+        ),
+        Rule(
+            "OHW212",
+            _E,
             "File kept in Git LFS is not here",
             "fetch it: `git lfs pull` in a clone (`git lfs fetch origin REV` for another "
             "revision); a damaged object is fetched again after `git lfs fsck`",

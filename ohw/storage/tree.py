@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohw.errors import OhwError
 from ohw.storage.lfs import POINTER_LIMIT, LfsPointer, parse_pointer, resolved
+
+if TYPE_CHECKING:
+    from ohw.storage.git_index import Unfinished
 
 # Why a path that names a pipe, a socket or a device leads to no file.
 NOT_A_FILE = "not a regular file (a pipe, a socket or a device)"
@@ -153,6 +157,11 @@ class DesignTree(ABC):
         """Those of ``paths`` that git's attributes keep in Git LFS (at a commit,
         those committed as pointers are in LFS, and no others)."""
         return {path for path in paths if self.lfs_pointer(path) is not None}
+
+    def unfinished(self) -> Unfinished | None:
+        """The merge (or rebase...) git is in the middle of in the work tree,
+        with the design's files left conflicted; a commit is in the middle of none."""
+        return None
 
     def folder_id(self) -> str | None:
         """The git tree id of the whole design folder, where it is known without

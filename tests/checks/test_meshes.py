@@ -118,10 +118,10 @@ def test_a_missing_lfs_object_is_a_finding_of_its_own(tmp_path, ohw_cache, capsy
     assert code == 1
     assert [(r, f) for r, f, _ in found if f in meshes] == [
         ("OHW208", "parts/open lid.stl"),
-        *[("OHW211", mesh) for mesh in meshes],
+        *[("OHW212", mesh) for mesh in meshes],
     ]
     code, out = run_check(capsys, design)
-    assert "parts/base.stl OHW211 error: kept in Git LFS, and its object" in out
+    assert "parts/base.stl OHW212 error: kept in Git LFS, and its object" in out
     assert "is not here" in out and "git lfs pull" in out
     assert _findings(capsys, "--rev", "HEAD", design)[1] == found
 
@@ -136,7 +136,7 @@ def test_a_damaged_lfs_object_is_the_same_finding(tmp_path, ohw_cache, capsys):
     checkout_pointers(design)
     code, out = run_check(capsys, design)
     assert code == 1
-    assert "parts/cube.stl OHW211 error: kept in Git LFS" in out and "damaged" in out
+    assert "parts/cube.stl OHW212 error: kept in Git LFS" in out and "damaged" in out
 
 
 def test_an_older_commit_is_checked_with_its_own_lfs_objects(tmp_path, ohw_cache, capsys):

@@ -160,13 +160,15 @@ def _configured(folder: Path, key: str) -> bool:
     return done.returncode == 0 and bool(done.stdout.strip())
 
 
-def bring_objects(repo: pygit2.Repository, remote: str) -> None:
-    """Fetch from ``remote`` the LFS objects of every commit of a new clone
-    (ohw diff, log and credits read past versions; git-lfs alone would fetch
-    those of the commit checked out), and write those checked out into the
-    work tree in place of their pointers."""
-    folder = Path(repo.workdir)
-    if not uses_lfs(repo):
+def bring_objects(folder: Path, remote: str) -> None:
+    """Fetch from ``remote`` the LFS objects of every commit of the new clone in
+    ``folder`` (ohw diff, log and credits read past versions; git-lfs alone
+    would fetch those of the commit checked out), and write those checked out
+    into the work tree in place of their pointers."""
+    import pygit2
+
+    use_lfs_filter()
+    if not uses_lfs(pygit2.Repository(str(folder))):
         return
     set_up(folder)
     _client(folder, "fetch", "--all", remote)

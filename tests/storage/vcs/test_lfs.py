@@ -114,7 +114,7 @@ def test_a_design_cloned_from_an_lfs_server_works_as_without_lfs(servers, tmp_pa
     code, found = _findings(clone)
     assert code == 1
     assert {rule for rule, _, _ in found if rule.startswith("OHW3")} == set()
-    assert sorted(file for rule, file, _ in found if rule == "OHW211") == [
+    assert sorted(file for rule, file, _ in found if rule == "OHW212") == [
         f"parts/{name}.stl" for name in ("arm", "base", "head", "knob")
     ]
 
