@@ -113,11 +113,6 @@ class DesignTree(ABC):
         names = self._file(path)
         return resolved(self.location, path, self._read(names))
 
-    def committed_bytes(self, path: str) -> bytes:
-        """The bytes of the file ``path`` leads to as git keeps them: for a file
-        kept in Git LFS, its pointer."""
-        return self._read(self._file(path))
-
     def lfs_pointer(self, path: str) -> LfsPointer | None:
         """The Git LFS pointer the file ``path`` (a resolved design path) is,
         if it is one; only a file small enough to be one is read."""

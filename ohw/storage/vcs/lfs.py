@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,7 +113,7 @@ def _blob_data(repo: pygit2.Repository, blob_id: pygit2.Oid) -> bytes:
     return bytes(repo[blob_id].peel(pygit2.Blob).data)
 
 
-def _client(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
+def _client(folder: Path, *args: str) -> str:
     """Run ``git lfs ARGS`` in ``folder``; its output, or an error naming what failed."""
     command = ["git", "-C", str(folder), "lfs", *args]
     try:
@@ -124,7 +123,6 @@ def _client(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
             text=True,
             timeout=_LFS_SECONDS,
             check=False,
-            env={**os.environ, **(env or {})},
         )
     except FileNotFoundError:
         raise OhwError("git is not installed", NO_CLIENT_HINT) from None
@@ -198,14 +196,6 @@ def send_objects(repo: pygit2.Repository, remote: str, branch: str) -> None:
     if not uses_lfs(repo, f"refs/heads/{branch}"):
         return
     _client(Path(repo.workdir), "push", remote, branch)
-
-
-def check_out_objects(repo: pygit2.Repository) -> None:
-    """Write the LFS objects present in the store into the work tree, in place
-    of the pointers a checkout by libgit2 left (``git lfs checkout``)."""
-    if uses_lfs(repo):
-        set_up(Path(repo.workdir))
-        _client(Path(repo.workdir), "checkout")
 
 
 @functools.cache
