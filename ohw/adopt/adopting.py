@@ -29,6 +29,8 @@ from ohw.design.reader import BOM_SUFFIXES, bom_kind, parse_file
 from ohw.design.scaffold import slug
 from ohw.errors import OhwError
 from ohw.storage.files import write_atomically
+from ohw.storage.vcs.lfs import ATTRIBUTES, lfs_attributes, require_client, set_up
+from ohw.storage.vcs.repository import find_repository
 
 HEADER = (
     "# Written by ohw adopt from the repository as it is: check it, then commit it.\n"
@@ -58,20 +60,26 @@ class Adoption:
     authors: int = 0
     undecided: list[Undecided] = field(default_factory=list)
     commit: str | None = None
+    lfs_attributes: str | None = None  # the .gitattributes written for Git LFS (--lfs)
 
 
-def adopt(folder: Path, *, dry_run: bool = False, commit: bool = False) -> Adoption:
-    """Write (or, with ``dry_run``, show) the ohw.yaml of the design in ``folder``."""
+def adopt(
+    folder: Path, *, dry_run: bool = False, commit: bool = False, lfs: bool = False
+) -> Adoption:
+    """Write (or, with ``dry_run``, show) the ohw.yaml of the design in ``folder``;
+    with ``lfs``, also the .gitattributes that keeps its meshes and CAD files in
+    Git LFS from now on."""
     from ohw.storage.vcs.repository import GitWorkingTree
 
     if not folder.is_dir():
         raise OhwError(f"{folder} is not a folder", "give the repository's folder")
-    if commit:
-        from ohw.storage.vcs.repository import find_repository
-
-        if find_repository(folder) is None:
-            raise OhwError(f"{folder} is not in a git repository: --commit needs one",
-                           "run git init first, or leave out --commit")  # fmt: skip
+    attributes = folder / ATTRIBUTES
+    previous_attributes = attributes.read_text("utf-8") if attributes.is_file() else None
+    if lfs:
+        require_client(folder)
+    if commit and find_repository(folder) is None:
+        raise OhwError(f"{folder} is not in a git repository: --commit needs one",
+                       "run git init first, or leave out --commit")  # fmt: skip
     tree = GitWorkingTree(folder)
     files, undecided = _design_files(tree)
     target = folder / MANIFEST
@@ -113,8 +121,12 @@ def adopt(folder: Path, *, dry_run: bool = False, commit: bool = False) -> Adopt
     result.bom = merged.get("bom") if isinstance(merged.get("bom"), str) else None
     result.license = dict(merged.get("license", {}))
     result.authors = len(merged.get("authors", []))
-    if not dry_run and (existing is None or result.text != existing_text):
-        _write(result, existing_text, commit=commit)
+    if lfs:
+        result.lfs_attributes = lfs_attributes(previous_attributes)
+    if not dry_run and (
+        existing is None or result.text != existing_text or result.lfs_attributes is not None
+    ):
+        _write(result, existing_text, previous_attributes, commit=commit)
     return result
 
 
@@ -431,25 +443,34 @@ def _bom_undecided(
     return found
 
 
-def _write(result: Adoption, previous: str | None, *, commit: bool) -> None:
-    """Write ohw.yaml, and commit it alone if asked; a failed commit puts the
-    file back as it was."""
+def _write(
+    result: Adoption, previous: str | None, previous_attributes: str | None, *, commit: bool
+) -> None:
+    """Write ohw.yaml (and .gitattributes, for Git LFS), and commit them alone if
+    asked; a failed commit puts the files back as they were."""
     from ohw.storage.vcs.repository import commit_new_files, identity_or_error
 
     author = identity_or_error(result.folder) if commit else None
-    write_atomically(result.manifest, result.text.encode("utf-8"))
+    written = {MANIFEST: (result.text, previous)}
+    if result.lfs_attributes is not None:
+        written[ATTRIBUTES] = (result.lfs_attributes, previous_attributes)
+        if find_repository(result.folder) is not None:
+            set_up(result.folder)
+    for path, (text, _) in written.items():
+        write_atomically(result.folder / path, text.encode("utf-8"))
     result.written = True
     if author is None:
         return
     try:
         message = "Describe the design with ohw adopt" if previous is None else (
             "Add new parts with ohw adopt")  # fmt: skip
-        result.commit = commit_new_files(result.folder, [MANIFEST], message, author,
+        result.commit = commit_new_files(result.folder, sorted(written), message, author,
                                          new_repository=False)  # fmt: skip
     except BaseException:
-        if previous is None:
-            result.manifest.unlink(missing_ok=True)
-        else:
-            write_atomically(result.manifest, previous.encode("utf-8"))
+        for path, (_, before) in written.items():
+            if before is None:
+                (result.folder / path).unlink(missing_ok=True)
+            else:
+                write_atomically(result.folder / path, before.encode("utf-8"))
         result.written = False
         raise

@@ -1,4 +1,5 @@
-"""OHW207-OHW211: file names that break tools, files too large for a repository,
+"""OHW207-OHW211: file names that break tools, files too large for a repository
+(a mesh over the limit is fine in Git LFS, and told how to get there outside it),
 and files a merge left conflicted.
 
 Hardware repositories are checked out on Windows and macOS too, and built by
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 
 from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
+from ohw.design.paths import is_mesh
 from ohw.storage.tree import DesignTree, Kind
 from ohw.storage.yaml.document import Location
 
@@ -41,14 +43,21 @@ def check_files(context: CheckContext) -> Iterator[Finding]:
     yield from _names(files)
     yield from _case_collisions(files)
     limit = context.settings.max_file_bytes
-    for path in files:
-        size = tree.size(path)
-        if size > limit:
+    large = {path: size for path in files if (size := tree.size(path)) > limit}
+    in_lfs = tree.lfs_tracked([path for path in large if is_mesh(path)]) if large else set()
+    for path, size in large.items():
+        said = f"{path} is {size / (1 << 20):,.1f} MiB, more than the limit of "
+        said += f"{context.settings.max_file_mib:g} MiB"
+        if not is_mesh(path):
+            yield finding("OHW210", path, said)
+        elif path not in in_lfs:  # a big mesh belongs in Git LFS, where it is no burden
             yield finding(
                 "OHW210",
                 path,
-                f"{path} is {size / (1 << 20):,.1f} MiB, more than the limit of "
-                f"{context.settings.max_file_mib:g} MiB",
+                f"{said}, committed outside Git LFS",
+                hint=f'keep it in Git LFS: `git lfs migrate import --include="{path}"` moves it, '
+                "history included (`ohw init --lfs` and `ohw adopt --lfs` set up .gitattributes "
+                "for meshes)",
             )
 
 

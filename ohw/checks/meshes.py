@@ -1,5 +1,6 @@
 """OHW3xx: every mesh a part names is analysed; what would spoil a print is
-reported, and an ASCII STL with the bytes binary STL would save."""
+reported, and an ASCII STL with the bytes binary STL would save. A mesh kept
+in Git LFS whose object is not here is OHW212."""
 
 from __future__ import annotations
 
@@ -83,13 +84,16 @@ def check_meshes(context: CheckContext) -> Iterator[Finding]:
         results = analyse_sources(design_sources(tree, names), cache)
     for result in results:
         context.examine(result.name)
+        if result.absent:
+            yield finding("OHW212", result.name, result.error or "")
+            continue
         if result.verdict is None:
             yield finding("OHW301", result.name, f"cannot be read as a mesh: {result.error}")
             continue
         for problem in result.verdict.problems:
             yield finding(problem.rule, result.name, problem.message, hint=problem.hint)
         if result.report is not None and result.report.format == ASCII_STL:
-            found = _ascii_stl(result.name, result.report.facets, tree.size(result.name))
+            found = _ascii_stl(result.name, result.report.facets, tree.content_size(result.name))
             if found:
                 yield found
 

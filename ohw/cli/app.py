@@ -98,6 +98,7 @@ def cli() -> None:
     show_default=True,
     help="SPDX licence of the documentation.",
 )
+@click.option("--lfs", is_flag=True, help="Keep meshes and CAD files in Git LFS (.gitattributes).")
 def init(
     *,
     folder: str,
@@ -106,11 +107,13 @@ def init(
     description: str | None,
     hardware_license: str,
     documentation_license: str,
+    lfs: bool,
 ) -> int:
     """Create a design in FOLDER: manifest, BOM, folders, git repository, first commit.
 
     Authors come from git's configuration. An existing README.md or .gitattributes
-    is kept; an existing design is never touched.
+    is kept (with --lfs, .gitattributes gets the lines of Git LFS added); an
+    existing design is never touched.
     """
     from pathlib import Path
 
@@ -125,6 +128,7 @@ def init(
             description=description,
             hardware_license=hardware_license,
             documentation_license=documentation_license,
+            lfs=lfs,
         )
     )
 
@@ -133,8 +137,15 @@ def init(
 @click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--dry-run", is_flag=True, help="Show the ohw.yaml it would write; write nothing.")
 @click.option("--commit", is_flag=True, help="Commit ohw.yaml (and nothing else) once written.")
+@click.option(
+    "--lfs",
+    is_flag=True,
+    help="Also write .gitattributes keeping meshes and CAD files in Git LFS from now on.",
+)
 @output_options("adopt")
-def adopt_command(*, folder: str, dry_run: bool, commit: bool, output_format: str) -> int:
+def adopt_command(
+    *, folder: str, dry_run: bool, commit: bool, lfs: bool, output_format: str
+) -> int:
     """Describe the existing repository (or folder) FOLDER as a design, as it is:
     write its ohw.yaml without moving a file.
 
@@ -148,7 +159,7 @@ def adopt_command(*, folder: str, dry_run: bool, commit: bool, output_format: st
     """
     from ohw.cli.commands.adopt import adopt_command as run_adopt
 
-    return run_adopt(folder, dry_run=dry_run, commit=commit, output_format=output_format)
+    return run_adopt(folder, dry_run=dry_run, commit=commit, lfs=lfs, output_format=output_format)
 
 
 def _check_format() -> str:

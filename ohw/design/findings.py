@@ -150,6 +150,13 @@ RULES: dict[str, Rule] = {
             "merge with `ohw merge --abort`",
         ),
         Rule(
+            "OHW212",
+            _E,
+            "File kept in Git LFS is not here",
+            "fetch it: `git lfs pull` in a clone (`git lfs fetch origin REV` for another "
+            "revision); a damaged object is fetched again after `git lfs fsck`",
+        ),
+        Rule(
             "OHW301",
             _E,
             "Mesh file cannot be read",

@@ -13,6 +13,7 @@ from ohw.design.licenses import check_expression
 from ohw.design.paths import MANIFEST, is_mesh
 from ohw.errors import OhwError
 from ohw.storage.files import write_atomically
+from ohw.storage.vcs.lfs import ATTRIBUTES, lfs_attributes, require_client, set_up
 from ohw.storage.vcs.repository import (
     Identity,
     commit_new_files,
@@ -46,6 +47,7 @@ class NewDesign:
     description: str | None = None
     hardware_license: str = DEFAULT_HARDWARE_LICENSE
     documentation_license: str = DEFAULT_DOCUMENTATION_LICENSE
+    lfs: bool = False  # keep meshes and CAD files in Git LFS
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,15 @@ def create_design(request: NewDesign) -> CreatedDesign:
     repository = find_repository(_existing_ancestor(folder))
     files = design_files(request, name, title, author)
     kept = [path for path in KEPT_IF_PRESENT if (folder / path).exists()]
-    clashes = [p for p in files if p not in kept and (folder / p).exists()]
+    if request.lfs:
+        require_client(_existing_ancestor(folder))
+        attributes = folder / ATTRIBUTES
+        wanted = lfs_attributes(attributes.read_text("utf-8") if attributes.is_file() else None)
+        if wanted is not None:  # its lines kept, those of LFS added
+            files[ATTRIBUTES] = wanted
+            kept = [path for path in kept if path != ATTRIBUTES]
+    extended = [ATTRIBUTES] if request.lfs else []  # an existing one gets lines added
+    clashes = [p for p in files if p not in kept + extended and (folder / p).exists()]
     if clashes:
         raise OhwError(
             f"{folder} already has " + ", ".join(clashes) + "; ohw init does not overwrite files",
@@ -94,6 +104,8 @@ def create_design(request: NewDesign) -> CreatedDesign:
             author,
             new_repository=repository is None,
         )
+        if request.lfs:
+            set_up(folder)
     except OSError as error:
         staging.undo()
         raise OhwError(
@@ -238,6 +250,7 @@ class _Staging:
         self.folder = folder
         self.created_folder = created_folder
         self.written: list[Path] = []
+        self.previous: dict[Path, bytes] = {}
         self.made_folders: list[Path] = []
         self.had_git = (folder / ".git").exists()
 
@@ -247,6 +260,8 @@ class _Staging:
         for made in reversed(missing):
             made.mkdir()
             self.made_folders.append(made)
+        if target.is_file():  # a file ohw init adds to: put back as it was on undo
+            self.previous[target] = target.read_bytes()
         write_atomically(target, text.encode("utf-8"))
         self.written.append(target)
 
@@ -255,7 +270,10 @@ class _Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
             return
         for path in self.written:
-            path.unlink(missing_ok=True)
+            if path in self.previous:
+                write_atomically(path, self.previous[path])
+            else:
+                path.unlink(missing_ok=True)
         for folder in reversed(self.made_folders):
             if folder.exists() and not any(folder.iterdir()):
                 folder.rmdir()

@@ -12,6 +12,7 @@ from ohw.errors import OhwError
 from ohw.merge.files import edit_yaml
 from ohw.merge.workflow import MergeOutcome, merge
 from ohw.storage.files import write_atomically
+from ohw.storage.vcs import lfs
 from ohw.storage.vcs import remote as remotes
 from ohw.storage.vcs.repository import (
     Identity,
@@ -56,6 +57,7 @@ def fork_design(
     with remotes.made_in_place(folder) as work:
         remotes.clone_into(source, work, progress, remote_name=UPSTREAM)
         commit = remotes.start_fork(work, revision)
+        lfs.bring_objects(work, UPSTREAM)
         manifest_path = work / MANIFEST
         text = _manifest_text(manifest_path, source)
         data = load_yaml(text.encode()).data
@@ -116,6 +118,7 @@ def update(
             ),
         )
     branch = remotes.fetch(repo, UPSTREAM, progress) or remotes.default_branch(repo, UPSTREAM)
+    lfs.fetch_objects(repo, UPSTREAM, branch)
     return merge(folder, branch, author)
 
 
@@ -142,4 +145,6 @@ def pull(
         )
     remotes.current_branch(repo, "pull")
     remotes.fetch(repo, name, progress)
-    return merge(folder, remotes.pulled_branch(repo, name), author)
+    branch = remotes.pulled_branch(repo, name)
+    lfs.fetch_objects(repo, name, branch)
+    return merge(folder, branch, author)

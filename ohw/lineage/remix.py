@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ohw.design.instructions import citations_by_block
 from ohw.design.licenses import check_expression
+from ohw.design.manifest import part_files
 from ohw.design.paths import MANIFEST, is_url, normalize, path_problem
 from ohw.design.reader import Design, bom_kind, open_design, read_design, read_valid_design
 from ohw.errors import OhwError
@@ -29,7 +30,10 @@ from ohw.lineage.compatibility import Requirement, common, requirement, shown
 from ohw.merge.files import edit_yaml
 from ohw.storage.files import write_atomically
 from ohw.storage.tree import DesignTree, Kind
+from ohw.storage.vcs import lfs
 from ohw.storage.vcs import remote as remotes
+from ohw.storage.vcs.lfs import ATTRIBUTES
+from ohw.storage.vcs.lfs import with_tracked_files as lfs_track
 from ohw.storage.vcs.merging import LocalChanges, uncommitted
 from ohw.storage.vcs.repository import (
     CommitTree,
@@ -129,10 +133,17 @@ def remix_parts(
     try:
         default = remotes.fetch_source(repo, url, _FETCHED, progress)
         origin = _read_source(repo, folder, url, request.revision, default)
+        wanted = [p for part in _parts(origin, request.part_ids) for p in _part_paths(part)]
+        lfs.fetch_objects(repo, url, origin.commit, wanted)
         return _remix(repo, folder, ours, origin, request=request, author=author)
     finally:
         for name in references_under(repo, _FETCHED):
             delete_reference(repo, name)
+
+
+def _part_paths(part: dict[str, Any]) -> list[str]:
+    """The files of the design a part names (not its URLs)."""
+    return [normalize(p) for p in part_files(part) if not is_url(p) and path_problem(p) is None]
 
 
 def _refuse_local_changes(repo: Repository, folder: Path, ours: Design) -> None:
@@ -170,7 +181,7 @@ def _read_source(
             f"{url} has no revision {revision!r}" if revision else f"{url} has no default branch",
             "give a branch, a tag or a commit id of the source with --rev",
         )
-    tree = CommitTree(commit, "", folder)
+    tree = CommitTree(repo, commit, "", folder)
     where = f"{url} at {str(commit.id)[:7]}"
     if not tree.exists(MANIFEST):
         raise OhwError(f"{where} is not an ohw design: it has no {MANIFEST}")
@@ -201,6 +212,7 @@ def _remix(
     data = load_yaml(text.encode()).data
     existing = {part["id"] for part in data.get("parts", [])}
     files: dict[str, bytes] = {}
+    sources: dict[str, str] = {}  # each file copied: where it goes, where it was
     remixed: list[RemixedPart] = []
     new_parts = []
     for part in taken:
@@ -212,7 +224,7 @@ def _remix(
                 f"(one --part at a time), e.g. --as {name}-{part['id']}",
             )
         existing.add(part_id)
-        copied, paths = _copy_part(origin, part, part_id, folder, files)
+        copied, paths = _copy_part(origin, part, part_id, folder, files=files, sources=sources)
         new_parts.append(copied)
         remixed.append(RemixedPart(part_id, part["id"], paths))
     data["parts"] = [*data.get("parts", []), *new_parts]
@@ -220,6 +232,7 @@ def _remix(
         data.setdefault("license", {})["hardware"] = relicense
     _record_lineage(data, origin, [p["id"] for p in taken])
     writes: dict[str, bytes] = dict(files)
+    _keep_in_lfs(folder, origin, sources, writes)
     bom = _BomItems([], [], [])
     if request.with_bom:
         bom = _bring_bom(folder, ours, origin, taken=taken, data=data, writes=writes)
@@ -248,6 +261,21 @@ def _remix(
         recorded,
         pin,
     )
+
+
+def _keep_in_lfs(
+    folder: Path, origin: _Source, sources: dict[str, str], writes: dict[str, bytes]
+) -> None:
+    """Files the source keeps in Git LFS (``sources``: where each copied file
+    goes, and where it was) stay in LFS here: .gitattributes gets a line for
+    each that this design would not keep there (its lines kept)."""
+    from_lfs = [t for t, source in sources.items() if origin.tree.lfs_pointer(source) is not None]
+    untracked = sorted(set(from_lfs) - GitWorkingTree(folder).lfs_tracked(from_lfs))
+    if untracked:
+        attributes = folder / ATTRIBUTES
+        existing = attributes.read_text("utf-8") if attributes.is_file() else None
+        writes[ATTRIBUTES] = lfs_track(existing, untracked).encode()
+        lfs.set_up(folder)  # git reads the copies as git-lfs users expect
 
 
 def _parts(origin: _Source, part_ids: list[str]) -> list[dict[str, Any]]:
@@ -347,9 +375,16 @@ def _check_licenses(
 
 
 def _copy_part(
-    origin: _Source, part: dict[str, Any], part_id: str, folder: Path, files: dict[str, bytes]
+    origin: _Source,
+    part: dict[str, Any],
+    part_id: str,
+    folder: Path,
+    *,
+    files: dict[str, bytes],
+    sources: dict[str, str],
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """The part's manifest entry for this design, its files added to ``files``."""
+    """The part's manifest entry for this design, its files added to ``files``
+    (and where each was to ``sources``)."""
     name = origin.data["name"]
     copied: dict[str, Any] = {}
     paths: list[str] = []
@@ -359,7 +394,10 @@ def _copy_part(
         if key == "id":
             copied[key] = part_id
         elif key in _PART_FILES:
-            moved = [_copy_file(origin, part["id"], p, folder, files) for p in _listed(value)]
+            moved = [
+                _copy_file(origin, part["id"], p, folder, files=files, sources=sources)
+                for p in _listed(value)
+            ]
             paths += [p for p in moved if not is_url(p)]
             copied[key] = moved if isinstance(value, list) else moved[0]
         else:
@@ -379,7 +417,13 @@ def _listed(value: str | list[str]) -> list[str]:
 
 
 def _copy_file(
-    origin: _Source, part_id: str, path: str, folder: Path, files: dict[str, bytes]
+    origin: _Source,
+    part_id: str,
+    path: str,
+    folder: Path,
+    *,
+    files: dict[str, bytes],
+    sources: dict[str, str],
 ) -> str:
     """Where the source's file ``path`` goes in this design (``parts/<design>/...``)."""
     if is_url(path):
@@ -410,6 +454,7 @@ def _copy_file(
     elif here.kind is not Kind.MISSING:
         raise OhwError(f"{target} cannot be written: it is a {here.kind.value} in this design")
     files[target] = data
+    sources[target] = entry.path
     return target
 
 

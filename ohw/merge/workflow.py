@@ -62,20 +62,26 @@ def merge(folder: Path, revision: str, author: Identity) -> MergeOutcome:
 
 
 def conflicted_meshes(
-    conflicted: tuple[ConflictedFile, ...],
+    folder: Path, conflicted: tuple[ConflictedFile, ...]
 ) -> dict[str, dict[Side, MeshResult]]:
-    """Each conflicted mesh's sides, analysed, so a person can choose."""
+    """Each conflicted mesh's sides, analysed, so a person can choose (a side
+    kept in Git LFS read from the store of the repository at ``folder``)."""
     if not conflicted:
         return {}  # and the mesh reader is not even loaded
     from ohw.mesh.reader import MESH_FORMATS
 
     if not any(Path(f.path).suffix.lower() in MESH_FORMATS for f in conflicted):
         return {}
-    from ohw.mesh.batch import analyse_sources
+    from ohw.mesh.batch import analyse_sources, lfs_source
     from ohw.mesh.source import MeshSource
+    from ohw.storage.lfs import parse_pointer
+
+    def source(path: str, data: bytes) -> MeshSource:
+        pointer = parse_pointer(data)
+        return MeshSource(path, data=data) if pointer is None else lfs_source(folder, path, pointer)
 
     sources: list[tuple[str, Side, MeshSource]] = [
-        (f.path, side, MeshSource(f.path, data=data))
+        (f.path, side, source(f.path, data))
         for f in conflicted
         if Path(f.path).suffix.lower() in MESH_FORMATS
         for side, data in f.sides.items()

@@ -18,6 +18,7 @@ from ohw.mesh.verdict import Verdict, judge
 from ohw.mesh.workers import worth_workers
 from ohw.storage.cache import FileIds, ResultCache, blob_id, file_blob_id
 from ohw.storage.git_index import indexed_blob_ids
+from ohw.storage.lfs import LfsObjectError, LfsPointer, present_object, read_object
 from ohw.storage.tree import DesignTree, WorkingTree
 
 if TYPE_CHECKING:
@@ -25,16 +26,36 @@ if TYPE_CHECKING:
 
     from ohw.mesh.workers import ForkedWorkers, WorkerProcesses
 
+# The outcome of a mesh whose Git LFS object cannot be read: never kept.
+ABSENT = "absent"
+
 
 def design_sources(tree: DesignTree, names: list[str]) -> list[MeshSource]:
     """The files ``names`` (resolved design paths) of ``tree`` as mesh sources:
-    on disk, or at a commit by blob id, read only if the cache does not know them."""
-    if isinstance(tree, WorkingTree):
-        return [MeshSource(name, path=tree.root / name) for name in names]
-    return [
-        MeshSource(name, blob=tree.blob_id(name), load=partial(tree.read_bytes, name))
-        for name in names
-    ]
+    on disk, or at a commit by blob id, read only if the cache does not know them;
+    a file kept in Git LFS by its object's oid, or absent if it is not here."""
+    sources = []
+    for name in names:
+        pointer = tree.lfs_pointer(name)
+        if pointer is not None:
+            sources.append(lfs_source(tree.location, name, pointer))
+        elif isinstance(tree, WorkingTree):
+            sources.append(MeshSource(name, path=tree.root / name))
+        else:
+            sources.append(
+                MeshSource(name, blob=tree.blob_id(name), load=partial(tree.read_bytes, name))
+            )
+    return sources
+
+
+def lfs_source(near: Path, name: str, pointer: LfsPointer) -> MeshSource:
+    """A mesh kept in Git LFS: known by its oid (its analysis is the same at any
+    commit, and in any clone); read from the object, verified, if not known."""
+    try:
+        present_object(near, name, pointer)
+    except LfsObjectError as error:
+        return MeshSource(name, blob=pointer.oid, absent=error.finding)
+    return MeshSource(name, blob=pointer.oid, load=partial(read_object, near, name, pointer))
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,7 @@ class MeshResult:
     report: MeshReport | None
     error: str | None  # why the file could not be read as a mesh
     cached: bool
+    absent: bool = False  # its Git LFS object is not here (or damaged): error says which
 
     @cached_property
     def verdict(self) -> Verdict | None:
@@ -174,12 +196,13 @@ class MeshAnalyses:
         cache = ResultCache(self.cache_directory, "mesh", ANALYSER_VERSION)
         blobs = self._blobs.result()
         self._hashing.shutdown()
-        new = set(self._new.numbers)
+        new = {*self._new.numbers, *self._new.absent}
         missing = []
         for number in range(len(sources)):
-            outcome = cache.get(blobs[number])
-            if outcome is not None:
-                done(number, outcome, cached=True)
+            # An absent LFS object is told even where its analysis is known.
+            known = None if sources[number].absent else cache.get(blobs[number])
+            if known is not None:
+                done(number, known, cached=True)
             elif number not in new:
                 missing.append(number)
         # A new file may hold content seen before (a copy): it is not waited for.
@@ -191,7 +214,8 @@ class MeshAnalyses:
             self._new.outcomes(), _later(lambda: _Analysing(sources, missing, self.workers))
         )
         for number, outcome in analysed:
-            cache.put(blobs[number], outcome)
+            if ABSENT not in outcome:  # fetching the object changes it
+                cache.put(blobs[number], outcome)
             done(number, outcome, cached=False)
         return [results[n] for n in range(len(sources))]
 
@@ -210,10 +234,17 @@ class _Analysing:
         self, sources: list[MeshSource], numbers: Iterable[int], workers: MeshWorkers | None
     ) -> None:
         self.sources, self.numbers = sources, list(numbers)
+        self.absent: dict[int, str] = {}  # LFS objects not here or damaged: why
         for number in self.numbers:  # read what has to be read here: a pool cannot call ``load``
             source = sources[number]
-            if source.load is not None and source.data is None:
-                sources[number] = dataclasses.replace(source, data=source.load(), load=None)
+            if source.absent is not None:
+                self.absent[number] = source.absent
+            elif source.load is not None and source.data is None:
+                try:
+                    sources[number] = dataclasses.replace(source, data=source.load(), load=None)
+                except LfsObjectError as error:
+                    self.absent[number] = error.finding
+        self.numbers = [number for number in self.numbers if number not in self.absent]
         self.pool: Executor | ForkedWorkers | None = None
         self.own_pool = workers is None
         if workers is not None and self.numbers:
@@ -237,6 +268,7 @@ class _Analysing:
         where they have not begun, and not waited for where they have."""
         dropped = set(numbers)
         self.numbers = [number for number in self.numbers if number not in dropped]
+        self.absent = {n: why for n, why in self.absent.items() if n not in dropped}
         if self.pool is not None:
             for future, number in list(self.running.items()):
                 if number in dropped:
@@ -245,6 +277,8 @@ class _Analysing:
 
     def outcomes(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each outcome as it is ready."""
+        for number, why in self.absent.items():
+            yield number, {ABSENT: why}
         if self.pool is None:
             for number in self.numbers:
                 yield number, analyse_source(self.sources[number])
@@ -328,6 +362,8 @@ def _identity(source: MeshSource) -> tuple[str, str | None]:
 
 
 def _result(name: str, outcome: dict[str, Any], cached: bool) -> MeshResult:
+    if ABSENT in outcome:
+        return MeshResult(name, None, outcome[ABSENT], cached, absent=True)
     if "error" in outcome:
         return MeshResult(name, None, outcome["error"], cached)
     return MeshResult(name, report_from_json(outcome["report"]), None, cached)

@@ -15,14 +15,16 @@ from ohw.mesh.topology import MeshReport, analyse
 
 @dataclass(frozen=True)
 class MeshSource:
-    """A mesh file: on disk (``path``), or at a commit (its ``blob`` id, and
-    ``load`` to read it, called only if the cache does not know it)."""
+    """A mesh file: on disk (``path``), or at a commit or in Git LFS (its
+    ``blob`` id or LFS oid, and ``load`` to read it, called only if the cache
+    does not know it); or ``absent``, saying why its LFS object cannot be read."""
 
     name: str
     path: Path | None = None
     data: bytes | None = None
     blob: str | None = None
     load: Callable[[], bytes] | None = None
+    absent: str | None = None
 
     @property
     def size(self) -> int:

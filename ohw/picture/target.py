@@ -16,11 +16,13 @@ def load_mesh(folder: Path, target: str, revision: str | None) -> tuple[str, Tri
     design), or the part with that id in the design in ``folder``, whose first
     mesh export (else mesh source) is drawn. Returns a name for it and its facets."""
     from ohw.mesh.reader import MeshError, read_mesh
+    from ohw.storage.lfs import pointed_to
 
     path = Path(target)
     if revision is None and path.is_file():
         try:
-            return target, read_mesh(target, path=path)
+            stored = pointed_to(path)
+            return target, read_mesh(target, path=path if stored is None else None, data=stored)
         except MeshError as error:
             raise OhwError(f"{target}: {error}", "nothing was written") from None
     name, data = _design_mesh(folder, target, revision)

@@ -54,6 +54,10 @@ class AdoptText(Reporter[Adoption]):
             lines.append([(f"✔ {done} {result.manifest}: {what}", "green")])
         else:
             lines.append([(f"✔ {result.manifest} already holds every part: nothing new", "green")])
+        if result.lfs_attributes is not None and result.written:
+            lines.append([("  .gitattributes keeps meshes and CAD files in Git LFS from now on; "
+                           "commit those there already into it with `git add --renormalize .`, "
+                           "or rewrite history with `git lfs migrate import`", "")])  # fmt: skip
         if result.commit:
             lines.append([(f"  committed as {result.commit[:7]}", "")])
         if result.undecided:

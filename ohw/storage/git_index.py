@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ohw.storage.locations import UNFINISHED, repository_of
+from ohw.storage.locations import UNFINISHED, common_git_dir, repository_of
 
 _SIGNATURE = b"DIRC"
 _HEADER = struct.Struct(">4sLL")
@@ -195,7 +195,7 @@ def _seconds(nanoseconds: int) -> tuple[int, int]:
 
 def _sha256(git_dir: str) -> bool:
     """Whether the repository's objects are named by SHA-256."""
-    for folder in (Path(git_dir), _common_dir(Path(git_dir))):
+    for folder in (Path(git_dir), Path(common_git_dir(git_dir))):
         try:
             settings = "".join((folder / "config").read_text(errors="replace").lower().split())
         except OSError:
@@ -203,11 +203,3 @@ def _sha256(git_dir: str) -> bool:
         if "objectformat=sha256" in settings:
             return True
     return False
-
-
-def _common_dir(git_dir: Path) -> Path:
-    """The git directory a worktree's shares with its main working tree."""
-    try:
-        return git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
-    except OSError:
-        return git_dir

@@ -40,6 +40,16 @@ def repository_of(near: str) -> tuple[str, str] | None:
         folder = parent
 
 
+def common_git_dir(git_dir: str) -> str:
+    """The git directory a worktree's shares with its main working tree (its
+    objects, configuration and LFS store); a main working tree's own."""
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as stream:
+            return os.path.normpath(os.path.join(git_dir, stream.read().strip()))
+    except OSError:
+        return git_dir
+
+
 def cache_folder(near: str) -> str:
     """Where results for files near ``near`` are kept (see ohw.storage.cache)."""
     configured = os.environ.get("OHW_CACHE_DIR")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ohw.errors import OhwError
+from ohw.storage.lfs import POINTER_LIMIT, LfsPointer, parse_pointer, resolved
 
 if TYPE_CHECKING:
     from ohw.storage.git_index import Unfinished
@@ -107,11 +108,24 @@ class DesignTree(ABC):
         return Entry(kind, "/".join(done))
 
     def read_bytes(self, path: str) -> bytes:
-        """The bytes of the file ``path`` leads to."""
+        """The bytes of the file ``path`` leads to; for a file kept in Git LFS,
+        its object's (an ``LfsObjectError`` if it is not there)."""
+        names = self._file(path)
+        return resolved(self.location, path, self._read(names))
+
+    def lfs_pointer(self, path: str) -> LfsPointer | None:
+        """The Git LFS pointer the file ``path`` (a resolved design path) is,
+        if it is one; only a file small enough to be one is read."""
+        names = tuple(path.split("/"))
+        if self._size(names) >= POINTER_LIMIT:
+            return None
+        return parse_pointer(self._read(names))
+
+    def _file(self, path: str) -> tuple[str, ...]:
         entry = self.resolve(path)
         if entry.kind is not Kind.FILE:
             raise OhwError(f"{path} is not a file in the design ({entry.kind.value})")
-        return self._read(tuple(entry.path.split("/")))
+        return tuple(entry.path.split("/"))
 
     def exists(self, path: str) -> bool:
         return self.resolve(path).kind is Kind.FILE
@@ -120,6 +134,12 @@ class DesignTree(ABC):
         """The size in bytes of a file of ``files``."""
         return self._size(tuple(path.split("/")))
 
+    def content_size(self, path: str) -> int:
+        """The size in bytes of a file of ``files`` as ``read_bytes`` reads it:
+        for a file kept in Git LFS, its object's, as its pointer says."""
+        pointer = self.lfs_pointer(path)
+        return self.size(path) if pointer is None else pointer.size
+
     def blob_id(self, path: str) -> str | None:
         """The git blob id of a file, when it is known without reading the file."""
         return None
@@ -127,6 +147,11 @@ class DesignTree(ABC):
     def ignored(self, paths: list[str]) -> set[str]:
         """Those of ``paths`` that git ignores; a commit holds none."""
         return set()
+
+    def lfs_tracked(self, paths: list[str]) -> set[str]:
+        """Those of ``paths`` that git's attributes keep in Git LFS (at a commit,
+        those committed as pointers are in LFS, and no others)."""
+        return {path for path in paths if self.lfs_pointer(path) is not None}
 
     def unfinished(self) -> Unfinished | None:
         """The merge (or rebase...) git is in the middle of in the work tree,

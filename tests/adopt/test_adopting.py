@@ -271,3 +271,17 @@ def test_mendel90_variants_are_one_choice_and_the_generated_bom_counts(tmp_path:
 def _options(part: dict) -> list[str]:
     option = part.get("option", [])
     return [option] if isinstance(option, str) else option
+
+
+def test_adopting_with_lfs_sets_up_lfs_for_meshes_from_now_on(tmp_path: Path):
+    printer = printer_repository(tmp_path / "tiny-printer")
+    done = run_ohw("adopt", "--lfs", "--commit", cwd=printer)
+    assert done.returncode == 0, done.stderr
+    assert "git add --renormalize" in done.stdout
+    committed = git("show", "--name-only", "--format=", "HEAD", cwd=printer).split()
+    assert committed == [".gitattributes", "ohw.yaml"]
+    assert "*.stl filter=lfs diff=lfs merge=lfs -text" in (printer / ".gitattributes").read_text()
+    git("add", "--renormalize", ".", cwd=printer)
+    git("commit", "-qm", "meshes into LFS", cwd=printer)
+    assert "STLs/Frame/[a]_corner_x4.stl" in git("lfs", "ls-files", "-n", cwd=printer)
+    assert run_ohw("check", cwd=printer).returncode == 0

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.designs import commit_edit, minimal_design
+from support.designs import commit_edit, init_and_commit, minimal_design
+from support.lfs import move_into_lfs
 from support.meshes import binary_stl, box_facets
 from support.run import git, json_findings, run_check, run_ohw
 
@@ -102,6 +103,27 @@ def test_git_ignored_files_are_not_judged(tmp_path, capsys):
     (folder / "build" / "out put.log").write_text("x\n")
     git("init", "-q", cwd=folder)
     assert json_findings(capsys, folder) == (0, [])
+
+
+def test_a_mesh_over_the_limit_is_told_to_move_into_lfs_and_is_fine_there(tmp_path, capsys):
+    folder = minimal_design(tmp_path / "big")
+    (folder / "parts").mkdir()
+    (folder / "parts/scan.stl").write_bytes(b"\0" * 3 * (1 << 20))
+    (folder / ".ohw.yaml").write_text(
+        "check:\n  max-file-size-mib: 2.5\n  findings:\n    OHW205: off\n"
+    )
+    init_and_commit(folder, "a big mesh")
+    code, out = run_check(capsys, "--format", "json", folder)
+    [found] = json.loads(out)["designs"][0]["findings"]
+    assert (code, found["id"], found["severity"]) == (0, "OHW210", "warning")
+    assert found["message"] == (
+        "parts/scan.stl is 3.0 MiB, more than the limit of 2.5 MiB, committed outside Git LFS"
+    )
+    assert 'git lfs migrate import --include="parts/scan.stl"' in found["hint"]
+    move_into_lfs(folder)
+    assert json_findings(capsys, folder) == (0, [])
+    assert json_findings(capsys, "--rev", "HEAD", folder) == (0, [])
+    assert json_findings(capsys, "--rev", "HEAD~1", folder)[1][0][0] == "OHW210"
 
 
 def test_files_a_merge_left_conflicted_are_named_meshes_too(forked_lamp, capsys):

@@ -3,6 +3,8 @@ that never costs the user a file."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from support.designs import files_in, read_manifest
 from support.run import git, run_ohw
@@ -189,3 +191,32 @@ def test_a_folder_of_meshes_is_pointed_to_ohw_adopt_and_left_as_it_was(tmp_path)
     assert done.returncode == 2 and "already holds 3 mesh files" in done.stderr
     assert f"ohw adopt {printer}" in done.stderr
     assert files_in(printer) == before
+
+
+def test_init_lfs_keeps_meshes_and_cad_in_lfs_and_the_lines_already_there(tmp_path):
+    folder = tmp_path / "lamp"
+    folder.mkdir()
+    (folder / ".gitattributes").write_text("*.txt text\n*.stl filter=lfs diff=lfs merge=lfs -text")
+    done = run_ohw("init", "lamp", "--lfs", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = (folder / ".gitattributes").read_text().splitlines()
+    assert lines[:2] == ["*.txt text", "*.stl filter=lfs diff=lfs merge=lfs -text"]
+    assert "*.3mf filter=lfs diff=lfs merge=lfs -text" in lines
+    assert "*.FCStd filter=lfs diff=lfs merge=lfs -text" in lines
+    assert lines.count("*.stl filter=lfs diff=lfs merge=lfs -text") == 1
+    assert git("status", "--porcelain", cwd=folder) == ""
+    (folder / "parts/base.stl").write_bytes(b"solid base\nendsolid base\n")
+    git("add", "parts/base.stl", cwd=folder)
+    git("commit", "-qm", "a part", cwd=folder)
+    assert git("lfs", "ls-files", "--name-only", cwd=folder).split() == ["parts/base.stl"]
+
+
+def test_init_lfs_without_the_client_writes_nothing(tmp_path, monkeypatch):
+    git_only = tmp_path / "bin"
+    git_only.mkdir()
+    (git_only / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(git_only))
+    done = run_ohw("init", "lamp", "--lfs", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "git-lfs is not installed" in done.stderr and "apt install git-lfs" in done.stderr
+    assert not (tmp_path / "lamp").exists()

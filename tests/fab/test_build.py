@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 from support import EXAMPLES
 from support.browser import chromium, is_picture, static_server, visit_site
-from support.designs import choosy_design, files_in, init_and_commit, write_design
+from support.designs import (
+    choosy_design,
+    desk_lamp_repository,
+    files_in,
+    init_and_commit,
+    write_design,
+)
+from support.lfs import checkout_pointers, lfs_repository, remove_objects
 from support.meshes import binary_stl, box_facets
 from support.run import git, run_ohw
 
@@ -249,3 +256,26 @@ def test_a_kit_holds_the_chosen_option_only_and_sorts_prints_by_colour(tmp_path:
     assert "head: square (also round)" in page and "accent" in page and "optional" in page
     refused = run_ohw("fab", "--choose", "head=oval", "--out", tmp_path / "kit2", cwd=design)
     assert refused.returncode == 2 and not (tmp_path / "kit2").exists()
+
+
+def _kit_files(folder: Path) -> dict[str, bytes]:
+    """A kit's files, but the commit it names."""
+    files = files_in(folder)
+    kit = json.loads(files.pop("kit.json"))
+    kit.pop("commit")
+    return {**files, "kit.json": json.dumps(kit).encode()}
+
+
+def test_a_kit_of_meshes_in_lfs_holds_the_meshes_never_their_pointers(tmp_path: Path):
+    plain = desk_lamp_repository(tmp_path / "desk-lamp")
+    in_lfs = lfs_repository(tmp_path / "in-lfs")
+    assert run_ohw("fab", "--out", tmp_path / "plain", cwd=plain).returncode == 0
+    checkout_pointers(in_lfs)  # a clone that did not check its LFS files out
+    done = run_ohw("fab", "--out", tmp_path / "lfs", cwd=in_lfs)
+    assert done.returncode == 0, done.stderr
+    assert _kit_files(tmp_path / "lfs") == _kit_files(tmp_path / "plain")
+    remove_objects(in_lfs)
+    done = run_ohw("fab", "--out", tmp_path / "missing", cwd=in_lfs)
+    assert done.returncode == 2
+    assert "is kept in Git LFS, and its object" in done.stderr and "git lfs pull" in done.stderr
+    assert not (tmp_path / "missing").exists()

@@ -3,13 +3,17 @@ repositories, with the git command line as the judge."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from support import OHW
+from support import EXAMPLES, OHW
 from support.designs import commit_edit, files_in, read_bom
+from support.lfs import git_bytes, lfs_repository
 from support.meshes import binary_stl, box_facets, outward_normals
 from support.run import git, ohw_json, run_ohw
+
+from ohw.storage.lfs import parse_pointer
 
 
 def quantity(folder: Path, item: str):
@@ -262,6 +266,32 @@ def test_abort_keeps_edits_made_during_the_merge_to_files_it_did_not_touch(forke
         git("status", "--porcelain", cwd=forked_lamp) == " D LICENSE\n M README.md\n?? todo.txt\n"
     )
     assert not (forked_lamp / ".git" / "MERGE_HEAD").exists()
+
+
+def test_a_conflicted_mesh_in_lfs_is_read_and_settled_as_git_lfs_would(tmp_path: Path):
+    lamp = lfs_repository(tmp_path / "lamp")
+    git("branch", "fork", cwd=lamp)
+    hole = (EXAMPLES / "broken/mesh-hole/parts/knob.stl").read_bytes()
+    base = (lamp / "parts/base.stl").read_bytes()
+    (lamp / "parts/arm.stl").write_bytes(hole)
+    git("commit", "-qam", "ours", cwd=lamp)
+    git("switch", "-q", "fork", cwd=lamp)
+    (lamp / "parts/arm.stl").write_bytes(base)
+    git("commit", "-qam", "theirs", cwd=lamp)
+    git("switch", "-q", "main", cwd=lamp)
+    done = run_ohw("merge", "fork", "--json", cwd=lamp)
+    assert done.returncode == 1, done.stderr
+    sides = json.loads(done.stdout)["conflicts"][0]["meshes"]
+    assert sides["ours"]["facets"] == 11 and sides["theirs"]["facets"] == 2144
+    # as git leaves a binary file: ours, no conflict markers in its pointer
+    assert (lamp / "parts/arm.stl").read_bytes() == hole
+    assert run_ohw("resolve", "parts/arm.stl", "--theirs", cwd=lamp).returncode == 0
+    assert (lamp / "parts/arm.stl").read_bytes() == base
+    assert run_ohw("merge", "--continue", cwd=lamp).returncode == 0
+    committed = parse_pointer(git_bytes(lamp, "cat-file", "blob", "HEAD:parts/arm.stl"))
+    assert committed is not None and committed.size == len(base)
+    assert git("status", "--porcelain", cwd=lamp) == ""
+    git("lfs", "fsck", cwd=lamp)
 
 
 # --- ohw resolve: a side settles what both changed, the rest of the merge stays ---------

@@ -1,6 +1,7 @@
 """Real git servers on loopback, started and stopped by the tests: `git daemon`
-(git://) and smart HTTP through `git http-backend` behind a small WSGI server,
-and a server that accepts connections and never answers."""
+(git://) and smart HTTP through `git http-backend` behind a small WSGI server
+(with giftless beside it for Git LFS), and a server that accepts connections
+and never answers."""
 
 from __future__ import annotations
 
@@ -61,15 +62,51 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
 
+def lfs_server(store: Path):
+    """giftless, a Git LFS server (the batch API and the basic transfer), as a
+    WSGI application keeping objects in the folder ``store``. Anyone may read
+    and write, as on a test server; giftless signs each transfer it offers."""
+    from giftless.app import init_app
+
+    signer = {
+        "factory": "giftless.auth.jwt:factory",
+        "options": {"algorithm": "HS256", "private_key": "a key for tests on loopback only"},
+    }
+    return init_app(
+        additional_config={
+            "LEGACY_ENDPOINTS": False,  # every URL under REPO.git/info/lfs/
+            "AUTH_PROVIDERS": [signer, "giftless.auth.allow_anon:read_write"],
+            "PRE_AUTHORIZED_ACTION_PROVIDER": signer,
+            "TRANSFER_ADAPTERS": {
+                "basic": {
+                    "factory": "giftless.transfer.basic_streaming:factory",
+                    "options": {
+                        "storage_class": "giftless.storage.local_storage:LocalStorage",
+                        "storage_options": {"path": str(store)},
+                    },
+                }
+            },
+        }
+    )
+
+
 @contextmanager
-def smart_http(root: Path, *, trickle: tuple[int, float] | None = None) -> Iterator[str]:
+def smart_http(
+    root: Path, *, trickle: tuple[int, float] | None = None, lfs: Path | None = None
+) -> Iterator[str]:
     """`git http-backend` (CGI) for the repositories under ``root``, pushes
     allowed; yields its base URL (http://127.0.0.1:PORT). With ``trickle``
     (bytes, seconds), every response is sent that many bytes at a time with a
-    pause between: a slow network, for killing a client in the middle."""
+    pause between: a slow network, for killing a client in the middle. With
+    ``lfs`` (a folder), giftless answers at each repository's LFS endpoint
+    (URL/info/lfs, where git-lfs looks by default), keeping objects there;
+    giftless wants the repositories one folder down (ORG/REPO.git)."""
     backend = _http_backend()
+    objects = lfs_server(lfs) if lfs is not None else None
 
     def app(environ: dict, start_response):
+        if objects is not None and "/info/lfs/" in environ.get("PATH_INFO", ""):
+            return objects(environ, start_response)
         if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             body = _dechunked(environ["wsgi.input"])  # a big push, as libgit2 sends it
         else:

@@ -9,8 +9,10 @@ from ohw.adopt.adopting import adopt
 from ohw.report.reporters import write_report
 
 
-def adopt_command(folder: str, *, dry_run: bool, commit: bool, output_format: str) -> int:
+def adopt_command(
+    folder: str, *, dry_run: bool, commit: bool, lfs: bool, output_format: str
+) -> int:
     """0 when ohw.yaml was written (or shown); the core raises OhwError for the rest."""
-    result = adopt(Path(folder), dry_run=dry_run, commit=commit)
+    result = adopt(Path(folder), dry_run=dry_run, commit=commit, lfs=lfs)
     write_report("adopt", output_format, result, sys.stdout)
     return 0

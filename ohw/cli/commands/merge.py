@@ -72,7 +72,7 @@ def show_outcome(
         outcome.merged_by_meaning,
         outcome.conflicted,
         outcome.notes,
-        workflow.conflicted_meshes(outcome.conflicted),
+        workflow.conflicted_meshes(Path(), outcome.conflicted),
         pictures,
     )
     write_report("merge", output_format, report, sys.stdout)

@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 from ohw.errors import OhwError
-from ohw.mesh.batch import MeshResult, analyse_sources
+from ohw.mesh.batch import MeshResult, analyse_sources, lfs_source
 from ohw.mesh.source import MeshSource
 from ohw.report.reporters import write_report
 from ohw.report.styled import markup
 from ohw.storage.cache import cache_directory
+from ohw.storage.lfs import file_pointer, pointed_to
 
 # Show progress only when there is enough to wait for.
 _PROGRESS_BYTES = 32 << 20
@@ -25,7 +26,11 @@ def report(files: list[str], output_format: str, use_cache: bool) -> int:
         path = Path(name)
         if not path.is_file():
             raise OhwError(f"{name}: no such file", "give the path of an STL, 3MF or OBJ file")
-        sources.append(MeshSource(name, path=path))
+        pointer = file_pointer(path)
+        if pointer is None:
+            sources.append(MeshSource(name, path=path))
+        else:  # a clone whose LFS objects were not checked out
+            sources.append(lfs_source(path.parent, name, pointer))
     cache = cache_directory(Path(files[0])) if use_cache else None
     results = _with_progress(sources, cache)
     write_report("mesh", output_format, results, sys.stdout)
@@ -75,7 +80,8 @@ def repair(source: str, out: str | None, in_place: bool, force: bool) -> int:
             f"give --out a name ending in {path.suffix.lower()}",
         )
     try:
-        triangles = read_mesh(source, path=path)
+        stored = pointed_to(path)
+        triangles = read_mesh(source, path=path if stored is None else None, data=stored)
     except MeshError as error:
         raise OhwError(f"{source}: {error}", "nothing was written") from None
     assert kind is not None  # read_mesh refuses other suffixes

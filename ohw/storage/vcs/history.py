@@ -58,8 +58,8 @@ def history(folder: Path, revision: str, limit: int | None) -> Iterator[HistoryE
         if limit is not None and count >= limit:
             return
         parents = commit.parents
-        tree = CommitTree(commit, prefix, folder)
-        parent = CommitTree(parents[0], prefix, folder) if parents else None
+        tree = CommitTree(repo, commit, prefix, folder)
+        parent = CommitTree(repo, parents[0], prefix, folder) if parents else None
         if prefix and _same_folder(tree, parent):
             continue
         count += 1
@@ -257,7 +257,7 @@ def pinned_design(folder: Path, commit_id: str, url: str | None) -> tuple[Commit
         except (ValueError, pygit2.GitError):
             return None  # not a commit id at all
         if found is not None and found.type == pygit2.enums.ObjectType.COMMIT:
-            return CommitTree(found.peel(pygit2.Commit), "", folder), where
+            return CommitTree(repo, found.peel(pygit2.Commit), "", folder), where
     return None
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ohw.errors import OhwError
 from ohw.storage.files import is_left_temporary, write_atomically
+from ohw.storage.vcs.lfs import checked_out, settle_conflicts
 from ohw.storage.vcs.repository import (
     Identity,
     committer,
@@ -144,6 +145,7 @@ def begin_merge(folder: Path, revision: str) -> Iterator[Done | Begun]:
         base_id = repo.merge_base(ours.id, theirs.id)
         repo.references.create("ORIG_HEAD", ours.id, force=True)
         repo.merge(theirs.id)
+        settle_conflicts(repo)
         message = f"Merge {_describe(revision)}"
         _write_merge_message(repo, message)
         base = repo[base_id].peel(pygit2.Commit).tree if base_id else None
@@ -151,16 +153,18 @@ def begin_merge(folder: Path, revision: str) -> Iterator[Done | Begun]:
 
 
 def staged_conflicts(repo: pygit2.Repository) -> list[tuple[str, Versions]]:
-    """The files the index records as conflicted, with each side's content."""
+    """The files the index records as conflicted, with each side's content (a
+    side kept in Git LFS as its object, where it is in the store)."""
     index = repo.index
     index.read()
     if index.conflicts is None:
         return []
     found = []
+    workdir = Path(repo.workdir)
     for entries in index.conflicts:
         path = next(e.path for e in entries if e is not None)
         sides: Versions = {
-            side: (_data(repo[e.id]) if e is not None else None)
+            side: (checked_out(workdir, path, _data(repo[e.id])) if e is not None else None)
             for side, e in zip(SIDES, entries, strict=True)
         }
         found.append((path, sides))
@@ -302,7 +306,8 @@ def resolve(folder: Path, path: str, side: Side | None) -> None:
                 target.unlink(missing_ok=True)
                 _settle_as_deleted(index, relative)
             else:
-                write_atomically(target, _data(repo[entry.id]))
+                data = checked_out(Path(repo.workdir), relative, _data(repo[entry.id]))
+                write_atomically(target, data)
                 target.chmod(entry.mode & 0o777)
                 index.add(relative)
         index.write()

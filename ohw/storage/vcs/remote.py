@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
-from ohw.storage.vcs import git_cli
+from ohw.storage.vcs import git_cli, lfs
 
 if TYPE_CHECKING:
     import pygit2
@@ -162,6 +162,7 @@ def clone(url: str, destination: Path, progress: Progress | None = None) -> None
     check_url(url)
     with made_in_place(destination) as folder:
         clone_into(url, folder, progress)
+        lfs.bring_objects(folder, "origin")
 
 
 def clone_into(
@@ -195,6 +196,7 @@ def clone_into(
         return made
 
     _set_timeouts()
+    lfs.use_lfs_filter()
     try:
         pygit2.clone_repository(
             url, str(folder), callbacks=_callbacks(progress), remote=with_ohw_refs
@@ -420,6 +422,7 @@ def push(
             "`ohw variant list` lists the branches (variants) of this design",
         )
     pins = sorted(name for name in repo.references if name.startswith(OHW_REFS + "/"))
+    lfs.send_objects(repo, remote_name, branch)  # first, as git-lfs's pre-push hook does
     try:
         remote.push([f"{head}:{head}", *(f"+{pin}:{pin}" for pin in pins)], callbacks=callbacks)
     except (pygit2.GitError, OSError) as error:

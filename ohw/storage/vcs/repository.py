@@ -22,6 +22,7 @@ from ohw.storage.git_index import Unfinished, unfinished_operation
 from ohw.storage.locations import repository_of
 from ohw.storage.tree import DesignTree, Kind, WorkingTree
 from ohw.storage.vcs import git_cli
+from ohw.storage.vcs.lfs import use_lfs_filter
 
 if TYPE_CHECKING:
     import pygit2
@@ -49,6 +50,7 @@ def find_repository(path: Path) -> pygit2.Repository | None:
     """The git repository whose work tree holds ``path``, if any."""
     import pygit2
 
+    use_lfs_filter()
     found = pygit2.discover_repository(str(path))
     return pygit2.Repository(found) if found else None
 
@@ -56,7 +58,10 @@ def find_repository(path: Path) -> pygit2.Repository | None:
 class CommitTree(DesignTree):
     """The design as it was at a commit."""
 
-    def __init__(self, commit: pygit2.Commit, prefix: str, location: Path) -> None:
+    def __init__(
+        self, repo: pygit2.Repository, commit: pygit2.Commit, prefix: str, location: Path
+    ) -> None:
+        self._odb = repo.odb
         self._commit = commit
         self._prefix = prefix
         self.revision = str(commit.id)
@@ -95,7 +100,8 @@ class CommitTree(DesignTree):
         return data
 
     def _size(self, names: tuple[str, ...]) -> int:
-        size: int = self._object(names).size
+        # From the object's header: a mesh's blob is not inflated to be measured.
+        size: int = self._odb.read_header(self._object(names).id)[1]
         return size
 
     def _children(self, names: tuple[str, ...]) -> list[tuple[str, Kind]]:
@@ -107,7 +113,7 @@ class CommitTree(DesignTree):
 def commit_tree(folder: Path, revision: str) -> CommitTree:
     """The design in ``folder`` as it was at ``revision`` (any name git accepts)."""
     repo, prefix = design_repository(folder, f"it has no revision {revision!r}")
-    return CommitTree(resolve_commit(repo, revision), prefix, folder)
+    return CommitTree(repo, resolve_commit(repo, revision), prefix, folder)
 
 
 def design_repository(folder: Path, why: str) -> tuple[pygit2.Repository, str]:
@@ -156,7 +162,7 @@ def commit_design(repo: pygit2.Repository, commit_id: str, location: Path) -> Co
         return None
     if found is None or found.type != pygit2.enums.ObjectType.COMMIT:
         return None
-    return CommitTree(found.peel(pygit2.Commit), "", location)
+    return CommitTree(repo, found.peel(pygit2.Commit), "", location)
 
 
 def find_commit(repo: pygit2.Repository, names: list[str]) -> pygit2.Commit | None:
@@ -243,6 +249,9 @@ class GitWorkingTree(WorkingTree):
     def ignored(self, paths: list[str]) -> set[str]:
         return ignored(self.root, paths)
 
+    def lfs_tracked(self, paths: list[str]) -> set[str]:
+        return lfs_tracked(self.root, paths)
+
     def unfinished(self) -> Unfinished | None:
         return unfinished_operation(str(self.root))
 
@@ -266,22 +275,44 @@ def ignored(folder: Path, paths: list[str]) -> set[str]:
 def _ignored_by_git(folder: Path, paths: list[str]) -> set[str] | None:
     """What ``git check-ignore`` says of ``paths`` by the ignore rules alone (as
     libgit2 does: tracked or not), or None where git cannot say."""
+    done = _git_about_paths(folder, ["check-ignore", "--no-index"], paths)
+    if done is None or done[0] not in (0, 1):  # 1: none is ignored; else git failed (bare)
+        return None
+    return {os.fsdecode(p) for p in done[1].split(b"\0") if p}
+
+
+def _git_about_paths(
+    folder: Path, command: list[str], paths: list[str]
+) -> tuple[int, bytes] | None:
+    """``git COMMAND -z --stdin`` in ``folder``, given ``paths``: its exit code and
+    output, or None where there is no git, or a git that hangs."""
     import subprocess
 
-    command = ["git", "-C", str(folder), "check-ignore", "-z", "--stdin", "--no-index"]
     try:
         done = subprocess.run(
-            command,
+            ["git", "-C", str(folder), *command, "-z", "--stdin"],
             input=b"".join(os.fsencode(p) + b"\0" for p in paths),
             capture_output=True,
             timeout=_GIT_SECONDS,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired):  # no git, or a git that hangs
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    if done.returncode not in (0, 1):  # 1: none is ignored; else git failed (a bare repository)
-        return None
-    return {os.fsdecode(p) for p in done.stdout.split(b"\0") if p}
+    return done.returncode, done.stdout
+
+
+def lfs_tracked(folder: Path, paths: list[str]) -> set[str]:
+    """Those of ``paths`` (relative to ``folder``) that git's attributes give
+    git-lfs's filter, as ``git check-attr`` says (none where git cannot say)."""
+    if not paths or repository_of(str(folder)) is None:
+        return set()
+    done = _git_about_paths(folder, ["check-attr", "filter"], paths)
+    if done is None or done[0] != 0:
+        return set()
+    fields = done[1].split(b"\0")
+    return {  # path, attribute, value: three fields a path
+        os.fsdecode(fields[n]) for n in range(0, len(fields) - 2, 3) if fields[n + 2] == b"lfs"
+    }
 
 
 def unchanged_blob_ids(folder: Path, paths: list[str]) -> dict[str, str]:
@@ -393,6 +424,7 @@ def commit_new_files(
 
     try:
         if new_repository:
+            use_lfs_filter()
             repo = pygit2.init_repository(str(folder), initial_head="main")
         else:
             found = find_repository(folder)
