@@ -65,5 +65,5 @@ def entry_finding(
 def _unreferenced_meshes(context: CheckContext, referenced: set[str]) -> Iterator[Finding]:
     meshes = [path for path in context.design.tree.files if is_mesh(path)]
     unused = [path for path in meshes if path not in referenced]
-    for path in sorted(set(unused) - context.design.tree.ignored(unused)):
+    for path in context.judged(unused):
         yield finding("OHW205", path, f"{path} is a mesh that no part names")
