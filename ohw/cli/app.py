@@ -405,9 +405,8 @@ def bom_command(*, units: int, infill: float, revision: str | None, output_forma
 @click.option(
     "--out",
     "-o",
-    required=True,
     metavar="DIR|FILE.zip",
-    help="Where to write the kit: a folder, or a zip file.",
+    help="Where to write the kit: a folder, or a zip file (required).",
 )
 @click.option(
     "--rev",
@@ -422,14 +421,14 @@ def bom_command(*, units: int, infill: float, revision: str | None, output_forma
     "--printer",
     "printer_name",
     metavar="NAME",
-    help="Check the printed parts against this printer (see the README's table).",
+    help="Check the printed parts against this printer; `--printer list` lists them.",
 )
 @click.option("--bed", metavar="WxDxH", help="Check them against this build volume, in mm.")
 @click.option("--force", is_flag=True, help="Replace what is in --out.")
 @output_options("kit")
 def fab_command(
     *,
-    out: str,
+    out: str | None,
     revision: str,
     units: int,
     printer_name: str | None,

@@ -36,6 +36,7 @@ SCHEMA_NAMES = (
     "settings",
     "bom-output",
     "kit",
+    "printers",
     "catalog-output",
     "catalog-sync",
     "okh-losh",

@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 
 from ohw.fab.printers import oriented_size
 from ohw.storage.tree import DesignTree, Kind
+from ohw.words import size_text
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -257,7 +258,7 @@ def _part_card(part: KitPart, thumbnail: str | None, printer: Printer | None) ->
     if line.origin:
         facts.append(f"from {escape(line.origin)}")
     if line.size is not None:
-        facts.append(" × ".join(f"{v:.1f}" for v in line.size) + " mm")
+        facts.append(size_text(line.size))
     if line.mass is not None and line.filament_length is not None:
         facts.append(f"{line.mass:.1f} g, {line.filament_length:.2f} m of filament in all")
     fit_line = ""

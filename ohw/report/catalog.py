@@ -11,6 +11,7 @@ from rich.console import Console
 from ohw.catalog.library import Catalog, CatalogEntry, SyncReport
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup, printable
+from ohw.words import size_text
 
 FORMAT_VERSION = 1
 
@@ -109,7 +110,7 @@ def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> Non
         if entry.keywords:
             console.print(f"    keywords: {markup(', '.join(entry.keywords))}")
         for part in entry.parts:
-            size = " × ".join(f"{v:.1f}" for v in part.size) + " mm" if part.size else ""
+            size = size_text(part.size) if part.size else ""
             console.print(
                 "    "
                 + markup(

@@ -9,14 +9,15 @@ from typing import IO, Any
 from rich.console import Console
 
 from ohw.fab.kit import Kit, KitPart
-from ohw.fab.printers import PRINTERS, oriented_size
+from ohw.fab.printers import PRINTERS, Printer, oriented_size
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup
+from ohw.words import size_text
 
 
 def _size(part: KitPart) -> str:
     size = part.line.size
-    return " × ".join(f"{v:.1f}" for v in size) + " mm" if size is not None else ""
+    return size_text(size) if size is not None else ""
 
 
 def fit_words(part: KitPart, kit: Kit) -> str:
@@ -42,7 +43,7 @@ def fit_words(part: KitPart, kit: Kit) -> str:
 
 
 def _volume(volume: tuple[float, float, float]) -> str:
-    return " × ".join(f"{v:g}" for v in volume) + " mm"
+    return size_text(volume)
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,28 @@ def _text(kit: Kit, out: str, console: Console) -> None:
             f"{markup(where)}:[/red] "
             + ", ".join(f"{markup(p.line.id)} ({_size(p)})" for p in too_big)
         )
+
+
+class PrintersJson(JsonReporter[list[Printer]]):
+    """The printers ohw knows (`ohw fab --printer list --json`)."""
+
+    def document(self, result: list[Printer]) -> dict[str, Any]:
+        return {
+            "format_version": 1,
+            "printers": [
+                {"name": p.name, "title": p.title, "volume": list(p.volume), "source": p.source}
+                for p in result
+            ],
+        }
+
+
+class PrintersText(Reporter[list[Printer]]):
+    """One printer a line: the name --printer takes, the printer, its build volume."""
+
+    def write(self, result: list[Printer], stream: IO[str]) -> None:
+        name = max(len(p.name) for p in result)
+        title = max(len(p.title) for p in result)
+        for printer in result:
+            stream.write(
+                f"{printer.name:<{name}}  {printer.title:<{title}}  {_volume(printer.volume)}\n"
+            )

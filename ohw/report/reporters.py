@@ -57,6 +57,7 @@ REPORTS: dict[str, dict[str, str]] = {
     "remix": _formats("remix", text="RemixText", json="RemixJson"),
     "merge": _formats("merge", text="MergeText", json="MergeJson"),
     "kit": _formats("fab", text="KitText", json="KitJson"),
+    "printers": _formats("fab", text="PrintersText", json="PrintersJson"),
     "catalog": _formats("catalog", text="CatalogText", json="CatalogJson"),
     "catalog-sync": _formats("catalog", text="SyncText", json="SyncJson"),
     "okh-import": _formats("okh", text="OkhImportText", json="OkhImportJson"),

@@ -86,6 +86,7 @@ def test_schema_prints_the_shipped_schemas():
         "settings",
         "bom-output",
         "kit",
+        "printers",
         "catalog-output",
         "catalog-sync",
         "okh-losh",

@@ -9,14 +9,14 @@ from ohw.cli.progress import step_bar
 from ohw.design.reader import open_design
 from ohw.errors import OhwError
 from ohw.fab.build import build_kit, write_kit
-from ohw.fab.printers import Printer, bed_printer, printer_named
+from ohw.fab.printers import PRINTERS, Printer, bed_printer, printer_named
 from ohw.report.fab import KitReport
 from ohw.report.reporters import write_report
 from ohw.storage.cache import cache_directory
 
 
 def fab(
-    out: str,
+    out: str | None,
     *,
     revision: str,
     units: int,
@@ -27,6 +27,11 @@ def fab(
 ) -> int:
     """1 when a printed part does not fit the printer (or, with none given, any
     printer ohw knows); the kit is written all the same."""
+    if printer_name == "list":
+        write_report("printers", output_format, list(PRINTERS.values()), sys.stdout)
+        return 0
+    if out is None:
+        raise OhwError("say where to write the kit", "give --out DIR or --out FILE.zip")
     if printer_name is not None and bed is not None:
         raise OhwError("give --printer or --bed, not both")
     printer: Printer | None = printer_named(printer_name) if printer_name else None

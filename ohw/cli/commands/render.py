@@ -20,7 +20,7 @@ def render(
     name, triangles = load_mesh(design_folder(), target, revision)
     picture = part_picture(triangles, view, size)  # type: ignore[arg-type]
     write_png(destination, picture.image)
-    print(f"wrote {printable(out)}: {printable(name)}, {view} view, {size} x {size} pixels")
+    print(f"wrote {printable(out)}: {printable(name)}, {view} view, {size} × {size} pixels")
     return 0
 
 
