@@ -425,6 +425,9 @@ def bom_command(*, units: int, infill: float, revision: str | None, output_forma
 )
 @click.option("--bed", metavar="WxDxH", help="Check them against this build volume, in mm.")
 @click.option("--force", is_flag=True, help="Replace what is in --out.")
+@click.option(
+    "--pdf", is_flag=True, help="Add guide.pdf: the printable guide (pip install 'ohw[pdf]')."
+)
 @output_options("kit")
 def fab_command(
     *,
@@ -434,6 +437,7 @@ def fab_command(
     printer_name: str | None,
     bed: str | None,
     force: bool,
+    pdf: bool,
     output_format: str,
 ) -> int:
     """Make a build kit of one commit: exports by process and material, the BOM
@@ -454,6 +458,7 @@ def fab_command(
         bed=bed,
         force=force,
         output_format=output_format,
+        pdf=pdf,
     )
 
 

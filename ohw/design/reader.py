@@ -191,7 +191,7 @@ class Design:
             if path.startswith(prefix) and path.lower().endswith(".md"):
                 led_to = Entry(Kind.FILE, path) if kind is Kind.FILE else self.tree.resolve(path)
                 found.append((path, led_to))
-        return found
+        return sorted(found, key=lambda each: each[0])  # steps are read in name order
 
 
 def read_design(

@@ -28,7 +28,7 @@ from ohw.design.reader import read_valid_design
 from ohw.errors import OhwError
 from ohw.fab.bom_csv import bom_csv
 from ohw.fab.kit import Kit, KitPart
-from ohw.fab.pages import KitContent, kit_pages
+from ohw.fab.pages import GUIDE, GUIDE_PDF, KitContent, kit_pages
 from ohw.fab.printers import PRINTERS, Printer, fit
 from ohw.fab.rollup import (
     FabricatedLine,
@@ -111,8 +111,11 @@ def build_kit(
     printer: Printer | None,
     cache_directory: Path | None,
     progress: Progress | None = None,
+    *,
+    pdf: bool = False,
 ) -> Kit:
-    """The kit of the design in ``tree`` (at a commit) for ``units`` units."""
+    """The kit of the design in ``tree`` (at a commit) for ``units`` units; with
+    ``pdf``, its guide as PDF too."""
     if tree.revision is None:
         raise OhwError("a kit is made from a commit", "commit the design, or give --rev")
     design = read_valid_design(tree)
@@ -161,13 +164,24 @@ def build_kit(
             files[thumbnails[part["id"]]] = picture
         parts.append(_kit_part(line, tuple(copied), printer))
     credits = design_credits(data, tree.location)
-    content = KitContent(data, bom, parts, thumbnails, credits, printer, design.instruction_files())
+    steps = design.instruction_files()
+    content = KitContent(data, bom, parts, thumbnails, credits, printer, steps, pdf)
     for page in kit_pages(tree, content):
         files[page.path] = page.content
+    if pdf:
+        from ohw.fab.pdf import guide_pdf
+
+        report("writing the guide as PDF", 0, 1)
+        files[GUIDE_PDF] = guide_pdf(files, GUIDE)
     files["bom.csv"] = bom_csv(bom).encode()
     for name in ("LICENSE", "LICENSE.md", "LICENSE.txt"):
         if tree.exists(name):
             files[name] = tree.read_bytes(name)
+    files.update(
+        (path, tree.read_bytes(path))  # every licence's text, as ohw init writes them
+        for path in tree.files
+        if path.startswith("LICENSES/") and path.count("/") == 1
+    )
     manifest = _kit_json(
         data, tree.revision, units=units, printer=printer, parts=parts, credits=credits, files=files
     )

@@ -122,7 +122,7 @@ def _summary(report: MeshReport, printable: bool, problems: list[Problem]) -> st
 def _volume(volume: float) -> str:
     if abs(volume) >= 100:
         return f"{volume / 1000:,.2f} cm³"
-    return f"{volume:.2f} mm³" if abs(volume) >= 0.01 else "under 0.01 mm³"
+    return f"{volume:.3g} mm³" if abs(volume) >= 0.01 else "under 0.01 mm³"
 
 
 # Parts are modelled in millimetres, and a printed part is rarely smaller than a

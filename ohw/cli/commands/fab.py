@@ -24,6 +24,7 @@ def fab(
     bed: str | None,
     force: bool,
     output_format: str,
+    pdf: bool = False,
 ) -> int:
     """1 when a printed part does not fit the printer (or, with none given, any
     printer ohw knows); the kit is written all the same."""
@@ -39,7 +40,7 @@ def fab(
         printer = bed_printer(bed)
     tree = open_design(Path(), revision)
     with step_bar("reading the design") as progress:
-        kit = build_kit(tree, units, printer, cache_directory(tree.location), progress)
+        kit = build_kit(tree, units, printer, cache_directory(tree.location), progress, pdf=pdf)
         write_kit(kit, Path(out), force=force, progress=progress)
     write_report("kit", output_format, KitReport(kit, out), sys.stdout)
     return 1 if any(part.too_big for part in kit.parts) else 0
