@@ -298,6 +298,11 @@ def sync(
                 failures.append(SyncFailure(fetched.url, error.message, error.hint))
         for failure in failures:
             _record_failure(index, failure)
+        indexed_commits = {c for (c,) in index.execute("SELECT commit_id FROM designs") if c}
+    if moved or stale:
+        from ohw.catalog.kits import forget_other_kits
+
+        forget_other_kits(catalog, indexed_commits)
     order = {url: n for n, url in enumerate(urls)}
     return SyncReport(
         fetched=tuple(indexed),
@@ -325,6 +330,7 @@ def _record_failure(index: sqlite3.Connection, failure: SyncFailure) -> None:
 
 
 def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched) -> None:
+    from ohw.catalog.kits import make_kit
     from ohw.design.paths import MANIFEST
     from ohw.design.reader import read_design
     from ohw.fab.rollup import measure_parts
@@ -373,6 +379,7 @@ def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched
             (fetched.url, part["id"], part.get("name", part["id"]), part.get("material"),
              part.get("process"), part.get("quantity", 1), *(size or (None, None, None))),
         )  # fmt: skip
+    make_kit(catalog, tree)  # the site's download, made while the design is at hand
     index.execute(
         "INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)",
         (

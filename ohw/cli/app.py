@@ -845,6 +845,46 @@ def catalog_list(catalog: object, *, output_format: str) -> int:
     return list_command(catalog, output_format)  # type: ignore[arg-type]
 
 
+@catalog.command("site")
+@click.option("--out", "-o", required=True, metavar="DIR", help="The folder to write the site to.")
+@click.option("--force", is_flag=True, help="Replace what is in --out.")
+@output_options("catalog-site")
+@click.pass_obj
+def catalog_site(catalog: object, *, out: str, force: bool, output_format: str) -> int:
+    """Write the catalog as a static web site: every design with its picture,
+    licence, materials, printer fit, parts and build kit, and a search that works
+    in the browser offline (from a USB stick, or any static host).
+
+    Run ohw catalog sync first. The JSON output is described by
+    `ohw schema catalog-site`.
+    """
+    from ohw.cli.commands.catalog import site
+
+    return site(catalog, out, force, output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("serve")
+@click.option(
+    "--bind",
+    default="0.0.0.0",
+    show_default=True,
+    metavar="ADDRESS",
+    help="Where to listen: 0.0.0.0 for the whole network, 127.0.0.1 for this machine.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port."
+)
+@click.option(
+    "--out", metavar="DIR", help="Write the site here (default: inside the catalog's .git)."
+)
+@click.pass_obj
+def catalog_serve(catalog: object, *, bind: str, port: int, out: str | None) -> int:
+    """Write the catalog's site and serve it on the lab's network, until Ctrl-C."""
+    from ohw.cli.commands.catalog import serve
+
+    return serve(catalog, out, bind, port)  # type: ignore[arg-type]
+
+
 @catalog.command("show")
 @click.argument("name")
 @output_options("catalog")

@@ -39,6 +39,7 @@ SCHEMA_NAMES = (
     "printers",
     "catalog-output",
     "catalog-sync",
+    "catalog-site",
     "okh-losh",
     "okh-import",
     "okh-export",

@@ -306,7 +306,7 @@ def write_kit(kit: Kit, out: Path, *, force: bool, progress: Progress | None = N
             os.utime(target, (kit.commit_time, kit.commit_time))
             report("writing the kit", number, len(kit.files))
         building.chmod(0o755)
-        _swap_folder(building, out)
+        swap_folder(building, out)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -325,7 +325,7 @@ def _replace_file(path: Path, data: bytes, stamp: int) -> None:
         raise
 
 
-def _swap_folder(new: Path, out: Path) -> None:
+def swap_folder(new: Path, out: Path) -> None:
     """Put the folder ``new`` where ``out`` is; the old one is removed only once
     the new one is in place."""
     if not out.exists():

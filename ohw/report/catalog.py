@@ -1,5 +1,6 @@
 """Catalog results for people and for programs (schemas/catalog-output.schema.json
-for list, search and show; schemas/catalog-sync.schema.json for sync)."""
+for list, search and show; schemas/catalog-sync.schema.json for sync;
+schemas/catalog-site.schema.json for the site)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import IO, Any
 from rich.console import Console
 
 from ohw.catalog.library import Catalog, CatalogEntry, SyncReport
+from ohw.catalog.site import SiteReport
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup, printable
-from ohw.words import size_text
+from ohw.words import plural, size_text
 
 FORMAT_VERSION = 1
 
@@ -151,3 +153,31 @@ def _sync_text(report: SyncReport, console: Console) -> None:
             console.print(f"  {markup(failure.url)}: {markup(failure.message)}")
             if failure.hint:
                 console.print(f"    hint: {markup(failure.hint)}")
+
+
+class SiteJson(JsonReporter[SiteReport]):
+    def document(self, result: SiteReport) -> dict[str, Any]:
+        return {
+            "format_version": 1,
+            "out": result.out,
+            "designs": result.designs,
+            "kits": result.kits,
+            "without_kit": [{"design": d, "reason": r} for d, r in result.without_kit],
+            "not_indexed": list(result.not_indexed),
+        }
+
+
+class SiteText(Reporter[SiteReport]):
+    def write(self, result: SiteReport, stream: IO[str]) -> None:
+        stream.write(
+            f"Wrote the catalog's site to {printable(result.out)}: "
+            f"{plural(result.designs, 'design')}, {plural(result.kits, 'build kit')}; "
+            f"open {printable(result.out)}/index.html in a browser\n"
+        )
+        for design, reason in result.without_kit:
+            stream.write(f"  {printable(design)}: no kit: {printable(reason)}\n")
+        if result.not_indexed:
+            stream.write(
+                f"  {plural(len(result.not_indexed), 'URL')} never synced, not on the site "
+                "(run ohw catalog sync)\n"
+            )

@@ -60,6 +60,7 @@ REPORTS: dict[str, dict[str, str]] = {
     "printers": _formats("fab", text="PrintersText", json="PrintersJson"),
     "catalog": _formats("catalog", text="CatalogText", json="CatalogJson"),
     "catalog-sync": _formats("catalog", text="SyncText", json="SyncJson"),
+    "catalog-site": _formats("catalog", text="SiteText", json="SiteJson"),
     "okh-import": _formats("okh", text="OkhImportText", json="OkhImportJson"),
     "okh-export": _formats("okh", text="OkhExportText", json="OkhExportJson"),
 }

@@ -89,6 +89,7 @@ def test_schema_prints_the_shipped_schemas():
         "printers",
         "catalog-output",
         "catalog-sync",
+        "catalog-site",
         "okh-losh",
         "okh-import",
         "okh-export",

@@ -56,6 +56,7 @@ def chromium(profile: Path) -> Iterator[object]:
     options.binary_location = CHROMIUM
     for flag in (*FLAGS, f"--user-data-dir={profile}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # for console_errors
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     try:
@@ -146,3 +147,10 @@ def is_picture(png: bytes) -> tuple[int, int, int]:
 
 def path_of(url: str) -> str:
     return urlparse(url).path.lstrip("/")
+
+
+def console_errors(driver: object) -> list[str]:
+    """What the pages loaded since the last call wrote to the console as errors
+    (a script that failed, a file that did not load)."""
+    entries = driver.get_log("browser")  # type: ignore[attr-defined]
+    return [e["message"] for e in entries if e["level"] == "SEVERE"]

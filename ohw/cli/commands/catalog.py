@@ -69,6 +69,35 @@ def list_command(catalog: Catalog, output_format: str) -> int:
     return 0
 
 
+def site(catalog: Catalog, out: str, force: bool, output_format: str) -> int:
+    from ohw.catalog.site import build_site
+
+    catalog.require()
+    with step_bar("writing the site") as progress:
+        written = build_site(catalog, Path(out), force=force, progress=progress)
+    write_report("catalog-site", output_format, written, sys.stdout)
+    return 0
+
+
+def serve(catalog: Catalog, out: str | None, bind: str, port: int) -> int:
+    """Write the site (to ``out``, else inside the catalog), then serve it
+    until Ctrl-C."""
+    from ohw.catalog.serve import serve_site
+    from ohw.catalog.site import build_site
+
+    catalog.require()
+    folder = Path(out) if out is not None else catalog.data / "site"
+    with step_bar("writing the site") as progress:
+        written = build_site(catalog, folder, force=out is None, progress=progress)
+    write_report("catalog-site", "text", written, sys.stderr)
+
+    def ready(address: str) -> None:
+        print(f"Serving the catalog at {address} (Ctrl-C to stop)", flush=True)
+
+    serve_site(folder, bind, port, ready)
+    return 0
+
+
 def show(catalog: Catalog, name: str, output_format: str) -> int:
     listing = Listing(catalog, show_design(catalog, name), detailed=True)
     write_report("catalog", output_format, listing, sys.stdout)
