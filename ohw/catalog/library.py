@@ -233,6 +233,10 @@ def _check(catalog: Catalog, url: str, known_refs: str | None) -> _Fetched:
         state = remote_state(catalog.mirror(url), url)
     except OhwError as error:
         return _Fetched(url, failure=SyncFailure(url, error.message, error.hint))
+    return _compared(url, state, known_refs)
+
+
+def _compared(url: str, state: Any, known_refs: str | None) -> _Fetched:
     return _Fetched(url, state, moved=json.dumps(state.refs, sort_keys=True) != known_refs)
 
 
@@ -271,16 +275,28 @@ def sync(
         for url in stale:
             _forget(index, url)
     # Repositories on this machine have their refs read at once, in this thread
-    # (threads would only wait for each other); remotes are asked in parallel.
+    # (threads would only wait for each other); web servers are asked over kept
+    # connections, a few at a time; the rest (and any web server that answers
+    # otherwise) through libgit2, in parallel.
+    from ohw.storage.vcs.advertised import advertised_states, is_web_url
+
     report("checking for changes", 0, len(urls))
     local = [_check(catalog, url, known.get(url)) for url in urls if _is_local(url)]
-    results = [checked for checked in local if not checked.moved]
+    web = [url for url in urls if not _is_local(url) and is_web_url(url)]
+    advertised = advertised_states(web, jobs)
+    checked = local + [
+        _compared(url, state, known.get(url))
+        for url, state in advertised.items()
+        if state is not None
+    ]
+    results = [each for each in checked if not each.moved]
+    report("checking for changes", len(results), len(urls))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        running = [pool.submit(_update, catalog, checked) for checked in local if checked.moved]
+        running = [pool.submit(_update, catalog, each) for each in checked if each.moved]
         running += [
             pool.submit(_check_and_update, catalog, url, known.get(url))
             for url in urls
-            if not _is_local(url)
+            if not _is_local(url) and advertised.get(url) is None
         ]
         for future in as_completed(running):
             results.append(future.result())
