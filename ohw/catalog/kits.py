@@ -12,7 +12,6 @@ from ohw.errors import OhwError
 from ohw.storage.files import write_atomically
 
 if TYPE_CHECKING:
-    from ohw.catalog.library import Catalog
     from ohw.storage.tree import DesignTree
 
 
@@ -24,18 +23,19 @@ class CatalogKit:
     failure: str | None = None
 
 
-def kits_folder(catalog: Catalog) -> Path:
-    return catalog.data / "kits"
+def kits_folder(data: Path) -> Path:
+    """Where the kits of the catalog whose data (``.git/ohw``) is ``data`` are kept."""
+    return data / "kits"
 
 
-def _paths(catalog: Catalog, commit: str) -> tuple[Path, Path]:
-    folder = kits_folder(catalog)
+def _paths(data: Path, commit: str) -> tuple[Path, Path]:
+    folder = kits_folder(data)
     return folder / f"{commit}.zip", folder / f"{commit}.failed.txt"
 
 
-def known_kit(catalog: Catalog, commit: str) -> CatalogKit | None:
+def known_kit(data: Path, commit: str) -> CatalogKit | None:
     """The kit of ``commit`` as kept, or None where none was tried yet."""
-    made, failed = _paths(catalog, commit)
+    made, failed = _paths(data, commit)
     if made.is_file():
         return CatalogKit(made)
     if failed.is_file():
@@ -43,19 +43,19 @@ def known_kit(catalog: Catalog, commit: str) -> CatalogKit | None:
     return None
 
 
-def make_kit(catalog: Catalog, tree: DesignTree) -> CatalogKit:
+def make_kit(data: Path, tree: DesignTree) -> CatalogKit:
     """The kit of the design in ``tree`` (at a commit) for one unit, made and
     kept unless it was already."""
     from ohw.fab.build import build_kit, kit_zip
 
     assert tree.revision is not None
-    kept = known_kit(catalog, tree.revision)
+    kept = known_kit(data, tree.revision)
     if kept is not None:
         return kept
-    made, failed = _paths(catalog, tree.revision)
+    made, failed = _paths(data, tree.revision)
     made.parent.mkdir(parents=True, exist_ok=True)
     try:
-        kit = build_kit(tree, 1, None, catalog.data / "cache")
+        kit = build_kit(tree, 1, None, data / "cache")
     except OhwError as error:  # the design is listed all the same, without a kit
         write_atomically(failed, error.message.encode("utf-8"))
         return CatalogKit(None, error.message)
@@ -63,9 +63,9 @@ def make_kit(catalog: Catalog, tree: DesignTree) -> CatalogKit:
     return CatalogKit(made)
 
 
-def forget_other_kits(catalog: Catalog, commits: set[str]) -> None:
+def forget_other_kits(data: Path, commits: set[str]) -> None:
     """Remove the kits of every commit but ``commits`` (the ones indexed now)."""
-    folder = kits_folder(catalog)
+    folder = kits_folder(data)
     if not folder.is_dir():
         return
     for path in folder.iterdir():

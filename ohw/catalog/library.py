@@ -318,7 +318,7 @@ def sync(
     if moved or stale:
         from ohw.catalog.kits import forget_other_kits
 
-        forget_other_kits(catalog, indexed_commits)
+        forget_other_kits(catalog.data, indexed_commits)
     order = {url: n for n, url in enumerate(urls)}
     return SyncReport(
         fetched=tuple(indexed),
@@ -395,7 +395,7 @@ def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched
             (fetched.url, part["id"], part.get("name", part["id"]), part.get("material"),
              part.get("process"), part.get("quantity", 1), *(size or (None, None, None))),
         )  # fmt: skip
-    make_kit(catalog, tree)  # the site's download, made while the design is at hand
+    make_kit(catalog.data, tree)  # the site's download, made while the design is at hand
     index.execute(
         "INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)",
         (

@@ -127,13 +127,13 @@ def _slugs(entries: list[CatalogEntry]) -> list[str]:
 
 def _kit_of(catalog: Catalog, entry: CatalogEntry) -> CatalogKit:
     assert entry.commit is not None
-    kept = known_kit(catalog, entry.commit)
+    kept = known_kit(catalog.data, entry.commit)
     if kept is not None:
         return kept
     from ohw.storage.vcs.mirror import mirror_design
 
     try:  # indexed before kits were kept with the index: made now, once
-        return make_kit(catalog, mirror_design(catalog.mirror(entry.url), entry.commit))
+        return make_kit(catalog.data, mirror_design(catalog.mirror(entry.url), entry.commit))
     except OhwError as error:
         return CatalogKit(None, error.message)
 
