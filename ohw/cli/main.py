@@ -6,7 +6,6 @@ will want begin to be analysed then (ohw.startup.ahead)."""
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
 # typing costs 3 ms to load, and this module is loaded before a check forks.
@@ -21,11 +20,8 @@ def program() -> NoReturn:
     (against 0.4 s for the whole check of a design of 70 meshes). Nothing is
     lost: everything ohw writes is closed when its command returns, and the
     output is flushed here."""
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _interrupt)  # not where Ctrl-C is ignored (background)
-        sys.unraisablehook = _unraisable
     try:
-        code = main()
+        code = main(remember_interrupts=True)
     except KeyboardInterrupt:  # while the command was being loaded
         code = _interrupted(None)
     if _interrupts:
@@ -44,6 +40,16 @@ def program() -> NoReturn:
 # thread is; where that is a finaliser (a __del__, a weakref callback), it only
 # prints it and goes on, and the run would end as if never interrupted.
 _interrupts: list[int] = []
+
+
+def _remember_interrupts() -> None:
+    """Each Ctrl-C from now on remembered, where Ctrl-C is not ignored (a job
+    in the background). Not before a check's workers fork: signal loads enum."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
+        sys.unraisablehook = _unraisable
 
 
 def _interrupt(signal_number: int, frame: object) -> None:
@@ -94,7 +100,9 @@ def _encodable_output() -> None:
             stream.reconfigure(errors="ohw-ascii")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, remember_interrupts: bool = False) -> int:
+    """Run the ``ohw`` command ``argv`` (the program's arguments if None) and
+    return its exit code; ``remember_interrupts`` when this process is ohw's own."""
     # ohw's numpy work is element by element: BLAS threads would only compete
     # with ohw's own threads and processes, and starting them costs a third of
     # numpy's import time.
@@ -102,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     _encodable_output()
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments[:1] != ["check"]:
+        if remember_interrupts:
+            _remember_interrupts()
         return _run(arguments)
     try:
         replayed = _replay(arguments[1:])
@@ -118,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         from ohw.cli.error_handler import interrupted
 
         return interrupted()
+    if remember_interrupts:
+        _remember_interrupts()
     try:
         return _run(arguments)
     finally:

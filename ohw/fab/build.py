@@ -20,10 +20,11 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ohw.design.choices import select_parts
 from ohw.design.reader import read_valid_design
 from ohw.errors import OhwError
 from ohw.fab.bom_csv import bom_csv
@@ -33,6 +34,8 @@ from ohw.fab.printers import PRINTERS, Printer, fit
 from ohw.fab.rollup import (
     FabricatedLine,
     PartMeasure,
+    RolledUpBom,
+    choices_json,
     measure_parts,
     roll_up,
 )
@@ -112,16 +115,19 @@ def build_kit(
     cache_directory: Path | None,
     progress: Progress | None = None,
     *,
+    chosen: Mapping[str, str] | None = None,
     pdf: bool = False,
 ) -> Kit:
-    """The kit of the design in ``tree`` (at a commit) for ``units`` units; with
-    ``pdf``, its guide as PDF too."""
+    """The kit of the design in ``tree`` (at a commit) for ``units`` units, with
+    the options ``chosen`` (by choice group; the defaults elsewhere): the parts
+    of the options not chosen are not in it. With ``pdf``, its guide as PDF too."""
     if tree.revision is None:
         raise OhwError("a kit is made from a commit", "commit the design, or give --rev")
     design = read_valid_design(tree)
     assert design.manifest is not None
     data = design.manifest.data
-    parts_data: list[dict[str, Any]] = data.get("parts", [])
+    selection = select_parts(data, chosen or {})
+    parts_data = selection.parts
     missing = [
         source
         for part in parts_data
@@ -144,7 +150,7 @@ def build_kit(
         report("measuring parts", measured[0], count)
 
     measures = measure_parts(tree, parts_data, cache_directory, measured_one)
-    bom = roll_up(data, design.bom_items(), measures, units)
+    bom = roll_up(data, design.bom_items(), measures, units, selection=selection)
     lines = {line.id: line for line in (*bom.printed, *bom.cut, *bom.other)}
     files: dict[str, bytes] = {}
     parts: list[KitPart] = []
@@ -154,6 +160,8 @@ def build_kit(
         folder = PROCESS_FOLDERS.get(line.process or "", "other")
         if line.process == "3d-printing" or line.process in PROCESS_FOLDERS:
             folder += "/" + safe_name(line.material, "unspecified-material")
+            if line.colour:  # parts of one colour are printed together
+                folder += "/" + safe_name(line.colour, "colour")
         copied = []
         for source, target in _export_paths(part, folder):
             files[target] = tree.read_bytes(source)
@@ -174,17 +182,11 @@ def build_kit(
         report("writing the guide as PDF", 0, 1)
         files[GUIDE_PDF] = guide_pdf(files, GUIDE)
     files["bom.csv"] = bom_csv(bom).encode()
-    for name in ("LICENSE", "LICENSE.md", "LICENSE.txt"):
-        if tree.exists(name):
-            files[name] = tree.read_bytes(name)
-    files.update(
-        (path, tree.read_bytes(path))  # every licence's text, as ohw init writes them
-        for path in tree.files
-        if path.startswith("LICENSES/") and path.count("/") == 1
-    )
+    files.update(_licence_files(tree))
     manifest = _kit_json(
-        data, tree.revision, units=units, printer=printer, parts=parts, credits=credits, files=files
-    )
+        data, tree.revision, units=units, printer=printer, bom=bom, parts=parts, credits=credits,
+        files=files,
+    )  # fmt: skip
     files[KIT_JSON] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     return Kit(
         design=data["name"],
@@ -196,6 +198,13 @@ def build_kit(
         files=dict(sorted(files.items())),
         commit_time=max(getattr(tree, "commit_time", _ZIP_EPOCH), _ZIP_EPOCH),
     )
+
+
+def _licence_files(tree: DesignTree) -> dict[str, bytes]:
+    """LICENSE, and every licence's text in LICENSES/ as ohw init writes them."""
+    names = [name for name in ("LICENSE", "LICENSE.md", "LICENSE.txt") if tree.exists(name)]
+    names += [path for path in tree.files if path.startswith("LICENSES/") and path.count("/") == 1]
+    return {name: tree.read_bytes(name) for name in names}
 
 
 def _kit_part(line: FabricatedLine, files: tuple[str, ...], printer: Printer | None) -> KitPart:
@@ -222,6 +231,7 @@ def _kit_json(
     *,
     units: int,
     printer: Printer | None,
+    bom: RolledUpBom,
     parts: list[KitPart],
     credits: Credits,
     files: dict[str, bytes],
@@ -250,9 +260,14 @@ def _kit_json(
                 "size": None if p.line.size is None else [round(v, 3) for v in p.line.size],
                 "fit": fit_json(p),
                 "fits_on": list(p.fits_on),
+                "optional": p.line.optional,
+                "colour": p.line.colour,
+                "role": p.line.role,
+                "choice": p.line.choice,
             }
             for p in parts
         ],
+        "choices": choices_json(bom),
         "files": {
             path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())
         },

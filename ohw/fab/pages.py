@@ -21,6 +21,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
+from ohw.design.choices import choice_text
 from ohw.design.instructions import links
 from ohw.fab.bom_csv import quantity_text
 from ohw.fab.printers import oriented_size
@@ -377,6 +378,9 @@ def _part_card(part: KitPart, thumbnail: str | None, printer: Printer | None) ->
     else:
         picture = "no picture yet"
     facts = [f"{line.quantity} × {escape(line.material or 'no material given')}"]
+    facts += [escape(t) for t in (line.colour, "optional" if line.optional else None) if t]
+    if line.role and line.role != "part":
+        facts.append(escape(line.role))
     if line.process:
         facts.append(escape(line.process))
     if line.origin:
@@ -426,8 +430,13 @@ def _about(kit: KitContent) -> str:
 
 
 def _parts_and_bom(kit: KitContent) -> str:
+    body = []
+    if kit.bom.choices:
+        body.append("<h2>Choices</h2>\n<ul>\n")
+        body += [f"<li>{escape(choice_text(c))}</li>\n" for c in kit.bom.choices]
+        body.append("</ul>\n")
     cards = "".join(_part_card(p, kit.thumbnails.get(p.line.id), kit.printer) for p in kit.parts)
-    body = [f'<h2>Parts</h2>\n<div class="parts">\n{cards}</div>\n']
+    body.append(f'<h2>Parts</h2>\n<div class="parts">\n{cards}</div>\n')
     body.append("<h2>Bill of materials</h2>\n" + _bom_table(kit.bom))
     if kit.credits.upstream:
         body.append("<h2>Credits</h2>\n<ul>\n")

@@ -93,6 +93,8 @@ def test_schema_prints_the_shipped_schemas():
         "okh-losh",
         "okh-import",
         "okh-export",
+        "adopt-output",
+        "bom-import",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:
@@ -221,17 +223,17 @@ def test_ctrl_c_anywhere_in_a_run_ends_it_as_interrupted(where: str):
                 for _ in range(1000):  # Python runs the handler here, inside __del__
                     pass
 
-        command = ohw.cli.main.main
+        command = ohw.cli.main._run
 
-        def in_a_finaliser(argv=None):
+        def in_a_finaliser(arguments):
             Finaliser()
             return command(["--version"])
 
-        def while_loading(argv=None):
+        def while_loading(arguments):
             os.kill(os.getpid(), signal.SIGINT)
             import ohw.cli.app
 
-        ohw.cli.main.main = {where}
+        ohw.cli.main._run = {where}
         ohw.cli.main.program()
         """
     )

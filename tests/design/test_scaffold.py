@@ -233,3 +233,15 @@ def test_an_existing_licence_and_gitignore_are_kept(tmp_path):
     assert "kept your LICENSE" in done.stdout and "kept your .gitignore" in done.stdout
     assert (folder / "LICENSE").read_text() == "Our own licence text\n"
     assert (folder / ".gitignore").read_text() == "build/\n"
+
+
+def test_a_folder_of_meshes_is_pointed_to_ohw_adopt_and_left_as_it_was(tmp_path):
+    printer = tmp_path / "printer"
+    (printer / "STLs" / "Gantry").mkdir(parents=True)
+    for name in ("[a]_idler_x2.stl", "frame.STL", "knob.3mf"):
+        (printer / "STLs" / "Gantry" / name).write_bytes(b"solid x\nendsolid x\n")
+    before = files_in(printer)
+    done = run_ohw("init", printer, cwd=tmp_path)
+    assert done.returncode == 2 and "already holds 3 mesh files" in done.stderr
+    assert f"ohw adopt {printer}" in done.stderr
+    assert files_in(printer) == before
