@@ -35,6 +35,8 @@ CATALOG_FILE = "catalog.txt"
 ATTRIBUTES = "catalog.txt merge=union\n"
 INDEX_VERSION = 1
 DEFAULT_JOBS = 8
+# Designs a search shows unless asked for more: a screenful, the best first.
+SEARCH_SHOWN = 20
 
 Progress = Callable[[str, int, int], None]
 
@@ -485,9 +487,11 @@ def _fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def search(catalog: Catalog, text: str, filters: SearchFilters) -> list[CatalogEntry]:
+def search(
+    catalog: Catalog, text: str, filters: SearchFilters, limit: int | None = None
+) -> list[CatalogEntry]:
     """The designs matching ``text`` (every word, in any field) and the filters,
-    best match first (by name without words)."""
+    best match first (by name without words); the first ``limit`` (all for None)."""
     catalog.require()
     query = _fts_query(text)
     sql = [f"SELECT {_DESIGN_COLUMNS} FROM designs d"]
@@ -506,9 +510,17 @@ def search(catalog: Catalog, text: str, filters: SearchFilters) -> list[CatalogE
             )
             values.append(wanted)
     sql.append("ORDER BY bm25(search)" if query else "ORDER BY d.name")
+    found: list[CatalogEntry] = []
     with catalog.index() as index:
-        rows = index.execute(" ".join(sql), values).fetchall()
-        return [e for e in _entries(index, rows) if _passes(e, filters)]
+        rows = index.execute(" ".join(sql), values)
+        # A word most designs hold finds thousands: only as many are read,
+        # parts and all, as the licence and printer filters leave ``limit`` of.
+        batch_size = max(2 * limit, 64) if limit is not None else None
+        while batch := (rows.fetchmany(batch_size) if batch_size else rows.fetchall()):
+            found += [e for e in _entries(index, batch) if _passes(e, filters)]
+            if limit is None or len(found) >= limit:
+                break
+    return found[:limit]
 
 
 def _license_ids(expression: str | None) -> set[str]:

@@ -894,6 +894,12 @@ def catalog_sync(catalog: object, *, jobs: int, output_format: str) -> int:
     "--process", metavar="P", help="Only designs with a part made by P (3d-printing, ...)."
 )
 @click.option("--fits", metavar="PRINTER", help="Only designs whose printed parts all fit PRINTER.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Show the best N designs (0: every one); 20 unless given.",
+)
 @output_options("catalog")
 @click.pass_obj
 def catalog_search(
@@ -904,16 +910,18 @@ def catalog_search(
     material: str | None,
     process: str | None,
     fits: str | None,
+    limit: int | None,
     output_format: str,
 ) -> int:
     """Find designs by words of their name, title, description, keywords and parts.
 
-    The JSON output is described by `ohw schema catalog-output`.
+    The best 20 are shown, and whether more match (--limit). The JSON output is
+    described by `ohw schema catalog-output`.
     """
     from ohw.cli.commands.catalog import search_command
 
     filters = {"license": license, "material": material, "process": process, "fits": fits}
-    return search_command(catalog, query, filters, output_format)  # type: ignore[arg-type]
+    return search_command(catalog, query, filters, limit, output_format)  # type: ignore[arg-type]
 
 
 @catalog.command("list")

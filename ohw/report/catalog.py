@@ -68,15 +68,19 @@ class Listing:
     catalog: Catalog
     entries: list[CatalogEntry]
     detailed: bool = False
+    more: bool | None = None  # of a search: more designs match than are shown
 
 
 class CatalogJson(JsonReporter[Listing]):
     def document(self, result: Listing) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "catalog": str(result.catalog.folder),
             "designs": [entry_json(e, detailed=result.detailed) for e in result.entries],
         }
+        if result.more is not None:
+            document["more"] = result.more
+        return document
 
 
 class CatalogText(Reporter[Listing]):
@@ -86,6 +90,11 @@ class CatalogText(Reporter[Listing]):
             console.print("No design found.")
         for entry in result.entries:
             _entry_text(console, entry, detailed=result.detailed)
+        if result.more:
+            console.print(
+                f"More designs match than the {len(result.entries)} shown: narrow the search, "
+                "or give --limit N (0 for every one)."
+            )
 
 
 def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ohw.catalog.library import (
+    SEARCH_SHOWN,
     Catalog,
     SearchFilters,
     add_designs,
@@ -47,9 +48,14 @@ def sync_command(catalog: Catalog, jobs: int, output_format: str) -> int:
 
 
 def search_command(
-    catalog: Catalog, query: str, filters: dict[str, str | None], output_format: str
+    catalog: Catalog,
+    query: str,
+    filters: dict[str, str | None],
+    limit: int | None,
+    output_format: str,
 ) -> int:
     fits = filters.get("fits")
+    shown = SEARCH_SHOWN if limit is None else limit or None  # 0: every one
     found = search(
         catalog,
         query,
@@ -59,8 +65,11 @@ def search_command(
             process=filters.get("process"),
             fits=printer_named(fits) if fits else None,
         ),
+        None if shown is None else shown + 1,  # one more says whether there are more
     )
-    write_report("catalog", output_format, Listing(catalog, found), sys.stdout)
+    more = shown is not None and len(found) > shown
+    listing = Listing(catalog, found[:shown], more=more)
+    write_report("catalog", output_format, listing, sys.stdout)
     return 0
 
 
