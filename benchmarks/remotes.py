@@ -66,72 +66,68 @@ def http_backend() -> str:
     return str(Path(exec_path) / "git-http-backend")
 
 
-class BackendHandler(BaseHTTPRequestHandler):
-    """Smart HTTP for the repositories under ``root``: git http-backend as CGI,
-    its answer streamed as it comes."""
-
-    protocol_version = "HTTP/1.1"  # bodies in chunks, as they come (libgit2 wants them framed)
-    root: Path
-    backend: str
-
-    def do_GET(self) -> None:
-        self.run_backend()
-
-    def do_POST(self) -> None:
-        self.run_backend()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def run_backend(self) -> None:
-        path, _, query = self.path.partition("?")
-        length = int(self.headers.get("Content-Length") or 0)
-        environment = {
-            "GIT_PROJECT_ROOT": str(self.root),
-            "GIT_HTTP_EXPORT_ALL": "1",
-            "REQUEST_METHOD": self.command,
-            "PATH_INFO": path,
-            "QUERY_STRING": query,
-            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
-            "CONTENT_LENGTH": str(length),
-            "REMOTE_ADDR": "127.0.0.1",
-            "PATH": os.environ["PATH"],
-        }
-        for header in ("Git-Protocol", "Content-Encoding"):
-            if header in self.headers:
-                environment["HTTP_" + header.upper().replace("-", "_")] = self.headers[header]
-        body = self.rfile.read(length) if length else b""
-        with subprocess.Popen(
-            [self.backend], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
-        ) as cgi:
-            assert cgi.stdin is not None and cgi.stdout is not None
-            cgi.stdin.write(body)
-            cgi.stdin.close()
-            status, headers = "200 OK", []
-            for raw in iter(cgi.stdout.readline, b""):
-                line = raw.decode("latin-1").rstrip("\r\n")
-                if not line:
-                    break
-                name, _, value = line.partition(":")
-                if name.lower() == "status":
-                    status = value.strip()
-                else:
-                    headers.append((name, value.strip()))
-            code, _, reason = status.partition(" ")
-            self.send_response(int(code), reason or None)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            while chunk := cgi.stdout.read1(1 << 16):
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-            self.wfile.write(b"0\r\n\r\n")
-
-
 @contextmanager
 def serve(root: Path) -> Iterator[str]:
-    """Smart HTTP for the repositories under ``root``; yields the base URL."""
-    Handler = type("Handler", (BackendHandler,), {"root": root, "backend": http_backend()})
+    """Smart HTTP for the repositories under ``root`` (git http-backend as CGI,
+    its answer streamed as it comes); yields the base URL."""
+    backend = http_backend()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # bodies in chunks, as they come (libgit2 wants them framed)
+
+        def do_GET(self) -> None:
+            self.run_backend()
+
+        def do_POST(self) -> None:
+            self.run_backend()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def run_backend(self) -> None:
+            path, _, query = self.path.partition("?")
+            length = int(self.headers.get("Content-Length") or 0)
+            environment = {
+                "GIT_PROJECT_ROOT": str(root),
+                "GIT_HTTP_EXPORT_ALL": "1",
+                "REQUEST_METHOD": self.command,
+                "PATH_INFO": path,
+                "QUERY_STRING": query,
+                "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+                "CONTENT_LENGTH": str(length),
+                "REMOTE_ADDR": "127.0.0.1",
+                "PATH": os.environ["PATH"],
+            }
+            for header in ("Git-Protocol", "Content-Encoding"):
+                if header in self.headers:
+                    environment["HTTP_" + header.upper().replace("-", "_")] = self.headers[header]
+            body = self.rfile.read(length) if length else b""
+            with subprocess.Popen(
+                [backend], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
+            ) as cgi:
+                assert cgi.stdin is not None and cgi.stdout is not None
+                cgi.stdin.write(body)
+                cgi.stdin.close()
+                status, headers = "200 OK", []
+                for raw in iter(cgi.stdout.readline, b""):
+                    line = raw.decode("latin-1").rstrip("\r\n")
+                    if not line:
+                        break
+                    name, _, value = line.partition(":")
+                    if name.lower() == "status":
+                        status = value.strip()
+                    else:
+                        headers.append((name, value.strip()))
+                code, _, reason = status.partition(" ")
+                self.send_response(int(code), reason or None)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                while chunk := cgi.stdout.read1(1 << 16):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
