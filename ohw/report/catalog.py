@@ -152,7 +152,7 @@ class SyncText(Reporter[SyncReport]):
 def _sync_text(report: SyncReport, console: Console) -> None:
     total = len(report.fetched) + len(report.unchanged) + len(report.failures)
     console.print(
-        f"Synced {total} designs: {len(report.fetched)} updated, "
+        f"Synced {plural(total, 'design')}: {len(report.fetched)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.failures)} failed"
         + (f", {len(report.removed)} removed from the index" if report.removed else "")
     )
