@@ -10,9 +10,9 @@ from support.run import run_ohw
 
 MANIFEST = """\
 ohw: 1
-name: printer-frame
-title: Printer frame
-license: {hardware: CERN-OHL-S-2.0}
+name: bed-frame
+title: A bed frame with long part names
+license: {hardware: CERN-OHL-W-2.0}
 parts:
   - id: front-bed-rail-left-bracket-for-the-long-frame
     export: parts/a.stl
