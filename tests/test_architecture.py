@@ -32,7 +32,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("merge",),
     ("design", "mesh"),
     ("storage",),
-    ("errors", ""),  # "": the package's own __init__ (its version)
+    ("errors", "words", ""),  # "": the package's own __init__ (its version)
 ]
 FLOOR = {room: number for number, rooms in enumerate(FLOORS) for room in rooms}
 MAX_TOP_LEVEL_MODULES = 6

@@ -66,13 +66,16 @@ class Adoption:
 def adopt(
     folder: Path, *, dry_run: bool = False, commit: bool = False, lfs: bool = False
 ) -> Adoption:
-    """Write (or, with ``dry_run``, show) the ohw.yaml of the design in ``folder``;
-    with ``lfs``, also the .gitattributes that keeps its meshes and CAD files in
+    """Write (or, with ``dry_run``, show) the ohw.yaml of the design in ``folder``:
+    the design above it where ``folder`` is inside one, as every command finds it.
+    With ``lfs``, also the .gitattributes that keeps its meshes and CAD files in
     Git LFS from now on."""
+    from ohw.storage.locations import design_root
     from ohw.storage.vcs.repository import GitWorkingTree
 
     if not folder.is_dir():
         raise OhwError(f"{folder} is not a folder", "give the repository's folder")
+    folder = Path(design_root(str(folder), MANIFEST) or folder)
     attributes = folder / ATTRIBUTES
     previous_attributes = attributes.read_text("utf-8") if attributes.is_file() else None
     if lfs:
@@ -254,8 +257,9 @@ def _proposal(
     if unknown and len(unknown) == len(layout.parts):
         undecided.append(
             Undecided(
-                f"no file name or BOM gives a quantity: each of the {len(unknown)} parts is "
-                "written as 1",
+                "no file name or BOM gives a quantity: "
+                + ("the part" if len(unknown) == 1 else f"each of the {len(unknown)} parts")
+                + " is written as 1",
                 "parts: quantity, where a build needs more",
             )
         )

@@ -35,6 +35,8 @@ CATALOG_FILE = "catalog.txt"
 ATTRIBUTES = "catalog.txt merge=union\n"
 INDEX_VERSION = 1
 DEFAULT_JOBS = 8
+# Designs a search shows unless asked for more: a screenful, the best first.
+SEARCH_SHOWN = 20
 
 Progress = Callable[[str, int, int], None]
 
@@ -233,6 +235,10 @@ def _check(catalog: Catalog, url: str, known_refs: str | None) -> _Fetched:
         state = remote_state(catalog.mirror(url), url)
     except OhwError as error:
         return _Fetched(url, failure=SyncFailure(url, error.message, error.hint))
+    return _compared(url, state, known_refs)
+
+
+def _compared(url: str, state: Any, known_refs: str | None) -> _Fetched:
     return _Fetched(url, state, moved=json.dumps(state.refs, sort_keys=True) != known_refs)
 
 
@@ -267,20 +273,34 @@ def sync(
     urls = catalog.urls()
     with catalog.index() as index:
         known = dict(index.execute("SELECT url, refs FROM designs WHERE error IS NULL"))
-        stale = [u for (u,) in index.execute("SELECT url FROM designs") if u not in urls]
+        # By a dict, not the list: 10,000 designs would be 50M comparisons.
+        order = {url: n for n, url in enumerate(urls)}
+        stale = [u for (u,) in index.execute("SELECT url FROM designs") if u not in order]
         for url in stale:
             _forget(index, url)
     # Repositories on this machine have their refs read at once, in this thread
-    # (threads would only wait for each other); remotes are asked in parallel.
+    # (threads would only wait for each other); web servers are asked over kept
+    # connections, a few at a time; the rest (and any web server that answers
+    # otherwise) through libgit2, in parallel.
+    from ohw.storage.vcs.advertised import advertised_states, is_web_url
+
     report("checking for changes", 0, len(urls))
     local = [_check(catalog, url, known.get(url)) for url in urls if _is_local(url)]
-    results = [checked for checked in local if not checked.moved]
+    web = [url for url in urls if not _is_local(url) and is_web_url(url)]
+    advertised = advertised_states(web, jobs)
+    checked = local + [
+        _compared(url, state, known.get(url))
+        for url, state in advertised.items()
+        if state is not None
+    ]
+    results = [each for each in checked if not each.moved]
+    report("checking for changes", len(results), len(urls))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        running = [pool.submit(_update, catalog, checked) for checked in local if checked.moved]
+        running = [pool.submit(_update, catalog, each) for each in checked if each.moved]
         running += [
             pool.submit(_check_and_update, catalog, url, known.get(url))
             for url in urls
-            if not _is_local(url)
+            if not _is_local(url) and advertised.get(url) is None
         ]
         for future in as_completed(running):
             results.append(future.result())
@@ -289,7 +309,7 @@ def sync(
     failures = [r.failure for r in results if r.failure is not None]
     indexed: list[str] = []
     with catalog.index() as index:
-        for number, fetched in enumerate(sorted(moved, key=lambda r: urls.index(r.url)), start=1):
+        for number, fetched in enumerate(sorted(moved, key=lambda r: order[r.url]), start=1):
             report("indexing", number, len(moved))
             try:
                 _index_design(catalog, index, fetched)
@@ -298,7 +318,11 @@ def sync(
                 failures.append(SyncFailure(fetched.url, error.message, error.hint))
         for failure in failures:
             _record_failure(index, failure)
-    order = {url: n for n, url in enumerate(urls)}
+        indexed_commits = {c for (c,) in index.execute("SELECT commit_id FROM designs") if c}
+    if moved or stale:
+        from ohw.catalog.kits import forget_other_kits
+
+        forget_other_kits(catalog.data, indexed_commits)
     return SyncReport(
         fetched=tuple(indexed),
         unchanged=tuple(
@@ -325,6 +349,7 @@ def _record_failure(index: sqlite3.Connection, failure: SyncFailure) -> None:
 
 
 def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched) -> None:
+    from ohw.catalog.kits import make_kit
     from ohw.design.paths import MANIFEST
     from ohw.design.reader import read_design
     from ohw.fab.rollup import measure_parts
@@ -373,6 +398,7 @@ def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched
             (fetched.url, part["id"], part.get("name", part["id"]), part.get("material"),
              part.get("process"), part.get("quantity", 1), *(size or (None, None, None))),
         )  # fmt: skip
+    make_kit(catalog.data, tree)  # the site's download, made while the design is at hand
     index.execute(
         "INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -393,16 +419,15 @@ _DESIGN_COLUMNS = (
 def _entries(index: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[CatalogEntry]:
     """Catalog entries of design rows (``_DESIGN_COLUMNS``), their parts read in one query."""
     parts: dict[str, list[CatalogPart]] = {}
-    wanted = {row[0] for row in rows}
+    # Only the parts of these designs, found by the index on url: a search
+    # among 10,000 designs reads the parts of those it found.
     for url, pid, pname, material, process, quantity, x, y, z in index.execute(
         "SELECT url, id, name, material, process, quantity, size_x, size_y, size_z "
-        "FROM parts ORDER BY rowid"
+        "FROM parts WHERE url IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+        (json.dumps([row[0] for row in rows]),),
     ):
-        if url in wanted:
-            size = (x, y, z) if x is not None else None
-            parts.setdefault(url, []).append(
-                CatalogPart(pid, pname, material, process, quantity, size)
-            )
+        size = (x, y, z) if x is not None else None
+        parts.setdefault(url, []).append(CatalogPart(pid, pname, material, process, quantity, size))
     found = []
     for (
         url,
@@ -463,9 +488,11 @@ def _fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def search(catalog: Catalog, text: str, filters: SearchFilters) -> list[CatalogEntry]:
+def search(
+    catalog: Catalog, text: str, filters: SearchFilters, limit: int | None = None
+) -> list[CatalogEntry]:
     """The designs matching ``text`` (every word, in any field) and the filters,
-    best match first (by name without words)."""
+    best match first (by name without words); the first ``limit`` (all for None)."""
     catalog.require()
     query = _fts_query(text)
     sql = [f"SELECT {_DESIGN_COLUMNS} FROM designs d"]
@@ -484,9 +511,17 @@ def search(catalog: Catalog, text: str, filters: SearchFilters) -> list[CatalogE
             )
             values.append(wanted)
     sql.append("ORDER BY bm25(search)" if query else "ORDER BY d.name")
+    found: list[CatalogEntry] = []
     with catalog.index() as index:
-        rows = index.execute(" ".join(sql), values).fetchall()
-        return [e for e in _entries(index, rows) if _passes(e, filters)]
+        rows = index.execute(" ".join(sql), values)
+        # A word most designs hold finds thousands: only as many are read,
+        # parts and all, as the licence and printer filters leave ``limit`` of.
+        batch_size = max(2 * limit, 64) if limit is not None else None
+        while batch := (rows.fetchmany(batch_size) if batch_size else rows.fetchall()):
+            found += [e for e in _entries(index, batch) if _passes(e, filters)]
+            if limit is None or len(found) >= limit:
+                break
+    return found[:limit]
 
 
 def _license_ids(expression: str | None) -> set[str]:

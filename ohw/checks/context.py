@@ -40,6 +40,7 @@ class CheckContext:
     files_read: set[str] = field(default_factory=set)
     checking: str = "schema"  # the check running now
     examined: dict[str, set[str]] = field(default_factory=dict)  # check -> files it looked at
+    outputs: set[str] | None = None  # what ohw wrote into the design, once found
 
     def __post_init__(self) -> None:
         for path in self.design.files_read:  # read by the schema check
@@ -53,6 +54,17 @@ class CheckContext:
         """Note that the running check read ``path``."""
         self.files_read.add(path)
         self.look_at([path])
+
+    def judged(self, paths: Iterable[str]) -> list[str]:
+        """Those of ``paths`` the checks judge, in name order: not what the
+        settings or git ignore, nor what ohw itself wrote (a kit)."""
+        from ohw.checks.outputs import ohw_outputs
+
+        tree = self.design.tree
+        if self.outputs is None:
+            self.outputs = ohw_outputs(tree)
+        kept = [p for p in paths if not self.settings.ignores(p) and p not in self.outputs]
+        return sorted(set(kept) - tree.ignored(kept))
 
     def look_at(self, paths: Iterable[str]) -> None:
         """Note that the running check judged ``paths`` without reading them."""

@@ -37,8 +37,7 @@ _WINDOWS_RESERVED = {
 
 def check_files(context: CheckContext) -> Iterator[Finding]:
     tree = context.design.tree
-    files = [path for path in tree.files if not context.settings.ignores(path)]
-    files = sorted(set(files) - tree.ignored(files))
+    files = context.judged(tree.files)
     context.look_at(files)
     yield from _names(files)
     yield from _case_collisions(files)

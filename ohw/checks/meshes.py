@@ -116,6 +116,6 @@ def _ascii_stl(name: str, facets: int, size: int) -> Finding | None:
         "OHW309",
         name,
         f"ASCII STL of {size:,} bytes; as binary STL its {facets:,} facets take "
-        f"{HEADER} + {RECORD} x {facets:,} = {binary:,} bytes, "
+        f"{HEADER} + {RECORD} × {facets:,} = {binary:,} bytes, "
         f"{saved:,} bytes ({saved / size:.0%}) less",
     )

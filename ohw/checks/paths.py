@@ -68,5 +68,5 @@ def _unreferenced_meshes(context: CheckContext, referenced: set[str]) -> Iterato
     unused_by_design = context.design.manifest.unused
     meshes = [p for p in context.design.tree.files if is_mesh(p) and not unused_by_design(p)]
     unused = [path for path in meshes if path not in referenced]
-    for path in sorted(set(unused) - context.design.tree.ignored(unused)):
+    for path in context.judged(unused):
         yield finding("OHW205", path, f"{path} is a mesh that no part names")

@@ -524,9 +524,8 @@ def bom_import_command(*, source: str, out: str, force: bool, output_format: str
 @click.option(
     "--out",
     "-o",
-    required=True,
     metavar="DIR|FILE.zip",
-    help="Where to write the kit: a folder, or a zip file.",
+    help="Where to write the kit: a folder, or a zip file (required).",
 )
 @click.option(
     "--rev",
@@ -541,20 +540,24 @@ def bom_import_command(*, source: str, out: str, force: bool, output_format: str
     "--printer",
     "printer_name",
     metavar="NAME",
-    help="Check the printed parts against this printer (see the README's table).",
+    help="Check the printed parts against this printer; `--printer list` lists them.",
 )
 @click.option("--bed", metavar="WxDxH", help="Check them against this build volume, in mm.")
 @click.option("--force", is_flag=True, help="Replace what is in --out.")
+@click.option(
+    "--pdf", is_flag=True, help="Add guide.pdf: the printable guide (pip install 'ohw[pdf]')."
+)
 @choose_option
 @output_options("kit")
 def fab_command(
     *,
-    out: str,
+    out: str | None,
     revision: str,
     units: int,
     printer_name: str | None,
     bed: str | None,
     force: bool,
+    pdf: bool,
     choices: tuple[str, ...],
     output_format: str,
 ) -> int:
@@ -578,6 +581,7 @@ def fab_command(
         force=force,
         choices=list(choices),
         output_format=output_format,
+        pdf=pdf,
     )
 
 
@@ -940,6 +944,12 @@ def catalog_sync(catalog: object, *, jobs: int, output_format: str) -> int:
     "--process", metavar="P", help="Only designs with a part made by P (3d-printing, ...)."
 )
 @click.option("--fits", metavar="PRINTER", help="Only designs whose printed parts all fit PRINTER.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Show the best N designs (0: every one); 20 unless given.",
+)
 @output_options("catalog")
 @click.pass_obj
 def catalog_search(
@@ -950,16 +960,18 @@ def catalog_search(
     material: str | None,
     process: str | None,
     fits: str | None,
+    limit: int | None,
     output_format: str,
 ) -> int:
     """Find designs by words of their name, title, description, keywords and parts.
 
-    The JSON output is described by `ohw schema catalog-output`.
+    The best 20 are shown, and whether more match (--limit). The JSON output is
+    described by `ohw schema catalog-output`.
     """
     from ohw.cli.commands.catalog import search_command
 
     filters = {"license": license, "material": material, "process": process, "fits": fits}
-    return search_command(catalog, query, filters, output_format)  # type: ignore[arg-type]
+    return search_command(catalog, query, filters, limit, output_format)  # type: ignore[arg-type]
 
 
 @catalog.command("list")
@@ -970,6 +982,46 @@ def catalog_list(catalog: object, *, output_format: str) -> int:
     from ohw.cli.commands.catalog import list_command
 
     return list_command(catalog, output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("site")
+@click.option("--out", "-o", required=True, metavar="DIR", help="The folder to write the site to.")
+@click.option("--force", is_flag=True, help="Replace what is in --out.")
+@output_options("catalog-site")
+@click.pass_obj
+def catalog_site(catalog: object, *, out: str, force: bool, output_format: str) -> int:
+    """Write the catalog as a static web site: every design with its picture,
+    licence, materials, printer fit, parts and build kit, and a search that works
+    in the browser offline (from a USB stick, or any static host).
+
+    Run ohw catalog sync first. The JSON output is described by
+    `ohw schema catalog-site`.
+    """
+    from ohw.cli.commands.catalog import site
+
+    return site(catalog, out, force, output_format)  # type: ignore[arg-type]
+
+
+@catalog.command("serve")
+@click.option(
+    "--bind",
+    default="0.0.0.0",
+    show_default=True,
+    metavar="ADDRESS",
+    help="Where to listen: 0.0.0.0 for the whole network, 127.0.0.1 for this machine.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port."
+)
+@click.option(
+    "--out", metavar="DIR", help="Write the site here (default: inside the catalog's .git)."
+)
+@click.pass_obj
+def catalog_serve(catalog: object, *, bind: str, port: int, out: str | None) -> int:
+    """Write the catalog's site and serve it on the lab's network, until Ctrl-C."""
+    from ohw.cli.commands.catalog import serve
+
+    return serve(catalog, out, bind, port)  # type: ignore[arg-type]
 
 
 @catalog.command("show")

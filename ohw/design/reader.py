@@ -10,6 +10,7 @@ apart (ohw.checks.context).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from ohw.design.paths import MANIFEST, normalize, path_problem
 from ohw.design.schemas import Violation, validate
 from ohw.errors import OhwError
 from ohw.storage.cache import ResultCache, blob_id
+from ohw.storage.locations import design_root
 from ohw.storage.tree import DesignTree, Entry, Kind
 from ohw.storage.yaml.document import Document, JsonPath, Location, ReadProblem
 from ohw.storage.yaml.read import load_yaml
@@ -193,7 +195,7 @@ class Design:
             if path.startswith(prefix) and path.lower().endswith(".md"):
                 led_to = Entry(Kind.FILE, path) if kind is Kind.FILE else self.tree.resolve(path)
                 found.append((path, led_to))
-        return found
+        return sorted(found, key=lambda each: each[0])  # steps are read in name order
 
 
 def read_design(
@@ -337,11 +339,27 @@ class ContentReader:
         return dataclasses.replace(read, document=None, problems=())
 
 
+def design_folder(path: Path | None = None) -> Path:
+    """The folder of the design at or above ``path`` (default: the current
+    folder), as git finds a repository from any folder inside it; ``path``
+    itself where no folder above holds a manifest."""
+    given = Path() if path is None else path
+    if given.name == MANIFEST and given.is_file():
+        return given.parent
+    if (given / MANIFEST).is_file() or not given.is_dir():
+        return given
+    found = design_root(str(given), MANIFEST)
+    if found is None:
+        return given
+    return Path(found) if given.is_absolute() else Path(os.path.relpath(found))
+
+
 def open_design(path: Path, revision: str | None = None) -> DesignTree:
-    """The design in folder ``path``, on disk or, with ``revision``, at that commit."""
+    """The design in folder ``path`` (or the nearest folder above it holding a
+    manifest), on disk or, with ``revision``, at that commit."""
     from ohw.storage.vcs.repository import GitWorkingTree, commit_tree
 
-    folder = path.parent if path.name == MANIFEST and path.is_file() else path
+    folder = design_folder(path)
     tree: DesignTree
     if revision is not None:
         tree = commit_tree(folder, revision)

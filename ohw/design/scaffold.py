@@ -6,9 +6,10 @@ import json
 import re
 import shutil
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ohw.design.license_texts import license_text, licenses_named
 from ohw.design.licenses import check_expression
 from ohw.design.paths import MANIFEST, is_mesh
 from ohw.errors import OhwError
@@ -23,8 +24,10 @@ from ohw.storage.vcs.repository import (
 
 DEFAULT_HARDWARE_LICENSE = "CERN-OHL-S-2.0"
 DEFAULT_DOCUMENTATION_LICENSE = "CC-BY-SA-4.0"
-# Files a user may already have (a repository made on GitHub has a README): kept as they are.
-KEPT_IF_PRESENT = ("README.md", ".gitattributes")
+# Files a user may already have (a repository made on GitHub has a README, a
+# licence and a .gitignore): kept as they are.
+KEPT_IF_PRESENT = ("README.md", ".gitattributes", ".gitignore", "LICENSE")
+LICENSE_FOLDER = "LICENSES"  # one text per licence, as the REUSE specification lays them out
 
 _GITATTRIBUTES = """\
 # Meshes are binary: no line-ending conversion, no line diffs, no line merges.
@@ -34,6 +37,24 @@ _GITATTRIBUTES = """\
 *.3MF binary
 *.obj binary
 *.OBJ binary
+"""
+
+_GITIGNORE = """\
+# What ohw makes from the design, not part of it: build kits (ohw fab --out kit/
+# or --out kit.zip), pictures (ohw diff --images, ohw render) and a cache kept
+# in the design (ohw check --cache-dir .ohw-cache).
+/kit/
+/kits/
+/kit.zip
+/kit-*.zip
+/pictures/
+/.ohw-cache/
+# What editors and systems leave behind.
+.DS_Store
+Thumbs.db
+*~
+*.swp
+__pycache__/
 """
 
 
@@ -58,6 +79,7 @@ class CreatedDesign:
     kept: list[str]  # already there and left alone
     commit: str
     new_repository: bool
+    without_text: list[str] = field(default_factory=list)  # licences whose text ohw lacks
 
 
 def slug(text: str) -> str:
@@ -76,7 +98,12 @@ def create_design(request: NewDesign) -> CreatedDesign:
     author = identity_or_error(_existing_ancestor(folder))
     repository = find_repository(_existing_ancestor(folder))
     files = design_files(request, name, title, author)
-    kept = [path for path in KEPT_IF_PRESENT if (folder / path).exists()]
+    kept = [
+        path
+        for path in files
+        if (path in KEPT_IF_PRESENT or path.startswith(f"{LICENSE_FOLDER}/"))
+        and (folder / path).exists()
+    ]
     if request.lfs:
         require_client(_existing_ancestor(folder))
         attributes = folder / ATTRIBUTES
@@ -116,7 +143,11 @@ def create_design(request: NewDesign) -> CreatedDesign:
     except BaseException:
         staging.undo()
         raise
-    return CreatedDesign(folder, name, sorted(to_write), kept, commit, repository is None)
+    named = licenses_named(request.hardware_license, request.documentation_license)
+    without_text = [i for i in named if f"{LICENSE_FOLDER}/{i}.txt" not in files]
+    return CreatedDesign(
+        folder, name, sorted(to_write), kept, commit, repository is None, without_text
+    )
 
 
 def _check_request(request: NewDesign, name: str) -> None:
@@ -232,7 +263,30 @@ def design_files(request: NewDesign, name: str, title: str, author: Identity) ->
         ),
         "README.md": readme,
         ".gitattributes": _GITATTRIBUTES,
+        ".gitignore": _GITIGNORE,
+        **license_files(request.hardware_license, request.documentation_license),
     }
+
+
+def license_files(hardware: str, documentation: str) -> dict[str, str]:
+    """The full text of every licence the design names, each in
+    ``LICENSES/<id>.txt``, and ``LICENSE``, which GitHub and the kits show: the
+    hardware licence's text when it is one licence, else what applies to what."""
+    texts = {
+        identifier: text
+        for identifier in licenses_named(hardware, documentation)
+        if (text := license_text(identifier)) is not None
+    }
+    files = {f"{LICENSE_FOLDER}/{identifier}.txt": text for identifier, text in texts.items()}
+    if hardware in texts:
+        files["LICENSE"] = texts[hardware]
+    else:
+        files["LICENSE"] = (
+            f"The hardware of this design is licensed under {hardware}, and its\n"
+            f"documentation under {documentation} (SPDX license expressions).\n"
+            f"The text of each licence is in the folder {LICENSE_FOLDER}/.\n"
+        )
+    return files
 
 
 def _yaml_text(text: str) -> str:

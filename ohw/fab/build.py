@@ -29,7 +29,7 @@ from ohw.design.reader import read_valid_design
 from ohw.errors import OhwError
 from ohw.fab.bom_csv import bom_csv
 from ohw.fab.kit import Kit, KitPart
-from ohw.fab.pages import KitContent, kit_pages
+from ohw.fab.pages import GUIDE, GUIDE_PDF, KitContent, kit_pages
 from ohw.fab.printers import PRINTERS, Printer, fit
 from ohw.fab.rollup import (
     FabricatedLine,
@@ -116,10 +116,11 @@ def build_kit(
     progress: Progress | None = None,
     *,
     chosen: Mapping[str, str] | None = None,
+    pdf: bool = False,
 ) -> Kit:
     """The kit of the design in ``tree`` (at a commit) for ``units`` units, with
     the options ``chosen`` (by choice group; the defaults elsewhere): the parts
-    of the options not chosen are not in it."""
+    of the options not chosen are not in it. With ``pdf``, its guide as PDF too."""
     if tree.revision is None:
         raise OhwError("a kit is made from a commit", "commit the design, or give --rev")
     design = read_valid_design(tree)
@@ -171,13 +172,17 @@ def build_kit(
             files[thumbnails[part["id"]]] = picture
         parts.append(_kit_part(line, tuple(copied), printer))
     credits = design_credits(data, tree.location)
-    content = KitContent(data, bom, parts, thumbnails, credits, printer, design.instruction_files())
+    steps = design.instruction_files()
+    content = KitContent(data, bom, parts, thumbnails, credits, printer, steps, pdf)
     for page in kit_pages(tree, content):
         files[page.path] = page.content
+    if pdf:
+        from ohw.fab.pdf import guide_pdf
+
+        report("writing the guide as PDF", 0, 1)
+        files[GUIDE_PDF] = guide_pdf(files, GUIDE)
     files["bom.csv"] = bom_csv(bom).encode()
-    for name in ("LICENSE", "LICENSE.md", "LICENSE.txt"):
-        if tree.exists(name):
-            files[name] = tree.read_bytes(name)
+    files.update(_licence_files(tree))
     manifest = _kit_json(
         data, tree.revision, units=units, printer=printer, bom=bom, parts=parts, credits=credits,
         files=files,
@@ -193,6 +198,13 @@ def build_kit(
         files=dict(sorted(files.items())),
         commit_time=max(getattr(tree, "commit_time", _ZIP_EPOCH), _ZIP_EPOCH),
     )
+
+
+def _licence_files(tree: DesignTree) -> dict[str, bytes]:
+    """LICENSE, and every licence's text in LICENSES/ as ohw init writes them."""
+    names = [name for name in ("LICENSE", "LICENSE.md", "LICENSE.txt") if tree.exists(name)]
+    names += [path for path in tree.files if path.startswith("LICENSES/") and path.count("/") == 1]
+    return {name: tree.read_bytes(name) for name in names}
 
 
 def _kit_part(line: FabricatedLine, files: tuple[str, ...], printer: Printer | None) -> KitPart:
@@ -309,7 +321,7 @@ def write_kit(kit: Kit, out: Path, *, force: bool, progress: Progress | None = N
             os.utime(target, (kit.commit_time, kit.commit_time))
             report("writing the kit", number, len(kit.files))
         building.chmod(0o755)
-        _swap_folder(building, out)
+        swap_folder(building, out)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -328,7 +340,7 @@ def _replace_file(path: Path, data: bytes, stamp: int) -> None:
         raise
 
 
-def _swap_folder(new: Path, out: Path) -> None:
+def swap_folder(new: Path, out: Path) -> None:
     """Put the folder ``new`` where ``out`` is; the old one is removed only once
     the new one is in place."""
     if not out.exists():

@@ -1,11 +1,14 @@
 """The pages of a build kit: ``index.html`` (the design, its parts, the BOM and
-the steps) and one page per step of the instructions.
+the steps), one page per step of the instructions, and ``guide.html``, all of
+it on one page to print (the stylesheet has a print layout: a step a page).
 
 The instructions' Markdown is rendered by markdown-it-py (CommonMark), with
 raw HTML escaped rather than passed through; every other text is escaped too.
 Links are rewritten for the kit: ``part:ID`` and ``bom:ID`` lead to the part
-or item on the index page, links to other steps to their pages, and files of
-the design (pictures, drawings) to their copies under ``files/``.
+or item (the short form ``<part:ID>`` reads as its name), links to other steps
+to their pages, and files of the design (pictures, drawings) to their copies
+under ``files/``. Each step opens with what it needs: the parts it cites, with
+their pictures, and the items, with how many one unit takes.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from ohw.design.choices import choice_text
+from ohw.design.instructions import links
+from ohw.fab.bom_csv import quantity_text
 from ohw.fab.printers import oriented_size
 from ohw.storage.tree import DesignTree, Kind
+from ohw.words import TIMES, plural, size_text
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -37,6 +43,7 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left;
          vertical-align: top; }
 td.number, th.number { text-align: right; }
+#bom td:first-child, #optional-items td:first-child { white-space: nowrap; }
 .parts { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; }
 .part { border: 1px solid #ccc; border-radius: 0.4rem; padding: 0.8rem; }
 .thumbnail { width: 100%; aspect-ratio: 4 / 3; background: #f3f3f3; display: flex;
@@ -46,6 +53,25 @@ td.number, th.number { text-align: right; }
 .too-big { color: #a00; font-weight: bold; }
 nav { margin: 1.5rem 0; display: flex; gap: 1rem; }
 img { max-width: 100%; }
+.needs { border: 1px solid #ccc; border-radius: 0.4rem; padding: 0.4rem 1rem; margin: 1rem 0;
+         background: #fafafa; }
+.needs h2 { font-size: 1rem; margin: 0.4rem 0; }
+.needs ul { list-style: none; padding: 0; margin: 0.3rem 0; display: flex; flex-wrap: wrap;
+            gap: 0.4rem 1.2rem; }
+.needs li { display: flex; align-items: center; gap: 0.4rem; }
+.needs img { width: 3.5rem; height: 3.5rem; object-fit: contain; background: #fff; }
+.no-picture { display: inline-block; width: 3.5rem; height: 3.5rem; background: #eee; }
+.per-unit { color: #555; font-size: 0.9rem; margin: 0.3rem 0; }
+@media print {
+  @page { size: A4; margin: 15mm; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
+  nav, .no-print { display: none; }
+  a { color: inherit; text-decoration: none; }
+  .step { break-before: page; }
+  .part, .needs, figure, tr, img { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  .parts { grid-template-columns: repeat(3, 1fr); }
+}
 """
 
 
@@ -60,6 +86,11 @@ class KitContent:
     credits: Credits
     printer: Printer | None
     steps: list[str]  # the instruction files, in order
+    pdf: bool = False  # the kit holds guide.pdf
+
+
+GUIDE = "guide.html"
+GUIDE_PDF = "guide.pdf"
 
 
 @dataclass(frozen=True)
@@ -85,39 +116,121 @@ def _href(path: str) -> str:
     return quote(path, safe="/#")
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a step is shown: its own page (under steps/) or the guide."""
+
+    root: str  # from the page to the kit's root
+    index: str  # the page that holds the parts and the BOM items
+    on_guide: bool
+
+
+_STEP_PAGE = _Place("../", "../index.html", on_guide=False)
+_ON_GUIDE = _Place("", "", on_guide=True)
+
+
+def step_anchor(path: str) -> str:
+    """The id of a step's section on the guide."""
+    return "step-" + posixpath.splitext(posixpath.basename(path))[0]
+
+
 def kit_pages(tree: DesignTree, kit: KitContent) -> list[KitPage]:
     """Every page of the kit and the files the steps link to, by kit path."""
     from markdown_it import MarkdownIt
 
     renderer = MarkdownIt("commonmark", {"html": False})
     steps = kit.steps
-    part_ids = {p.line.id for p in kit.parts}
-    item_ids = {line.id for order in (*kit.bom.orders, *kit.bom.optional) for line in order.lines}
-    titles = {
-        path: _step_title(tree.read_bytes(path).decode("utf-8", "replace"), path) for path in steps
-    }
+    names = _citable(kit)
+    texts = {path: tree.read_bytes(path).decode("utf-8", "replace") for path in steps}
+    titles = {path: _step_title(texts[path], path) for path in steps}
     pages: list[KitPage] = [KitPage("style.css", STYLE.encode())]
     linked: dict[str, bytes] = {}
+    guide_slugs: dict[str, int] = {}  # the guide's headings share one page
+    sections = []
     for number, path in enumerate(steps):
-        text = tree.read_bytes(path).decode("utf-8", "replace")
-        tokens = renderer.parse(text)
-        rewrite = _link_rewriter(
-            tree, path, steps=steps, part_ids=part_ids, item_ids=item_ids, linked=linked
-        )
-        _rewrite_for_kit(tokens, rewrite)
-        body = renderer.renderer.render(tokens, renderer.options, {})
+        shown = {}
+        for place in (_STEP_PAGE, _ON_GUIDE):
+            tokens = renderer.parse(texts[path])
+            rewrite = _link_rewriter(tree, path, steps, names=names, linked=linked, place=place)
+            _rewrite_for_kit(tokens, rewrite, names, guide_slugs if place.on_guide else {})
+            body = renderer.renderer.render(tokens, renderer.options, {})
+            shown[place] = _after_title(tokens, body, _needs(texts[path], kit, place))
         nav = ['<a href="../index.html">Contents</a>']
         if number > 0:
             nav.append(f'<a href="../{_href(step_page(steps[number - 1]))}">Previous step</a>')
         if number + 1 < len(steps):
             nav.append(f'<a href="../{_href(step_page(steps[number + 1]))}">Next step</a>')
         navigation = "<nav>" + " ".join(nav) + "</nav>\n"
-        pages.append(
-            KitPage(step_page(path), _page(titles[path], navigation + body + navigation, "../"))
-        )
+        page = navigation + shown[_STEP_PAGE] + navigation
+        pages.append(KitPage(step_page(path), _page(titles[path], page, "../")))
+        anchor = escape(step_anchor(path))
+        sections.append(f'<section class="step" id="{anchor}">\n{shown[_ON_GUIDE]}</section>\n')
     pages.append(KitPage("index.html", _index(kit, titles)))
+    pages.append(KitPage(GUIDE, _guide(kit, "".join(sections))))
     pages.extend(KitPage(path, content) for path, content in linked.items())
     return pages
+
+
+def _after_title(tokens: list[Token], body: str, needs: str) -> str:
+    """``needs`` put after the step's title, where the step opens with one."""
+    if tokens and tokens[0].type == "heading_open":
+        closing = f"</{tokens[0].tag}>\n"
+        if closing in body:
+            return body.replace(closing, closing + needs, 1)
+    return needs + body
+
+
+def _citable(kit: KitContent) -> dict[tuple[str, str], str]:
+    """What a step may cite, ("part", id) or ("bom", id), and its name."""
+    names = {("part", p.line.id): p.line.name for p in kit.parts}
+    for order in (*kit.bom.orders, *kit.bom.optional):
+        names.update((("bom", line.id), line.name) for line in order.lines)
+    return names
+
+
+def _needs(text: str, kit: KitContent, place: _Place) -> str:
+    """What a step needs, as its instructions cite it: the parts with their
+    pictures and the items, each with how many one unit takes."""
+    cited = list(dict.fromkeys(r for link in links(text) if (r := link.reference())))
+    parts = {p.line.id: p for p in kit.parts}
+    items = {
+        line.id: line for order in (*kit.bom.orders, *kit.bom.optional) for line in order.lines
+    }
+    units = kit.bom.units
+    shown_parts = []
+    for kind, ident in cited:
+        if kind != "part" or ident not in parts:
+            continue
+        line = parts[ident].line
+        thumbnail = kit.thumbnails.get(ident)
+        picture = (
+            f'<img src="{place.root}{_href(thumbnail)}" alt="">'
+            if thumbnail is not None
+            else '<span class="no-picture"></span>'
+        )
+        shown_parts.append(
+            f"<li>{picture}<span>{line.quantity // units} {TIMES} "
+            f'<a href="{place.index}#part-{_href(ident)}">{escape(line.name)}</a></span></li>\n'
+        )
+    shown_items = []
+    for kind, ident in cited:
+        if kind != "bom" or ident not in items:
+            continue
+        item = items[ident]
+        each = quantity_text(item.quantity / units)
+        amount = f"{each} {escape(item.unit)}" if item.unit else f"{each} {TIMES}"
+        href = f"{place.index}#bom-{_href(ident)}"
+        shown_items.append(f'<li>{amount} <a href="{href}">{escape(item.name)}</a></li>\n')
+    if not shown_parts and not shown_items:
+        return ""
+    html = ['<aside class="needs">\n<h2>For this step</h2>\n']
+    if shown_parts:
+        html += ['<ul class="needed-parts">\n', *shown_parts, "</ul>\n"]
+    if shown_items:
+        html += ['<ul class="needed-items">\n', *shown_items, "</ul>\n"]
+    if units > 1:
+        html.append(f'<p class="per-unit">For one unit; the kit is for {units}.</p>\n')
+    return "".join(html) + "</aside>\n"
 
 
 def _step_title(text: str, path: str) -> str:
@@ -125,10 +238,15 @@ def _step_title(text: str, path: str) -> str:
     return heading.group(1) if heading else posixpath.basename(path)
 
 
-def _rewrite_for_kit(tokens: list[Token], rewrite: Callable[[str, bool], str | None]) -> None:
+def _rewrite_for_kit(
+    tokens: list[Token],
+    rewrite: Callable[[str, bool], str | None],
+    names: dict[tuple[str, str], str],
+    slugs: dict[str, int],
+) -> None:
     """Point every link and image at what it means in the kit; a link that
-    leads nowhere in the kit keeps its text and loses its link."""
-    slugs: dict[str, int] = {}
+    leads nowhere in the kit keeps its text and loses its link. A short link,
+    ``<part:ID>``, reads as the part's (or item's) name."""
     for number, token in enumerate(tokens):
         if token.type == "heading_open" and number + 1 < len(tokens):
             token.attrSet("id", _heading_id(tokens[number + 1].content, slugs))
@@ -137,7 +255,13 @@ def _rewrite_for_kit(tokens: list[Token], rewrite: Callable[[str, bool], str | N
             dropped: list[int] = []
             for index, child in enumerate(children):
                 if child.type == "link_open":
-                    target = rewrite(str(child.attrGet("href") or ""), False)
+                    written = str(child.attrGet("href") or "")
+                    kind, _, ident = written.partition(":")
+                    named = names.get((kind, ident))
+                    following = children[index + 1] if index + 1 < len(children) else None
+                    if child.markup == "autolink" and named and following is not None:
+                        following.content = named
+                    target = rewrite(written, False)
                     if target is None:
                         dropped.append(index)
                         closing = _closing(children, index)
@@ -174,28 +298,29 @@ def _closing(children: list[Token], opening: int) -> int | None:
 def _link_rewriter(
     tree: DesignTree,
     page: str,
-    *,
     steps: list[str],
-    part_ids: set[str],
-    item_ids: set[str],
+    *,
+    names: dict[tuple[str, str], str],
     linked: dict[str, bytes],
+    place: _Place,
 ) -> Callable[[str, bool], str | None]:
     def rewrite(target: str, image: bool) -> str | None:
         kind, colon, ident = target.partition(":")
         if colon and kind in ("part", "bom"):
-            known = part_ids if kind == "part" else item_ids
-            return f"../index.html#{kind}-{_href(ident)}" if ident in known else None
+            return f"{place.index}#{kind}-{_href(ident)}" if (kind, ident) in names else None
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith("#"):
             return target  # a web address, mailto:, or a place on this page
         path_part, _, fragment = target.partition("#")
         path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(path_part)))
         if path in steps:
+            if place.on_guide:  # the step is a section of this page
+                return "#" + _href(step_anchor(path))
             return "../" + _href(step_page(path)) + (f"#{fragment}" if fragment else "")
         entry = tree.resolve(path)
         if path.startswith("../") or entry.kind is not Kind.FILE:
             return None
         linked[f"files/{entry.path}"] = tree.read_bytes(entry.path)
-        return "../" + _href(f"files/{entry.path}")
+        return place.root + _href(f"files/{entry.path}")
 
     return rewrite
 
@@ -261,7 +386,7 @@ def _part_card(part: KitPart, thumbnail: str | None, printer: Printer | None) ->
     if line.origin:
         facts.append(f"from {escape(line.origin)}")
     if line.size is not None:
-        facts.append(" × ".join(f"{v:.1f}" for v in line.size) + " mm")
+        facts.append(size_text(line.size))
     if line.mass is not None and line.filament_length is not None:
         facts.append(f"{line.mass:.1f} g, {line.filament_length:.2f} m of filament in all")
     fit_line = ""
@@ -286,34 +411,33 @@ def _part_card(part: KitPart, thumbnail: str | None, printer: Printer | None) ->
     )
 
 
-def _index(kit: KitContent, titles: dict[str, str]) -> bytes:
-    data, bom, printer, steps = kit.data, kit.bom, kit.printer, kit.steps
+def _about(kit: KitContent) -> str:
+    """The design's title, description, units, printer, licences and authors."""
+    data, bom, printer = kit.data, kit.bom, kit.printer
     title = data.get("title") or data["name"]
     version = f" {data['version']}" if data.get("version") else ""
     authors = ", ".join(escape(a["name"]) for a in data.get("authors", []))
     body = [f"<h1>{escape(title)}{escape(version)}</h1>\n"]
     if data.get("description"):
         body.append(f"<p>{escape(data['description'])}</p>\n")
-    body.append(f"<p>Kit for {bom.units} unit{'s' if bom.units != 1 else ''}")
+    body.append(f"<p>Kit for {plural(bom.units, 'unit')}")
     if printer is not None:
         body.append(f", printed on the {escape(printer.title)}")
     body.append(f". Licences: {_licenses(data.get('license', {}))}.")
     if authors:
         body.append(f" By {authors}.")
-    body.append('</p>\n<p><a href="bom.csv">BOM as CSV</a> · <a href="kit.json">kit.json</a></p>\n')
-    if steps:
-        body.append("<h2>Steps</h2>\n<ol>\n")
-        body += [
-            f'<li><a href="{_href(step_page(s))}">{escape(titles[s])}</a></li>\n' for s in steps
-        ]
-        body.append("</ol>\n")
-    if bom.choices:
+    return "".join(body) + "</p>\n"
+
+
+def _parts_and_bom(kit: KitContent) -> str:
+    body = []
+    if kit.bom.choices:
         body.append("<h2>Choices</h2>\n<ul>\n")
-        body += [f"<li>{escape(choice_text(c))}</li>\n" for c in bom.choices]
+        body += [f"<li>{escape(choice_text(c))}</li>\n" for c in kit.bom.choices]
         body.append("</ul>\n")
-    body.append('<h2>Parts</h2>\n<div class="parts">\n')
-    body += [_part_card(p, kit.thumbnails.get(p.line.id), printer) for p in kit.parts]
-    body.append("</div>\n<h2>Bill of materials</h2>\n" + _bom_table(bom))
+    cards = "".join(_part_card(p, kit.thumbnails.get(p.line.id), kit.printer) for p in kit.parts)
+    body.append(f'<h2>Parts</h2>\n<div class="parts">\n{cards}</div>\n')
+    body.append("<h2>Bill of materials</h2>\n" + _bom_table(kit.bom))
     if kit.credits.upstream:
         body.append("<h2>Credits</h2>\n<ul>\n")
         for upstream in kit.credits.upstream:
@@ -325,4 +449,30 @@ def _index(kit: KitContent, titles: dict[str, str]) -> bytes:
                 f"{escape(upstream.url)} at {escape(upstream.commit[:12])}</li>\n"
             )
         body.append("</ul>\n")
-    return _page(title, "".join(body), "")
+    return "".join(body)
+
+
+def _index(kit: KitContent, titles: dict[str, str]) -> bytes:
+    body = [_about(kit)]
+    downloads = [f'<a href="{GUIDE}">The whole guide on one page, to print</a>']
+    if kit.pdf:
+        downloads.append(f'<a href="{GUIDE_PDF}">as PDF</a>')
+    downloads += ['<a href="bom.csv">BOM as CSV</a>', '<a href="kit.json">kit.json</a>']
+    body.append(f"<p>{' · '.join(downloads)}</p>\n")
+    if kit.steps:
+        body.append("<h2>Steps</h2>\n<ol>\n")
+        body += [
+            f'<li><a href="{_href(step_page(s))}">{escape(titles[s])}</a></li>\n' for s in kit.steps
+        ]
+        body.append("</ol>\n")
+    body.append(_parts_and_bom(kit))
+    return _page(kit.data.get("title") or kit.data["name"], "".join(body), "")
+
+
+def _guide(kit: KitContent, sections: str) -> bytes:
+    """Everything on one page, in the order one builds: what the thing is, the
+    parts and what to buy, then every step, each opening with what it needs."""
+    nav = '<nav class="no-print"><a href="index.html">Contents</a></nav>\n'
+    body = nav + _about(kit) + _parts_and_bom(kit) + sections
+    title = kit.data.get("title") or kit.data["name"]
+    return _page(f"{title}: build guide", body, "")

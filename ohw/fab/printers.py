@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ohw.errors import OhwError
+from ohw.words import size_text
 
 AXES = ("X", "Y", "Z")
 
@@ -56,7 +57,8 @@ def printer_named(name: str) -> Printer:
     if found is None:
         raise OhwError(
             f"ohw does not know the printer {name!r}",
-            "known printers: " + ", ".join(PRINTERS) + "; or give the build volume as --bed WxDxH",
+            "`ohw fab --printer list` lists the printers ohw knows; "
+            "or give the build volume as --bed WxDxH",
         )
     return found
 
@@ -75,7 +77,7 @@ def bed_printer(text: str) -> Printer:
         )
     x, y, z = sizes
     return Printer(
-        f"bed-{x:g}x{y:g}x{z:g}", f"a {x:g} × {y:g} × {z:g} mm build volume", (x, y, z), "--bed"
+        f"bed-{x:g}x{y:g}x{z:g}", f"a {size_text(sizes)} build volume", (x, y, z), "--bed"
     )
 
 
@@ -104,4 +106,4 @@ def fit(size: tuple[float, float, float], printer: Printer) -> Fit:
 
 def oriented_size(size: tuple[float, float, float], orientation: tuple[str, str, str]) -> str:
     """The part's extents along the printer's X, Y and Z, in the orientation it fits."""
-    return " × ".join(f"{size[AXES.index(axis)]:.1f}" for axis in orientation) + " mm"
+    return size_text(size[AXES.index(axis)] for axis in orientation)

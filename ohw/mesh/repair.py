@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from ohw.mesh.nesting import surrounding_winding
 from ohw.mesh.stl import Triangles, stl_bytes
 from ohw.mesh.topology import Point, analyse, facet_crosses, six_volumes, weld
-from ohw.mesh.verdict import Verdict, judge, plural
+from ohw.mesh.verdict import Verdict, judge
+from ohw.words import plural
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,19 +49,19 @@ class Repair:
     def changes(self) -> list[str]:
         done = []
         if self.collapsed_removed:
-            done.append(f"removed {self.collapsed_removed:,} collapsed facets")
+            done.append(f"removed {plural(self.collapsed_removed, 'collapsed facet')}")
         if self.duplicates_removed:
-            done.append(f"removed {self.duplicates_removed:,} duplicate facets")
+            done.append(f"removed {plural(self.duplicates_removed, 'duplicate facet')}")
         if self.facets_turned:
-            done.append(f"turned {self.facets_turned:,} facets to agree with their neighbours")
+            turned = plural(self.facets_turned, "facet")
+            done.append(f"turned {turned} to agree with their neighbours")
         for x, y, z in self.turned_near:
             done.append(
                 f"turned an inside-out body the right way out (near ({x:.1f}, {y:.1f}, {z:.1f}) mm)"
             )
         if self.normals_rewritten:
-            done.append(
-                f"rewrote {self.normals_rewritten:,} normals that pointed against the winding"
-            )
+            rewritten = plural(self.normals_rewritten, "normal")
+            done.append(f"rewrote {rewritten} that pointed against the winding")
         return done
 
     @property

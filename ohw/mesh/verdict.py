@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ohw.mesh.topology import MeshReport, Point
+from ohw.words import millimetres, plural, size_text
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,6 @@ class Verdict:
 
 
 BLOCKING = {"OHW302", "OHW303", "OHW304", "OHW305"}
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
 
 
 def where(points: list[Point]) -> str:
@@ -116,15 +113,16 @@ def _summary(report: MeshReport, printable: bool, problems: list[Problem]) -> st
     if not printable:
         blocking = [p.message for p in problems if p.rule in BLOCKING]
         return "not printable: " + "; ".join(blocking)
-    x, y, z = report.size
     bodies = plural(report.bodies - report.cavities, "closed body", "closed bodies")
     if report.cavities:
         bodies += f" with {plural(report.cavities, 'cavity', 'cavities')}"
-    return f"printable: {bodies}, {_volume(report.volume)}, {x:.3g} x {y:.3g} x {z:.3g} mm"
+    return f"printable: {bodies}, {_volume(report.volume)}, {size_text(report.size)}"
 
 
 def _volume(volume: float) -> str:
-    return f"{volume / 1000:,.2f} cm³" if volume >= 100 else f"{volume:.3g} mm³"
+    if abs(volume) >= 100:
+        return f"{volume / 1000:,.2f} cm³"
+    return f"{volume:.3g} mm³" if abs(volume) >= 0.01 else "under 0.01 mm³"
 
 
 # Parts are modelled in millimetres, and a printed part is rarely smaller than a
@@ -140,17 +138,17 @@ LARGEST_PART = 3000.0
 def units_warning(report: MeshReport) -> tuple[str, str] | None:
     size = report.size
     largest = max(size)
-    shown = " x ".join(f"{s:g}" for s in size)
+    shown = size_text(size, unit=False)
     if largest < 1.0:
         return (
             f"the part is only {shown} mm: its file may be in metres",
-            f"if so, scale it by 1000 ({largest * 1000:g} mm) in the CAD export",
+            f"if so, scale it by 1000 ({millimetres(largest * 1000)} mm) in the CAD export",
         )
     if largest < SMALLEST_PART:
         return (
             f"the part is only {shown} mm: its file may be in inches or centimetres",
-            f"if so, scale it by 25.4 ({largest * 25.4:.1f} mm) or by 10 "
-            f"({largest * 10:g} mm) in the CAD export",
+            f"if so, scale it by 25.4 ({millimetres(largest * 25.4)} mm) or by 10 "
+            f"({millimetres(largest * 10)} mm) in the CAD export",
         )
     if largest > LARGEST_PART:
         return (

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 _CHUNK = 1 << 22
 NOTHING = -1
 _DEPTH_STEPS = (1 << 31) - 1
+# Boxes this many pixels across or more are drawn row by row: a large facet
+# covers a small share of the square of candidates a class tests.
+_SPANS_FROM = 32
 
 
 def nearest_facets(screen: np.ndarray, width: int, height: int, pixel: float) -> np.ndarray:
@@ -102,7 +105,8 @@ def _draw(
         for start in range(0, len(members), step):
             chosen = members[start : start + step]
             spans = (boxes.x0[chosen], boxes.y0[chosen], boxes.x1[chosen], boxes.y1[chosen])
-            facet, pixels, depth = _cover(
+            cover = _cover if side < _SPANS_FROM else _cover_rows
+            facet, pixels, depth = cover(
                 screen[:, :, chosen], side, spans, width=width, pixel=pixel
             )
             # In float64: float32 rounds 2^31 - 1 up, and the shift would overflow.
@@ -133,44 +137,128 @@ def _cover(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which of the facets ``screen`` (each within a box ``side`` pixels across,
     from pixel x0, y0 to x1, y1) cover which pixel centres: for each covered
-    pixel, the facet (its position in ``screen``), the pixel and the depth."""
+    pixel, the facet (its position in ``screen``), the pixel and the depth.
+    Every pixel of a square ``side`` across is tested."""
     import numpy as np
 
     x0, y0, x1, y1 = box
-    # Corners relative to each facet's first pixel: the offsets tested are then
-    # small exact numbers, and float32 keeps its precision on large pictures.
-    columns = screen[0] - x0.astype(np.float32)
-    rows = screen[1] - y0.astype(np.float32)
-    (ax, bx, cx), (ay, by, cy), (az, bz, cz) = columns, rows, screen[2]
-    area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)  # twice the signed area
-    inverse = np.zeros_like(area)
-    np.divide(1, area, out=inverse, where=area != 0)
-    # Barycentric weights as planes w = p·x + q·y + r: corner a's weight is the
-    # edge b→c seen from the point, b's the edge c→a, both over the area.
-    pa, qa = (by - cy) * inverse, (cx - bx) * inverse
-    ra = -(pa * bx + qa * by)
-    pb, qb = (cy - ay) * inverse, (ax - cx) * inverse
-    rb = -(pb * cx + qb * cy)
-    # Depth is a plane too: c + wa (a - c) + wb (b - c).
-    da, db = az - cz, bz - cz
-    pz, qz, rz = pa * da + pb * db, qa * da + qb * db, cz + ra * da + rb * db
-    # A facet seen almost edge on has a steep, ill-conditioned depth plane: keep
-    # its depth within its corners', and push it back by up to a pixel's worth
-    # (as OpenGL's polygon offset does), so that it never pokes through the
-    # face it meets at the edge.
-    low = np.minimum(np.minimum(az, bz), cz)
-    high = np.maximum(np.maximum(az, bz), cz)
-    back = np.minimum(np.float32(0.5) * np.maximum(np.abs(pz), np.abs(qz)), np.float32(pixel))
+    planes = _Planes(screen, x0, y0, pixel)
     steps = np.arange(side, dtype=np.int32)
     dx, dy = np.tile(steps, side), np.repeat(steps, side)
     ox, oy = dx.astype(np.float32) + np.float32(0.5), dy.astype(np.float32) + np.float32(0.5)
-    wa = pa[:, None] * ox + qa[:, None] * oy + ra[:, None]
-    wb = pb[:, None] * ox + qb[:, None] * oy + rb[:, None]
-    inside = (wa >= 0) & (wb >= 0) & (wa + wb <= 1) & (area != 0)[:, None]
+    wa = planes.pa[:, None] * ox + planes.qa[:, None] * oy + planes.ra[:, None]
+    wb = planes.pb[:, None] * ox + planes.qb[:, None] * oy + planes.rb[:, None]
+    inside = (wa >= 0) & (wb >= 0) & (wa + wb <= 1) & (planes.area != 0)[:, None]
     if side > 1:
         inside &= (dx <= (x1 - x0)[:, None]) & (dy <= (y1 - y0)[:, None])
     facet, at = np.nonzero(inside)
-    depth = pz[facet] * ox[at] + qz[facet] * oy[at] + rz[facet]
-    depth = np.clip(depth, low[facet], high[facet]) + back[facet]
-    pixels = (y0[facet] + dy[at]).astype(np.int64) * width + (x0[facet] + dx[at])
-    return facet, pixels, depth
+    return planes.covered(facet, dx[at], dy[at], width)
+
+
+def _cover_rows(
+    screen: np.ndarray,
+    side: int,
+    box: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    *,
+    width: int,
+    pixel: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What ``_cover`` finds, the same to the bit, for facets too large to test
+    every pixel of their square: on each row of its box, a facet covers one run
+    of pixels, found from where the row crosses its edges (a pixel more either
+    side, for rounding); only those are tested, with ``_cover``'s arithmetic."""
+    import numpy as np
+
+    del side  # the rows are each facet's own
+    x0, y0, x1, y1 = box
+    planes = _Planes(screen, x0, y0, pixel)
+    rows = (y1 - y0 + 1).astype(np.int64)
+    row_facet = np.repeat(np.arange(len(x0)), rows)
+    row_dy = (np.arange(len(row_facet)) - np.repeat(np.cumsum(rows) - rows, rows)).astype(np.int32)
+    oy = row_dy.astype(np.float32) + np.float32(0.5)
+    last = (x1 - x0)[row_facet].astype(np.float64)
+    low, high = np.zeros(len(row_facet)), last.copy()
+    planes_of_weights = (
+        (planes.pa, planes.qa, planes.ra),
+        (planes.pb, planes.qb, planes.rb),
+        (-(planes.pa + planes.pb), -(planes.qa + planes.qb), 1 - (planes.ra + planes.rb)),
+    )
+    for p, q, r in planes_of_weights:  # weight >= 0: the row on one side of a bound
+        slope = p[row_facet].astype(np.float64)
+        along = q[row_facet].astype(np.float64) * oy
+        at_zero = along + r[row_facet]  # the weight at x = 0
+        # What float32 may get wrong in the weight, as pixels along the row: an
+        # edge almost along the row moves far for a small error.
+        error = 1e-5 * (np.abs(slope) * (last + 1) + np.abs(along) + np.abs(at_zero) + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            crossing = -at_zero / slope - 0.5  # the offset of the pixel centred on it
+            margin = 1 + error / np.abs(slope)
+            first, final = np.floor(crossing - margin), np.ceil(crossing + margin)
+        rising, falling = slope > 0, slope < 0
+        low[rising] = np.maximum(low[rising], first[rising])
+        high[falling] = np.minimum(high[falling], final[falling])
+        high[(slope == 0) & (at_zero < -error)] = -1  # along the row, and outside
+    high[planes.area[row_facet] == 0] = -1  # a facet seen edge on covers nothing
+    count = np.maximum(high - low + 1, 0).astype(np.int64)
+    keep = count > 0
+    row_facet, row_dy, low, count = row_facet[keep], row_dy[keep], low[keep], count[keep]
+    facet = np.repeat(row_facet, count)
+    dx = (
+        np.repeat(low.astype(np.int64) - (np.cumsum(count) - count), count) + np.arange(len(facet))
+    ).astype(np.int32)
+    dy = np.repeat(row_dy, count)
+    ox, oy = dx.astype(np.float32) + np.float32(0.5), dy.astype(np.float32) + np.float32(0.5)
+    wa = planes.pa[facet] * ox + planes.qa[facet] * oy + planes.ra[facet]
+    wb = planes.pb[facet] * ox + planes.qb[facet] * oy + planes.rb[facet]
+    inside = (wa >= 0) & (wb >= 0) & (wa + wb <= 1)
+    return planes.covered(facet[inside], dx[inside], dy[inside], width)
+
+
+class _Planes:
+    """A facet's barycentric weights and depth as planes over its box of
+    pixels, measured from the box's first pixel."""
+
+    def __init__(self, screen: np.ndarray, x0: np.ndarray, y0: np.ndarray, pixel: float) -> None:
+        import numpy as np
+
+        # Corners relative to each facet's first pixel: the offsets tested are then
+        # small exact numbers, and float32 keeps its precision on large pictures.
+        columns = screen[0] - x0.astype(np.float32)
+        rows = screen[1] - y0.astype(np.float32)
+        (ax, bx, cx), (ay, by, cy), (az, bz, cz) = columns, rows, screen[2]
+        area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)  # twice the signed area
+        inverse = np.zeros_like(area)
+        np.divide(1, area, out=inverse, where=area != 0)
+        # Barycentric weights as planes w = p·x + q·y + r: corner a's weight is the
+        # edge b→c seen from the point, b's the edge c→a, both over the area.
+        pa, qa = (by - cy) * inverse, (cx - bx) * inverse
+        ra = -(pa * bx + qa * by)
+        pb, qb = (cy - ay) * inverse, (ax - cx) * inverse
+        rb = -(pb * cx + qb * cy)
+        # Depth is a plane too: c + wa (a - c) + wb (b - c).
+        da, db = az - cz, bz - cz
+        pz, qz, rz = pa * da + pb * db, qa * da + qb * db, cz + ra * da + rb * db
+        # A facet seen almost edge on has a steep, ill-conditioned depth plane: keep
+        # its depth within its corners', and push it back by up to a pixel's worth
+        # (as OpenGL's polygon offset does), so that it never pokes through the
+        # face it meets at the edge.
+        low = np.minimum(np.minimum(az, bz), cz)
+        high = np.maximum(np.maximum(az, bz), cz)
+        back = np.minimum(np.float32(0.5) * np.maximum(np.abs(pz), np.abs(qz)), np.float32(pixel))
+        self.x0, self.y0 = x0, y0
+        self.area, self.low, self.high, self.back = area, low, high, back
+        self.pa, self.qa, self.ra, self.pb, self.qb, self.rb = pa, qa, ra, pb, qb, rb
+        self.pz, self.qz, self.rz = pz, qz, rz
+
+    def covered(
+        self, facet: np.ndarray, dx: np.ndarray, dy: np.ndarray, width: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The facet, pixel and depth of each covered pixel centre, at offset
+        (``dx``, ``dy``) from its facet's box."""
+        import numpy as np
+
+        ox, oy = dx.astype(np.float32) + np.float32(0.5), dy.astype(np.float32) + np.float32(0.5)
+        depth = self.pz[facet] * ox + self.qz[facet] * oy + self.rz[facet]
+        depth = np.clip(depth, self.low[facet], self.high[facet]) + self.back[facet]
+        pixels = (self.y0[facet] + dy).astype(np.int64) * width + (self.x0[facet] + dx)
+        return facet, pixels, depth

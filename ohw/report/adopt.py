@@ -8,6 +8,7 @@ from typing import IO, Any
 from ohw.adopt.adopting import Adoption
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import Line, print_lines
+from ohw.words import plural
 
 FORMAT_VERSION = 1
 
@@ -41,16 +42,17 @@ class AdoptText(Reporter[Adoption]):
             lines += [[(text, "")] for text in result.text.rstrip("\n").split("\n")]
             lines.append([("", "")])
         found = (
-            f"{result.parts} parts, {len(result.choices)} choices"
+            f"{plural(result.parts, 'part')}, {plural(len(result.choices), 'choice')}"
             + (f" ({', '.join(result.choices)})" if result.choices else "")
-            + f", {len(result.unused)} folders set apart, {result.authors} authors"
+            + f", {plural(len(result.unused), 'folder')} set apart"
+            + f", {plural(result.authors, 'author')}"
             + (f", BOM {result.bom}" if result.bom else "")
         )
         if result.dry_run:
             lines.append([(f"would write {result.manifest}: {found} (--dry-run)", "bold")])
         elif result.written:
             done = "added to" if result.merged else "wrote"
-            what = f"{len(result.added)} new parts" if result.merged else found
+            what = plural(len(result.added), "new part") if result.merged else found
             lines.append([(f"✔ {done} {result.manifest}: {what}", "green")])
         else:
             lines.append([(f"✔ {result.manifest} already holds every part: nothing new", "green")])

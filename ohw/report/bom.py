@@ -21,6 +21,7 @@ from ohw.fab.rollup import (
 )
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup, printable
+from ohw.words import plural, size_text
 
 FORMAT_VERSION = 1
 
@@ -147,7 +148,7 @@ def _material(line: FabricatedLine) -> str:
 
 
 def _size(line: FabricatedLine) -> str:
-    return " × ".join(f"{v:.1f}" for v in line.size) + " mm" if line.size else ""
+    return size_text(line.size) if line.size else ""
 
 
 def _totals_text(totals: dict[str, Decimal]) -> str:
@@ -176,9 +177,9 @@ def _amount(currency: str | None, value: Decimal | None, digits: int = 2) -> str
 
 def _use(use: MaterialUse) -> str:
     if use.mass is None or use.filament_length is None:
-        return f"{use.material}: {use.parts} parts, not estimated"
+        return f"{use.material}: {plural(use.parts, 'part')}, not estimated"
     return (
-        f"{use.material}: {use.parts} parts, {use.mass:.1f} g, "
+        f"{use.material}: {plural(use.parts, 'part')}, {use.mass:.1f} g, "
         f"{use.filament_length:.2f} m of 1.75 mm filament"
     )
 
@@ -247,9 +248,18 @@ def _text(bom: RolledUpBom, console: Console) -> None:
         if not orders:
             continue
         table = Table(title=title, title_justify="left", show_edge=False)
+        width = max(len(line.id) for order in orders for line in order.lines)
         for name in ("supplier", "id", "item", "quantity", "packs", "cost"):
             right = name in ("quantity", "packs", "cost")
-            table.add_column(name, justify="right" if right else "left", overflow="fold")
+            whole = name not in ("supplier", "item")  # ids and figures are never broken
+            table.add_column(
+                name,
+                justify="right" if right else "left",
+                overflow="fold",
+                no_wrap=whole,
+                min_width=width if name == "id" else None,
+                ratio=1 if not whole else None,
+            )
         for order in orders:
             for number, line in enumerate(order.lines):
                 table.add_row(
@@ -267,19 +277,29 @@ def _text(bom: RolledUpBom, console: Console) -> None:
         console.print(table)
         console.print(f"[bold]{title}, total: {markup(_totals_text(totals))}[/bold]\n")
     if bom.printed:
-        table = Table(title="Printed parts", title_justify="left", show_edge=False)
-        for name in ("id", "material", "quantity", "size", "infill", "mass", "filament"):
-            table.add_column(
-                name, justify="right" if name in ("quantity", "mass", "filament") else "left"
-            )
-        for part in bom.printed:
-            table.add_row(
-                markup(_part_name(part)), markup(_material(part)), str(part.quantity), _size(part),
-                f"{part.infill:g} %" if part.infill is not None else "",
-                f"{part.mass:.1f} g" if part.mass is not None else markup(part.unestimated),
-                f"{part.filament_length:.2f} m" if part.filament_length is not None else "",
-            )  # fmt: skip
-        console.print(table)
+        header = ("id", "material", "quantity", "size", "infill", "mass", "filament")
+        rows = [
+            (markup(_part_name(part)), markup(_material(part)), str(part.quantity), _size(part),
+             f"{part.infill:g} %" if part.infill is not None else "",
+             f"{part.mass:.1f} g" if part.mass is not None else markup(part.unestimated),
+             f"{part.filament_length:.2f} m" if part.filament_length is not None else "")
+            for part in bom.printed
+        ]  # fmt: skip
+        widths = [max(len(text) for text in column) for column in zip(header, *rows, strict=True)]
+        if sum(widths) + 3 * len(widths) > console.width:  # a part a line would not fit
+            console.print("[italic]Printed parts[/italic]")
+            for name, material, quantity, size, infill, mass, filament in rows:
+                figures = [f"{quantity} × {material or 'no material given'}", size]
+                figures += [f"infill {infill}" if infill else "", mass, filament]
+                console.print(f"  [bold]{name}[/bold]\n    " + ", ".join(f for f in figures if f))
+        else:
+            table = Table(title="Printed parts", title_justify="left", show_edge=False)
+            for name in header:
+                right = name in ("quantity", "mass", "filament")
+                table.add_column(name, justify="right" if right else "left", no_wrap=True)
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
         for use in bom.materials:
             console.print(f"  {markup(_use(use))}")
         console.print()

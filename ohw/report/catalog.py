@@ -1,5 +1,6 @@
 """Catalog results for people and for programs (schemas/catalog-output.schema.json
-for list, search and show; schemas/catalog-sync.schema.json for sync)."""
+for list, search and show; schemas/catalog-sync.schema.json for sync;
+schemas/catalog-site.schema.json for the site)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import IO, Any
 from rich.console import Console
 
 from ohw.catalog.library import Catalog, CatalogEntry, SyncReport
+from ohw.catalog.site import SiteReport
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup, printable
+from ohw.words import plural, size_text
 
 FORMAT_VERSION = 1
 
@@ -65,15 +68,19 @@ class Listing:
     catalog: Catalog
     entries: list[CatalogEntry]
     detailed: bool = False
+    more: bool | None = None  # of a search: more designs match than are shown
 
 
 class CatalogJson(JsonReporter[Listing]):
     def document(self, result: Listing) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "catalog": str(result.catalog.folder),
             "designs": [entry_json(e, detailed=result.detailed) for e in result.entries],
         }
+        if result.more is not None:
+            document["more"] = result.more
+        return document
 
 
 class CatalogText(Reporter[Listing]):
@@ -83,6 +90,11 @@ class CatalogText(Reporter[Listing]):
             console.print("No design found.")
         for entry in result.entries:
             _entry_text(console, entry, detailed=result.detailed)
+        if result.more:
+            console.print(
+                f"More designs match than the {len(result.entries)} shown: narrow the search, "
+                "or give --limit N (0 for every one)."
+            )
 
 
 def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> None:
@@ -109,7 +121,7 @@ def _entry_text(console: Console, entry: CatalogEntry, *, detailed: bool) -> Non
         if entry.keywords:
             console.print(f"    keywords: {markup(', '.join(entry.keywords))}")
         for part in entry.parts:
-            size = " × ".join(f"{v:.1f}" for v in part.size) + " mm" if part.size else ""
+            size = size_text(part.size) if part.size else ""
             console.print(
                 "    "
                 + markup(
@@ -140,7 +152,7 @@ class SyncText(Reporter[SyncReport]):
 def _sync_text(report: SyncReport, console: Console) -> None:
     total = len(report.fetched) + len(report.unchanged) + len(report.failures)
     console.print(
-        f"Synced {total} designs: {len(report.fetched)} updated, "
+        f"Synced {plural(total, 'design')}: {len(report.fetched)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.failures)} failed"
         + (f", {len(report.removed)} removed from the index" if report.removed else "")
     )
@@ -150,3 +162,31 @@ def _sync_text(report: SyncReport, console: Console) -> None:
             console.print(f"  {markup(failure.url)}: {markup(failure.message)}")
             if failure.hint:
                 console.print(f"    hint: {markup(failure.hint)}")
+
+
+class SiteJson(JsonReporter[SiteReport]):
+    def document(self, result: SiteReport) -> dict[str, Any]:
+        return {
+            "format_version": 1,
+            "out": result.out,
+            "designs": result.designs,
+            "kits": result.kits,
+            "without_kit": [{"design": d, "reason": r} for d, r in result.without_kit],
+            "not_indexed": list(result.not_indexed),
+        }
+
+
+class SiteText(Reporter[SiteReport]):
+    def write(self, result: SiteReport, stream: IO[str]) -> None:
+        stream.write(
+            f"Wrote the catalog's site to {printable(result.out)}: "
+            f"{plural(result.designs, 'design')}, {plural(result.kits, 'build kit')}; "
+            f"open {printable(result.out)}/index.html in a browser\n"
+        )
+        for design, reason in result.without_kit:
+            stream.write(f"  {printable(design)}: no kit: {printable(reason)}\n")
+        if result.not_indexed:
+            stream.write(
+                f"  {plural(len(result.not_indexed), 'URL')} never synced, not on the site "
+                "(run ohw catalog sync)\n"
+            )

@@ -14,6 +14,7 @@ from ohw.history.diff import CostChange, DesignDiff, FieldChange, ItemChange, Me
 from ohw.merge.plan import MISSING, show_value
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup
+from ohw.words import TIMES, plural, size_text
 
 if TYPE_CHECKING:
     from ohw.picture.changes import ChangePicture, Figures
@@ -272,7 +273,9 @@ def _mesh_measures(side: MeshSide) -> str:
 
 
 def _size(size: tuple[float, float, float], *, signed: bool = False) -> str:
-    return " x ".join(f"{v:+.1f}" if signed else f"{v:.1f}" for v in size)
+    if not signed:
+        return size_text(size, unit=False)
+    return f" {TIMES} ".join(f"{v:+.1f}" for v in size)
 
 
 def _cost_line(change: CostChange) -> str:
@@ -292,7 +295,7 @@ def summary(diff: DesignDiff) -> list[str]:
     """The changes as short phrases: "+part arm", "bom m3x10 quantity 4→8",
     "mesh base.stl volume +1.20 cm³", "cost EUR +0.60"."""
     if diff.new_design:
-        count = f"{len(diff.parts)} parts, {len(diff.bom)} BOM items"
+        count = f"{plural(len(diff.parts), 'part')}, {plural(len(diff.bom), 'BOM item')}"
         return [f"new design: {count}", *diff.notes]
     phrases = [
         phrase

@@ -10,6 +10,7 @@ from ohw.merge.plan import MISSING, SIDES, Side, show_value
 from ohw.merge.workflow import ConflictedFile, Resolution
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import Line, print_lines
+from ohw.words import plural, size_text
 
 if TYPE_CHECKING:
     from ohw.mesh.batch import MeshResult
@@ -122,10 +123,9 @@ def _mesh_line(result: MeshResult) -> str:
     report = result.report
     if report is None:
         return f"unreadable: {result.error}"
-    x, y, z = report.size
     return (
-        f"{report.facets:,} facets, volume {report.volume / 1000:,.2f} cm³, "
-        f"{x:.1f} x {y:.1f} x {z:.1f} mm" + ("" if result.ok else ", not printable")
+        f"{plural(report.facets, 'facet')}, volume {report.volume / 1000:,.2f} cm³, "
+        f"{size_text(report.size)}" + ("" if result.ok else ", not printable")
     )
 
 

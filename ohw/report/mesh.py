@@ -11,6 +11,7 @@ from ohw.mesh.topology import MeshReport
 from ohw.mesh.verdict import Verdict
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import Line, print_lines
+from ohw.words import size_text
 
 FORMAT_VERSION = 1
 
@@ -105,9 +106,8 @@ def _text(results: list[MeshResult]) -> list[Line]:
 
 def _figures(report: MeshReport) -> list[Line]:
     """The report's figures in two pairs of aligned columns: names left, values right."""
-    x, y, z = report.size
     rows = [
-        ("format", report.format, "size (mm)", f"{x:.2f} x {y:.2f} x {z:.2f}"),
+        ("format", report.format, "size (mm)", size_text(report.size, unit=False)),
         ("facets", f"{report.facets:,}", "volume (mm³)", f"{report.volume:,.2f}"),
         ("vertices", f"{report.vertices:,}", "area (mm²)", f"{report.area:,.2f}"),
         ("edges", f"{report.edges:,}", "bodies", _bodies(report)),

@@ -23,6 +23,7 @@ import stat
 from ohw.design.paths import MANIFEST, is_mesh
 from ohw.mesh.workers import WorkerProcesses, worth_workers
 from ohw.startup.arguments import CheckArguments, read_check_arguments
+from ohw.storage.locations import design_root
 
 # typing costs 3 ms to load, and this module is loaded before a check forks.
 TYPE_CHECKING = False
@@ -91,6 +92,8 @@ def _design_meshes(given: str) -> tuple[str, list[_Mesh]]:
     path the manifest's text holds. Only plain files count: a link or a pipe is
     for the check to judge, not to open here."""
     folder = (os.path.dirname(given) if os.path.basename(given) == MANIFEST else given) or "."
+    if os.path.isdir(folder) and not os.path.isfile(os.path.join(folder, MANIFEST)):
+        folder = design_root(folder) or folder  # as ohw.design.reader finds it
     manifest = os.path.join(folder, MANIFEST)
     try:
         if not stat.S_ISREG(os.lstat(manifest).st_mode):

@@ -35,7 +35,7 @@ import sys
 import time
 
 from ohw.startup.arguments import read_check_arguments
-from ohw.storage.locations import UNFINISHED, cache_folder, repository_of
+from ohw.storage.locations import UNFINISHED, cache_folder, design_root, repository_of
 
 TYPE_CHECKING = False  # typing itself is not loaded: it costs more than a replay
 if TYPE_CHECKING:
@@ -203,6 +203,8 @@ def _state(paths: list[str]) -> tuple[dict[str, Any], int, bool]:
             real
         ):  # the manifest stands for its design
             real = os.path.dirname(real)
+        elif os.path.isdir(real):  # the design it is in, as ohw.design.reader finds it
+            real = design_root(real) or real
         entries = _entries(real) if os.path.isdir(real) else []
         for _, stamp in entries:
             if stamp is None:  # a .git

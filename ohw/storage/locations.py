@@ -60,3 +60,20 @@ def cache_folder(near: str) -> str:
         return os.path.join(repository[1], "ohw", "cache")
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "ohw")
+
+
+def design_root(near: str, manifest: str = "ohw.yaml") -> str | None:
+    """The folder holding ``manifest`` at or above the folder ``near``, found as
+    git finds ``.git``: the nearest one, looking no higher than the root of the
+    repository holding ``near`` (a folder above it is another project). None
+    where there is none."""
+    folder = os.path.abspath(near)
+    repository = repository_of(folder)
+    top = repository[0] if repository is not None else None
+    while True:
+        if os.path.isfile(os.path.join(folder, manifest)):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder or (top is not None and os.path.realpath(folder) == top):
+            return None
+        folder = parent

@@ -118,6 +118,27 @@ def test_running_again_adds_only_what_is_new_and_keeps_the_maintainers_text(tmp_
     assert run_ohw("check", cwd=printer).returncode == 0
 
 
+def test_inside_a_design_it_is_the_design_above_that_is_adopted(tmp_path: Path):
+    printer = printer_repository(tmp_path / "p")
+    adopt_json(printer)
+    write_files(printer, {"STLs/Frame/bracket.stl": CUBE})
+    done = run_ohw("adopt", cwd=printer / "STLs" / "Frame")
+    assert done.returncode == 0, done.stderr
+    assert "added to" in done.stdout and "1 new part" in done.stdout
+    assert not (printer / "STLs" / "Frame" / "ohw.yaml").exists()
+    assert "bracket" in (printer / "ohw.yaml").read_text()
+
+
+def test_counts_are_written_with_their_nouns(tmp_path: Path):
+    folder = tmp_path / "one"
+    write_files(folder, {"README.md": "# One knob\n", "knob.stl": CUBE})
+    git("init", "-q", "-b", "main", cwd=folder)
+    done = run_ohw("adopt", "--dry-run", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert "1 part, 0 choices, 0 folders set apart, " in done.stdout
+    assert "1 parts" not in done.stdout
+
+
 def test_commit_commits_ohw_yaml_alone_and_only_when_asked(tmp_path: Path):
     printer = printer_repository(tmp_path / "p")
     (printer / "notes.txt").write_text("my own work, not staged\n")

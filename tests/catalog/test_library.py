@@ -88,6 +88,17 @@ def test_sync_search_and_the_bad_urls(designs: dict[str, Path], tmp_path: Path):
     fits = catalog(lab, "search", "--fits", "prusa-mk4", "--json", schema="catalog-output")
     assert sorted(names(fits)) == ["desk-lamp", "spool-holder"]
     assert "No design found." in catalog(lab, "search", "unobtainium")
+    # The best N are shown, and whether more match; the filters apply before the limit.
+    best = catalog(lab, "search", "--material", "pla", "--limit", "1", "--json",
+                   schema="catalog-output")  # fmt: skip
+    assert (names(best), best["more"]) == (["desk-lamp"], True)
+    assert "More designs match than the 1 shown" in catalog(lab, "search", "--limit", "1")
+    every = catalog(lab, "search", "--limit", "0", "--json", schema="catalog-output")
+    assert (names(every), every["more"]) == (["desk-lamp", "spool-holder"], False)
+    licensed_best = catalog(lab, "search", "--license", "CERN-OHL-W-2.0", "--limit", "1",
+                            "--json", schema="catalog-output")  # fmt: skip
+    assert (names(licensed_best), licensed_best["more"]) == (["spool-holder"], False)
+    catalog(lab, "search", "--limit", "-1", code=2)
     catalog(lab, "search", "--fits", "nope", code=2)
 
     listed = catalog(lab, "list", "--json", schema="catalog-output")

@@ -73,7 +73,7 @@ def test_ascii_stl_states_the_bytes_binary_would_save(defective, capsys):
     size = (defective / "parts" / "clip.stl").stat().st_size
     binary = 84 + 50 * 12
     assert found["message"] == (
-        f"ASCII STL of {size:,} bytes; as binary STL its 12 facets take 84 + 50 x 12 = "
+        f"ASCII STL of {size:,} bytes; as binary STL its 12 facets take 84 + 50 × 12 = "
         f"{binary:,} bytes, {size - binary:,} bytes ({(size - binary) / size:.0%}) less"
     )
 

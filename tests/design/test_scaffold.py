@@ -30,6 +30,10 @@ def test_init_then_check_passes_and_git_agrees(tmp_path):
     git("fsck", "--strict", cwd=design)
     assert sorted(git("ls-files", cwd=design).split()) == [
         ".gitattributes",
+        ".gitignore",
+        "LICENSE",
+        "LICENSES/CC-BY-SA-4.0.txt",
+        "LICENSES/CERN-OHL-S-2.0.txt",
         "README.md",
         "bom.yaml",
         "instructions/01-overview.md",
@@ -179,6 +183,58 @@ def test_a_folder_under_a_file_is_a_clear_error(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+def test_init_writes_each_licence_text_from_the_licence_database(tmp_path):
+    from ohw.design.license_texts import license_text
+
+    assert run_ohw("init", "lamp", "--license", "CERN-OHL-W-2.0", cwd=tmp_path).returncode == 0
+    design = tmp_path / "lamp"
+    licence = (design / "LICENSE").read_text()
+    assert licence.startswith("CERN Open Hardware Licence Version 2 - Weakly Reciprocal")
+    assert len(licence) > 10_000  # the whole licence, not a notice
+    assert licence == license_text("CERN-OHL-W-2.0")
+    assert (design / "LICENSES" / "CERN-OHL-W-2.0.txt").read_text() == licence
+    documentation = (design / "LICENSES" / "CC-BY-SA-4.0.txt").read_text()
+    assert "Attribution-ShareAlike 4.0 International" in documentation
+
+
+def test_a_licence_ohw_has_no_text_of_is_named_and_the_rest_are_written(tmp_path):
+    done = run_ohw("init", "lamp", "--license", "MIT OR LicenseRef-Lab-Terms", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "no text of LicenseRef-Lab-Terms" in done.stdout
+    design = tmp_path / "lamp"
+    assert sorted(p.name for p in (design / "LICENSES").iterdir()) == [
+        "CC-BY-SA-4.0.txt",
+        "MIT.txt",
+    ]
+    pointer = (design / "LICENSE").read_text()
+    assert "MIT OR LicenseRef-Lab-Terms" in pointer and "LICENSES/" in pointer
+    assert run_ohw("check", cwd=design).returncode == 0
+
+
+def test_gitignore_keeps_kits_and_caches_out_of_git(tmp_path):
+    assert run_ohw("init", "lamp", cwd=tmp_path).returncode == 0
+    design = tmp_path / "lamp"
+    ignored = ["kit/index.html", "kit.zip", "kits/a.zip", ".ohw-cache/x", "parts/.DS_Store"]
+    kept = ["parts/kit.stl", "docs/kit/photo.jpg", "parts/base.zip.md"]
+    for path in ignored + kept:
+        (design / path).parent.mkdir(parents=True, exist_ok=True)
+        (design / path).write_text("x")
+    status = git("status", "--porcelain", "--untracked-files=all", cwd=design)
+    assert sorted(line[3:] for line in status.splitlines()) == sorted(kept)
+
+
+def test_an_existing_licence_and_gitignore_are_kept(tmp_path):
+    folder = tmp_path / "lamp"
+    folder.mkdir()
+    (folder / "LICENSE").write_text("Our own licence text\n")
+    (folder / ".gitignore").write_text("build/\n")
+    done = run_ohw("init", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert "kept your LICENSE" in done.stdout and "kept your .gitignore" in done.stdout
+    assert (folder / "LICENSE").read_text() == "Our own licence text\n"
+    assert (folder / ".gitignore").read_text() == "build/\n"
 
 
 def test_a_folder_of_meshes_is_pointed_to_ohw_adopt_and_left_as_it_was(tmp_path):

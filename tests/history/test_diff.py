@@ -120,7 +120,7 @@ def test_a_changed_mesh_shows_volume_and_size_and_unchanged_meshes_are_not_analy
     assert len(analysed) == 2
     text = run_ohw("diff", "HEAD~1", "HEAD", cwd=lamp, env={"OHW_CACHE_DIR": str(cache)})
     assert "mesh parts/base.stl: volume +7.00 cm³ (1.00 → 8.00)" in text.stdout
-    assert "size +10.0 x +10.0 x +10.0 mm" in text.stdout
+    assert "size +10.0 × +10.0 × +10.0 mm" in text.stdout
 
 
 def test_against_the_working_tree_only_changed_meshes_are_read(lamp: Path, tmp_path: Path):

@@ -172,8 +172,8 @@ def test_a_mesh_changed_on_both_sides_is_shown_side_by_side(forked_lamp: Path):
     assert conflict["meshes"]["theirs"]["bounding_box"]["maximum"] == [20, 20, 20]
     assert run_ohw("merge", "--abort", cwd=forked_lamp).returncode == 0
     text = run_ohw("merge", "fork", cwd=forked_lamp).stdout
-    assert "ours   12 facets, volume 27.00 cm³, 30.0 x 30.0 x 30.0 mm" in text
-    assert "theirs 12 facets, volume 8.00 cm³, 20.0 x 20.0 x 20.0 mm" in text
+    assert "ours   12 facets, volume 27.00 cm³, 30 × 30 × 30 mm" in text
+    assert "theirs 12 facets, volume 8.00 cm³, 20 × 20 × 20 mm" in text
     assert run_ohw("resolve", "parts/base.stl", "--theirs", cwd=forked_lamp).returncode == 0
     assert (forked_lamp / "parts" / "base.stl").read_bytes() == box(20.0)
     assert run_ohw("merge", "--continue", cwd=forked_lamp).returncode == 0

@@ -27,10 +27,10 @@ def test_the_table_is_plain_aligned_text_in_a_pipe(tmp_path, ohw_cache):
     assert done.returncode == 0, done.stderr
     assert "\x1b[" not in done.stdout
     lines = done.stdout.splitlines()
-    assert lines[0] == f"{part}  ✔ printable: 1 closed body, 1.00 cm³, 10 x 10 x 10 mm"
+    assert lines[0] == f"{part}  ✔ printable: 1 closed body, 1.00 cm³, 10 × 10 × 10 mm"
     assert lines[1:3] == [
-        "  format                binary STL    size (mm)            10.00 x 10.00 x 10.00",
-        "  facets                        12    volume (mm³)                      1,000.00",
+        "  format                binary STL    size (mm)            10 × 10 × 10",
+        "  facets                        12    volume (mm³)             1,000.00",
     ]
     # Both pairs of columns line up, names to the left and figures to the right.
     assert len({len(line) for line in lines[1:8]}) == 1

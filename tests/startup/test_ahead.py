@@ -74,6 +74,8 @@ def test_the_meshes_the_parts_name_begin_at_once(spheres, tmp_path):
     # Not the sphere no part names; the cube, as its part names it.
     assert begun == ["parts/ball.stl", "parts/big ball.stl", "parts/cube.stl"]
     assert started("--cache-dir", cache, spheres / "ohw.yaml") == begun
+    # A folder inside the design is the design, found upward as ohw check finds it.
+    assert started("--cache-dir", tmp_path / "inside", spheres / "parts") == begun
     assert take_ahead() is None  # handed on once
 
 
@@ -86,7 +88,9 @@ def test_nothing_begins_ahead_where_the_check_would_not_analyse_enough(spheres, 
     assert started("--cache-dir", tmp_path / "other", "--rev", "HEAD", spheres) is None
     assert started("--cache-dir", tmp_path / "other", "--changed-since=HEAD", spheres) is None
     assert started("--cache-dir", tmp_path / "other", "--help", spheres) is None
-    assert started("--cache-dir", tmp_path / "other", spheres / "parts") is None  # not a design
+    outside = tmp_path / "notes"
+    outside.mkdir()
+    assert started("--cache-dir", tmp_path / "other", outside) is None  # not a design
     assert started("--cache-dir", tmp_path / "other", spheres / "no such folder") is None
 
 

@@ -57,3 +57,27 @@ def test_a_folder_reached_through_a_symbolic_link(repository, tmp_path):
 def test_a_folder_in_no_repository(tmp_path):
     (tmp_path / "loose").mkdir()
     assert ours(tmp_path / "loose") is None is libgit2_says(tmp_path / "loose")
+
+
+def test_the_design_is_found_upward_as_git_finds_its_repository(tmp_path):
+    from ohw.storage.locations import design_root
+
+    write_files(tmp_path / "outer", {"ohw.yaml": "ohw: 1\n", "designs/lamp/ohw.yaml": "ohw: 1\n"})
+    (tmp_path / "outer" / "designs" / "lamp" / "parts" / "deep").mkdir(parents=True)
+    lamp = tmp_path / "outer" / "designs" / "lamp"
+    assert design_root(str(lamp / "parts" / "deep")) == str(lamp)
+    assert design_root(str(lamp)) == str(lamp)
+    # Outside any repository the search goes up to the root of the file system.
+    assert design_root(str(tmp_path / "outer" / "designs")) == str(tmp_path / "outer")
+    assert design_root(str(tmp_path)) is None
+
+
+def test_the_search_stops_at_the_root_of_the_repository(tmp_path):
+    from ohw.storage.locations import design_root
+
+    write_files(tmp_path, {"ohw.yaml": "ohw: 1\n", "project/README.md": "not a design\n"})
+    git("init", "-q", cwd=tmp_path / "project")
+    (tmp_path / "project" / "docs").mkdir()
+    # The design above belongs to another project than this repository.
+    assert design_root(str(tmp_path / "project" / "docs")) is None
+    assert design_root(str(tmp_path / "project")) is None

@@ -56,24 +56,33 @@ def chromium(profile: Path) -> Iterator[object]:
     options.binary_location = CHROMIUM
     for flag in (*FLAGS, f"--user-data-dir={profile}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # for console_errors
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)  # _PAGE_FACTS waits for the pictures
     try:
         yield driver
     finally:
         driver.quit()
 
 
-# Every link and image of the page, and the ids its elements carry.
+# Every link and image of the page, and the ids its elements carry, once every
+# image has loaded or failed: lazy ones are asked for at once (a page of many
+# designs loads its pictures as they scroll into view; the check must not race
+# them on a busy machine).
 _PAGE_FACTS = """
-return {
+const done = arguments[arguments.length - 1];
+const images = Array.from(document.images);
+images.forEach(i => { i.loading = 'eager'; });
+Promise.all(images.map(i => i.complete ? null : new Promise(settled => {
+  i.addEventListener('load', settled); i.addEventListener('error', settled);
+}))).then(() => done({
   links: Array.from(document.querySelectorAll('a[href]'), a => a.href),
-  images: Array.from(document.images,
-                     i => ({src: i.src, loaded: i.complete && i.naturalWidth > 0})),
+  images: images.map(i => ({src: i.src, loaded: i.complete && i.naturalWidth > 0})),
   ids: Array.from(document.querySelectorAll('[id]'), e => e.id),
   bomRows: document.querySelectorAll('table#bom tbody tr').length,
   title: document.title,
-};
+}));
 """
 
 
@@ -99,7 +108,7 @@ def visit_site(driver: object, base: str, start: str = "index.html") -> SiteRepo
         if url in report.pages:
             continue
         driver.get(url)  # type: ignore[attr-defined]
-        facts = driver.execute_script(_PAGE_FACTS)  # type: ignore[attr-defined]
+        facts = driver.execute_async_script(_PAGE_FACTS)  # type: ignore[attr-defined]
         report.pages[url] = facts
         if not report.screenshot:
             report.screenshot = driver.get_screenshot_as_png()  # type: ignore[attr-defined]
@@ -146,3 +155,10 @@ def is_picture(png: bytes) -> tuple[int, int, int]:
 
 def path_of(url: str) -> str:
     return urlparse(url).path.lstrip("/")
+
+
+def console_errors(driver: object) -> list[str]:
+    """What the pages loaded since the last call wrote to the console as errors
+    (a script that failed, a file that did not load)."""
+    entries = driver.get_log("browser")  # type: ignore[attr-defined]
+    return [e["message"] for e in entries if e["level"] == "SEVERE"]

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ohw.catalog.library import (
+    SEARCH_SHOWN,
     Catalog,
     SearchFilters,
     add_designs,
@@ -47,9 +48,14 @@ def sync_command(catalog: Catalog, jobs: int, output_format: str) -> int:
 
 
 def search_command(
-    catalog: Catalog, query: str, filters: dict[str, str | None], output_format: str
+    catalog: Catalog,
+    query: str,
+    filters: dict[str, str | None],
+    limit: int | None,
+    output_format: str,
 ) -> int:
     fits = filters.get("fits")
+    shown = SEARCH_SHOWN if limit is None else limit or None  # 0: every one
     found = search(
         catalog,
         query,
@@ -59,13 +65,45 @@ def search_command(
             process=filters.get("process"),
             fits=printer_named(fits) if fits else None,
         ),
+        None if shown is None else shown + 1,  # one more says whether there are more
     )
-    write_report("catalog", output_format, Listing(catalog, found), sys.stdout)
+    more = shown is not None and len(found) > shown
+    listing = Listing(catalog, found[:shown], more=more)
+    write_report("catalog", output_format, listing, sys.stdout)
     return 0
 
 
 def list_command(catalog: Catalog, output_format: str) -> int:
     write_report("catalog", output_format, Listing(catalog, list_designs(catalog)), sys.stdout)
+    return 0
+
+
+def site(catalog: Catalog, out: str, force: bool, output_format: str) -> int:
+    from ohw.catalog.site import build_site
+
+    catalog.require()
+    with step_bar("writing the site") as progress:
+        written = build_site(catalog, Path(out), force=force, progress=progress)
+    write_report("catalog-site", output_format, written, sys.stdout)
+    return 0
+
+
+def serve(catalog: Catalog, out: str | None, bind: str, port: int) -> int:
+    """Write the site (to ``out``, else inside the catalog), then serve it
+    until Ctrl-C."""
+    from ohw.catalog.serve import serve_site
+    from ohw.catalog.site import build_site
+
+    catalog.require()
+    folder = Path(out) if out is not None else catalog.data / "site"
+    with step_bar("writing the site") as progress:
+        written = build_site(catalog, folder, force=out is None, progress=progress)
+    write_report("catalog-site", "text", written, sys.stderr)
+
+    def ready(address: str) -> None:
+        print(f"Serving the catalog at {address} (Ctrl-C to stop)", flush=True)
+
+    serve_site(folder, bind, port, ready)
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ohw.checks.context import CheckOptions
 from ohw.checks.run import check_design
-from ohw.design.reader import open_design
+from ohw.design.reader import design_folder, open_design
 from ohw.errors import OhwError
 from ohw.report.reporters import LOCATES_IN_REPOSITORY, reporter
 from ohw.startup.ahead import take_ahead
@@ -35,7 +35,7 @@ def check(
     recordable = revision is None and options.changed_since is None and options.use_cache
     snapshot = take_snapshot(paths) if invocation is not None and recordable else None
     # Open every design first: a wrong path is a usage error before any output.
-    trees = [(path, open_design(Path(path), revision)) for path in paths]
+    trees = [(str(design_folder(Path(path))), open_design(Path(path), revision)) for path in paths]
     reports = []
     # The workers ohw.cli.main started, if any, analysing meshes since.
     with take_ahead() or contextlib.nullcontext() as workers:

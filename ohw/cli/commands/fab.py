@@ -11,14 +11,14 @@ from ohw.design.choices import parse_choices
 from ohw.design.reader import open_design, read_design
 from ohw.errors import OhwError
 from ohw.fab.build import build_kit, write_kit
-from ohw.fab.printers import Printer, bed_printer, printer_named
+from ohw.fab.printers import PRINTERS, Printer, bed_printer, printer_named
 from ohw.report.fab import KitReport
 from ohw.report.reporters import write_report
 from ohw.storage.cache import cache_directory
 
 
 def fab(
-    out: str,
+    out: str | None,
     *,
     revision: str,
     units: int,
@@ -27,9 +27,15 @@ def fab(
     force: bool,
     choices: list[str],
     output_format: str,
+    pdf: bool = False,
 ) -> int:
     """1 when a printed part does not fit the printer (or, with none given, any
     printer ohw knows); the kit is written all the same."""
+    if printer_name == "list":
+        write_report("printers", output_format, list(PRINTERS.values()), sys.stdout)
+        return 0
+    if out is None:
+        raise OhwError("say where to write the kit", "give --out DIR or --out FILE.zip")
     if printer_name is not None and bed is not None:
         raise OhwError("give --printer or --bed, not both")
     printer: Printer | None = printer_named(printer_name) if printer_name else None
@@ -39,7 +45,7 @@ def fab(
     tree = open_design(Path(), revision)
     with step_bar("reading the design") as progress:
         cache = cache_directory(tree.location)
-        kit = build_kit(tree, units, printer, cache, progress, chosen=chosen)
+        kit = build_kit(tree, units, printer, cache, progress, chosen=chosen, pdf=pdf)
         write_kit(kit, Path(out), force=force, progress=progress)
     write_report("kit", output_format, KitReport(kit, out), sys.stdout)
     warn_about_bom(read_design(tree).problems)

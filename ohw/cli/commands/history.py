@@ -11,12 +11,13 @@ from ohw.report.styled import printable
 
 def diff(old: str | None, new: str | None, output_format: str, images: str | None) -> int:
     """0 whatever changed: a diff is a report."""
+    from ohw.design.reader import design_folder
     from ohw.history.diff import DesignReader, design_trees
     from ohw.report.diff import DiffReport
     from ohw.report.reporters import write_report
     from ohw.storage.cache import cache_directory
 
-    folder = Path()
+    folder = design_folder()
     before, after = design_trees(folder, old, new)
     changes = DesignReader(cache_directory(folder)).diff(before, after)
     pictures = None
@@ -29,10 +30,11 @@ def diff(old: str | None, new: str | None, output_format: str, images: str | Non
 
 
 def log(revision: str, limit: int | None, output_format: str) -> int:
+    from ohw.design.reader import design_folder
     from ohw.history.log import design_log
     from ohw.report.reporters import write_report
 
-    write_report("log", output_format, design_log(Path(), revision, limit), sys.stdout)
+    write_report("log", output_format, design_log(design_folder(), revision, limit), sys.stdout)
     return 0
 
 
@@ -47,10 +49,11 @@ def lineage(revision: str | None, output_format: str) -> int:
 
 
 def variant_list(output_format: str) -> int:
+    from ohw.design.reader import design_folder
     from ohw.history.log import list_variants
     from ohw.report.reporters import write_report
 
-    write_report("variants", output_format, list_variants(Path()), sys.stdout)
+    write_report("variants", output_format, list_variants(design_folder()), sys.stdout)
     return 0
 
 

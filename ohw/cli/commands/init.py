@@ -22,5 +22,10 @@ def init(request: NewDesign) -> int:
     )
     for path in created.kept:
         console.print(f"  kept your {path} as it was")
+    for identifier in created.without_text:
+        console.print(
+            f"  [yellow]no text of {markup(identifier)} is known to ohw:[/yellow] "
+            f"add it as LICENSES/{markup(identifier)}.txt"
+        )
     console.print(f"Next: add parts to {where}/ohw.yaml, then run: ohw check {where}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ohw.design.reader import design_folder
 from ohw.errors import OhwError
 from ohw.merge import workflow
 from ohw.merge.files import merge_file
@@ -26,7 +27,7 @@ def merge(
     images: str | None = None,
 ) -> int:
     """0 when merged (or nothing to merge), 1 when conflicts stop the merge."""
-    folder = Path()
+    folder = design_folder()
     if images is not None and revision is None:
         raise OhwError("--images goes with a merge of REF", "ohw merge REF --images DIR")
     if abort:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ohw.cli.commands.remotes import transfer
+from ohw.design.reader import design_folder
 from ohw.lineage.credits import collect_credits, save_attribution
 from ohw.lineage.remix import RemixRequest, remix_parts
 from ohw.report.credits import CreditsReport, attribution_markdown
@@ -16,13 +17,13 @@ from ohw.storage.vcs.repository import identity_or_error
 def remix(source: str, request: RemixRequest, output_format: str) -> int:
     author = identity_or_error(Path())
     with transfer(f"fetching {source}") as progress:
-        made = remix_parts(Path(), source, request, author=author, progress=progress)
+        made = remix_parts(design_folder(), source, request, author=author, progress=progress)
     write_report("remix", output_format, made, sys.stdout)
     return 0
 
 
 def credits(write: bool, output_format: str) -> int:
-    folder = Path()
+    folder = design_folder()
     found = collect_credits(folder)
     written = save_attribution(folder, attribution_markdown(found)) if write else None
     write_report("credits", output_format, CreditsReport(found, written), sys.stdout)

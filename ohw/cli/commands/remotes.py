@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ohw.design.reader import design_folder
 from ohw.report.styled import markup, printable
 from ohw.storage.vcs import remote as remotes
 from ohw.storage.vcs.repository import identity_or_error, open_work_tree
@@ -95,7 +96,7 @@ def pull_command(remote: str | None, output_format: str) -> int:
 
     author = identity_or_error(Path())
     with transfer(f"fetching {remote or ORIGIN}") as progress:
-        outcome = pull(Path(), author, remote, progress)
+        outcome = pull(design_folder(), author, remote, progress)
     return show_outcome(outcome, output_format)
 
 
@@ -105,7 +106,7 @@ def update_command(output_format: str) -> int:
 
     author = identity_or_error(Path())
     with transfer(f"fetching {UPSTREAM}") as progress:
-        outcome = update(Path(), author, progress)
+        outcome = update(design_folder(), author, progress)
     return show_outcome(outcome, output_format)
 
 

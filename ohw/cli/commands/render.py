@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ohw.design.reader import design_folder
 from ohw.errors import OhwError
 from ohw.report.styled import printable
 
@@ -16,10 +17,10 @@ def render(
     from ohw.picture.target import load_mesh
 
     destination = output_file(out, force)
-    name, triangles = load_mesh(Path(), target, revision)
+    name, triangles = load_mesh(design_folder(), target, revision)
     picture = part_picture(triangles, view, size)  # type: ignore[arg-type]
     write_png(destination, picture.image)
-    print(f"wrote {printable(out)}: {printable(name)}, {view} view, {size} x {size} pixels")
+    print(f"wrote {printable(out)}: {printable(name)}, {view} view, {size} × {size} pixels")
     return 0
 
 
