@@ -244,10 +244,14 @@ def _compared(url: str, state: Any, known_refs: str | None) -> _Fetched:
 
 def _update(catalog: Catalog, checked: _Fetched) -> _Fetched:
     """Fetch a design whose refs moved into its mirror."""
+    from ohw.storage.vcs.lfs import fetch_mirror_objects
     from ohw.storage.vcs.mirror import update_mirror
 
+    mirror, branch = catalog.mirror(checked.url), _indexed_branch(checked.state)
     try:
-        update_mirror(catalog.mirror(checked.url), checked.url, checked.state)
+        update_mirror(mirror, checked.url, checked.state)
+        if branch is not None:  # its meshes in LFS are measured as the real files
+            fetch_mirror_objects(mirror, checked.url, branch)
     except OhwError as error:
         return _Fetched(checked.url, failure=SyncFailure(checked.url, error.message, error.hint))
     return checked
@@ -256,6 +260,14 @@ def _update(catalog: Catalog, checked: _Fetched) -> _Fetched:
 def _check_and_update(catalog: Catalog, url: str, known_refs: str | None) -> _Fetched:
     checked = _check(catalog, url, known_refs)
     return _update(catalog, checked) if checked.moved else checked
+
+
+def _indexed_branch(state: Any) -> str | None:
+    """The branch of a design the catalog indexes: the remote's HEAD, else its
+    first branch by name."""
+    if state.head in state.refs:
+        return str(state.head)
+    return next((r for r in sorted(state.refs) if r.startswith("refs/heads/")), None)
 
 
 def _is_local(url: str) -> bool:
@@ -356,9 +368,7 @@ def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched
     from ohw.storage.vcs.mirror import mirror_design
 
     state = fetched.state
-    branch = state.head if state.head in state.refs else next(
-        (r for r in sorted(state.refs) if r.startswith("refs/heads/")), None
-    )  # fmt: skip
+    branch = _indexed_branch(state)
     if branch is None:
         raise OhwError(f"{fetched.url} has no branches", "push a branch holding the design")
     commit = state.refs[branch]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from support import EXAMPLES
 from support.designs import commit_edit, init_and_commit
+from support.lfs import lfs_repository
 from support.run import git, run_ohw
 from support.servers import free_port, smart_http
 
@@ -200,3 +201,27 @@ def test_a_broken_index_is_an_error_that_says_what_to_do(designs: dict[str, Path
     assert done.returncode == 2 and "delete it" in done.stderr
     (lab / ".git" / "ohw" / "index.sqlite").unlink()
     assert len(catalog(lab, "sync", "--json", schema="catalog-sync")["fetched"]) == 2
+
+
+def test_a_design_in_git_lfs_is_measured_from_its_objects(designs: dict[str, Path], tmp_path):
+    """A design whose meshes a Git LFS server keeps (giftless beside git's
+    smart HTTP): the catalog fetches their objects into its mirror and lists
+    the parts with the sizes of the plain design's."""
+    served = tmp_path / "served"
+    (served / "lab").mkdir(parents=True)  # giftless wants an organisation
+    in_lfs = lfs_repository(tmp_path / "lamp-in-lfs")
+    git("init", "-q", "--bare", served / "lab/lamp.git", cwd=tmp_path)
+    with smart_http(served, lfs=tmp_path / "objects") as base:
+        url = f"{base}/lab/lamp.git"
+        git("push", "-q", url, "main", cwd=in_lfs)  # git-lfs's hook sends the objects
+        lab = tmp_path / "lab"
+        catalog(lab, "add", url)
+        catalog(lab, "add", designs["lamp"])
+        catalog(lab, "sync")
+    shown = catalog(lab, "show", "desk-lamp", "--json", schema="catalog-output")
+    assert isinstance(shown, dict)
+    by_url = {design["url"]: design for design in shown["designs"]}
+    from_lfs, plain = by_url[url], by_url[str(designs["lamp"])]
+    assert from_lfs["error"] is None
+    assert [p["size"] for p in from_lfs["parts"]] == [p["size"] for p in plain["parts"]]
+    assert all(p["size"] is not None for p in from_lfs["parts"])

@@ -185,6 +185,15 @@ def fetch_objects(
     _client(Path(repo.workdir), "fetch", *include, remote, ref)
 
 
+def fetch_mirror_objects(mirror: Path, url: str, ref: str) -> None:
+    """Fetch from ``url`` into the bare ``mirror`` (a catalog's) the LFS objects
+    of ``ref``, where its design keeps files in LFS."""
+    import pygit2
+
+    if uses_lfs(pygit2.Repository(str(mirror)), ref):
+        _client(mirror, "fetch", url, ref)
+
+
 def _escaped(path: str) -> str:
     """A path as one of git-lfs's --include patterns (comma-separated globs)."""
     return "".join(f"[{c}]" if c in "*?[],\\" else c for c in path)
