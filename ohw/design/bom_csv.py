@@ -148,8 +148,9 @@ def read_bom_csv(raw: bytes) -> CsvBom:
         path: JsonPath = ("items", len(items))
         nodes[path] = NodeInfo(Location(line, 1), None, None)
         items.append(_item(cells, starts, columns, path, nodes, decimal_comma=delimiter == ";"))
-    if problems and any(p.rule == RULE_HEADER for p in problems):
+    if any(p.rule == RULE_HEADER for p in problems):  # no row can be read as an item
         items = []
+        nodes = {path: info for path, info in nodes.items() if len(path) < 2}
     return CsvBom(Document({"items": items}, nodes), problems)
 
 
