@@ -17,7 +17,7 @@ alike; the name in brackets is also accepted):
 
 Cells are separated by commas, semicolons or tabs, whichever the header row
 uses; in a semicolon-separated file, numbers may have a decimal comma (1,5).
-Blank rows are skipped.
+Lines end in LF, CR LF or CR, mixed or not. Blank rows are skipped.
 """
 
 from __future__ import annotations
@@ -110,10 +110,7 @@ def read_bom_csv(raw: bytes) -> CsvBom:
     """Convert CSV (comma-, semicolon- or tab-separated) to BOM data; raise
     ReadProblem when the file cannot be read as a table at all."""
     text = decode_utf8(raw, RULE_UNREADABLE)
-    # Lines end at LF only (CR LF included): form feeds and Unicode separators are
-    # text inside a cell, as they are to the csv module.
-    lines = [line + "\n" for line in text.split("\n")]
-    lines[-1] = lines[-1][:-1]
+    lines = csv_lines(text)
     first_line = next((line for line in lines if line.strip(" \t,;\r\n")), "")
     delimiter = delimiter_of(first_line)
     records = [r for r in _records(lines, delimiter) if any(cell.strip() for cell in r[1])]
@@ -154,11 +151,41 @@ def read_bom_csv(raw: bytes) -> CsvBom:
     return CsvBom(Document({"items": items}, nodes), problems)
 
 
+# A line ends at LF, CR LF or CR alone (old Mac spreadsheets, and files pasted
+# together), as the csv module ends them; form feeds and Unicode separators are
+# text inside a cell, as they are to the csv module.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def csv_lines(text: str) -> list[str]:
+    """The lines of a CSV text, each with its line ending, as the csv module reads them."""
+    return _LINE.findall(text)
+
+
 def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str], list[Location]]]:
-    """Each CSV record with its first line and the location of each cell."""
+    """Each CSV record with its first line and the location of each cell; a
+    record the csv module cannot take (a cell past its limit of characters) is
+    a ReadProblem that says where it begins."""
     position = 0
     reader = csv.reader(lines, delimiter=delimiter)
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            limit = csv.field_size_limit()
+            too_long = "field limit" in str(error)
+            raise ReadProblem(
+                RULE_UNREADABLE,
+                f"a cell holds more than {limit:,} characters"
+                if too_long
+                else f"the row cannot be read as CSV: {error}",
+                "a BOM's cells are short: look for a quote that is never closed"
+                if too_long
+                else "save the BOM as UTF-8 CSV from a spreadsheet",
+                Location(position + 1, 1),
+            ) from None
         first = position + 1
         raw = "".join(lines[position : reader.line_num])
         position = reader.line_num
@@ -179,7 +206,7 @@ def _cell_starts(raw: str, first_line: int, delimiter: str) -> list[Location]:
     starts = [Location(first_line, 1)]
     line, column = first_line, 1
     quoted, just_closed, cell_start = False, False, True
-    for char in raw:
+    for index, char in enumerate(raw):
         if char == '"' and (quoted or cell_start or just_closed):
             quoted = not quoted
             just_closed = not quoted
@@ -189,7 +216,7 @@ def _cell_starts(raw: str, first_line: int, delimiter: str) -> list[Location]:
             cell_start = char == delimiter and not quoted
             if cell_start:
                 starts.append(Location(line, column + 1))
-        if char == "\n":
+        if char == "\n" or (char == "\r" and not raw.startswith("\n", index + 1)):
             line, column = line + 1, 1
         else:
             column += 1

@@ -66,7 +66,7 @@ def run_limited(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str
         [str(OHW), *map(str, args)],
         cwd=cwd,
         env={**os.environ, "OHW_CACHE_DIR": str(cwd.parent / f"{cwd.name}-cache")},
-        preexec_fn=_limited,  # noqa: PLW1509 (the child execs ohw at once: no threads to fear)
+        preexec_fn=_limited,  # only setrlimit between fork and exec: safe in a threaded parent
         capture_output=True,
         text=True,
         check=False,
@@ -79,7 +79,9 @@ def run_limited(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str
 DOCUMENTED = (0, 1, 2)
 
 
-def assert_no_bug(done: subprocess.CompletedProcess[str], codes: tuple[int, ...] = DOCUMENTED) -> None:
+def assert_no_bug(
+    done: subprocess.CompletedProcess[str], codes: tuple[int, ...] = DOCUMENTED
+) -> None:
     """The run ended with one of ``codes`` and said nothing of a bug."""
     said = done.stdout + done.stderr
     assert done.returncode in codes, f"exit {done.returncode}:\n{said[-3000:]}"
@@ -97,7 +99,10 @@ def fingerprint(folder: Path) -> dict[str, str]:
         if path.is_file() and ".git" not in path.relative_to(folder).parts
     }
     if (folder / ".git").exists():
-        for name, command in (("HEAD", ["rev-parse", "HEAD"]), ("status", ["status", "--porcelain"])):
+        for name, command in (
+            ("HEAD", ["rev-parse", "HEAD"]),
+            ("status", ["status", "--porcelain"]),
+        ):
             found[f"git {name}"] = subprocess.run(
                 ["git", *command], cwd=folder, capture_output=True, text=True, check=True
             ).stdout
