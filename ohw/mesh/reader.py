@@ -41,7 +41,16 @@ def _refuse_what_is_too_big(kind: str, path: Path | None, data: bytes | None) ->
     A 3MF's parts are inflated here, counted as they come, whatever sizes its
     directory claims."""
     import zipfile
+    import zlib
 
+    # What zipfile raises for a damaged archive: a bad directory, a seek to a
+    # place before the file's start (ValueError), deflated data that does not
+    # inflate (zlib.error), a part encrypted (RuntimeError) or compressed in a
+    # way it does not know.
+    damaged_zip = (
+        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, RuntimeError,
+        OSError, EOFError, NotImplementedError,
+    )  # fmt: skip
     if kind == "OBJ":
         size = len(data) if data is not None else path.stat().st_size if path else 0
         if size > MAX_OBJ_BYTES:
@@ -61,7 +70,7 @@ def _refuse_what_is_too_big(kind: str, path: Path | None, data: bytes | None) ->
                                 "the 3MF file inflates to more than ohw reads "
                                 f"({MAX_3MF_MODEL_BYTES >> 20} MB of XML)"
                             )
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
+    except damaged_zip as error:
         raise MeshError(f"the 3MF file is not a zip archive ohw can read: {error}") from None
 
 
