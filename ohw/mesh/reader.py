@@ -92,9 +92,14 @@ def _read_with_trimesh(kind: str, path: Path | None, data: bytes | None) -> Tria
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
         raise MeshError(f"the {kind} file holds no facets")
     faces, vertices = np.asarray(loaded.faces), np.asarray(loaded.vertices, dtype=np.float64)
-    if faces.min() < 0 or faces.max() >= len(vertices):
+    # trimesh gives what the numbers make when vertices are written with fewer
+    # (or more) than three coordinates: an array of some other shape.
+    if vertices.ndim != 2 or vertices.shape[1] != 3 or faces.ndim != 2 or faces.shape[1] != 3:
+        raise MeshError(f"a vertex of the {kind} file does not have three coordinates (x y z)")
+    outside = faces[(faces < 0) | (faces >= len(vertices))]
+    if len(outside):
         raise MeshError(
-            f"a triangle of the {kind} file names vertex {int(faces.max())}, and the file "
+            f"a triangle of the {kind} file names vertex {int(outside[0])}, and the file "
             f"has {len(vertices):,} vertices (numbered from 0)"
         )
     # Coordinates as binary STL and slicers hold them: 32-bit floats (see ohw.mesh.stl).

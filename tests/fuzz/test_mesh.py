@@ -279,9 +279,10 @@ OBJ_LINES = st.one_of(
     line_end=st.sampled_from(["\n", "\r\n", "\r"]),
     data=st.data(),
 )
-# indices out of range (relative, and from 0)
+# indices out of range (relative, and from 0), two coordinates
 @example(lines=["v 0 0 0", "v 1 0 0", "v 0 1 0", "f 1 2 -4"], line_end="\n", data=None)
 @example(lines=["v 0 0 0", "v 1 0 0", "v 0 1 0", "f 0 1 2"], line_end="\n", data=None)
+@example(lines=["v 0 0 0", "v 1 0 0", "v 0 1", "f 1 2 3"], line_end="\n", data=None)
 def test_obj_is_read_or_refused(lines, line_end, data):
     raw = line_end.join(lines).encode()
     if data is not None and data.draw(st.booleans()):

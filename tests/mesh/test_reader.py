@@ -477,9 +477,10 @@ def test_a_3mf_unit_ohw_does_not_know_is_refused():
         read_mesh("part.3mf", data=three_mf(TETRAHEDRON, ITS_FACETS, "furlong"))
 
 
-@pytest.mark.parametrize("bad", [(0, 1, 9), (0, 7, 9)])
-def test_a_3mf_triangle_naming_a_vertex_it_lacks_is_refused(bad):
-    with pytest.raises(MeshError, match="names vertex 9, and the file has 4 vertices"):
+@pytest.mark.parametrize(("bad", "named"), [((0, 1, 9), 9), ((0, 7, 9), 7), ((0, 1, -1), -1)])
+def test_a_3mf_triangle_naming_a_vertex_it_lacks_is_refused(bad, named):
+    """The message names the index that is out of range, the first one."""
+    with pytest.raises(MeshError, match=f"names vertex {named}, and the file has 4 vertices"):
         read_mesh("part.3mf", data=three_mf(TETRAHEDRON, [*ITS_FACETS[:3], bad]))
 
 
