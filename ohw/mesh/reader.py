@@ -102,10 +102,15 @@ def _read_with_trimesh(kind: str, path: Path | None, data: bytes | None) -> Tria
             f"a triangle of the {kind} file names vertex {int(outside[0])}, and the file "
             f"has {len(vertices):,} vertices (numbered from 0)"
         )
-    # Coordinates as binary STL and slicers hold them: 32-bit floats (see ohw.mesh.stl).
-    corners = (vertices[faces] * _millimetres(kind, loaded.units)).astype(np.float32)
+    # Coordinates as binary STL and slicers hold them: 32-bit floats (see ohw.mesh.stl);
+    # beyond ±3.4e38 they are infinite there, and refused below.
+    with np.errstate(over="ignore", invalid="ignore"):
+        corners = (vertices[faces] * _millimetres(kind, loaded.units)).astype(np.float32)
     if not np.isfinite(corners).all():
-        raise MeshError(f"the {kind} file has a coordinate that is not a finite number")
+        raise MeshError(
+            f"the {kind} file has a coordinate that is not a finite number in millimetres "
+            "(in single precision, as meshes are read: at most ±3.4e38)"
+        )
     return Triangles(corners, None, kind)
 
 
