@@ -17,6 +17,7 @@ from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
 from ohw.storage.yaml.document import Document, ReadProblem, collector_paused, decode_utf8
 from ohw.storage.yaml.read import load_yaml
+from ohw.storage.yaml.write import dump_yaml
 
 DEFAULT_LABELS = Labels()
 # Words conflicts use for the manifest's lists: "part base material", not "parts base ...".
@@ -97,25 +98,13 @@ def _by_lines(
 def edit_yaml(text: str, data: Any) -> str:
     """``text`` changed to hold ``data``, touching only the entries that differ:
     comments, order and style of everything else stay as they are."""
-    import yaml
-
-    class _Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
-
-        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-            super().increase_indent(flow, False)
-
-    def dump(value: Any) -> str:
-        return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-
     ours = load_yaml(text.encode())
     if ours.aliased or not isinstance(ours.data, dict) or not isinstance(data, dict):
-        return dump(data)  # spans of aliased nodes cannot be edited in place
+        return dump_yaml(data)  # spans of aliased nodes cannot be edited in place
     # Only the top-level entries that change are written out and read back
     # (PyYAML's writer takes a second for a thousand parts); the others are ours.
     changed = {k: v for k, v in data.items() if k not in ours.data or not same(ours.data[k], v)}
-    written = load_yaml(dump(changed).encode()) if changed else Document({}, {})
+    written = load_yaml(dump_yaml(changed).encode()) if changed else Document({}, {})
     new_data = {k: written.data[k] if k in changed else ours.data[k] for k in data}
     documents: dict[Side, Document] = {
         "base": ours,

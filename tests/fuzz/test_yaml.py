@@ -26,6 +26,7 @@ from ohw.storage.yaml.document import (
     ReadProblem,
 )
 from ohw.storage.yaml.read import load_yaml
+from ohw.storage.yaml.write import dump_yaml
 
 RULES = ("OHW101", "OHW102", "OHW103")
 
@@ -280,3 +281,28 @@ def test_integers_are_read_within_64_bits_and_refused_beyond(sign, base, digits,
     else:
         assert isinstance(outcome, ReadProblem) and outcome.rule == "OHW103", outcome
         assert "does not fit in 64 bits" in outcome.message
+
+
+# --- what ohw writes, it reads back -----------------------------------------------------
+
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
+    ["0o17", "1e3", "0x1F", "1.10", "+12", ".5", "~", "null", "yes", "on", "", " ", "- x", "a: b",
+     "#", "\u2028", "\x85", "\x7f", "\ufeff", "'", '"', "\n", "\r\n", "\t"]
+)  # fmt: skip
+DATA = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-MAX_INTEGER - 1, MAX_INTEGER)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@fuzzing(300)
+@given(DATA)
+@example({"title": "0o17", "notes": "1e3", "line": "a\u2028b\x85"})  # YAML 1.2 numbers, breaks
+def test_yaml_ohw_writes_reads_back_as_the_data_written(data):
+    written = dump_yaml(data).encode()
+    assert repr(load_yaml(written).data) == repr(data), written
