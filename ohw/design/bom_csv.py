@@ -162,10 +162,10 @@ def csv_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str], list[Location]]]:
-    """Each CSV record with its first line and the location of each cell; a
-    record the csv module cannot take (a cell past its limit of characters) is
-    a ReadProblem that says where it begins."""
+def csv_records(lines: list[str], delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Each CSV record of ``lines``: the index of its first line, of the line
+    after its last, and its cells. A record the csv module cannot take (a cell
+    past its limit of characters) is a ReadProblem that says where it begins."""
     position = 0
     reader = csv.reader(lines, delimiter=delimiter)
     while True:
@@ -174,11 +174,10 @@ def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str],
         except StopIteration:
             return
         except csv.Error as error:
-            limit = csv.field_size_limit()
             too_long = "field limit" in str(error)
             raise ReadProblem(
                 RULE_UNREADABLE,
-                f"a cell holds more than {limit:,} characters"
+                f"a cell holds more than {csv.field_size_limit():,} characters"
                 if too_long
                 else f"the row cannot be read as CSV: {error}",
                 "a BOM's cells are short: look for a quote that is never closed"
@@ -186,10 +185,15 @@ def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str],
                 else "save the BOM as UTF-8 CSV from a spreadsheet",
                 Location(position + 1, 1),
             ) from None
-        first = position + 1
-        raw = "".join(lines[position : reader.line_num])
+        yield position, reader.line_num, cells
         position = reader.line_num
-        yield first, cells, _cell_starts(raw, first, delimiter)
+
+
+def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str], list[Location]]]:
+    """Each CSV record with its first line and the location of each cell."""
+    for start, end, cells in csv_records(lines, delimiter):
+        raw = "".join(lines[start:end])
+        yield start + 1, cells, _cell_starts(raw, start + 1, delimiter)
 
 
 def delimiter_of(header: str) -> str:

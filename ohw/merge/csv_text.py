@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from ohw.design.bom_csv import column_for, delimiter_of
+from ohw.design.bom_csv import column_for, csv_lines, csv_records, delimiter_of
 from ohw.merge.plan import SIDES, Combine, Conflict, Plan, Side, Take, merged_value, plan_merge
 
 
@@ -42,19 +42,18 @@ def merge_csv(base: str, ours: str, theirs: str) -> tuple[dict[Side, str], list[
 
 
 def _read(text: str) -> _Table:
-    lines = text.splitlines(keepends=True)
-    line_end = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    """The table of one side, its lines read as the design's reader reads them
+    (ohw.design.bom_csv); a ReadProblem where the csv module cannot take it."""
+    lines = csv_lines(text)
+    line_end = next((e for e in ("\r\n", "\n", "\r") if lines and lines[0].endswith(e)), "\n")
     first = next((line for line in lines if line.strip(" \t,;\r\n")), "")
     delimiter = delimiter_of(first)
-    reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] = []
     header_text = ""
     columns: list[str] = []
     rows: list[tuple[str, dict[str, str]]] = []
-    position = 0
-    for cells in reader:
-        raw = "".join(lines[position : reader.line_num])
-        position = reader.line_num
+    for start, end, cells in csv_records(lines, delimiter):
+        raw = "".join(lines[start:end])
         if not any(cell.strip() for cell in cells):
             continue
         if not header:
