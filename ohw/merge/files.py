@@ -13,7 +13,7 @@ from typing import Any
 
 from ohw.design.paths import MANIFEST
 from ohw.merge.lines import Labels, with_markers
-from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge, same
+from ohw.merge.plan import MISSING, SIDES, Conflict, Side, merged_value, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
 from ohw.storage.yaml.document import Document, ReadProblem, collector_paused, decode_utf8
 from ohw.storage.yaml.read import load_yaml
@@ -33,6 +33,9 @@ class FileMerge:
     clean: bool
     # Why the file was merged line by line instead of by its meaning ("" if it was not).
     fallback: str = ""
+    # Why the merged file was written anew, without ours' comments and layout,
+    # instead of by editing ours' text ("" if it was not).
+    rewritten: str = ""
 
 
 def merge_file(
@@ -54,37 +57,53 @@ def merge_file(
             done = _by_meaning(path, raw, base is not None, read)
     except ReadProblem as problem:
         return _by_lines(base, ours, theirs, labels, f"a side cannot be read: {problem.message}")
-    if done is None:
-        return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
-    merged, conflicts = done
+    if isinstance(done, str):
+        return _by_lines(base, ours, theirs, labels, done)
+    merged, conflicts, rewritten = done
     if not conflicts:
-        return FileMerge(merged["ours"].encode(), (), clean=True)
+        return FileMerge(merged["ours"].encode(), (), clean=True, rewritten=rewritten)
     text, _ = with_markers(merged["base"], merged["ours"], merged["theirs"], labels)
-    return FileMerge(text.encode(), tuple(conflicts), clean=False)
+    return FileMerge(text.encode(), tuple(conflicts), clean=False, rewritten=rewritten)
 
 
 def _by_meaning(
     path: str, raw: dict[Side, bytes], has_base: bool, read: Callable[[bytes], Document]
-) -> tuple[dict[Side, str], list[Conflict]] | None:
-    """The merged text, as each side would settle the conflicts, and the
-    conflicts; None for YAML with aliases, which cannot be merged by meaning."""
+) -> tuple[dict[Side, str], list[Conflict], str] | str:
+    """The merged text, as each side would settle the conflicts, the conflicts,
+    and why the text was written anew if it was; or why the file must be merged
+    line by line instead."""
     if PurePosixPath(path).suffix.lower() == ".csv":
         from ohw.merge.csv_text import merge_csv  # and the CSV BOM reader, only for these
 
-        return merge_csv(*(decode_utf8(raw[side], "OHW413") for side in SIDES))
+        return (*merge_csv(*(decode_utf8(raw[side], "OHW413") for side in SIDES)), "")
     documents = {side: read(raw[side]) for side in SIDES}
     if any(d.aliased for d in documents.values()):
-        return None
+        return "it uses YAML aliases (*name)"
     words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
-    plan, conflicts = plan_merge(
-        documents["base"].data if has_base else MISSING,
-        documents["ours"].data,
-        documents["theirs"].data,
-        rename=words,
-    )
+    values = {side: documents[side].data for side in SIDES}
+    if not has_base:
+        values["base"] = MISSING
+    plan, conflicts = plan_merge(values["base"], values["ours"], values["theirs"], rename=words)
     # The other sides' text is needed only to put markers around the conflicts.
-    written = SIDES if conflicts else ("ours",)
-    return {side: write_yaml(plan, documents, side) for side in written}, conflicts
+    sides = SIDES if conflicts else ("ours",)
+    written = {side: write_yaml(plan, documents, side) for side in sides}
+    # Ours' text is edited in place, and YAML written in ways the edits do not
+    # foresee (a key after '?', say) could come out as other data, or none: what
+    # is written must read as what was decided, or it is written anew.
+    decided = {side: merged_value(plan, values, side) for side in sides}
+    if all(_reads_as(written[side], decided[side]) for side in sides):
+        return written, conflicts, ""
+    anew = {side: "" if decided[side] is MISSING else dump_yaml(decided[side]) for side in sides}
+    return anew, conflicts, "editing ours' text would not have given the merged data"
+
+
+def _reads_as(text: str, data: Any) -> bool:
+    if data is MISSING:
+        return text == ""
+    try:
+        return same(load_yaml(text.encode()).data, data)
+    except ReadProblem:
+        return False
 
 
 def _by_lines(
@@ -113,4 +132,7 @@ def edit_yaml(text: str, data: Any) -> str:
     }
     plan, _ = plan_merge(ours.data, ours.data, new_data, rename={}, keep_ours_text=True)
     edited = write_yaml(plan, documents, "theirs")
-    return edited if edited.endswith("\n") else edited + "\n"
+    edited = edited if edited.endswith("\n") else edited + "\n"
+    # Lists of items keep ours' order in a merge: data that moves an item, like
+    # text the edits do not foresee, is written anew.
+    return edited if _reads_as(edited, data) else dump_yaml(data)
