@@ -70,7 +70,7 @@ def test_every_target_exists_in_the_manifest_schema():
 
 def test_the_resolver_can_tell_a_missing_target():
     assert schema_has("parts[].process")
-    assert not schema_has("parts[].colour")
+    assert not schema_has("parts[].flavour")
     assert not schema_has("links.twitter")
 
 

@@ -7,7 +7,7 @@ import re
 from support import EXAMPLES, ROOT
 from support.run import run_ohw
 
-from ohw.design.bom_csv import column_for
+from ohw.design.bom.columns import column_for
 from ohw.design.findings import RULES
 
 README = (ROOT / "README.md").read_text()

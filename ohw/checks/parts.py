@@ -1,10 +1,11 @@
-"""OHW120: every part has its own id."""
+"""OHW120: every part has its own id; OHW121-122: its choices hold together."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ohw.checks.context import CheckContext
+from ohw.design.choices import choice_problems
 from ohw.design.findings import Finding, finding
 from ohw.design.paths import MANIFEST
 
@@ -23,3 +24,6 @@ def check_parts(context: CheckContext) -> Iterator[Finding]:
             )
         else:
             first_at[part.id] = at.line if at else 0
+    for problem in choice_problems(context.design.manifest.data):
+        at = context.design.at_manifest(problem.at)
+        yield finding(problem.rule, MANIFEST, problem.message, at)

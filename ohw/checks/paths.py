@@ -1,4 +1,5 @@
-"""OHW2xx: every file the manifest names is in the design, and every mesh is used."""
+"""OHW2xx: every file the manifest names is in the design, and every mesh is a
+part or said to be unused."""
 
 from __future__ import annotations
 
@@ -63,7 +64,9 @@ def entry_finding(
 
 
 def _unreferenced_meshes(context: CheckContext, referenced: set[str]) -> Iterator[Finding]:
-    meshes = [path for path in context.design.tree.files if is_mesh(path)]
+    assert context.design.manifest is not None
+    unused_by_design = context.design.manifest.unused
+    meshes = [p for p in context.design.tree.files if is_mesh(p) and not unused_by_design(p)]
     unused = [path for path in meshes if path not in referenced]
     for path in sorted(set(unused) - context.design.tree.ignored(unused)):
         yield finding("OHW205", path, f"{path} is a mesh that no part names")

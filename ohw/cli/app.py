@@ -59,6 +59,17 @@ units_option = click.option(
 )
 
 
+# `ohw bom` and `ohw fab`: which option of a choice among parts to build.
+choose_option = click.option(
+    "--choose",
+    "choices",
+    multiple=True,
+    metavar="GROUP=OPTION",
+    help="Build OPTION (a part id, or an option its parts name) of the choice GROUP "
+    "instead of its default; repeat for several groups.",
+)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="ohw")
 def cli() -> None:
@@ -116,6 +127,28 @@ def init(
             documentation_license=documentation_license,
         )
     )
+
+
+@cli.command("adopt")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--dry-run", is_flag=True, help="Show the ohw.yaml it would write; write nothing.")
+@click.option("--commit", is_flag=True, help="Commit ohw.yaml (and nothing else) once written.")
+@output_options("adopt")
+def adopt_command(*, folder: str, dry_run: bool, commit: bool, output_format: str) -> int:
+    """Describe the existing repository (or folder) FOLDER as a design, as it is:
+    write its ohw.yaml without moving a file.
+
+    Parts come from the meshes, paired with their sources by name; quantities,
+    colours and roles from names (Voron's _x2 and [a]_) and folders;
+    alternatives become choices; licences come from LICENSE or the README,
+    title and description from the README, authors from the history. What it
+    could not decide is listed, with where to say it. Run again, it adds only
+    what is new and keeps what the maintainer wrote. The JSON output is
+    described by `ohw schema adopt-output`.
+    """
+    from ohw.cli.commands.adopt import adopt_command as run_adopt
+
+    return run_adopt(folder, dry_run=dry_run, commit=commit, output_format=output_format)
 
 
 def _check_format() -> str:
@@ -376,7 +409,13 @@ def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
     return run_driver(base, ours, theirs, path)
 
 
-@cli.command("bom")
+@cli.group("bom", cls=_DefaultGroup)
+def bom_group() -> None:
+    """The bill of materials: for N units (`ohw bom`), or a BOM table converted
+    into bom.yaml (`ohw bom import FILE`)."""
+
+
+@bom_group.command("report")
 @units_option
 @click.option(
     "--infill",
@@ -387,18 +426,56 @@ def merge_driver(*, base: str, ours: str, theirs: str, path: str) -> int:
     help="Infill of printed parts whose print settings give none (100: solid, an upper bound).",
 )
 @click.option("--rev", "revision", metavar="REV", help="The design as it was at this commit.")
+@choose_option
 @output_options("bom", help="A table for people, CSV, JSON or Markdown.")
-def bom_command(*, units: int, infill: float, revision: str | None, output_format: str) -> int:
-    """The bill of materials for N units: what to buy (by supplier, with totals
-    per currency), what to print (material, estimated mass and 1.75 mm filament)
-    and what to cut or mill (material and stock). Optional items are listed apart.
+def bom_command(
+    *,
+    units: int,
+    infill: float,
+    revision: str | None,
+    choices: tuple[str, ...],
+    output_format: str,
+) -> int:
+    """The bill of materials for N units (the default: `ohw bom`): what to buy
+    (by supplier, with totals per currency), what to print (material, estimated
+    mass and 1.75 mm filament) and what to cut or mill (material and stock).
+    Optional items and parts are listed apart; of a choice among parts, only
+    the chosen option is listed.
 
     The mass model is in the README. The JSON output is described by
-    `ohw schema bom-output`.
+    `ohw schema bom-output`. Rows of a BOM table that could not be read are
+    named on standard error.
     """
     from ohw.cli.commands.bom import bom
 
-    return bom(revision, units, infill, output_format)
+    return bom(revision, units, infill, list(choices), output_format)
+
+
+@bom_group.command("import")
+@click.argument("source", metavar="FILE", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--out",
+    "-o",
+    default="bom.yaml",
+    show_default=True,
+    metavar="FILE",
+    help="Where to write the bom.yaml.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@output_options("bom-import")
+def bom_import_command(*, source: str, out: str, force: bool, output_format: str) -> int:
+    """Convert a BOM table into bom.yaml: CSV or TSV (KiCad, JLCPCB, Kitspace's
+    1-click BOM, a spreadsheet's), a Markdown table, or a list of counts.
+
+    Says what each column was read as, which ids were made (from MPN, name or
+    designators), and which rows are not items (headings, totals) or could not
+    be read; those are kept at the end of the file as comments. Exit code 1
+    when FILE cannot be read as a BOM. The JSON output is described by
+    `ohw schema bom-import`.
+    """
+    from ohw.cli.commands.bom import import_command
+
+    return import_command(source, out, force, output_format)
 
 
 @cli.command("fab")
@@ -426,6 +503,7 @@ def bom_command(*, units: int, infill: float, revision: str | None, output_forma
 )
 @click.option("--bed", metavar="WxDxH", help="Check them against this build volume, in mm.")
 @click.option("--force", is_flag=True, help="Replace what is in --out.")
+@choose_option
 @output_options("kit")
 def fab_command(
     *,
@@ -435,11 +513,13 @@ def fab_command(
     printer_name: str | None,
     bed: str | None,
     force: bool,
+    choices: tuple[str, ...],
     output_format: str,
 ) -> int:
     """Make a build kit of one commit: exports by process and material, the BOM
     as CSV, the instructions as HTML (index.html) and kit.json with the SHA-256
-    of every file. The same commit always gives the same bytes.
+    of every file. The same commit always gives the same bytes. Of a choice
+    among parts, only the chosen option (--choose, else the default) is in it.
 
     Exit code 1 when a printed part is too big for the printer (with no
     --printer or --bed: for every printer ohw knows); the kit is written anyway.
@@ -454,6 +534,7 @@ def fab_command(
         printer_name=printer_name,
         bed=bed,
         force=force,
+        choices=list(choices),
         output_format=output_format,
     )
 

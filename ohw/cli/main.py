@@ -20,7 +20,12 @@ def program() -> NoReturn:
     (against 0.4 s for the whole check of a design of 70 meshes). Nothing is
     lost: everything ohw writes is closed when its command returns, and the
     output is flushed here."""
-    code = main()
+    try:
+        code = main(remember_interrupts=True)
+    except KeyboardInterrupt:  # while the command was being loaded
+        code = _interrupted(None)
+    if _interrupts:
+        code = _interrupted(code)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -29,6 +34,40 @@ def program() -> NoReturn:
 
         code = reader_gone()
     os._exit(code)
+
+
+# Each Ctrl-C of this run. Python raises KeyboardInterrupt wherever the main
+# thread is; where that is a finaliser (a __del__, a weakref callback), it only
+# prints it and goes on, and the run would end as if never interrupted.
+_interrupts: list[int] = []
+
+
+def _remember_interrupts() -> None:
+    """Each Ctrl-C from now on remembered, where Ctrl-C is not ignored (a job
+    in the background). Not before a check's workers fork: signal loads enum."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
+        sys.unraisablehook = _unraisable
+
+
+def _interrupt(signal_number: int, frame: object) -> None:
+    _interrupts.append(signal_number)
+    raise KeyboardInterrupt
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    if unraisable.exc_type is not KeyboardInterrupt:  # a Ctrl-C is said once, at the end
+        sys.__unraisablehook__(unraisable)
+
+
+def _interrupted(code: int | None) -> int:
+    """The exit code of a run interrupted, which ended with ``code`` (None: it
+    ended with KeyboardInterrupt), saying so unless it has."""
+    from ohw.cli.error_handler import EXIT_INTERRUPTED, interrupted
+
+    return code if code == EXIT_INTERRUPTED else interrupted()
 
 
 # What ohw writes that an encoding other than UTF-8 may lack, as ASCII.
@@ -61,7 +100,9 @@ def _encodable_output() -> None:
             stream.reconfigure(errors="ohw-ascii")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, remember_interrupts: bool = False) -> int:
+    """Run the ``ohw`` command ``argv`` (the program's arguments if None) and
+    return its exit code; ``remember_interrupts`` when this process is ohw's own."""
     # ohw's numpy work is element by element: BLAS threads would only compete
     # with ohw's own threads and processes, and starting them costs a third of
     # numpy's import time.
@@ -69,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     _encodable_output()
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments[:1] != ["check"]:
+        if remember_interrupts:
+            _remember_interrupts()
         return _run(arguments)
     try:
         replayed = _replay(arguments[1:])
@@ -85,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         from ohw.cli.error_handler import interrupted
 
         return interrupted()
+    if remember_interrupts:
+        _remember_interrupts()
     try:
         return _run(arguments)
     finally:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ohw.design.paths import is_url
+from ohw.design.paths import is_url, normalize
 from ohw.storage.yaml.document import JsonPath
 
 LICENSE_KINDS = ("hardware", "documentation", "software")
@@ -97,6 +97,14 @@ class Manifest:
         for part in self.data.get("parts", []):
             yield from part_files(part)
 
+    def unused(self, path: str) -> bool:
+        """Whether ``path`` is a file the manifest says is no part (under `unused`)."""
+        for entry in self.data.get("unused", []):
+            written = normalize(_path_of(entry, ())[1])
+            if path == written or path.startswith(written + "/"):
+                return True
+        return False
+
     def all_licenses(self) -> Iterator[Licenses]:
         yield self.license
         yield from (p.origin_license for p in self.parts if p.origin_license)
@@ -136,6 +144,8 @@ class Manifest:
             found.append((("parts", i, "image"), part.get("image"), False))
         for i, entry in enumerate(data.get("design-files", [])):
             found.append((*_path_of(entry, ("design-files", i)), True))
+        for i, entry in enumerate(data.get("unused", [])):
+            found.append((*_path_of(entry, ("unused", i)), True))
         for section, keys in (
             ("documents", ("path",)),
             ("software", ("path", "installation-guide")),

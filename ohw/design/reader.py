@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ohw import __version__
-from ohw.design.bom import BomItem
-from ohw.design.bom_csv import read_bom_csv
+from ohw.design.bom.items import BomItem
+from ohw.design.bom.tables import read_bom_table
 from ohw.design.findings import RULES, Finding, Severity, finding
 from ohw.design.manifest import Manifest
 from ohw.design.paths import MANIFEST, normalize, path_problem
@@ -30,7 +30,9 @@ from ohw.storage.yaml.read import load_yaml
 
 RULE_MANIFEST_SCHEMA = "OHW110"
 RULE_BOM_SCHEMA = "OHW111"
-BOM_SUFFIXES = (".yaml", ".yml", ".csv")
+BOM_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".txt", ".md", ".markdown")
+# A BOM in one of these is a table (or a list of counts), read by ohw.design.bom.tables.
+TABLE_SUFFIXES = BOM_SUFFIXES[2:]
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class DesignFile:
 
 
 # How a design's files are read: by path, as a manifest or a BOM ("manifest",
-# "bom" or "bom-csv"). The differ gives one that remembers files by content.
+# "bom" or "bom-table"). The differ gives one that remembers files by content.
 FileReader = Callable[[DesignTree, str, str], DesignFile]
 
 
@@ -78,8 +80,8 @@ def parse_file(path: str, kind: str, raw: bytes, content_id: str | None = None) 
         )
         return DesignFile(path, content_id, None, None, found, why)
     try:
-        if kind == "bom-csv":
-            converted = read_bom_csv(raw)
+        if kind == "bom-table":
+            converted = read_bom_table(raw, path)
             document, problems = converted.document, converted.problems
         else:
             document, problems = load_yaml(raw), []
@@ -98,9 +100,11 @@ def _validated(
     )
     rule = RULE_MANIFEST_SCHEMA if manifest else RULE_BOM_SCHEMA
     found = (*(_read_finding(p, path) for p in problems), *_schema_findings(violations, path, rule))
-    # A manifest is worked on only when true to its schema; a BOM, when nothing
-    # in it is an error (a CSV may have columns ohw does not know).
-    valid = not violations if manifest else not _errors(found)
+    # A manifest is worked on only when true to its schema; a YAML BOM, when
+    # nothing in it is an error; a table BOM, when the items read from it are
+    # true to the schema: a row that cannot be read is a finding and is left
+    # out, and the other rows are worked on.
+    valid = not violations if manifest or kind == "bom-table" else not _errors(found)
     return DesignFile(path, content_id, data, document, found, "", valid)
 
 
@@ -239,7 +243,8 @@ def read_valid_design(tree: DesignTree) -> Design:
 
 
 def bom_kind(path: str) -> str:
-    return "bom-csv" if path.lower().endswith(".csv") else "bom"
+    """How a BOM file is read: "bom" (YAML) or "bom-table" (CSV, TSV, Markdown, text)."""
+    return "bom-table" if path.lower().endswith(TABLE_SUFFIXES) else "bom"
 
 
 def _read_bom(design: Design, path: str, read: FileReader) -> None:
@@ -251,12 +256,13 @@ def _read_bom(design: Design, path: str, read: FileReader) -> None:
             finding(
                 RULE_MANIFEST_SCHEMA,
                 MANIFEST,
-                f"the BOM file {path} is neither YAML nor CSV",
+                f"the BOM file {path} is neither YAML nor a table ohw reads",
                 design.at_manifest(("bom",)),
-                "name it bom.yaml or bom.csv",
+                "name a bom.yaml, or a table: .csv, .tsv, .md (Markdown) or .txt "
+                "(a spreadsheet saved as CSV)",
             )
         )
-        design.bom_unreadable = f"the BOM file {path} is neither YAML nor CSV"
+        design.bom_unreadable = f"the BOM file {path} is neither YAML nor a table ohw reads"
         return
     design.bom_path = path
     design.bom_file = bom_file = read(design.tree, path, bom_kind(path))
@@ -272,7 +278,7 @@ def _read_bom(design: Design, path: str, read: FileReader) -> None:
 
 
 # Files read by content; the schema's reading of them changes with ohw.
-_CONTENT_CACHE_VERSION = 2
+_CONTENT_CACHE_VERSION = 3
 
 
 class ContentReader:

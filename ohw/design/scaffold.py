@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ohw.design.licenses import check_expression
-from ohw.design.paths import MANIFEST
+from ohw.design.paths import MANIFEST, is_mesh
 from ohw.errors import OhwError
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs.repository import (
@@ -115,6 +115,13 @@ def _check_request(request: NewDesign, name: str) -> None:
         )
     if request.folder.exists() and not request.folder.is_dir():
         raise OhwError(f"{request.folder} exists and is not a folder")
+    meshes = _meshes_in(request.folder)
+    if meshes:
+        raise OhwError(
+            f"{request.folder} already holds {meshes} mesh files: ohw init starts a new design",
+            f"run ohw adopt {request.folder} to describe the parts as they are, without "
+            "moving a file",
+        )
     if not re.fullmatch(r"[a-z0-9]+([._-][a-z0-9]+)*", name) or len(name) > 64:
         raise OhwError(
             f"{name!r} cannot be a design name",
@@ -128,6 +135,17 @@ def _check_request(request: NewDesign, name: str) -> None:
         problems = check_expression(expression)
         if problems:
             raise OhwError(f"{option}: {problems[0].message}", problems[0].hint)
+
+
+def _meshes_in(folder: Path) -> int:
+    """How many meshes are in ``folder`` (git's own folder and hidden ones left out)."""
+    import os
+
+    count = 0
+    for _, folders, names in os.walk(folder) if folder.is_dir() else ():
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        count += sum(1 for name in names if is_mesh(name))
+    return count
 
 
 def _existing_ancestor(folder: Path) -> Path:

@@ -41,6 +41,8 @@ SCHEMA_NAMES = (
     "okh-losh",
     "okh-import",
     "okh-export",
+    "adopt-output",
+    "bom-import",
 )
 
 # A plain scalar where the schema wants text is read as the text written, so

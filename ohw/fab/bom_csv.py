@@ -62,8 +62,9 @@ def bom_csv(bom: RolledUpBom) -> str:
     for section, parts in (("printed", bom.printed), ("cut", bom.cut), ("other", bom.other)):
         for part in parts:
             writer.writerow(
-                [section, cell(part.id), cell(part.name), part.quantity, "pcs", "", "", "", "",
-                 "", "", "", cell(part.material), cell(part.process), cell(part.stock),
+                [f"optional {section}" if part.optional else section, cell(part.id),
+                 cell(part.name), part.quantity, "pcs", "", "", "", "", "", "", "",
+                 cell(part.material), cell(part.process), cell(part.stock),
                  number_text(part.mass, 1), number_text(part.filament_length, 2),
                  cell(part.measure.file if part.measure else None), cell(part.origin)]
             )  # fmt: skip

@@ -20,10 +20,11 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ohw.design.choices import select_parts
 from ohw.design.reader import read_valid_design
 from ohw.errors import OhwError
 from ohw.fab.bom_csv import bom_csv
@@ -33,6 +34,8 @@ from ohw.fab.printers import PRINTERS, Printer, fit
 from ohw.fab.rollup import (
     FabricatedLine,
     PartMeasure,
+    RolledUpBom,
+    choices_json,
     measure_parts,
     roll_up,
 )
@@ -111,14 +114,31 @@ def build_kit(
     printer: Printer | None,
     cache_directory: Path | None,
     progress: Progress | None = None,
+    *,
+    chosen: Mapping[str, str] | None = None,
 ) -> Kit:
-    """The kit of the design in ``tree`` (at a commit) for ``units`` units."""
+    """The kit of the design in ``tree`` (at a commit) for ``units`` units, with
+    the options ``chosen`` (by choice group; the defaults elsewhere): the parts
+    of the options not chosen are not in it."""
     if tree.revision is None:
         raise OhwError("a kit is made from a commit", "commit the design, or give --rev")
     design = read_valid_design(tree)
     assert design.manifest is not None
     data = design.manifest.data
-    parts_data: list[dict[str, Any]] = data.get("parts", [])
+    selection = select_parts(data, chosen or {})
+    parts_data = selection.parts
+    missing = [
+        source
+        for part in parts_data
+        for source, _ in _export_paths(part, "")
+        if not tree.exists(source)
+    ]
+    if missing:  # a Fab Lab would build from a kit short of a part
+        raise OhwError(
+            f"the parts name files that commit {tree.revision[:7]} does not hold: "
+            + ", ".join(missing),
+            "add them or correct the paths in ohw.yaml (`ohw check` lists them), then commit",
+        )
     report = progress or (lambda what, done, total: None)
     count = len(parts_data)
     report("measuring parts", 0, count)
@@ -129,7 +149,7 @@ def build_kit(
         report("measuring parts", measured[0], count)
 
     measures = measure_parts(tree, parts_data, cache_directory, measured_one)
-    bom = roll_up(data, design.bom_items(), measures, units)
+    bom = roll_up(data, design.bom_items(), measures, units, selection=selection)
     lines = {line.id: line for line in (*bom.printed, *bom.cut, *bom.other)}
     files: dict[str, bytes] = {}
     parts: list[KitPart] = []
@@ -139,11 +159,12 @@ def build_kit(
         folder = PROCESS_FOLDERS.get(line.process or "", "other")
         if line.process == "3d-printing" or line.process in PROCESS_FOLDERS:
             folder += "/" + safe_name(line.material, "unspecified-material")
+            if line.colour:  # parts of one colour are printed together
+                folder += "/" + safe_name(line.colour, "colour")
         copied = []
         for source, target in _export_paths(part, folder):
-            if tree.exists(source):
-                files[target] = tree.read_bytes(source)
-                copied.append(target)
+            files[target] = tree.read_bytes(source)
+            copied.append(target)
         picture = part_thumbnail(tree, part, measures.get(part["id"]))
         if picture is not None:
             thumbnails[part["id"]] = f"thumbnails/{safe_name(part['id'], 'part')}.png"
@@ -158,8 +179,9 @@ def build_kit(
         if tree.exists(name):
             files[name] = tree.read_bytes(name)
     manifest = _kit_json(
-        data, tree.revision, units=units, printer=printer, parts=parts, credits=credits, files=files
-    )
+        data, tree.revision, units=units, printer=printer, bom=bom, parts=parts, credits=credits,
+        files=files,
+    )  # fmt: skip
     files[KIT_JSON] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     return Kit(
         design=data["name"],
@@ -197,6 +219,7 @@ def _kit_json(
     *,
     units: int,
     printer: Printer | None,
+    bom: RolledUpBom,
     parts: list[KitPart],
     credits: Credits,
     files: dict[str, bytes],
@@ -225,9 +248,14 @@ def _kit_json(
                 "size": None if p.line.size is None else [round(v, 3) for v in p.line.size],
                 "fit": fit_json(p),
                 "fits_on": list(p.fits_on),
+                "optional": p.line.optional,
+                "colour": p.line.colour,
+                "role": p.line.role,
+                "choice": p.line.choice,
             }
             for p in parts
         ],
+        "choices": choices_json(bom),
         "files": {
             path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())
         },

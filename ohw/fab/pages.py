@@ -18,6 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
+from ohw.design.choices import choice_text
 from ohw.fab.printers import oriented_size
 from ohw.storage.tree import DesignTree, Kind
 
@@ -252,6 +253,9 @@ def _part_card(part: KitPart, thumbnail: str | None, printer: Printer | None) ->
     else:
         picture = "no picture yet"
     facts = [f"{line.quantity} × {escape(line.material or 'no material given')}"]
+    facts += [escape(t) for t in (line.colour, "optional" if line.optional else None) if t]
+    if line.role and line.role != "part":
+        facts.append(escape(line.role))
     if line.process:
         facts.append(escape(line.process))
     if line.origin:
@@ -303,6 +307,10 @@ def _index(kit: KitContent, titles: dict[str, str]) -> bytes:
             f'<li><a href="{_href(step_page(s))}">{escape(titles[s])}</a></li>\n' for s in steps
         ]
         body.append("</ol>\n")
+    if bom.choices:
+        body.append("<h2>Choices</h2>\n<ul>\n")
+        body += [f"<li>{escape(choice_text(c))}</li>\n" for c in bom.choices]
+        body.append("</ul>\n")
     body.append('<h2>Parts</h2>\n<div class="parts">\n')
     body += [_part_card(p, kit.thumbnails.get(p.line.id), printer) for p in kit.parts]
     body.append("</div>\n<h2>Bill of materials</h2>\n" + _bom_table(bom))

@@ -5,19 +5,21 @@ it takes; what to cut or mill, from which stock.
 Purchased items are grouped by the supplier that prices them first (as the
 cost in ``ohw diff`` is counted), and their cost is summed per currency: amounts
 in different currencies are never added together. Optional items are kept
-apart, with their own totals. Remixed parts are parts like any other: their
-files are in the design.
+apart, with their own totals, and so are optional parts from the material
+totals. Of a choice among parts, only the chosen option's parts are built.
+Remixed parts are parts like any other: their files are in the design.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ohw.design.choices import Choice, Selection, select_parts
 from ohw.design.reader import read_valid_design
 from ohw.fab.materials import DEFAULT_PERIMETERS, SOLID, estimate_print, known_material
 from ohw.mesh.batch import MeshResult, analyse_sources, design_sources
@@ -91,6 +93,10 @@ class FabricatedLine:
     filament_length: float | None = None  # m, all units
     stock: str | None = None  # cutting and machining: the stock it is made from
     unestimated: str = ""  # why there is no estimate
+    optional: bool = False
+    colour: str | None = None
+    role: str | None = None
+    choice: str | None = None  # the choice group it was chosen in
 
     @property
     def size(self) -> Size | None:
@@ -130,6 +136,8 @@ class RolledUpBom:
     cut: tuple[FabricatedLine, ...]
     stock: tuple[StockUse, ...]
     other: tuple[FabricatedLine, ...]  # neither printed, cut nor machined
+    choices: tuple[Choice, ...] = ()
+    left_out: tuple[str, ...] = ()  # parts of the options not chosen
 
 
 def measure_parts(
@@ -166,14 +174,17 @@ def roll_up(
     measures: dict[str, PartMeasure],
     units: int = 1,
     default_infill: float = SOLID,
+    *,
+    selection: Selection | None = None,
 ) -> RolledUpBom:
     """The bill of materials for ``units`` units. ``items`` is the BOM's data;
-    ``measures`` the parts' meshes (see ``measure_parts``)."""
+    ``measures`` the parts' meshes (see ``measure_parts``); ``selection`` the
+    parts the choices made build (by default, every choice's default)."""
+    chosen = selection or select_parts(manifest, {})
     required = [_purchased(i, units) for i in items if not i.get("optional")]
     optional = [_purchased(i, units) for i in items if i.get("optional")]
     fabricated = [
-        _fabricated(part, measures.get(part["id"]), units, default_infill)
-        for part in manifest.get("parts", [])
+        _fabricated(part, measures.get(part["id"]), units, default_infill) for part in chosen.parts
     ]
     printed = tuple(f for f in fabricated if f.process == PRINTING)
     cut = tuple(f for f in fabricated if f.process in STOCK_PROCESSES)
@@ -192,6 +203,8 @@ def roll_up(
         cut=cut,
         stock=_stock(cut),
         other=tuple(f for f in fabricated if f not in printed and f not in cut),
+        choices=chosen.choices,
+        left_out=chosen.left_out,
     )
 
 
@@ -247,6 +260,10 @@ def _fabricated(
         quantity=part.get("quantity", 1) * units,
         origin=part["from"]["design"] if "from" in part else None,
         measure=measure,
+        optional=bool(part.get("optional")),
+        colour=part.get("colour"),
+        role=part.get("role"),
+        choice=part.get("choice"),
     )
     if line.process == PRINTING:
         return _printed(line, part.get("print", {}), default_infill)
@@ -291,8 +308,9 @@ def _with_stock(line: FabricatedLine, stock: str | None) -> FabricatedLine:
 
 
 def _materials(printed: tuple[FabricatedLine, ...]) -> tuple[MaterialUse, ...]:
+    """The plastic the required parts take, by material (optional parts left out)."""
     uses: dict[str, list[FabricatedLine]] = {}
-    for line in printed:
+    for line in (p for p in printed if not p.optional):
         uses.setdefault(line.material or "unspecified", []).append(line)
     found = []
     for material, lines in sorted(uses.items()):
@@ -321,11 +339,32 @@ def _stock(cut: tuple[FabricatedLine, ...]) -> tuple[StockUse, ...]:
 
 
 def design_bom(
-    tree: DesignTree, units: int, default_infill: float = SOLID, cache_directory: Path | None = None
+    tree: DesignTree,
+    units: int,
+    default_infill: float = SOLID,
+    cache_directory: Path | None = None,
+    *,
+    chosen: Mapping[str, str] | None = None,
 ) -> RolledUpBom:
-    """The rolled-up BOM of the design in ``tree``, for ``units`` units."""
+    """The rolled-up BOM of the design in ``tree``, for ``units`` units, with
+    the options ``chosen`` (by choice group; the defaults elsewhere)."""
     design = read_valid_design(tree)
     assert design.manifest is not None
     data = design.manifest.data
-    measures = measure_parts(tree, data.get("parts", []), cache_directory)
-    return roll_up(data, design.bom_items(), measures, units, default_infill)
+    selection = select_parts(data, chosen or {})
+    measures = measure_parts(tree, selection.parts, cache_directory)
+    return roll_up(data, design.bom_items(), measures, units, default_infill, selection=selection)
+
+
+def choices_json(bom: RolledUpBom) -> list[dict[str, Any]]:
+    """The choices a BOM or kit was made with, as bom-output and kit.json give them."""
+    return [
+        {
+            "group": choice.group,
+            "title": choice.title,
+            "option": choice.option,
+            "default": choice.default,
+            "options": list(choice.options),
+        }
+        for choice in bom.choices
+    ]

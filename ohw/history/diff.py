@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from ohw.design.bom import bom_cost
+from ohw.design.bom.items import bom_cost
 from ohw.design.manifest import part_files
 from ohw.design.paths import MANIFEST, is_mesh, normalize, path_problem
 from ohw.design.reader import ContentReader, bom_kind

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ohw.design.instructions import citations_by_block
 from ohw.design.licenses import check_expression
 from ohw.design.paths import MANIFEST, is_url, normalize, path_problem
-from ohw.design.reader import Design, open_design, read_design, read_valid_design
+from ohw.design.reader import Design, bom_kind, open_design, read_design, read_valid_design
 from ohw.errors import OhwError
 from ohw.lineage.compatibility import Requirement, common, requirement, shown
 from ohw.merge.files import edit_yaml
@@ -476,9 +476,10 @@ def _bring_bom(
     if manifest.bom_items is not None:
         data["bom"] = [*data["bom"], *added]
     elif manifest.bom_file is not None:
-        if manifest.bom_file.lower().endswith(".csv"):
+        if bom_kind(manifest.bom_file) == "bom-table":
             raise OhwError(
-                f"--with-bom adds items to a YAML BOM, and this design's is {manifest.bom_file}",
+                f"--with-bom adds items to a YAML BOM, and this design's is the table "
+                f"{manifest.bom_file} (ohw bom import converts it into bom.yaml)",
                 "remix without --with-bom and add these items by hand: "
                 + ", ".join(item["id"] for item in added),
             )

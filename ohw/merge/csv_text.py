@@ -1,7 +1,17 @@
-"""The three-way merge of a CSV BOM, row by item id and cell by column.
+"""The three-way merge of a CSV or TSV BOM, row by item id and cell by column.
 
-Rows the merge leaves as ours wrote them keep their text byte for byte; rows it
-changes are written again with ours' separator and line ending.
+Rows are matched by their id: the id column's, or, in a table without one, the
+id ohw makes for the item (ohw.design.bom.ids: from its MPN, name, value and
+footprint, or designators), so that `ohw merge` matches the rows `ohw bom import`
+would give the same ids. A row that is not an item (a section heading, a total)
+is matched by its text. A row whose MPN (or, without one, name) one side
+changes is another item to the merge: if the other side changed that row too,
+the two are a conflict.
+
+A file whose table does not start at its first row, holds several tables, or
+has no header row ohw knows is merged line by line instead (ohw.merge.files
+says why). Rows the merge leaves as ours wrote them keep their text byte for
+byte; rows it changes are written again with ours' separator and line ending.
 """
 
 from __future__ import annotations
@@ -11,8 +21,15 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from ohw.design.bom_csv import column_for, csv_lines, csv_records, delimiter_of
+from ohw.design.bom.columns import column_for
+from ohw.design.bom.tables import read_bom_table
+from ohw.design.bom.text import records
 from ohw.merge.plan import SIDES, Combine, Conflict, Plan, Side, Take, merged_value, plan_merge
+from ohw.storage.yaml.document import Location, ReadProblem
+
+# The keys of rows whose id is no cell's text: a row that is not an item, and an
+# item without an id cell in a table that has an id column. An id has no space.
+_ROW, _MADE = "row: ", "made: "
 
 
 @dataclass(frozen=True)
@@ -29,10 +46,17 @@ class _Table:
         return {"items": [cells for _, cells in self.rows]}
 
 
-def merge_csv(base: str, ours: str, theirs: str) -> tuple[dict[Side, str], list[Conflict]]:
+def merge_csv(
+    base: str, ours: str, theirs: str, path: str = "bom.csv"
+) -> tuple[dict[Side, str], list[Conflict]]:
     """The merged CSV text, once for each side conflicts may take (the same
-    text three times when nothing conflicts), and the conflicts."""
-    tables: dict[Side, _Table] = {"base": _read(base), "ours": _read(ours), "theirs": _read(theirs)}
+    text three times when nothing conflicts), and the conflicts; ReadProblem
+    where a side is not one table that can be merged by rows."""
+    tables: dict[Side, _Table] = {
+        "base": _read(base, path),
+        "ours": _read(ours, path),
+        "theirs": _read(theirs, path),
+    }
     plan, conflicts = plan_merge(
         tables["base"].data, tables["ours"].data, tables["theirs"].data, rename={"items": "bom"}
     )
@@ -41,29 +65,52 @@ def merge_csv(base: str, ours: str, theirs: str) -> tuple[dict[Side, str], list[
     return texts, conflicts
 
 
-def _read(text: str) -> _Table:
-    """The table of one side, its lines read as the design's reader reads them
-    (ohw.design.bom_csv); a ReadProblem where the csv module cannot take it."""
-    lines = csv_lines(text)
-    line_end = next((e for e in ("\r\n", "\n", "\r") if lines and lines[0].endswith(e)), "\n")
-    first = next((line for line in lines if line.strip(" \t,;\r\n")), "")
-    delimiter = delimiter_of(first)
+def _read(text: str, path: str) -> _Table:
+    lines = text.splitlines(keepends=True)
+    line_end = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if not text.strip():
+        return _Table(",", line_end, [], "", [], [])
+    bom = read_bom_table(text.encode("utf-8"), path)
+    headers = {line for line, _, _ in bom.columns}
+    kinds = {row.kind for row in bom.left_out}
+    if bom.delimiter is None or len(headers) != 1 or kinds & {"preamble", "header"}:
+        raise ReadProblem(
+            "OHW413",
+            "it is not one table under one header row",
+            "",
+            Location(1, 1),
+        )
+    ids = dict(zip(bom.lines, (item["id"] for item in bom.document.data["items"]), strict=True))
     header: list[str] = []
     header_text = ""
     columns: list[str] = []
     rows: list[tuple[str, dict[str, str]]] = []
-    for start, end, cells in csv_records(lines, delimiter):
-        raw = "".join(lines[start:end])
+    for line, cells, raw in records(text, bom.delimiter):
         if not any(cell.strip() for cell in cells):
             continue
         if not header:
             header, header_text = cells, raw
-            columns = [_column_key(cell) for cell in cells]
+            columns = _column_keys(cells)
             continue
-        rows.append(
-            (raw, {c: v.strip() for c, v in zip(columns, cells, strict=False) if v.strip()})
-        )
-    return _Table(delimiter, line_end, header, header_text, columns, rows)
+        row = {c: v.strip() for c, v in zip(columns, cells, strict=False) if v.strip()}
+        if "id" not in row:
+            if line not in ids:
+                row["id"] = _ROW + " ".join(cell.strip() for cell in cells if cell.strip())
+            else:
+                row["id"] = (_MADE if "id" in columns else "") + ids[line]
+        rows.append((raw, row))
+    return _Table(bom.delimiter, line_end, header, header_text, columns, rows)
+
+
+def _column_keys(header: list[str]) -> list[str]:
+    """Each column's meaning; a meaning met again (Kitspace's second
+    Manufacturer and MPN) numbered by its position among its kind."""
+    keys: list[str] = []
+    for cell in header:
+        key = _column_key(cell)
+        count = keys.count(key) + sum(1 for k in keys if k.startswith(key + "#"))
+        keys.append(f"{key}#{count}" if count else key)
+    return keys
 
 
 def _column_key(header: str) -> str:
@@ -71,6 +118,8 @@ def _column_key(header: str) -> str:
     column = column_for(header)
     if column is None:
         return "?" + header.strip().lower()
+    if column.distributor:
+        return f"{column.field} {column.distributor}"
     return column.field if column.supplier is None else f"{column.field} {column.supplier + 1}"
 
 
@@ -108,7 +157,7 @@ def _write(
     if items is None:
         merged = merged_value(plan, values, choose)
         for cells in merged["items"]:
-            writer.writerow([cells.get(c, "") for c in columns])
+            writer.writerow([_cell(cells, c) for c in columns])
         return out.getvalue()
     for entry in items.entries:
         decided = entry.plan
@@ -122,8 +171,14 @@ def _write(
             out.write(_ended(raw, ours.line_end))
             continue
         cells = merged_value(decided, values, choose)
-        writer.writerow([cells.get(c, "") for c in columns])
+        writer.writerow([_cell(cells, c) for c in columns])
     return out.getvalue()
+
+
+def _cell(cells: dict[str, str], column: str) -> str:
+    """A merged row's cell; a row's key is no cell's text."""
+    value = cells.get(column, "")
+    return "" if column == "id" and value.startswith((_ROW, _MADE)) else value
 
 
 def _items_plan(plan: Plan) -> Combine | None:

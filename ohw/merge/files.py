@@ -20,6 +20,12 @@ from ohw.storage.yaml.read import load_yaml
 from ohw.storage.yaml.write import dump_yaml
 
 DEFAULT_LABELS = Labels()
+# BOMs whose rows are not cells: merged line by line, as git would, and said so.
+_TEXT_TABLES = {
+    ".md": "a Markdown BOM is merged line by line",
+    ".markdown": "a Markdown BOM is merged line by line",
+    ".txt": "a text BOM is merged line by line",
+}
 # Words conflicts use for the manifest's lists: "part base material", not "parts base ...".
 _MANIFEST_WORDS = {"parts": "part", "authors": "author", "images": "image"}
 
@@ -52,6 +58,9 @@ def merge_file(
     merged line by line instead, and ``fallback`` says why. ``read`` reads a
     YAML side (a caller that has read it already can give it back)."""
     raw: dict[Side, bytes] = {"base": base or b"", "ours": ours, "theirs": theirs}
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix in _TEXT_TABLES:
+        return _by_lines(base, ours, theirs, labels, _TEXT_TABLES[suffix])
     try:
         with collector_paused():
             done = _by_meaning(path, raw, base is not None, read)
@@ -72,10 +81,11 @@ def _by_meaning(
     """The merged text, as each side would settle the conflicts, the conflicts,
     and why the text was written anew if it was; or why the file must be merged
     line by line instead."""
-    if PurePosixPath(path).suffix.lower() == ".csv":
-        from ohw.merge.csv_text import merge_csv  # and the CSV BOM reader, only for these
+    if PurePosixPath(path).suffix.lower() in (".csv", ".tsv"):
+        from ohw.merge.csv_text import merge_csv  # and the BOM table reader, only for these
 
-        return (*merge_csv(*(decode_utf8(raw[side], "OHW413") for side in SIDES)), "")
+        base, ours, theirs = (decode_utf8(raw[side], "OHW413") for side in SIDES)
+        return (*merge_csv(base, ours, theirs, path=PurePosixPath(path).name), "")
     documents = {side: read(raw[side]) for side in SIDES}
     if any(d.aliased for d in documents.values()):
         return "it uses YAML aliases (*name)"

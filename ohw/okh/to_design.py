@@ -594,7 +594,7 @@ class _Converter:
             kind == "bom"
             and local
             and "bom" not in self.out
-            and found.lower().endswith((".yaml", ".yml", ".csv"))
+            and found.lower().endswith((".yaml", ".yml", ".csv", ".tsv"))
         ):
             self.out["bom"] = found
             return

@@ -9,8 +9,16 @@ from typing import IO, Any
 from rich.console import Console
 from rich.table import Table
 
+from ohw.design.choices import choice_text
 from ohw.fab.bom_csv import bom_csv, number_text, quantity_text
-from ohw.fab.rollup import FabricatedLine, MaterialUse, PurchasedLine, RolledUpBom, SupplierOrder
+from ohw.fab.rollup import (
+    FabricatedLine,
+    MaterialUse,
+    PurchasedLine,
+    RolledUpBom,
+    SupplierOrder,
+    choices_json,
+)
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup, printable
 
@@ -72,6 +80,10 @@ def part_json(line: FabricatedLine) -> dict[str, Any]:
         "filament_length": _round(line.filament_length),
         "stock": line.stock,
         "note": line.unestimated or None,
+        "optional": line.optional,
+        "colour": line.colour,
+        "role": line.role,
+        "choice": line.choice,
     }
 
 
@@ -117,7 +129,21 @@ def bom_json(bom: RolledUpBom) -> dict[str, Any]:
             ],
         },
         "other": [part_json(p) for p in bom.other],
+        "choices": choices_json(bom),
+        "left_out": list(bom.left_out),
     }
+
+
+def _part_name(line: FabricatedLine) -> str:
+    """A part's id, with what a maker sorts prints by: optional, tool."""
+    marks = (["optional"] if line.optional else []) + (
+        [line.role] if line.role and line.role != "part" else []
+    )
+    return line.id + (f" ({', '.join(marks)})" if marks else "")
+
+
+def _material(line: FabricatedLine) -> str:
+    return ", ".join(t for t in (line.material, line.colour) if t)
 
 
 def _size(line: FabricatedLine) -> str:
@@ -159,6 +185,8 @@ def _use(use: MaterialUse) -> str:
 
 def bom_markdown(bom: RolledUpBom) -> str:
     lines = [f"# Bill of materials: {bom.design} × {bom.units}", ""]
+    if bom.choices:
+        lines += ["Choices: " + "; ".join(choice_text(c) for c in bom.choices), ""]
     for title, orders, totals in (
         ("Purchased items", bom.orders, bom.totals),
         ("Optional items", bom.optional, bom.optional_totals),
@@ -183,7 +211,7 @@ def bom_markdown(bom: RolledUpBom) -> str:
         lines += _markdown_table(
             ("id", "part", "quantity>", "material", "size", "mass (g)>", "filament (m)>"),
             [
-                (p.id, p.name, p.quantity, p.material or "", _size(p), number_text(p.mass, 1),
+                (_part_name(p), p.name, p.quantity, _material(p), _size(p), number_text(p.mass, 1),
                  number_text(p.filament_length, 2))
                 for p in bom.printed
             ],
@@ -210,6 +238,8 @@ def bom_markdown(bom: RolledUpBom) -> str:
 def _text(bom: RolledUpBom, console: Console) -> None:
     version = f" {bom.version}" if bom.version else ""
     console.print(f"[bold]{markup(bom.design)}{markup(version)}[/bold] × {bom.units}")
+    for choice in bom.choices:
+        console.print(f"  choice {markup(choice_text(choice))}")
     for title, orders, totals in (
         ("Purchased items", bom.orders, bom.totals),
         ("Optional items", bom.optional, bom.optional_totals),
@@ -244,7 +274,7 @@ def _text(bom: RolledUpBom, console: Console) -> None:
             )
         for part in bom.printed:
             table.add_row(
-                markup(part.id), markup(part.material or ""), str(part.quantity), _size(part),
+                markup(_part_name(part)), markup(_material(part)), str(part.quantity), _size(part),
                 f"{part.infill:g} %" if part.infill is not None else "",
                 f"{part.mass:.1f} g" if part.mass is not None else markup(part.unestimated),
                 f"{part.filament_length:.2f} m" if part.filament_length is not None else "",

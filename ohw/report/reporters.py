@@ -49,6 +49,7 @@ REPORTS: dict[str, dict[str, str]] = {
     },
     "mesh": _formats("mesh", text="MeshText", json="MeshJson"),
     "bom": _formats("bom", table="BomTable", csv="BomCsv", json="BomJson", md="BomMarkdown"),
+    "bom-import": _formats("bom_import", text="BomImportText", json="BomImportJson"),
     "diff": _formats("diff", text="DiffText", json="DiffJson"),
     "log": _formats("history", text="LogText", json="LogJson"),
     "variants": _formats("history", text="VariantsText", json="VariantsJson"),
@@ -61,6 +62,7 @@ REPORTS: dict[str, dict[str, str]] = {
     "catalog-sync": _formats("catalog", text="SyncText", json="SyncJson"),
     "okh-import": _formats("okh", text="OkhImportText", json="OkhImportJson"),
     "okh-export": _formats("okh", text="OkhExportText", json="OkhExportJson"),
+    "adopt": _formats("adopt", text="AdoptText", json="AdoptJson"),
 }
 # The formats of `ohw check` whose readers find files from the repository's root.
 LOCATES_IN_REPOSITORY = frozenset({"sarif", "github", "junit"})

@@ -91,6 +91,8 @@ def test_schema_prints_the_shipped_schemas():
         "okh-losh",
         "okh-import",
         "okh-export",
+        "adopt-output",
+        "bom-import",
     ]
     assert [line.split()[0] for line in listing.stdout.splitlines()] == names
     for name in names:
@@ -198,3 +200,43 @@ def test_output_a_stream_cannot_encode_falls_back_to_ascii(tmp_path, encoding, c
     done.stdout.decode(encoding)  # what was written is in the stream's encoding
     if command == ["check"]:
         assert done.stdout.startswith(b"+ desk-lamp: no problems")
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "in_a_finaliser",  # where Python only prints the KeyboardInterrupt and goes on
+        "while_loading",  # before the error handler is there to catch it
+    ],
+)
+def test_ctrl_c_anywhere_in_a_run_ends_it_as_interrupted(where: str):
+    program = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import ohw.cli.main
+
+        class Finaliser:
+            def __del__(self):
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(1000):  # Python runs the handler here, inside __del__
+                    pass
+
+        command = ohw.cli.main._run
+
+        def in_a_finaliser(arguments):
+            Finaliser()
+            return command(["--version"])
+
+        def while_loading(arguments):
+            os.kill(os.getpid(), signal.SIGINT)
+            import ohw.cli.app
+
+        ohw.cli.main._run = {where}
+        ohw.cli.main.program()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == ["ohw: interrupted"]

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import CORPUS, EXAMPLES, OHW
 
-from ohw.design.bom_csv import read_bom_csv
+from ohw.design.bom.tables import read_bom_csv
 from ohw.design.conformance import Unsupported, compile_schema
 from ohw.design.schemas import SCHEMA_NAMES, conformance, schema_validator
 from ohw.storage.yaml.document import ReadProblem

@@ -177,3 +177,15 @@ def test_a_folder_under_a_file_is_a_clear_error(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+def test_a_folder_of_meshes_is_pointed_to_ohw_adopt_and_left_as_it_was(tmp_path):
+    printer = tmp_path / "printer"
+    (printer / "STLs" / "Gantry").mkdir(parents=True)
+    for name in ("[a]_idler_x2.stl", "frame.STL", "knob.3mf"):
+        (printer / "STLs" / "Gantry" / name).write_bytes(b"solid x\nendsolid x\n")
+    before = files_in(printer)
+    done = run_ohw("init", printer, cwd=tmp_path)
+    assert done.returncode == 2 and "already holds 3 mesh files" in done.stderr
+    assert f"ohw adopt {printer}" in done.stderr
+    assert files_in(printer) == before

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support import EXAMPLES
 from support.browser import chromium, is_picture, static_server, visit_site
-from support.designs import files_in, init_and_commit, write_design
+from support.designs import choosy_design, files_in, init_and_commit, write_design
 from support.meshes import binary_stl, box_facets
 from support.run import git, run_ohw
 
@@ -215,3 +215,37 @@ def test_a_kit_needs_a_commit(tmp_path: Path):
     done = run_ohw("fab", "--out", tmp_path / "kit", cwd=folder)
     assert done.returncode == 2 and "git" in done.stderr
     assert run_ohw("fab", "--rev", "nope", "--out", tmp_path / "kit", cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize("export", ["5", "parts", "parts/gone.stl", "../outside.stl"])
+def test_a_part_naming_a_file_the_commit_lacks_makes_no_kit(
+    lamp: Path, tmp_path: Path, export: str
+):
+    manifest = lamp / "ohw.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("export: parts/base.stl", f"export: {export}", 1)
+    )
+    git("commit", "-qam", "A part's file is gone", cwd=lamp)
+    done = run_ohw("fab", "--out", tmp_path / "kit", cwd=lamp)
+    assert done.returncode == 2, done.stderr
+    assert f"does not hold: {export}" in done.stderr and "ohw check" in done.stderr
+    assert not (tmp_path / "kit").exists()
+
+
+def test_a_kit_holds_the_chosen_option_only_and_sorts_prints_by_colour(tmp_path: Path):
+    design = init_and_commit(choosy_design(tmp_path / "choosy"), "choosy")
+    done = run_ohw("fab", "--choose", "head=square", "--out", tmp_path / "kit", "--json",
+                   cwd=design)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    kit = json.loads((tmp_path / "kit" / "kit.json").read_text())
+    assert schema_validator("kit").is_valid(kit)
+    parts = {p["id"]: p for p in kit["parts"]}
+    assert list(parts) == ["base", "square", "trim", "jig"]
+    assert parts["trim"]["files"] == ["print/PLA/accent/trim.stl"]
+    assert parts["jig"]["optional"] and parts["jig"]["role"] == "tool"
+    assert kit["choices"][0]["option"] == "square"
+    assert not (tmp_path / "kit" / "print" / "PLA" / "round.stl").exists()
+    page = (tmp_path / "kit" / "index.html").read_text()
+    assert "head: square (also round)" in page and "accent" in page and "optional" in page
+    refused = run_ohw("fab", "--choose", "head=oval", "--out", tmp_path / "kit2", cwd=design)
+    assert refused.returncode == 2 and not (tmp_path / "kit2").exists()

@@ -14,7 +14,7 @@ import pytest
 import trimesh
 import yaml
 from support import EXAMPLES
-from support.designs import init_and_commit, write_design
+from support.designs import choosy_design, init_and_commit, write_design
 from support.meshes import binary_stl, box_facets
 from support.run import ohw_json, run_ohw
 
@@ -178,3 +178,96 @@ def test_at_a_revision_and_bad_input(tmp_path: Path):
     assert bom_json(lamp, "--rev", "HEAD") == before
     assert run_ohw("bom", "--rev", "nope", cwd=lamp).returncode == 2
     assert run_ohw("bom", "--units", "0", cwd=lamp).returncode == 2
+
+
+def test_only_the_chosen_option_is_built_and_optional_parts_count_apart(tmp_path: Path):
+    design = choosy_design(tmp_path / "choosy")
+    default = bom_json(design)
+    parts = {p["id"]: p for p in default["printed"]["parts"]}
+    assert list(parts) == ["base", "round", "trim", "jig"]
+    assert parts["jig"]["optional"] and parts["jig"]["role"] == "tool"
+    assert parts["trim"]["colour"] == "accent" and not parts["trim"]["optional"]
+    assert parts["round"]["choice"] == "head" and parts["base"]["choice"] is None
+    one_cube = parts["base"]["mass"]
+    # The optional jig is not in the plastic to buy: base, round head, two trims.
+    (pla,) = default["printed"]["materials"]
+    assert pla["parts"] == 4 and pla["mass"] == pytest.approx(4 * one_cube, rel=1e-3)
+    assert default["choices"] == [{"group": "head", "title": "Lamp head", "option": "round",
+                                   "default": True, "options": ["round", "square"]}]  # fmt: skip
+    assert default["left_out"] == ["square"]
+    chosen = bom_json(design, "--choose", "head=square", "--units", "2")
+    assert [p["id"] for p in chosen["printed"]["parts"]] == ["base", "square", "trim", "jig"]
+    assert chosen["choices"][0]["option"] == "square" and not chosen["choices"][0]["default"]
+    table = run_ohw("bom", "--choose", "head=square", cwd=design).stdout
+    assert "choice head: square (also round)" in table
+    markdown = run_ohw("bom", "--format", "md", cwd=design).stdout
+    assert "Choices: head: round (default; also square)" in markdown
+    assert "| jig (optional, tool) |" in markdown and "| PLA, accent |" in markdown
+    rows = list(csv.reader(io.StringIO(run_ohw("bom", "--format", "csv", cwd=design).stdout)))
+    assert [r[0] for r in rows if r[1] == "jig"] == ["optional printed"]
+
+
+@pytest.mark.parametrize(
+    ("choose", "says"),
+    [
+        ("lamp=square", "no choice group 'lamp'"),
+        ("head=oval", "'oval' is not an option of head"),
+        ("head", "is not GROUP=OPTION"),
+    ],
+)
+def test_a_choice_the_design_lacks_is_a_usage_error(tmp_path: Path, choose: str, says: str):
+    design = choosy_design(tmp_path / "choosy")
+    done = run_ohw("bom", "--choose", choose, cwd=design)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+TABLE_BOM_MANIFEST = """\
+    ohw: 1
+    name: gantry
+    title: Gantry
+    license: {hardware: CERN-OHL-S-2.0}
+    bom: BOM.md
+    """
+TABLE_BOM = """\
+# Bill of Materials
+
+## Hardware
+
+| Item | Qty | Price (USD) | Link |
+|---|---|---|---|
+| M3x8 SHCS | 42 | $0.05 | [buy](https://www.amazon.com/dp/B000000001) |
+| 2020 extrusion | Varies | | |
+| MGN12 rail | 1 set | 25,00 € | |
+| **Total** | | $27.10 | |
+"""
+
+
+def test_the_roll_up_of_a_markdown_bom_read_in_place_names_the_rows_left_out(tmp_path):
+    design = write_design(tmp_path / "gantry", TABLE_BOM_MANIFEST, {"BOM.md": TABLE_BOM})
+    done = run_ohw("bom", "--units", "2", "--json", cwd=design)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    output = json.loads(done.stdout)
+    lines = {i["id"]: i for o in output["purchased"]["orders"] for i in o["items"]}
+    assert {k: (v["quantity"], v["unit"], v["cost"]) for k, v in lines.items()} == {
+        "m3x8-shcs": (84, None, 4.2),
+        "mgn12-rail": (2, "set", 50),
+    }
+    assert output["purchased"]["totals"] == {"EUR": 50, "USD": 4.2}
+    assert [o["supplier"] for o in output["purchased"]["orders"]] == ["Amazon", None]
+    assert "BOM.md:8: the quantity of '2020 extrusion'" in done.stderr
+    assert "not in the bill of materials" in done.stderr
+
+
+def test_a_kit_is_made_from_a_table_bom(tmp_path):
+    design = write_design(tmp_path / "gantry", TABLE_BOM_MANIFEST, {"BOM.md": TABLE_BOM})
+    init_and_commit(design, "a design with a Markdown BOM")
+    done = run_ohw("fab", "-o", tmp_path / "kit", cwd=design)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "kit" / "bom.csv").read_text())))
+    assert [(r["id"], r["quantity"]) for r in rows if r["section"] == "purchased"] == [
+        ("m3x8-shcs", "42"),
+        ("mgn12-rail", "1"),
+    ]
+    assert "2020 extrusion" in done.stderr

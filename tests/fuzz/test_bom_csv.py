@@ -1,4 +1,4 @@
-"""ohw.design.bom_csv.read_bom_csv on hostile tables: whatever the bytes, it
+"""ohw.design.bom.tables.read_bom_csv on hostile tables: whatever the bytes, it
 gives BOM data with problems that say where, or refuses the file (OHW413);
 and a table as spreadsheets write it, with any separator, line ending,
 quoting and cell, reads back as the items written."""
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from support import CORPUS
 from support.fuzz import fuzzing
 
-from ohw.design.bom_csv import CsvBom, read_bom_csv
+from ohw.design.bom.tables import CsvBom, read_bom_csv
 from ohw.storage.yaml.document import ReadProblem
 
 RULES = ("OHW410", "OHW411", "OHW412", "OHW413")

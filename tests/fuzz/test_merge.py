@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from support.fuzz import assert_no_bug, fingerprint, fuzzing, run_limited
 
-from ohw.design.bom_csv import read_bom_csv
+from ohw.design.bom.tables import read_bom_csv
 from ohw.merge.files import edit_yaml, merge_file
 from ohw.merge.plan import same
 from ohw.storage.yaml.document import ReadProblem

@@ -239,3 +239,89 @@ def test_edit_yaml_rewrites_only_what_changes():
         "    design: lamp\n"
     )
     assert load_yaml(edited.encode()).data == data
+
+
+KITSPACE = (
+    "References\tQty\tManufacturer\tMPN\tManufacturer\tMPN\tDigikey\tMouser\n"
+    "C1-C6\t6\tKemet\tC0603C104K5RACTU\t\t\t399-5089-1-ND\t80C0603C104K5R\n"
+    "C7,C8,C9\t3\tKemet\tC0603C105Z8VACTU\t\t\t399-3216-1-ND\t80C0603C105Z8V\n"
+    "C10,C11\t2\tSprague\t293D106X0010A2TE3\tVishay\t293D106X96R3A2TE3\t718-1118-1-ND\t\n"
+    "J1\t1\tMolex\t548190589\t\t\tWM3895CT-ND\t\n"
+)
+
+
+def test_a_table_without_ids_merges_rows_by_the_ids_ohw_makes_whatever_their_order():
+    lines = KITSPACE.splitlines(keepends=True)
+    ours = KITSPACE.replace("C7,C8,C9\t3\t", "C7,C8,C9,C12\t4\t")
+    theirs = "".join([lines[0], *reversed(lines[1:])]).replace("WM3895CT-ND", "WM3895CT-NDX")
+    result = merged("1-click-bom.tsv", KITSPACE, ours, theirs)
+    assert result.clean and not result.fallback
+    assert result.data.decode() == ours.replace("WM3895CT-ND", "WM3895CT-NDX")
+
+
+def test_a_conflict_in_a_table_without_ids_is_named_by_the_made_id():
+    ours = KITSPACE.replace("C7,C8,C9\t3\t", "C7,C8,C9\t4\t")
+    theirs = KITSPACE.replace("C7,C8,C9\t3\t", "C7,C8,C9\t5\t")
+    result = merged("1-click-bom.tsv", KITSPACE, ours, theirs)
+    assert [c.describe() for c in result.conflicts] == [
+        "bom c0603c105z8vactu quantity: base 3, ours 4, theirs 5"
+    ]
+
+
+def test_rows_added_on_both_sides_of_a_table_without_ids_are_both_kept():
+    ours = KITSPACE + "R1,R2\t2\tYageo\tRC0603FR-0710KL\t\t\t311-10.0KHRCT-ND\t\n"
+    theirs = KITSPACE + "L1\t1\tMurata\tBLM21PG331SN1D\t\t\t490-5988-1-ND\t\n"
+    result = merged("1-click-bom.tsv", KITSPACE, ours, theirs)
+    assert result.clean
+    added = (
+        "R1,R2\t2\tYageo\tRC0603FR-0710KL\t\t\t311-10.0KHRCT-ND\t\n"
+        "L1\t1\tMurata\tBLM21PG331SN1D\t\t\t490-5988-1-ND\t\n"
+    )
+    assert result.data.decode().endswith(added)
+
+
+SECTIONS = (
+    "Section,Item,Quantity,Cost per unit (USD)\n"
+    "You print,Base,1,\n"
+    "You print,Lid,1,\n"
+    "You supply,Switch,1,0.19\n"
+    "TOTAL,One finished unit,1,0.19\n"
+)
+
+
+def test_a_table_with_sections_and_totals_merges_by_rows():
+    ours = SECTIONS.replace("You print,Base,1,", "You print,Base,2,")
+    theirs = SECTIONS.replace("Switch,1,0.19\n", "Switch,1,0.20\n").replace(
+        "unit,1,0.19", "unit,1,0.20"
+    )
+    result = merged("BOM.csv", SECTIONS, ours, theirs)
+    assert result.clean and not result.fallback
+    assert result.data.decode() == ours.replace("Switch,1,0.19\n", "Switch,1,0.20\n").replace(
+        "unit,1,0.19", "unit,1,0.20"
+    )
+
+
+def test_a_row_without_an_id_in_a_table_with_ids_gets_no_id_written():
+    base = "id,name,quantity\nm3,Screw,4\n,Nut,2\n"
+    ours = base.replace("Screw,4", "Screw,5")
+    theirs = base.replace(",Nut,2", ",Nut,3").replace("name,quantity", "name,quantity,notes")
+    theirs = theirs.replace("Screw,4\n", "Screw,4,\n").replace(",Nut,3\n", ",Nut,3,hex\n")
+    result = merged("bom.csv", base, ours, theirs)
+    assert result.clean
+    assert result.data.decode() == "id,name,quantity,notes\nm3,Screw,5,\n,Nut,3,hex\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "why"),
+    [
+        ("BOM.md", "| Part | Qty |\n|---|---|\n| Screw | 4 |\n| Nut | 2 |\n", "Markdown BOM"),
+        ("bom.txt", "Vitamins:\n  4 Screw\n  2 Nut\n", "text BOM"),
+        ("bom.csv", '100n,"C1,C2",0603,C14663\n10k,R1,0603,C25804\n', "not one table"),
+        ("bom.csv", "My BOM,\nPart,Qty\nScrew,4\nNut,2\n", "not one table"),
+    ],
+)
+def test_tables_that_are_not_one_table_of_cells_merge_line_by_line(path, text, why):
+    ours = text.replace("4", "5")
+    theirs = text.replace("2", "3") if "Nut" in text else text.replace("C25804", "C25805")
+    result = merged(path, text, ours, theirs)
+    assert why in result.fallback

@@ -169,3 +169,28 @@ def files_in(folder: Path, *, skip_git: bool = False) -> dict[str, bytes]:
         for path in folder.rglob("*")
         if path.is_file() and not (skip_git and ".git" in path.relative_to(folder).parts)
     }
+
+
+CHOOSY = """\
+ohw: 1
+name: choosy
+title: A lamp with choices
+license: {hardware: CERN-OHL-S-2.0}
+choices:
+  - {id: head, title: Lamp head, default: round}
+parts:
+  - {id: base, export: parts/base.stl, material: PLA, process: 3d-printing}
+  - {id: round, export: parts/round.stl, material: PLA, process: 3d-printing, choice: head}
+  - {id: square, export: parts/square.stl, material: PLA, process: 3d-printing, choice: head}
+  - {id: trim, export: parts/trim.stl, material: PLA, process: 3d-printing, colour: accent,
+     quantity: 2}
+  - {id: jig, export: parts/jig.stl, material: PLA, process: 3d-printing, optional: true,
+     role: tool}
+"""
+
+
+def choosy_design(folder: Path) -> Path:
+    """A design with a choice of two lamp heads, an accent part and an optional tool."""
+    meshes = {f"parts/{name}.stl": binary_stl(box_facets()) for name in
+              ("base", "round", "square", "trim", "jig")}  # fmt: skip
+    return write_design(folder, CHOOSY, meshes)

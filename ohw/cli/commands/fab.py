@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ohw.cli.commands.bom import warn_about_bom
 from ohw.cli.progress import step_bar
-from ohw.design.reader import open_design
+from ohw.design.choices import parse_choices
+from ohw.design.reader import open_design, read_design
 from ohw.errors import OhwError
 from ohw.fab.build import build_kit, write_kit
 from ohw.fab.printers import Printer, bed_printer, printer_named
@@ -23,6 +25,7 @@ def fab(
     printer_name: str | None,
     bed: str | None,
     force: bool,
+    choices: list[str],
     output_format: str,
 ) -> int:
     """1 when a printed part does not fit the printer (or, with none given, any
@@ -32,9 +35,12 @@ def fab(
     printer: Printer | None = printer_named(printer_name) if printer_name else None
     if bed is not None:
         printer = bed_printer(bed)
+    chosen = parse_choices(choices)
     tree = open_design(Path(), revision)
     with step_bar("reading the design") as progress:
-        kit = build_kit(tree, units, printer, cache_directory(tree.location), progress)
+        cache = cache_directory(tree.location)
+        kit = build_kit(tree, units, printer, cache, progress, chosen=chosen)
         write_kit(kit, Path(out), force=force, progress=progress)
     write_report("kit", output_format, KitReport(kit, out), sys.stdout)
+    warn_about_bom(read_design(tree).problems)
     return 1 if any(part.too_big for part in kit.parts) else 0

@@ -14,6 +14,7 @@ from ohw.storage.vcs.repository import (
     CommitTree,
     design_repository,
     find_repository,
+    repository_prefix,
     resolve_commit,
 )
 
@@ -272,3 +273,45 @@ def _local_repository(url: str | None) -> pygit2.Repository | None:
         return pygit2.Repository(str(path))
     except pygit2.GitError:
         return None
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    email: str
+    commits: int
+
+
+def contributors(folder: Path) -> list[Contributor]:
+    """Who made the commits of the current branch that touch ``folder``, as
+    `git shortlog -sne` counts them (names and e-mails as the repository's
+    .mailmap gives them), most commits first; none outside a repository or
+    before the first commit."""
+    import pygit2
+
+    repo = find_repository(folder)
+    if repo is None or repo.workdir is None or repo.head_is_unborn:
+        return []
+    prefix = repository_prefix(repo, folder)
+    mailmap = pygit2.Mailmap.from_repository(repo)
+    counted: dict[tuple[str, str], int] = {}  # (name, e-mail) -> commits, as git groups them
+    for commit in repo.walk(repo.head.target, pygit2.enums.SortMode.TIME):
+        if prefix and not _changes_folder(commit, prefix):
+            continue
+        who = mailmap.resolve(commit.author.name, commit.author.email)
+        counted[who] = counted.get(who, 0) + 1
+    found = [Contributor(name, email, count) for (name, email), count in counted.items()]
+    return sorted(found, key=lambda c: (-c.commits, c.name.lower()))
+
+
+def _changes_folder(commit: pygit2.Commit, prefix: str) -> bool:
+    def folder_id(tree: pygit2.Tree) -> str | None:
+        try:
+            return str(tree[prefix].id)
+        except KeyError:
+            return None
+
+    mine = folder_id(commit.tree)
+    if not commit.parents:
+        return mine is not None
+    return any(folder_id(p.tree) != mine for p in commit.parents)

@@ -110,3 +110,28 @@ def test_create_from_elsewhere_refuses_to_overwrite_and_leaves_no_branch(lamp: P
     assert "would overwrite uncommitted changes: bom.yaml" in done.stderr
     assert git("branch", "--format=%(refname:short)", cwd=lamp).split() == ["main"]
     assert "quantity: 0.7" in (lamp / "bom.yaml").read_text()
+
+
+def test_contributors_are_counted_as_git_shortlog_counts_them(tmp_path: Path):
+    from ohw.storage.vcs.history import contributors
+
+    repository = tmp_path / "r"
+    (repository / "sub").mkdir(parents=True)
+    git("init", "-q", "-b", "main", cwd=repository)
+    assert contributors(repository) == []  # no commit yet
+    for number, (name, email, path) in enumerate([
+        ("Ada", "ada@example.org", "a"), ("Ada M.", "ADA@example.org", "sub/b"),
+        ("Bob", "bob@old.example", "sub/c"), ("Bob", "bob@old.example", "d"),
+    ]):  # fmt: skip
+        (repository / path).write_text(str(number))
+        git("add", "-A", cwd=repository)
+        git("-c", f"user.name={name}", "-c", f"user.email={email}", "commit", "-qm", path,
+            cwd=repository)  # fmt: skip
+    (repository / ".mailmap").write_text("Bob Builder <bob@example.org> <bob@old.example>\n")
+    shortlog = git("shortlog", "-sne", "HEAD", cwd=repository)
+    found = [(c.commits, c.name, c.email) for c in contributors(repository)]
+    assert [c for c, _, _ in found] == [int(line.split()[0]) for line in shortlog.splitlines()]
+    assert found[0] == (2, "Bob Builder", "bob@example.org")
+    in_sub = contributors(repository / "sub")
+    assert sorted(c.commits for c in in_sub) == [1, 1]  # only the commits touching sub/
+    assert contributors(tmp_path) == []  # not a repository

@@ -1,5 +1,5 @@
 """The bill of materials: purchased items, as bom.yaml holds them (a CSV BOM is
-read into the same data by ohw.design.bom_csv), and what they cost."""
+read into the same data by ohw.design.bom.tables), and what they cost."""
 
 from __future__ import annotations
 
