@@ -9,9 +9,13 @@ from typing import IO
 
 # What no text ohw shows may hold as it is: control characters (C0, DEL, C1: an
 # escape sequence could recolour a terminal, clear it or set its title; a line
-# break in a file name could forge a line of a report) and the marks that turn
-# text's direction (which could make a name read as another).
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# break in a file name could forge a line of a report), Unicode's line and
+# paragraph separators (line breaks to str.splitlines and to JavaScript), and
+# the marks and embeddings that turn text's direction (which could make a name
+# read as another: LRM, RLM, the Arabic letter mark, LRE to RLO, LRI to PDI).
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
