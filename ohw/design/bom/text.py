@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ohw.storage.yaml.document import Location, ReadProblem
@@ -261,6 +262,17 @@ def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
         raw = "".join(lines[position : reader.line_num])
         position = reader.line_num
         yield first, cells, raw
+
+
+def csv_row(cells: Iterable[object], delimiter: str = ",", line_end: str = "\n") -> str:
+    """One row of CSV as spreadsheets (and records) read it back: a cell holding
+    the separator, a quote, CR or LF is quoted, whatever ``line_end`` is."""
+    out = io.StringIO()
+    # The csv module quotes CR and LF only where its line end holds them: a cell
+    # with a lone CR, in a file of LF line ends, would end the row in a
+    # spreadsheet, and what follows it begin one (a formula, say).
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()[:-2] + line_end
 
 
 def _allow_long_cells(size: int) -> None:
