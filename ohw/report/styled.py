@@ -30,11 +30,16 @@ def _escaped(found: re.Match[str]) -> str:
     return known or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
+# A bracket that rich does not take for a tag, after backslashes: rich reads
+# "\\[" outside a tag as "[", so one more backslash keeps them all.
+_UNTAGGED_ESCAPE = re.compile(r"(\\+)\[(?![a-z#/@][^[]*?\])")
+
+
 def markup(text: str) -> str:
     """``text`` put into rich's markup as it is: printable, its brackets escaped."""
     from rich.markup import escape
 
-    return escape(printable(text))
+    return _UNTAGGED_ESCAPE.sub(r"\1\\[", escape(printable(text)))
 
 
 # A line: pieces of text, each with its rich style ("" for none).
