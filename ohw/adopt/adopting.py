@@ -101,9 +101,14 @@ def adopt(folder: Path, *, dry_run: bool = False, commit: bool = False) -> Adopt
 
         result.text = HEADER + edit_yaml("", merged)
     checked = parse_file(MANIFEST, "manifest", result.text.encode("utf-8"))
-    if not checked.valid:  # adopt's own mistake: nothing is written
+    if not checked.valid:
         first = checked.problems[0]
-        raise OhwError(
+        if existing is not None:  # adopt changes nothing it says: the fault is in it
+            raise OhwError(
+                f"{target} is not a valid manifest ({first.message}); ohw adopt changes nothing",
+                "run ohw check to see what is wrong, fix it, then run ohw adopt again",
+            )
+        raise OhwError(  # adopt's own mistake: nothing is written
             f"ohw adopt made an ohw.yaml that is not valid ({first.message}); nothing written",
             "report it; ohw adopt --dry-run shows what it made",
         )
@@ -350,6 +355,8 @@ def _merged(existing: dict[str, Any], proposal: dict[str, Any]) -> tuple[dict[st
             p["export"] == c or p["export"].startswith(c.rstrip("/") + "/") for c in covered
         )
     ]
+    if "parts" in existing and not isinstance(existing["parts"], list):
+        new = []  # the maintainer's parts, not a list: kept as written, and refused
     taken = {p.get("id") for p in parts if isinstance(p, dict)}
     _retag(new, {str(t) for t in taken if t})
     for key, value in proposal.items():

@@ -158,7 +158,12 @@ def test_a_folder_outside_git_is_adopted_without_authors(tmp_path: Path):
     ("manifest", "says"),
     [("ohw: 1\nname: [unclosed\n", "cannot be read as a manifest"),
      ("- a list\n", "cannot be read as a manifest"),
-     ("a: 1\na: 2\n", "cannot be read as a manifest")],
+     ("a: 1\na: 2\n", "cannot be read as a manifest"),
+     # what the maintainer wrote fails the schema: theirs to fix, not adopt's bug
+     ("ohw: 1\nname: p\ntitle: t\nlicense:\n  hardware: MIT\nparts: 5\n",
+      "ohw.yaml is not a valid manifest (parts should be a list"),
+     ("ohw: 1\nname: p\nparts:\n  - id: lid\n    quantity: -1\n", "is not a valid manifest"),
+     ("ohw: 2\n", "is not a valid manifest")],
 )  # fmt: skip
 def test_an_unreadable_ohw_yaml_is_left_as_it_is(tmp_path: Path, manifest: str, says: str):
     printer = printer_repository(tmp_path / "p")
