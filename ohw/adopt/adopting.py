@@ -75,7 +75,7 @@ def adopt(folder: Path, *, dry_run: bool = False, commit: bool = False) -> Adopt
     tree = GitWorkingTree(folder)
     files, undecided = _design_files(tree)
     target = folder / MANIFEST
-    existing_text = target.read_text(encoding="utf-8") if target.is_file() else None
+    existing_text = _manifest_text(target)
     existing = _existing(existing_text, target)
     readme_name = next((f for f in files if "/" not in f and f.lower() in README_NAMES), None)
     readme = _text(tree.read_bytes(readme_name)[:MAX_README_BYTES]) if readme_name else ""
@@ -143,6 +143,24 @@ def _design_files(tree: Any) -> tuple[list[str], list[Undecided]]:
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _manifest_text(target: Path) -> str | None:
+    """The text of the ohw.yaml already there, None if there is none."""
+    if not target.exists() and not target.is_symlink():
+        return None
+    unchanged = "ohw adopt changes nothing"
+    if not target.is_file():
+        raise OhwError(f"{target} is not a file; {unchanged}", "move it away, then run ohw adopt")
+    try:
+        return target.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise OhwError(
+            f"{target} cannot be read as a manifest: it is not UTF-8 text; {unchanged}",
+            "save it as UTF-8, then run ohw adopt again",
+        ) from None
+    except OSError as error:
+        raise OhwError(f"cannot read {target}: {error.strerror}; {unchanged}") from None
 
 
 def _existing(text: str | None, target: Path) -> dict[str, Any] | None:

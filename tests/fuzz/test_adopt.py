@@ -70,6 +70,7 @@ MANIFESTS = [
     b"- a list\n",
     b"ohw: 1\nname: p\ntitle: t\nlicense:\n  hardware: MIT\nparts: 5\n",
     b"\xff\xfe",
+    b"\xef\xbb\xbfohw: 1\nname: printer\n",  # UTF-8 with a byte-order mark
 ]
 
 
