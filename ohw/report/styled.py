@@ -39,7 +39,14 @@ def markup(text: str) -> str:
     """``text`` put into rich's markup as it is: printable, its brackets escaped."""
     from rich.markup import escape
 
-    return _UNTAGGED_ESCAPE.sub(r"\1\\[", escape(printable(text)))
+    shown = printable(text)
+    body = shown.rstrip("\\")
+    escaped = _UNTAGGED_ESCAPE.sub(r"\1\\[", escape(body))
+    if body == shown:
+        return escaped
+    # rich halves backslashes before a tag, and not at the end of a line: these
+    # are always before a tag of no style, so that they show as they are anywhere.
+    return escaped + "[none]" + "\\" * 2 * (len(shown) - len(body)) + "[/none]"
 
 
 # A line: pieces of text, each with its rich style ("" for none).

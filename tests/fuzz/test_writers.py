@@ -67,10 +67,14 @@ def test_printable_text_holds_nothing_a_terminal_acts_on(text):
 @given(HOSTILE)
 @example("\\[")  # rich reads a backslash before a bracket that starts no tag as nothing
 @example("a\\\\[b \\[bold] \\")
+@example("\\\\")  # rich halves backslashes before a tag, and not at the end of a line
 def test_markup_shows_the_text_it_stands_for(text):
-    """Between tags, as ohw's reports put it (alone, rich's escape doubles a
-    backslash at the end, for a tag that does not follow)."""
-    assert Text.from_markup(f"[bold]{markup(text)}[/bold]").plain == printable(text)
+    """Between tags, at the end of a line and before more text, as ohw's
+    reports put it."""
+    shown = printable(text)
+    assert Text.from_markup(f"[bold]{markup(text)}[/bold]").plain == shown
+    assert Text.from_markup(markup(text)).plain == shown
+    assert Text.from_markup(f"{markup(text)} [dim]x[/dim]").plain == f"{shown} x"
 
 
 # --- CSV ---------------------------------------------------------------------------------
