@@ -3,7 +3,9 @@ follows them on hostile files: truncated, counts that lie, NaN, infinite and
 huge coordinates, indices out of range, corrupt and inflating zip archives,
 XML entities, garbage. A file is read into finite facets, or refused with a
 MeshError that says why; what is read is analysed, judged and repaired
-without any other exception, and a repaired mesh reads back."""
+without any other exception, and a repaired mesh reads back; and `ohw mesh`
+and `ohw mesh repair` end with a documented exit code within the memory
+limit, a 3MF that inflates past its limit included."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from support import CORPUS
-from support.fuzz import fuzzing
+from support.fuzz import assert_no_bug, fingerprint, fuzzing, run_limited
 from support.meshes import ascii_stl, binary_stl, box_facets, three_mf_model, three_mf_package
 
 from ohw.mesh.reader import MeshError, read_mesh
@@ -304,3 +306,33 @@ def test_obj_is_read_or_refused(lines, line_end, data):
 )
 def test_garbage_in_any_format_is_refused(name, raw):
     read_or_refused(name, raw)
+
+
+# A 3MF whose model inflates past the 64 MiB limit from a package of 80 KB.
+INFLATING = three_mf_package(b"<model>" + b" " * (80 << 20) + b"</model>")
+CORNERS = [corner for facet in CUBE for corner in facet]
+SEEDS = {
+    "part.stl": binary_stl(CUBE),
+    "part.3mf": three_mf_package(
+        three_mf_model(CORNERS, [(3 * i, 3 * i + 1, 3 * i + 2) for i in range(len(CUBE))])
+    ),
+    "part.obj": b"".join(b"v %g %g %g\n" % tuple(corner) for corner in CORNERS)
+    + b"".join(b"f %d %d %d\n" % (3 * i + 1, 3 * i + 2, 3 * i + 3) for i in range(len(CUBE))),
+}
+
+
+@fuzzing(3)
+@given(name=st.sampled_from(sorted(SEEDS)), data=st.data())
+@example(name="part.3mf", data=None)
+def test_ohw_mesh_and_repair_end_with_a_documented_code(tmp_path_factory, name, data):
+    """`ohw mesh` and `ohw mesh repair -o` run as a user runs them: 0, 1 or 2,
+    no traceback, under the memory limit, the mesh given left as it was."""
+    folder = tmp_path_factory.mktemp("mesh")
+    raw = INFLATING if data is None else data.draw(mangled(SEEDS[name]))
+    (folder / name).write_bytes(raw)
+    before = fingerprint(folder)
+    assert_no_bug(run_limited("mesh", name, cwd=folder))
+    assert_no_bug(run_limited("mesh", "repair", name, "-o", f"repaired-{name}", cwd=folder))
+    after = fingerprint(folder)
+    assert after[name] == before[name]
+    assert set(after) <= {name, f"repaired-{name}"}
