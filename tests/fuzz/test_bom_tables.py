@@ -16,6 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from support import CORPUS
 from support.fuzz import fuzzing
+from support.hostile import mutated as hostile_bytes
 
 from ohw.design.bom.ids import assign_ids
 from ohw.design.bom.importing import bom_yaml
@@ -85,39 +86,11 @@ def read_or_refused(raw: bytes, path: str = "bom.csv") -> TableBom | ReadProblem
     return table
 
 
-@st.composite
-def mutated(draw, seeds: list[bytes]) -> bytes:
-    raw = bytearray(draw(st.sampled_from(seeds)))
-    for _ in range(draw(st.integers(0, 6))):
-        where = draw(st.integers(0, len(raw)))
-        action = draw(st.sampled_from(["insert", "delete", "flip", "cut", "repeat", "huge"]))
-        if action == "insert":
-            raw[where:where] = draw(st.sampled_from(PIECES)).encode()
-        elif action == "delete":
-            del raw[where : where + draw(st.integers(1, 8))]
-        elif action == "flip" and where < len(raw):
-            raw[where] = draw(st.integers(0, 255))
-        elif action == "cut":
-            del raw[where:]
-        elif action == "repeat":
-            raw[where:where] = raw[where : where + draw(st.integers(1, 60))] * draw(
-                st.integers(1, 4)
-            )
-        elif action == "huge":  # a cell past the csv module's limit of 131,072 characters
-            raw[where:where] = draw(st.sampled_from([b"x", b'"', b"\n", b"|"])) * draw(
-                st.integers(1, 200_000)
-            )
-    if draw(st.booleans()):  # every line ending made CR, CR LF or LF, or a mix
-        text = bytes(raw).replace(b"\r\n", b"\n")
-        ends = draw(st.lists(st.sampled_from([b"\n", b"\r\n", b"\r"]), min_size=1, max_size=3))
-        parts = text.split(b"\n")
-        raw = bytearray(parts[0])
-        for i, part in enumerate(parts[1:]):
-            raw += ends[i % len(ends)] + part
-    encoding = draw(st.sampled_from([None, None, None, *ENCODINGS]))
-    if encoding is not None:
-        return bytes(raw).decode("utf-8", "replace").encode(encoding, "replace")
-    return bytes(raw)
+def mutated(seeds: list[bytes]) -> st.SearchStrategy[bytes]:
+    """A table mangled, cells past the csv module's limit, line ends and encodings changed."""
+    return hostile_bytes(
+        seeds, PIECES, huge=[b"x", b'"', b"\n", b"|"], line_ends=True, encodings=ENCODINGS
+    )
 
 
 def imported_as_read(table: TableBom, source: str) -> None:
@@ -170,8 +143,11 @@ CELL = st.lists(
     | st.sampled_from([piece for piece in PIECES if "\x00" not in piece]),
     max_size=12,
 ).map(lambda pieces: "a" + "".join(pieces) + "z")
-# Ids as tables give them (bom.schema.json), that are not numbers.
-ID = st.from_regex(r"[a-z][a-z0-9]{0,5}([._-][a-z0-9]{1,4}){0,2}", fullmatch=True)
+# Ids as tables give them (bom.schema.json), that are not numbers nor words
+# that say "nothing here" (n/a, na, none, tbd: the id is made).
+ID = st.from_regex(r"[a-z][a-z0-9]{0,5}([._-][a-z0-9]{1,4}){0,2}", fullmatch=True).filter(
+    lambda text: text not in ("na", "none", "null", "tbd", "tba")
+)
 ITEMS = st.lists(
     st.fixed_dictionaries(
         {"id": ID, "name": CELL, "quantity": st.integers(1, 10**9)}, optional={"notes": CELL}

@@ -17,6 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from support import CORPUS
 from support.fuzz import fuzzing
+from support.hostile import mutated as hostile_bytes
 
 from ohw.storage.yaml.document import (
     MAX_ALIAS_GROWTH,
@@ -111,27 +112,9 @@ def read_or_refused(raw: bytes) -> Document | ReadProblem:
 
 @st.composite
 def mutated(draw, seeds: list[bytes]) -> bytes:
-    """One of ``seeds`` mangled: pieces inserted, bytes dropped, flipped or cut
-    off, lines repeated, and the whole maybe written in another encoding."""
-    raw = bytearray(draw(st.sampled_from(seeds)))
-    for _ in range(draw(st.integers(0, 6))):
-        where = draw(st.integers(0, len(raw)))
-        action = draw(st.sampled_from(["insert", "delete", "flip", "cut", "repeat"]))
-        if action == "insert":
-            raw[where:where] = draw(st.sampled_from(PIECES)).encode()
-        elif action == "delete":
-            del raw[where : where + draw(st.integers(1, 8))]
-        elif action == "flip" and where < len(raw):
-            raw[where] = draw(st.integers(0, 255))
-        elif action == "cut":
-            del raw[where:]
-        elif action == "repeat":
-            raw[where:where] = raw[where : where + draw(st.integers(1, 40))]
-    raw = bytes(raw)
-    encoding = draw(st.sampled_from([None, None, None, *ENCODINGS]))
-    if encoding is not None:
-        text = raw.decode("utf-8", "replace")
-        raw = text.encode(encoding, "replace")
+    """One of ``seeds`` mangled, maybe written in another encoding, maybe after
+    a byte-order mark."""
+    raw = draw(hostile_bytes(seeds, PIECES, encodings=ENCODINGS))
     if draw(st.booleans()):
         raw = draw(st.sampled_from([codecs.BOM_UTF8, codecs.BOM_UTF16, b""])) + raw
     return raw

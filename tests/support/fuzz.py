@@ -4,7 +4,7 @@ may and may not print, and a fingerprint of the files it must leave alone.
 
 The profile is chosen by ``HYPOTHESIS_PROFILE``: ``ci`` (the default) keeps the
 whole suite to about a minute on two cores; ``release`` runs every property
-twenty times as long, on inputs up to the size limits, before a release."""
+twenty times as long, on larger inputs (``largest``), before a release."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def fuzzing(examples: int) -> settings:
 
 def largest(ci: int, release: int) -> int:
     """The largest input a strategy makes: ``ci`` in CI, where time is short,
-    ``release`` (up to the limits ohw sets itself) in the release run."""
+    ``release`` in the release run."""
     return release if PROFILE == RELEASE else ci
 
 

@@ -1,16 +1,20 @@
 """Hostile designs for the fuzz suite (tests/fuzz/): values of every type and
 text of every kind, manifests and BOMs edited in every way a person or a tool
 might (values set to anything, fields dropped, items added twice, removed,
-moved, ids taken away, lists replaced), written as YAML or CSV."""
+moved, ids taken away, lists replaced), written as YAML or CSV; and files
+mutated byte by byte."""
 
 from __future__ import annotations
 
 import copy
 import csv
 import io
+from collections.abc import Sequence
 
 import yaml
 from hypothesis import strategies as st
+
+from support.fuzz import largest
 
 # Text of every kind a value may hold: formulas, control characters, YAML's
 # indicators, line breaks, Unicode separators.
@@ -141,3 +145,51 @@ def as_csv(data: dict) -> bytes:
             + ["" if first.get(c) is None else str(first.get(c)) for c in ("name", "unit-price")]
         )
     return out.getvalue().encode()
+
+
+@st.composite
+def mutated(
+    draw: st.DrawFn,
+    seeds: Sequence[bytes],
+    pieces: Sequence[str],
+    *,
+    huge: Sequence[bytes] = (),
+    line_ends: bool = False,
+    encodings: Sequence[str] = (),
+) -> bytes:
+    """One of ``seeds`` mangled: ``pieces`` inserted, bytes dropped, flipped or
+    cut off, runs repeated; a run of one of the ``huge`` bytes long enough to
+    pass a limit (the csv module's 131,072 characters a cell); with
+    ``line_ends``, every line ending made CR, CR LF or LF, or a mix; and the
+    whole maybe written in one of ``encodings``."""
+    raw = bytearray(draw(st.sampled_from(seeds)))
+    actions = ["insert", "delete", "flip", "cut", "repeat", *(["huge"] if huge else [])]
+    for _ in range(draw(st.integers(0, 6))):
+        where = draw(st.integers(0, len(raw)))
+        action = draw(st.sampled_from(actions))
+        if action == "insert":
+            raw[where:where] = draw(st.sampled_from(pieces)).encode()
+        elif action == "delete":
+            del raw[where : where + draw(st.integers(1, 8))]
+        elif action == "flip" and where < len(raw):
+            raw[where] = draw(st.integers(0, 255))
+        elif action == "cut":
+            del raw[where:]
+        elif action == "repeat":
+            raw[where:where] = raw[where : where + draw(st.integers(1, 60))] * draw(
+                st.integers(1, 4)
+            )
+        elif action == "huge":
+            raw[where:where] = draw(st.sampled_from(huge)) * draw(
+                st.integers(1, largest(200_000, 2_000_000))
+            )
+    if line_ends and draw(st.booleans()):
+        parts = bytes(raw).replace(b"\r\n", b"\n").split(b"\n")
+        ends = draw(st.lists(st.sampled_from([b"\n", b"\r\n", b"\r"]), min_size=1, max_size=3))
+        raw = bytearray(parts[0])
+        for i, part in enumerate(parts[1:]):
+            raw += ends[i % len(ends)] + part
+    encoding = draw(st.sampled_from([None, None, None, *encodings]))
+    if encoding is not None:
+        return bytes(raw).decode("utf-8", "replace").encode(encoding, "replace")
+    return bytes(raw)
