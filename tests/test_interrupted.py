@@ -1,5 +1,5 @@
-"""Commands killed half-way (SIGKILL, no chance to clean up) during a fetch or a
-merge: git must still accept the repository, `git status` must tell the truth,
+"""Commands killed half-way (SIGKILL, no chance to clean up) during a fetch, a
+merge or a remix: git must still accept the repository, `git status` must tell the truth,
 and ohw must be able to go on or go back."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -49,10 +50,11 @@ def kill_once(process: subprocess.Popen[bytes], arrived, what: str) -> None:
     kill(process)
 
 
-def incoming_pack(git_dir: Path) -> bool:
+def incoming_pack(git_dir: Path, name: str = "pack_git2_*") -> bool:
     """Whether part of a pack (more than 64 KiB) is being received into ``git_dir``
-    (libgit2 writes it as objects/pack/pack_git2_*, renamed when complete)."""
-    for partial in (git_dir / "objects" / "pack").glob("pack_git2_*"):
+    (libgit2 writes it as objects/pack/pack_git2_*, git as tmp_pack_*, renamed
+    when complete)."""
+    for partial in (git_dir / "objects" / "pack").glob(name):
         with contextlib.suppress(FileNotFoundError):  # complete, and renamed, meanwhile
             if partial.stat().st_size > 65536:
                 return True
@@ -292,17 +294,22 @@ def test_a_lock_a_killed_command_left_is_named_and_nothing_changes(conflicted_la
     assert git("status", "--porcelain", cwd=conflicted_lamp) == ""
 
 
-def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp: Path):
-    git("checkout", "-q", "fork", cwd=conflicted_lamp)
-    bom = conflicted_lamp / "bom.yaml"
+def merged_but_still_merging(lamp: Path) -> str:
+    """Merge the lamp's fork, with no conflict, and leave git's merge state as
+    a merge killed between its commit and clearing that state leaves it;
+    return the merge commit."""
+    git("checkout", "-q", "fork", cwd=lamp)
+    bom = lamp / "bom.yaml"
     bom.write_text(bom.read_text().replace("quantity: 0.4", "quantity: 0.3", 1))
-    git("commit", "-qam", "fork: no conflict after all", cwd=conflicted_lamp)
-    git("checkout", "-q", "main", cwd=conflicted_lamp)
-    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 0
-    merge_commit = git("rev-parse", "HEAD", cwd=conflicted_lamp)
-    # killed between writing the merge commit and clearing the merge state
-    fork = git("rev-parse", "fork", cwd=conflicted_lamp)
-    (conflicted_lamp / ".git" / "MERGE_HEAD").write_text(fork)
+    git("commit", "-qam", "fork: no conflict after all", cwd=lamp)
+    git("checkout", "-q", "main", cwd=lamp)
+    assert run_ohw("merge", "fork", cwd=lamp).returncode == 0
+    (lamp / ".git" / "MERGE_HEAD").write_text(git("rev-parse", "fork", cwd=lamp))
+    return git("rev-parse", "HEAD", cwd=lamp)
+
+
+def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp: Path):
+    merge_commit = merged_but_still_merging(conflicted_lamp)
     assert "All conflicts fixed but you are still merging" in git("status", cwd=conflicted_lamp)
     refused = run_ohw("merge", "fork", cwd=conflicted_lamp)
     assert refused.returncode == 2 and "ohw merge --continue" in refused.stderr
@@ -312,6 +319,46 @@ def test_a_merge_killed_after_its_commit_is_finished_by_continue(conflicted_lamp
     assert not (conflicted_lamp / ".git" / "MERGE_HEAD").exists()
     assert git("status", "--porcelain", cwd=conflicted_lamp) == ""
     git("fsck", "--strict", cwd=conflicted_lamp)
+
+
+def test_abort_after_a_merge_killed_after_its_commit_undoes_the_commit(conflicted_lamp: Path):
+    start = git("rev-parse", "HEAD", cwd=conflicted_lamp).strip()
+    merged_but_still_merging(conflicted_lamp)
+    aborted = run_ohw("merge", "--abort", cwd=conflicted_lamp)
+    assert aborted.returncode == 0, aborted.stderr
+    assert git("rev-parse", "HEAD", cwd=conflicted_lamp).strip() == start
+    assert not (conflicted_lamp / ".git" / "MERGE_HEAD").exists()
+    assert git("status", "--porcelain", cwd=conflicted_lamp) == ""
+    git("fsck", "--strict", cwd=conflicted_lamp)
+
+
+def test_abort_keeps_a_commit_made_after_the_merge_commit(conflicted_lamp: Path):
+    """HEAD moved on from the merge commit while the merge state stayed (a
+    person committed with a git that does not look at it): abort undoes no commit."""
+    merged_but_still_merging(conflicted_lamp)
+    merge_head = conflicted_lamp / ".git" / "MERGE_HEAD"
+    left = merge_head.read_bytes()
+    merge_head.unlink()
+    (conflicted_lamp / "notes.md").write_text("later\n")
+    git("add", "notes.md", cwd=conflicted_lamp)
+    git("commit", "-qm", "later work", cwd=conflicted_lamp)
+    merge_head.write_bytes(left)
+    later = git("rev-parse", "HEAD", cwd=conflicted_lamp)
+    assert run_ohw("merge", "--abort", cwd=conflicted_lamp).returncode == 0
+    assert git("rev-parse", "HEAD", cwd=conflicted_lamp) == later
+
+
+def test_abort_removes_the_temporary_files_a_killed_merge_was_writing(conflicted_lamp: Path):
+    assert run_ohw("merge", "fork", cwd=conflicted_lamp).returncode == 1  # the conflict
+    # what a merge killed inside write_atomically leaves beside the file
+    left = [conflicted_lamp / ".ohw-k2x9_a0q.tmp", conflicted_lamp / "parts" / ".ohw-zz00aa11.tmp"]
+    for path in left:
+        path.write_text("half a bom\n")
+    mine = conflicted_lamp / ".ohw-notes.tmp"  # not a name ohw makes
+    mine.write_text("mine\n")
+    assert run_ohw("merge", "--abort", cwd=conflicted_lamp).returncode == 0
+    assert not any(path.exists() for path in left)
+    assert git("status", "--porcelain", cwd=conflicted_lamp) == "?? .ohw-notes.tmp\n"
 
 
 def test_abort_after_a_merge_killed_mid_checkout_restores_the_files_it_wrote(
@@ -345,3 +392,139 @@ def test_abort_after_a_merge_killed_mid_checkout_restores_the_files_it_wrote(
     before.pop("LICENSE")
     assert after == before  # README.md as it was, parts/new.txt gone
     assert git("status", "--porcelain", cwd=conflicted_lamp) == " M LICENSE\n"
+
+
+# --- killed during a fetch from a repository on this machine (git's upload-pack) -----
+
+
+@pytest.fixture
+def slow_upload_pack(tmp_path: Path) -> None:
+    """git's upload-pack, on this machine, sending its pack at TRICKLE's pace:
+    the user's configuration may name a command that makes the pack
+    (uploadpack.packObjectsHook), and here it passes the pack on slowly."""
+    size, pause = TRICKLE
+    script = tmp_path / "slow-pack"
+    script.write_text(
+        f'#!/bin/sh\n"$@" | {sys.executable} -c \''
+        "import sys, time\n"
+        f"while chunk := sys.stdin.buffer.read({size}):\n"
+        f"    sys.stdout.buffer.write(chunk); sys.stdout.buffer.flush(); time.sleep({pause})\n'\n"
+    )
+    script.chmod(0o755)
+    with (Path(os.environ["HOME"]) / ".gitconfig").open("a") as config:
+        config.write(f"[uploadpack]\n\tpackObjectsHook = {script}\n")
+
+
+def processes_naming(text: str) -> list[str]:
+    """The command lines of this machine's processes that hold ``text``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if text in line:
+                found.append(line)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc")
+@pytest.mark.parametrize("command", ["clone", "fork"])
+def test_a_local_clone_killed_mid_fetch_stops_git_too(
+    heavy_served: Path, tmp_path: Path, command: str, slow_upload_pack: None
+):
+    url = (heavy_served / "lamp.git").as_uri()
+    process = start_ohw(command, url, "mine", cwd=tmp_path)
+
+    def arrived() -> bool:
+        return any(incoming_pack(p / ".git", "tmp_pack_*") for p in leftovers(tmp_path, "mine"))
+
+    kill_once(process, arrived, f"ohw {command}")
+    (leftover,) = leftovers(tmp_path, "mine")
+    deadline = time.monotonic() + 10
+    while processes_naming(leftover.name) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_naming(leftover.name) == []  # git's clone died with ohw
+    assert not (tmp_path / "mine").exists()
+    again = run_ohw(command, url, "mine", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "left by a clone or fork that was killed" in again.stderr
+    assert leftovers(tmp_path, "mine") == []
+    git("fsck", "--strict", cwd=tmp_path / "mine")
+    assert git("status", "--porcelain", cwd=tmp_path / "mine") == ""
+
+
+def test_a_local_pull_killed_mid_fetch_leaves_a_sound_repository(
+    heavy_served: Path, tmp_path: Path, slow_upload_pack: None
+):
+    ada, url = tmp_path / "ada", (heavy_served / "lamp.git").as_uri()
+    # git keeps what it fetches as a pack, as it does for a pull of a hundred
+    # objects or more (fewer, it unpacks them)
+    with (Path(os.environ["HOME"]) / ".gitconfig").open("a") as config:
+        config.write("[fetch]\n\tunpackLimit = 1\n")
+    git("clone", "-q", url, tmp_path / "mine", cwd=tmp_path)
+    mine = tmp_path / "mine"
+    heavy_commit(ada, "second-scan.bin")
+    git("push", "-q", "origin", "main", cwd=ada)
+    before = git("rev-parse", "HEAD", "origin/main", cwd=mine)
+    process = start_ohw("pull", cwd=mine)
+    kill_once(process, lambda: incoming_pack(mine / ".git", "tmp_pack_*"), "ohw pull")
+    git("fsck", "--strict", cwd=mine)
+    time.sleep(0.5)  # long enough for a fetch left running to move origin/main
+    assert git("rev-parse", "HEAD", "origin/main", cwd=mine) == before
+    assert git("status", "--porcelain", cwd=mine) == ""
+    (partial,) = (mine / ".git" / "objects" / "pack").glob("tmp_pack_*")
+    again = run_ohw("pull", cwd=mine)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert git("rev-parse", "HEAD", cwd=mine) == git("rev-parse", "HEAD", cwd=ada)
+    # the half-received pack is removed by the fetch after it is ten minutes old
+    assert partial.exists()
+    an_hour_ago = time.time() - 3600
+    os.utime(partial, (an_hour_ago, an_hour_ago))
+    assert run_ohw("pull", cwd=mine).returncode == 0
+    assert not partial.exists()
+    assert "garbage: 0" in git("count-objects", "-v", cwd=mine)
+
+
+# --- killed during a remix ---------------------------------------------------------------
+
+
+def test_a_remix_killed_at_any_moment_never_leaves_head_ahead_of_index_and_files(
+    tmp_path: Path,
+):
+    """Killed anywhere, a remix leaves either its commit with the index and
+    files that commit has (a plain `git commit` changes nothing), or HEAD as it
+    was; and then `ohw remix` again gives what an uninterrupted remix gives."""
+    ada = desk_lamp_repository(tmp_path / "ada")
+    assert run_ohw("init", "mine", cwd=tmp_path).returncode == 0
+    mine = tmp_path / "mine"
+    start = git("rev-parse", "HEAD", cwd=mine).strip()
+    remix = ("remix", ada, "--part", "arm", "--part", "base", "--with-bom")
+    began = time.monotonic()
+    done = run_ohw(*remix, cwd=mine)
+    whole = time.monotonic() - began
+    assert done.returncode == 0, done.stderr
+    remixed_tree = git("rev-parse", "HEAD^{tree}", cwd=mine)
+
+    def back_to_start() -> None:
+        git("reset", "-q", "--hard", start, cwd=mine)
+        git("clean", "-qfd", cwd=mine)
+
+    back_to_start()
+    seen = set()
+    for fraction in (0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0):
+        process = start_ohw(*remix, cwd=mine)
+        time.sleep(whole * fraction)
+        kill(process)
+        git("fsck", "--strict", cwd=mine)
+        if git("rev-parse", "HEAD", cwd=mine).strip() != start:
+            seen.add("committed")
+            assert git("rev-parse", "HEAD^", cwd=mine).strip() == start
+            assert git("rev-parse", "HEAD^{tree}", cwd=mine) == remixed_tree
+            assert git("status", "--porcelain", cwd=mine) == ""
+        else:
+            seen.add("written" if git("status", "--porcelain", cwd=mine) else "not begun")
+            again = run_ohw(*remix, cwd=mine)
+            assert again.returncode == 0, again.stderr
+            assert git("rev-parse", "HEAD^{tree}", cwd=mine) == remixed_tree
+            assert git("status", "--porcelain", cwd=mine) == ""
+        back_to_start()
+    print("states left by the kills:", sorted(seen))

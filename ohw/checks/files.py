@@ -1,9 +1,11 @@
-"""OHW207-OHW210: file names that break tools, and files too large for a repository.
+"""OHW207-OHW211: file names that break tools, files too large for a repository,
+and files a merge left conflicted.
 
 Hardware repositories are checked out on Windows and macOS too, and built by
 scripts: a name Windows refuses, two names only case tells apart, or a space
 in a path breaks someone's clone or build. Every name of every file and folder
-of the design is looked at; nothing is read.
+of the design is looked at; nothing is read but the conflicted files, for
+their first conflict marker.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterator
 
 from ohw.checks.context import CheckContext
 from ohw.design.findings import Finding, finding
+from ohw.storage.tree import DesignTree, Kind
+from ohw.storage.yaml.document import Location
 
 # What Windows refuses in a name (besides control characters), and the device
 # names it reserves with any extension: "nul.stl" is the device NUL.
@@ -101,3 +105,29 @@ def _case_collisions(files: list[str]) -> Iterator[Finding]:
                 f"{path} and {other} differ only in how their characters are composed "
                 "(Unicode normalization): macOS takes them for one file",
             )
+
+
+_MARKER = b"<<<<<<< "
+
+
+def unfinished_merge(tree: DesignTree) -> list[Finding]:
+    """OHW211 for each file of the design that the merge (or rebase...) git is
+    in the middle of left conflicted, at its first conflict marker: meshes too,
+    which hold none. What else is wrong with such a file waits until it is settled."""
+    unfinished = tree.unfinished()
+    if unfinished is None:
+        return []
+    found = []
+    for path in unfinished.conflicted:
+        message = f"{path} is still conflicted in the {unfinished.operation} in progress"
+        found.append(finding("OHW211", path, message, _first_marker(tree, path)))
+    return found
+
+
+def _first_marker(tree: DesignTree, path: str) -> Location | None:
+    if tree.resolve(path).kind is not Kind.FILE:
+        return None  # deleted on one side, or no longer there
+    for number, line in enumerate(tree.read_bytes(path).splitlines(), 1):
+        if line.startswith(_MARKER):
+            return Location(number, 1)
+    return None

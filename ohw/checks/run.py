@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ohw.checks.context import CheckContext, CheckOptions
+from ohw.checks.files import unfinished_merge
 from ohw.design.findings import Finding, Severity
 from ohw.design.paths import MANIFEST
 from ohw.design.reader import MAX_DESIGN_FILE_BYTES, read_design
@@ -107,7 +108,23 @@ def check_design(
         context = CheckContext(design, settings, options, mesh_analyses=analyses)
         if settings_findings or tree.exists(SETTINGS):
             context.examined["settings"] = {SETTINGS}
-        found = [dataclasses.replace(f, check="schema") for f in design.problems]
+        # A file a merge left conflicted is reported as such, not as what its
+        # conflict markers make of it (YAML or CSV that cannot be read).
+        conflicts = unfinished_merge(tree)
+        conflicted = {f.file for f in conflicts}
+        found = [
+            dataclasses.replace(f, check="schema")
+            for f in design.problems
+            if f.file not in conflicted
+        ]
+        found += [dataclasses.replace(f, check="files") for f in conflicts]
+        unreadable = {
+            _MANIFEST: design.manifest_unreadable,
+            _BOM: design.bom_unreadable,
+        }
+        for needs, design_file in ((_MANIFEST, MANIFEST), (_BOM, design.bom_path)):
+            if design_file in conflicted:
+                unreadable[needs] = f"{design_file} has merge conflicts"
         found += [dataclasses.replace(f, check="settings") for f in settings_findings]
         report = DesignReport(
             path,
@@ -125,9 +142,9 @@ def check_design(
         # The report keeps the checks' own order.
         for name, needs, check in sorted(checks, key=lambda each: each[0] == "meshes"):
             if needs >= _MANIFEST and design.manifest is None:
-                report.skipped.append(Skipped(name, design.manifest_unreadable))
+                report.skipped.append(Skipped(name, unreadable[_MANIFEST]))
             elif needs == _BOM and design.bom is None:
-                report.skipped.append(Skipped(name, design.bom_unreadable))
+                report.skipped.append(Skipped(name, unreadable[_BOM]))
             else:
                 context.checking = name
                 if needs >= _MANIFEST:  # what it judges is written in the manifest (or BOM)
@@ -147,7 +164,7 @@ def check_design(
         }
         report.skipped.sort(key=lambda skipped: order[skipped.check])
         if design.manifest is not None and design.bom is None:
-            report.skipped.append(Skipped("instructions: BOM references", design.bom_unreadable))
+            report.skipped.append(Skipped("instructions: BOM references", unreadable[_BOM]))
         scope = context.scope
         report.findings = [
             f for f in settings.apply(report.findings) if scope is None or scope.keeps(f)

@@ -378,20 +378,51 @@ def merge_command(
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--ours", "side", flag_value="ours", help="Keep the current branch's version.")
-@click.option("--theirs", "side", flag_value="theirs", help="Keep the merged branch's version.")
-@click.option("--base", "side", flag_value="base", help="Keep the version both started from.")
+@click.option(
+    "--ours", "side", flag_value="ours", help="Where both sides changed: the current branch's."
+)
+@click.option(
+    "--theirs", "side", flag_value="theirs", help="Where both sides changed: the merged branch's."
+)
+@click.option(
+    "--base", "side", flag_value="base", help="Where both sides changed: what both started from."
+)
+@click.option(
+    "--whole-file",
+    is_flag=True,
+    help="Take the side's whole file, dropping the other side's changes to it.",
+)
 @click.option(
     "--images",
     metavar="DIR",
     help="Settle nothing: write a picture of each conflicted mesh's base, ours and theirs to DIR.",
 )
-def resolve(*, paths: tuple[str, ...], side: str | None, images: str | None) -> int:
-    """Settle conflicted files: with one side's version, or, with no option, as
-    you edited them (refused while conflict markers remain)."""
+@output_options("resolve")
+def resolve(
+    *,
+    paths: tuple[str, ...],
+    side: str | None,
+    whole_file: bool,
+    images: str | None,
+    output_format: str,
+) -> int:
+    """Settle conflicted files: with a side, or, with no option, as you edited
+    them (refused while conflict markers remain).
+
+    A side settles only what both sides changed: the conflicting fields of a
+    manifest or BOM, the conflicting lines of a text; every change the merge
+    made cleanly stays. A mesh (or other binary file), or a file one side
+    deleted, is taken whole; --whole-file takes any file whole.
+    """
     from ohw.cli.commands.merge import resolve as run_resolve
 
-    return run_resolve(list(paths), side, images)  # type: ignore[arg-type]
+    return run_resolve(
+        list(paths),
+        side,  # type: ignore[arg-type]
+        whole_file=whole_file,
+        images=images,
+        output_format=output_format,
+    )
 
 
 @cli.command("merge-driver")
@@ -684,12 +715,18 @@ def credits(*, write: bool, output_format: str) -> int:
 
 
 @cli.command()
+@click.argument("remote", required=False)
 @output_options("merge")
-def pull(*, output_format: str) -> int:
-    """Fetch the current branch's remote and merge it, as `ohw merge` does."""
+def pull(*, remote: str | None, output_format: str) -> int:
+    """Fetch REMOTE (default: origin, your own repository) and merge its branch
+    into the current one, as `ohw merge` does.
+
+    The branch merged is the one the current branch tracks on REMOTE, else the
+    one of the same name. A fork's source is 'upstream': `ohw update` merges it.
+    """
     from ohw.cli.commands.remotes import pull_command
 
-    return pull_command(output_format)
+    return pull_command(remote, output_format)
 
 
 @cli.command()
@@ -705,8 +742,10 @@ def update(*, output_format: str) -> int:
 @click.argument("remote", default="origin")
 @click.argument("branch", required=False)
 def push(*, remote: str, branch: str | None) -> int:
-    """Push BRANCH (default: the current one) to REMOTE (default: origin).
+    """Push BRANCH (default: the current one) to REMOTE (default: origin, your own
+    repository), with the commits remixes are pinned to (refs/ohw/*).
 
+    A branch that tracks no remote branch tracks the one pushed to from then on.
     A push the remote rejects (it has commits you do not) is an error: pull first.
     """
     from ohw.cli.commands.remotes import push as run_push

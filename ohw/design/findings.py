@@ -142,6 +142,14 @@ RULES: dict[str, Rule] = {
             "in .ohw.yaml",
         ),
         Rule(
+            "OHW211",
+            _E,
+            "File has unresolved merge conflicts",
+            "settle it with `ohw resolve PATH --ours` (or `--theirs`, `--base`; or edit it, "
+            "then `ohw resolve PATH`) and finish with `ohw merge --continue`; or undo the "
+            "merge with `ohw merge --abort`",
+        ),
+        Rule(
             "OHW301",
             _E,
             "Mesh file cannot be read",

@@ -28,6 +28,7 @@ SCHEMA_NAMES = (
     "check-output",
     "mesh-report",
     "remix-output",
+    "resolve-output",
     "credits",
     "diff-output",
     "log-output",

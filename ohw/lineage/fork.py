@@ -13,11 +13,17 @@ from ohw.merge.files import edit_yaml
 from ohw.merge.workflow import MergeOutcome, merge
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs import remote as remotes
-from ohw.storage.vcs.repository import Identity, commit_new_files, open_work_tree
+from ohw.storage.vcs.repository import (
+    Identity,
+    commit_new_files,
+    identity_or_error,
+    open_work_tree,
+)
 from ohw.storage.yaml.document import ReadProblem
 from ohw.storage.yaml.read import load_yaml
 
-UPSTREAM = "upstream"
+UPSTREAM = "upstream"  # where a fork comes from
+ORIGIN = "origin"  # your own repository, where you pull from and push to
 
 
 @dataclass(frozen=True)
@@ -36,20 +42,20 @@ def fork_design(
     destination: Path | None,
     revision: str | None,
     name: str | None,
-    author: Identity,
     progress: remotes.Progress | None = None,
 ) -> Fork:
     """Clone ``source``, optionally at ``revision`` and under a new ``name``,
-    record it in the manifest's lineage and commit that; ``source`` stays
-    reachable as the remote ``upstream``. The fork is made beside its folder and
-    moved into place complete: on failure, even killed, no half-made fork is left."""
+    record it in the manifest's lineage and commit that, as the author git
+    names in the new repository; ``source`` stays reachable as the remote
+    ``upstream``. The fork is made beside its folder and moved into place
+    complete: on failure, even killed, no half-made fork is left."""
     remotes.check_url(source)
     url = str(Path(source).resolve()) if Path(source).is_dir() else source
     folder = destination or Path(name or remotes.name_from_url(source))
     cleared = tuple(remotes.remove_interrupted(folder))
     with remotes.made_in_place(folder) as work:
-        repo = remotes.clone_into(source, work, progress)
-        commit = remotes.start_fork(repo, revision, UPSTREAM)
+        remotes.clone_into(source, work, progress, remote_name=UPSTREAM)
+        commit = remotes.start_fork(work, revision)
         manifest_path = work / MANIFEST
         text = _manifest_text(manifest_path, source)
         data = load_yaml(text.encode()).data
@@ -68,7 +74,7 @@ def fork_design(
             work,
             [MANIFEST],
             f"Fork {upstream_name} at {commit[:7]}\n\nForked from {url}",
-            author,
+            identity_or_error(work),
             new_repository=False,
         )
     return Fork(folder, data["name"], upstream_name, commit, recorded, cleared)
@@ -101,16 +107,39 @@ def update(
     if not remotes.has_remote(repo, UPSTREAM):
         raise OhwError(
             "this design has no upstream to update from",
-            "ohw fork keeps the forked design as the remote 'upstream'; "
-            "add one with git remote add upstream URL",
+            "ohw fork keeps the forked design as the remote 'upstream'; add one with "
+            "`git remote add upstream URL`"
+            + (
+                ", or bring in origin's changes with `ohw pull`"
+                if remotes.has_remote(repo, ORIGIN)
+                else ""
+            ),
         )
-    remotes.fetch(repo, UPSTREAM, progress)
-    return merge(folder, remotes.default_branch(repo, UPSTREAM), author)
-
-
-def pull(folder: Path, author: Identity, progress: remotes.Progress | None = None) -> MergeOutcome:
-    """Fetch the current branch's remote and merge what it has."""
-    repo = open_work_tree(folder, "pull")
-    remote_name, branch = remotes.tracked(repo)
-    remotes.fetch(repo, remote_name, progress)
+    branch = remotes.fetch(repo, UPSTREAM, progress) or remotes.default_branch(repo, UPSTREAM)
     return merge(folder, branch, author)
+
+
+def pull(
+    folder: Path,
+    author: Identity,
+    remote: str | None = None,
+    progress: remotes.Progress | None = None,
+) -> MergeOutcome:
+    """Fetch ``remote`` (default: origin, your own repository) and merge its
+    branch: the one the current branch tracks there, else the one of the same name."""
+    repo = open_work_tree(folder, "pull")
+    name = remote or ORIGIN
+    if remote is None and not remotes.has_remote(repo, ORIGIN):
+        has_upstream = remotes.has_remote(repo, UPSTREAM)
+        raise OhwError(
+            "this design has no remote 'origin' to pull from",
+            (
+                "`ohw update` brings in the changes of 'upstream', the design it was forked from; "
+                if has_upstream
+                else ""
+            )
+            + "to publish your own, run `git remote add origin URL` and `ohw push`",
+        )
+    remotes.current_branch(repo, "pull")
+    remotes.fetch(repo, name, progress)
+    return merge(folder, remotes.pulled_branch(repo, name), author)

@@ -38,7 +38,9 @@ from ohw.storage.vcs.repository import (
     commit_new_files,
     delete_reference,
     find_commit,
+    finish_interrupted_writes,
     merge_in_progress,
+    note_writes,
     open_work_tree,
     reachable,
     references_under,
@@ -75,6 +77,7 @@ class Remix:
     parts: tuple[RemixedPart, ...]
     bom_added: tuple[str, ...]
     bom_present: tuple[str, ...]  # cited with the parts, already in this design's BOM
+    bom_by_hand: tuple[str, ...]  # cited with the parts, for a person to add to a BOM table
     design_license: str  # this design's hardware licence, after the remix
     relicensed: bool  # whether the remix changed it (--relicense)
     previous_license: str | None  # what it was before
@@ -119,6 +122,7 @@ def remix_parts(
     if request.new_id is not None and len(request.part_ids) != 1:
         raise OhwError("--as renames one part: give a single --part with it")
     repo = open_work_tree(folder, "remix")
+    finish_interrupted_writes(folder)
     ours = read_valid_design(open_design(folder))
     _refuse_local_changes(repo, folder, ours)
     url = str(Path(source).resolve()) if Path(source).is_dir() else remotes.check_url(source)
@@ -216,26 +220,27 @@ def _remix(
         data.setdefault("license", {})["hardware"] = relicense
     _record_lineage(data, origin, [p["id"] for p in taken])
     writes: dict[str, bytes] = dict(files)
-    added: list[str] = []
-    present: list[str] = []
+    bom = _BomItems([], [], [])
     if request.with_bom:
-        added, present = _bring_bom(folder, ours, origin, taken=taken, data=data, writes=writes)
+        bom = _bring_bom(folder, ours, origin, taken=taken, data=data, writes=writes)
     writes[MANIFEST] = edit_yaml(text, data).encode()
-    message = _commit_message(name, origin, remixed, added)
-    recorded = _write_and_commit(folder, writes, message, author)
+    message = _commit_message(name, origin, remixed, bom)
+    # The pins first: a commit that records the remix never lacks them.
     pin = f"{PINS}/{name}/{origin.commit}"
     set_reference(repo, pin, origin.commit)
     # The source's own pins keep its remixed designs' commits here, for ohw credits.
     for ref, target in references_under(repo, f"{_FETCHED}/remix").items():
         set_reference(repo, PINS + ref.removeprefix(f"{_FETCHED}/remix"), target)
+    recorded = _write_and_commit(folder, writes, message, author)
     return Remix(
         name,
         origin.url,
         origin.commit,
         dict(origin.data["license"]),
         tuple(remixed),
-        tuple(added),
-        tuple(present),
+        tuple(bom.added),
+        tuple(bom.present),
+        tuple(bom.by_hand),
         design_license,
         relicense is not None,
         ours.manifest.license.hardware,
@@ -448,6 +453,15 @@ def _source_bom(origin: _Source) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for item in origin.design.bom_items()}
 
 
+@dataclass(frozen=True)
+class _BomItems:
+    """The ids of the BOM items the remixed parts need."""
+
+    added: list[str]  # to this design's BOM
+    present: list[str]  # there already, left as they are
+    by_hand: list[str]  # for a person to add: ohw does not edit a BOM table
+
+
 def _bring_bom(
     folder: Path,
     ours: Design,
@@ -456,9 +470,10 @@ def _bring_bom(
     taken: list[dict[str, Any]],
     data: dict[str, Any],
     writes: dict[str, bytes],
-) -> tuple[list[str], list[str]]:
+) -> _BomItems:
     """Add the BOM items the parts need to this design's BOM (in ``data`` when it
-    is inline, else to ``writes``); return the ids added and those already there."""
+    is inline, else to ``writes``), but for a BOM table (CSV, TSV, Markdown...),
+    which is left alone: its items are named for a person to add."""
     if origin.design.bom is None:
         raise OhwError(
             f"the BOM of {origin.data['name']} cannot be read: {origin.design.bom_unreadable}",
@@ -469,20 +484,16 @@ def _bring_bom(
     have = {item.id for item in ours.bom or []}
     present = [i for i in wanted if i in have]
     added = [copy.deepcopy(source_items[i]) for i in wanted if i not in have]
+    ids = [item["id"] for item in added]
     if not added:
-        return [], present
+        return _BomItems([], present, [])
     manifest = ours.manifest
     assert manifest is not None
     if manifest.bom_items is not None:
         data["bom"] = [*data["bom"], *added]
     elif manifest.bom_file is not None:
         if bom_kind(manifest.bom_file) == "bom-table":
-            raise OhwError(
-                f"--with-bom adds items to a YAML BOM, and this design's is the table "
-                f"{manifest.bom_file} (ohw bom import converts it into bom.yaml)",
-                "remix without --with-bom and add these items by hand: "
-                + ", ".join(item["id"] for item in added),
-            )
+            return _BomItems([], present, ids)
         text = (folder / manifest.bom_file).read_text(encoding="utf-8")
         bom = load_yaml(text.encode()).data
         bom["items"] = [*bom.get("items", []), *added]
@@ -495,27 +506,30 @@ def _bring_bom(
             )
         data["bom"] = NEW_BOM
         writes[NEW_BOM] = edit_yaml("items: []\n", {"items": added}).encode()
-    return [item["id"] for item in added], present
+    return _BomItems(ids, present, [])
 
 
-def _commit_message(
-    name: str, origin: _Source, remixed: list[RemixedPart], added: list[str]
-) -> str:
+def _commit_message(name: str, origin: _Source, remixed: list[RemixedPart], bom: _BomItems) -> str:
     taken = ", ".join(
         p.id if p.id == p.source_id else f"{p.source_id} (as {p.id})" for p in remixed
     )
     body = [f"Remixed from {origin.url} at {origin.commit}."]
-    if added:
-        body.append("BOM items brought along: " + ", ".join(added) + ".")
+    if bom.added:
+        body.append("BOM items brought along: " + ", ".join(bom.added) + ".")
+    if bom.by_hand:
+        body.append("BOM items to add to the BOM table by hand: " + ", ".join(bom.by_hand) + ".")
     return f"Remix {taken} from {name} at {origin.commit[:7]}\n\n" + "\n".join(body)
 
 
 def _write_and_commit(
     folder: Path, writes: dict[str, bytes], message: str, author: Identity
 ) -> str:
-    """Write every file, commit them, and on any failure put everything back."""
+    """Write every file, commit them (the index before HEAD, as git commits),
+    and on any failure put everything back; killed, the note of what was being
+    written lets the next remix put it back (``finish_interrupted_writes``)."""
     before: dict[Path, bytes | None] = {}
     made: list[Path] = []
+    note = note_writes(folder, writes)
     try:
         for path, content in writes.items():
             target = folder / path
@@ -526,7 +540,7 @@ def _write_and_commit(
                     made.append(parent)
             if before[target] != content:
                 write_atomically(target, content)
-        return commit_new_files(folder, list(writes), message, author, new_repository=False)
+        recorded = commit_new_files(folder, list(writes), message, author, new_repository=False)
     except BaseException:
         for target, old in before.items():
             if old is None:
@@ -535,4 +549,7 @@ def _write_and_commit(
                 write_atomically(target, old)
         for parent in reversed(made):
             parent.rmdir()
+        note.unlink()
         raise
+    note.unlink()
+    return recorded

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ohw.design.paths import MANIFEST
-from ohw.merge.lines import Labels, with_markers
+from ohw.merge.lines import Labels, with_markers, with_side
 from ohw.merge.plan import MISSING, SIDES, Conflict, Side, merged_value, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
 from ohw.storage.yaml.document import Document, ReadProblem, collector_paused, decode_utf8
@@ -73,6 +73,38 @@ def merge_file(
         return FileMerge(merged["ours"].encode(), (), clean=True, rewritten=rewritten)
     text, _ = with_markers(merged["base"], merged["ours"], merged["theirs"], labels)
     return FileMerge(text.encode(), tuple(conflicts), clean=False, rewritten=rewritten)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A conflicted file settled with one side where both sides changed it, and
+    merged everywhere else."""
+
+    data: bytes
+    fields: tuple[Conflict, ...]  # the fields settled, where merged by meaning
+    places: int  # the places settled line by line, where merged by lines
+
+
+def settle_file(
+    path: str, base: bytes | None, ours: bytes, theirs: bytes, side: Side, *, by_meaning: bool
+) -> Settled:
+    """Merge three versions of a file again, as `ohw merge` merged it (by meaning
+    if ``by_meaning``, else line by line), taking ``side``'s value of each field
+    (or lines of each place) both sides changed: every change merged cleanly is
+    kept."""
+    raw: dict[Side, bytes] = {"base": base or b"", "ours": ours, "theirs": theirs}
+    if by_meaning:
+        try:
+            with collector_paused():
+                done = _by_meaning(path, raw, base is not None, load_yaml)
+        except ReadProblem as problem:
+            done = problem.message
+        if not isinstance(done, str):  # else merged line by line, as merge_file did
+            merged, conflicts, _ = done
+            return Settled(merged.get(side, merged["ours"]).encode(), tuple(conflicts), 0)
+    old, mine, other = (raw[s].decode("utf-8", "surrogateescape") for s in SIDES)
+    text, places = with_side(old, mine, other, side)
+    return Settled(text.encode("utf-8", "surrogateescape"), (), places)
 
 
 def _by_meaning(

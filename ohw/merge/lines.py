@@ -3,7 +3,10 @@ into one with git's conflict markers around each place they differ."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from ohw.merge.plan import SIDES, Side
 
 
 @dataclass(frozen=True)
@@ -19,13 +22,47 @@ def with_markers(base: str, ours: str, theirs: str, labels: Labels) -> tuple[str
     """A line-by-line three-way merge: each side's changes from ``base`` where only
     one side changed, and diff3-style marked hunks where both changed differently.
     Says whether there were any."""
+    out: list[str] = []
+    conflicted = False
+    for chunk in _chunks(base, ours, theirs):
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        conflicted = True
+        chunk_base, chunk_ours, chunk_theirs = chunk
+        out.append(f"<<<<<<< {labels.ours}\n")
+        out.extend(_ended(chunk_ours))
+        out.append(f"||||||| {labels.base}\n")
+        out.extend(_ended(chunk_base))
+        out.append("=======\n")
+        out.extend(_ended(chunk_theirs))
+        out.append(f">>>>>>> {labels.theirs}\n")
+    return "".join(out), conflicted
+
+
+def with_side(base: str, ours: str, theirs: str, side: Side) -> tuple[str, int]:
+    """The same merge, each place both sides changed differently taken from
+    ``side`` (as `git merge-file --ours` or `--theirs` does); and how many
+    such places there were."""
+    out: list[str] = []
+    settled = 0
+    for chunk in _chunks(base, ours, theirs):
+        if isinstance(chunk, str):
+            out.append(chunk)
+        else:
+            settled += 1
+            out.extend(chunk[SIDES.index(side)])
+    return "".join(out), settled
+
+
+def _chunks(base: str, ours: str, theirs: str) -> Iterator[str | tuple[list[str], ...]]:
+    """The merged text in order: lines as merged, and for each place both sides
+    changed differently, the lines of base, ours and theirs there."""
     base_lines = base.splitlines(keepends=True)
     ours_lines = ours.splitlines(keepends=True)
     theirs_lines = theirs.splitlines(keepends=True)
     in_ours = _matched(base_lines, ours_lines)
     in_theirs = _matched(base_lines, theirs_lines)
-    out: list[str] = []
-    conflicted = False
     b = o = t = 0
     # Lines of base found, in order, in both others are where the three agree.
     anchors = [(i, in_ours[i], in_theirs[i]) for i in range(len(base_lines))]
@@ -34,22 +71,14 @@ def with_markers(base: str, ours: str, theirs: str, labels: Labels) -> tuple[str
         assert j is not None and k is not None
         chunk_base, chunk_ours, chunk_theirs = base_lines[b:i], ours_lines[o:j], theirs_lines[t:k]
         if chunk_ours == chunk_base:
-            out.extend(chunk_theirs)
+            yield "".join(chunk_theirs)
         elif chunk_theirs in (chunk_base, chunk_ours):
-            out.extend(chunk_ours)
+            yield "".join(chunk_ours)
         else:
-            conflicted = True
-            out.append(f"<<<<<<< {labels.ours}\n")
-            out.extend(_ended(chunk_ours))
-            out.append(f"||||||| {labels.base}\n")
-            out.extend(_ended(chunk_base))
-            out.append("=======\n")
-            out.extend(_ended(chunk_theirs))
-            out.append(f">>>>>>> {labels.theirs}\n")
+            yield chunk_base, chunk_ours, chunk_theirs
         if i < len(base_lines):
-            out.append(ours_lines[j])
+            yield ours_lines[j]
         b, o, t = i + 1, j + 1, k + 1
-    return "".join(out), conflicted
 
 
 def _matched(a: list[str], b: list[str]) -> list[int | None]:

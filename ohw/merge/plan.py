@@ -77,8 +77,24 @@ class Conflict:
     paths: dict[Side, JsonPath | None] = field(compare=False)
 
     def describe(self) -> str:
+        """The conflict in words: "bom m3x10 quantity: base 8, ours 10, theirs 12";
+        "bom m3x10: ours deleted the item, theirs changed its quantity 8 → 12"."""
+        where = " ".join(self.where)
+        deleted = [side for side in ("ours", "theirs") if getattr(self, side) is MISSING]
+        if len(deleted) == 1 and self.base is not MISSING:
+            kept = "theirs" if deleted == ["ours"] else "ours"
+            item = isinstance(self.base, dict) and isinstance(getattr(self, kept), dict)
+            changed = changes(self.base, getattr(self, kept))
+            return (
+                f"{where}: {deleted[0]} deleted the item, {kept} changed its {changed}"
+                if item
+                else f"{where}: {deleted[0]} removed it, {kept} changed it: {changed}"
+            )
+        if self.base is MISSING and isinstance(self.ours, dict) and isinstance(self.theirs, dict):
+            changed = changes(self.ours, self.theirs)
+            return f"{where}: added on both sides, differing (ours → theirs) in {changed}"
         values = ", ".join(f"{side} {show_value(getattr(self, side))}" for side in SIDES)
-        return f"{' '.join(self.where)}: {values}"
+        return f"{where}: {values}"
 
 
 Plan = Take | Combine | Conflict
@@ -259,6 +275,54 @@ def _merged_order(orders: list[list[Any]]) -> list[Any]:
         after = key
     result.extend(k for k in base if k not in placed)
     return result
+
+
+def changes(old: Any, new: Any, *, shown: int = 3) -> str:
+    """What changed from ``old`` to ``new``, in words: "quantity 2 → 3, notes
+    (removed)", field by field where both are mappings (the first ``shown``)."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return f"{show_value(old)} → {show_value(new)}"
+    found = _differences(old, new, ())
+    listed = []
+    for where, before, after in found[:shown]:
+        name = " ".join(where)
+        if after is MISSING:
+            listed.append(f"{name} (removed)")
+        elif before is MISSING:
+            listed.append(f"{name} {show_value(after)} (added)")
+        else:
+            listed.append(f"{name} {show_value(before)} → {show_value(after)}")
+    if len(found) > shown:
+        listed.append(f"and {len(found) - shown} more")
+    return ", ".join(listed) or "nothing"
+
+
+def _differences(
+    old: Any, new: Any, where: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], Any, Any]]:
+    """Each place where ``new`` differs from ``old``: mappings key by key, lists
+    of identified items item by item, anything else whole."""
+    if isinstance(old, list) and isinstance(new, list):
+        keyed = _keyed(old), _keyed(new)
+        if keyed[0] is not None and keyed[1] is not None:
+            old, new = keyed
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return [] if same(old, new) else [(where, old, new)]
+    found = []
+    for key in _merged_order([list(old), list(new), list(new)]):
+        found += _differences(old.get(key, MISSING), new.get(key, MISSING), (*where, str(key)))
+    return found
+
+
+def _keyed(values: list[Any]) -> dict[str, Any] | None:
+    """A list of mappings by the field that identifies them (see ITEM_KEYS)."""
+    if not all(isinstance(value, dict) for value in values):
+        return None
+    for name in ITEM_KEYS:
+        keys = [value.get(name) for value in values]
+        if all(isinstance(key, str) for key in keys) and len(set(keys)) == len(keys):
+            return dict(zip(keys, values, strict=True))
+    return None
 
 
 def show_value(value: Any) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from ohw.design.paths import MANIFEST
-from ohw.merge.files import merge_file
+from ohw.merge.files import merge_file, settle_file
 from ohw.merge.plan import Conflict, Side
 from ohw.storage.vcs import merging as git
 from ohw.storage.vcs.repository import Identity
@@ -92,6 +92,46 @@ def conflicted_files(folder: Path, paths: list[str]) -> tuple[ConflictedFile, ..
     """The files among ``paths`` that the merge in progress left conflicted,
     with each side's content."""
     return tuple(ConflictedFile(path, sides) for path, sides in git.conflicts_in(folder, paths))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How `ohw resolve` settled one file."""
+
+    path: str  # as given
+    side: Side | None  # None: as the person edited it
+    whole_file: bool  # the side's whole file taken
+    fields: tuple[Conflict, ...] = ()  # the design fields settled with the side
+    places: int = 0  # the places settled line by line with the side
+
+
+def resolve(folder: Path, path: str, side: Side | None, *, whole_file: bool) -> Resolution:
+    """Settle the conflicted ``path``: as edited (``side`` None), with one side's
+    whole file (``whole_file``, and always for a mesh, any other binary file or
+    a file a side deleted), or else only where both sides changed it: the
+    fields (a manifest or BOM) or lines that conflict take ``side``'s version,
+    and every change the merge made cleanly stays."""
+    if side is None or whole_file:
+        git.resolve(folder, path, side)
+        return Resolution(path, side, whole_file=side is not None)
+    ((relative, versions),) = git.conflicts_in(folder, [path], "resolve")
+    ours, theirs = versions["ours"], versions["theirs"]
+    if ours is None or theirs is None or _binary(relative, versions):
+        git.resolve(folder, path, side)
+        return Resolution(path, side, whole_file=True)
+    by_meaning = relative in _design_paths(git.current_merge(folder), functools.cache(load_yaml))
+    settled = settle_file(relative, versions["base"], ours, theirs, side, by_meaning=by_meaning)
+    git.settle(folder, path, settled.data)
+    return Resolution(path, side, False, settled.fields, settled.places)
+
+
+def _binary(path: str, versions: git.Versions) -> bool:
+    """A mesh, or a file git takes for binary (a NUL among its first 8,000 bytes)."""
+    from ohw.mesh.reader import MESH_FORMATS
+
+    if PurePosixPath(path).suffix.lower() in MESH_FORMATS:
+        return True
+    return any(data is not None and b"\0" in data[:8000] for data in versions.values())
 
 
 def _merge_design_files(begun: git.Begun) -> tuple[dict[str, tuple[Conflict, ...]], list[str]]:

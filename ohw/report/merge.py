@@ -1,12 +1,13 @@
-"""What a merge did, for people (text) or programs (JSON)."""
+"""What a merge did, and what `ohw resolve` settled, for people (text) or
+programs (JSON; schemas/resolve-output.schema.json for `ohw resolve`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from ohw.merge.plan import MISSING, Side
-from ohw.merge.workflow import ConflictedFile
+from ohw.merge.plan import MISSING, SIDES, Side, show_value
+from ohw.merge.workflow import ConflictedFile, Resolution
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import Line, print_lines
 
@@ -172,4 +173,69 @@ def _text(report: MergeReport) -> list[Line]:
         "`ohw resolve PATH`), then `ohw merge --continue`; `ohw merge --abort` undoes the merge."
     )
     lines.append([(settle, "")])
+    return lines
+
+
+class ResolveJson(JsonReporter[list[Resolution]]):
+    def document(self, result: list[Resolution]) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "resolved": [
+                {
+                    "path": done.path,
+                    "side": done.side,
+                    "whole_file": done.whole_file,
+                    "fields": [
+                        {
+                            "where": list(field.where),
+                            "value": _value_json(getattr(field, done.side or "ours")),
+                            "description": field.describe(),
+                        }
+                        for field in done.fields
+                    ],
+                    "places": done.places,
+                }
+                for done in result
+            ],
+        }
+
+
+def _value_json(value: Any) -> Any:
+    return None if value is MISSING else value
+
+
+class ResolveText(Reporter[list[Resolution]]):
+    def write(self, result: list[Resolution], stream: IO[str]) -> None:
+        lines: list[Line] = []
+        for done in result:
+            if done.side is None:
+                lines.append([(f"resolved {done.path} as edited", "")])
+            elif done.whole_file:
+                lines.append([(f"resolved {done.path} with the {done.side} version", ""),
+                              (" (the whole file)", "")])  # fmt: skip
+            else:
+                lines += _settled_lines(done)
+        print_lines(lines, stream)
+
+
+def _settled_lines(done: Resolution) -> list[Line]:
+    """What a side settled in a file, and that the rest of the merge stays."""
+    side = done.side or "ours"
+    count = len(done.fields) or done.places
+    what = ("field", "fields") if done.fields else ("place", "places")
+    settled = (
+        f"{count} {what[count != 1]} both sides changed took the {side} version"
+        if count
+        else "nothing conflicted"
+    )
+    lines: list[Line] = [
+        [(f"resolved {done.path}: {settled}; every change merged cleanly stays", "")]
+    ]
+    for field in done.fields:
+        others = ", ".join(
+            f"{other} {show_value(getattr(field, other))}" for other in SIDES if other != side
+        )
+        lines.append(
+            [(f"    {' '.join(field.where)}: {show_value(getattr(field, side))} ({others})", "")]
+        )
     return lines

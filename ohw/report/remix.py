@@ -25,7 +25,11 @@ def remix_json(remix: Remix) -> dict[str, Any]:
         "parts": [
             {"id": p.id, "source_id": p.source_id, "files": list(p.files)} for p in remix.parts
         ],
-        "bom": {"added": list(remix.bom_added), "present": list(remix.bom_present)},
+        "bom": {
+            "added": list(remix.bom_added),
+            "present": list(remix.bom_present),
+            **({"by_hand": list(remix.bom_by_hand)} if remix.bom_by_hand else {}),
+        },
         "license": {
             "source": remix.license,
             "design": remix.design_license,
@@ -59,6 +63,11 @@ def _text(remix: Remix, console: Console) -> None:
         console.print("BOM items added: " + markup(", ".join(remix.bom_added)))
     if remix.bom_present:
         console.print("BOM items already here, left as they are: " + ", ".join(remix.bom_present))
+    if remix.bom_by_hand:
+        console.print(
+            "[yellow]BOM items to add by hand[/yellow] (ohw does not edit a BOM table): "
+            + markup(", ".join(remix.bom_by_hand))
+        )
     source = remix.license.get("hardware", "")
     relicensed = (
         f", relicensed from {markup(remix.previous_license or 'none')}" if remix.relicensed else ""

@@ -57,6 +57,7 @@ REPORTS: dict[str, dict[str, str]] = {
     "credits": _formats("credits", text="CreditsText", json="CreditsJson"),
     "remix": _formats("remix", text="RemixText", json="RemixJson"),
     "merge": _formats("merge", text="MergeText", json="MergeJson"),
+    "resolve": _formats("merge", text="ResolveText", json="ResolveJson"),
     "kit": _formats("fab", text="KitText", json="KitJson"),
     "catalog": _formats("catalog", text="CatalogText", json="CatalogJson"),
     "catalog-sync": _formats("catalog", text="SyncText", json="SyncJson"),

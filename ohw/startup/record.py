@@ -17,7 +17,8 @@ A record answers only while all of that is as it was. None is kept if a file
 changed within two seconds before the check began: changed again within one
 tick of the file system's clock, it would look unchanged (git's "racy" files).
 Nor is one kept for a check that reads git's history (``--rev``,
-``--changed-since``), follows a symbolic link, or was told to analyse every mesh.
+``--changed-since``), follows a symbolic link, runs while a merge waits to be
+finished, or was told to analyse every mesh.
 
 This module is loaded before click and the checks, so that a record answers
 without them: it loads nothing Python has not loaded at start-up but binascii
@@ -34,7 +35,7 @@ import sys
 import time
 
 from ohw.startup.arguments import read_check_arguments
-from ohw.storage.locations import cache_folder, repository_of
+from ohw.storage.locations import UNFINISHED, cache_folder, repository_of
 
 TYPE_CHECKING = False  # typing itself is not loaded: it costs more than a replay
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ _ENVIRONMENT = (
 # The settings of a git configuration file that name another file that
 # matters: an included configuration, or a file of ignore rules.
 _NAMING_A_FILE = ("path", "excludesfile")
+_UNFINISHED_MARKERS = tuple(os.sep + marker for marker, _ in UNFINISHED)
 
 
 class Replay:
@@ -81,7 +83,7 @@ class Snapshot:
 
     def __init__(self, state: dict[str, Any], recordable: bool) -> None:
         self.state = state
-        self.recordable = recordable  # nothing racy, no symbolic link
+        self.recordable = recordable  # nothing racy, no symbolic link, no merge waiting
 
 
 def take_snapshot(paths: list[str]) -> Snapshot | None:
@@ -89,10 +91,10 @@ def take_snapshot(paths: list[str]) -> Snapshot | None:
     None if it cannot be taken (a folder that cannot be read)."""
     taken = time.time_ns()
     try:
-        state, newest, linked = _state(paths)
+        state, newest, unrecordable = _state(paths)
     except OSError:
         return None
-    return Snapshot(state, recordable=not linked and newest < taken - _RACY_NS)
+    return Snapshot(state, recordable=not unrecordable and newest < taken - _RACY_NS)
 
 
 def record(
@@ -189,8 +191,10 @@ def _code_stamp() -> list[Any]:
 
 def _state(paths: list[str]) -> tuple[dict[str, Any], int, bool]:
     """The state of the designs given as ``paths``; the newest change to any of
-    their files, in nanoseconds; whether a symbolic link is among them."""
-    newest, linked = 0, False
+    their files, in nanoseconds; whether it cannot be recorded: a symbolic link
+    is among them, or git is in the middle of a merge (git's index, which says
+    what is still conflicted, changes with no file of the design)."""
+    newest, unrecordable = 0, False
     designs = []
     outside: dict[str, Stamp | None] = {}
     for given in paths or ["."]:
@@ -204,19 +208,21 @@ def _state(paths: list[str]) -> tuple[dict[str, Any], int, bool]:
             if stamp is None:  # a .git
                 continue
             if stat.S_ISLNK(stamp[0]):
-                linked = True
+                unrecordable = True
             elif stat.S_ISREG(stamp[0]):
                 newest = max(newest, stamp[2], stamp[3])
         designs.append([given, real, _stamp(real), entries])
         files, places = _ignore_rules(real)
         for path in files:
             outside[path] = _stamp(path)
+            if outside[path] is not None and path.endswith(_UNFINISHED_MARKERS):
+                unrecordable = True
         for path in places:  # git writes in them all the time: only what they are counts
             outside[path] = _kind(path)
     for stamp in outside.values():
         if stamp is not None and len(stamp) > 1:
             newest = max(newest, stamp[2], stamp[3])
-    return {"given": list(paths), "designs": designs, "outside": outside}, newest, linked
+    return {"given": list(paths), "designs": designs, "outside": outside}, newest, unrecordable
 
 
 def _stamp(path: str) -> Stamp | None:
@@ -287,6 +293,8 @@ def _ignore_rules(folder: str) -> tuple[list[str], list[str]]:
         # The branch checked out: configuration included "onbranch:" may change
         # what is ignored, with not a file of the design changed.
         files.append(os.path.join(repository[1], "HEAD"))
+        # A merge begun or finished: which files are conflicted changes.
+        files += [os.path.join(repository[1], marker) for marker, _ in UNFINISHED]
         configs += [os.path.join(g, "config") for g in git_dirs]
     home = os.path.expanduser("~")
     config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 from pathlib import Path
+
+# The temporary file write_atomically writes first, named by mkstemp: a process
+# killed between writing it and renaming it leaves it behind.
+_TEMPORARY_PREFIX, _TEMPORARY_SUFFIX = ".ohw-", ".tmp"
+_TEMPORARY = re.compile(r"\.ohw-[a-z0-9_]{8}\.tmp")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -18,7 +24,9 @@ def write_atomically(path: Path, data: bytes) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ohw-", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), mode)  # mkstemp makes it its owner's only
@@ -29,6 +37,12 @@ def write_atomically(path: Path, data: bytes) -> None:
         if isinstance(error, OSError) and error.filename is None:  # written through a handle
             raise OSError(error.errno, error.strerror, str(path)) from None
         raise
+
+
+def is_left_temporary(name: str) -> bool:
+    """Whether the file called ``name`` is one of write_atomically's temporary
+    files, left by a process killed before it renamed it into place."""
+    return _TEMPORARY.fullmatch(name) is not None
 
 
 @functools.cache

@@ -14,9 +14,10 @@ import functools
 import os
 import struct
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from ohw.storage.locations import repository_of
+from ohw.storage.locations import UNFINISHED, repository_of
 
 _SIGNATURE = b"DIRC"
 _HEADER = struct.Struct(">4sLL")
@@ -89,13 +90,48 @@ def _read(
     a check looks files up in it more than once. None if it cannot be read."""
     try:
         data = Path(index).read_bytes()
-        return {name: (stamp, blob) for name, stamp, blob in _entries(data)}
+        return {name: (stamp, blob) for name, stamp, blob, settled in _entries(data) if settled}
     except (OSError, struct.error, ValueError, IndexError):
         return None
 
 
-def _entries(data: bytes) -> Iterator[tuple[bytes, tuple[int, ...], str]]:
-    """Each stage-0 entry of the index ``data``: its path, stat and blob id."""
+@dataclass(frozen=True)
+class Unfinished:
+    """A merge (or cherry-pick, revert, rebase) git is in the middle of."""
+
+    operation: str  # "merge", "cherry-pick", "revert", "rebase"
+    conflicted: tuple[str, ...]  # the files the index holds conflicted, relative to the folder
+
+
+def unfinished_operation(folder: str) -> Unfinished | None:
+    """The operation git is in the middle of in the repository holding
+    ``folder``, with the files of ``folder`` it left conflicted; None if none."""
+    repository = repository_of(folder)
+    if repository is None:
+        return None
+    root, git_dir = repository
+    operation = next((name for marker, name in UNFINISHED if Path(git_dir, marker).exists()), None)
+    if operation is None:
+        return None
+    try:
+        entries = _entries(Path(git_dir, "index").read_bytes())
+        names = {name for name, _, _, settled in entries if not settled}
+    except (OSError, struct.error, ValueError, IndexError):
+        names = set()
+    inside = os.path.relpath(os.path.realpath(folder), os.path.realpath(root))
+    prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
+    conflicted = sorted(
+        name.decode("utf-8", "surrogateescape").removeprefix(prefix)
+        for name in names
+        if name.decode("utf-8", "surrogateescape").startswith(prefix)
+    )
+    return Unfinished(operation, tuple(conflicted))
+
+
+def _entries(data: bytes) -> Iterator[tuple[bytes, tuple[int, ...], str, bool]]:
+    """Each entry of the index ``data``: its path, stat, blob id, and whether it
+    is settled (stage 0, and not only an intent to add: a conflicted file has
+    an entry for each side that has it, at stages 1 to 3)."""
     signature, version, count = _HEADER.unpack_from(data)
     if signature != _SIGNATURE or version not in (2, 3, 4):
         raise ValueError(f"index version {version}")
@@ -123,9 +159,7 @@ def _entries(data: bytes) -> Iterator[tuple[bytes, tuple[int, ...], str]]:
             end = data.index(b"\0", offset)
             name = data[offset:end]
             offset = start + (end - start + 8) // 8 * 8  # padded with 1 to 8 NULs
-        if flags & _STAGE or extra & _INTENT_TO_ADD:
-            continue
-        yield name, stamp, blob
+        yield name, stamp, blob, not (flags & _STAGE or extra & _INTENT_TO_ADD)
 
 
 def _varint(data: bytes, offset: int) -> tuple[int, int]:

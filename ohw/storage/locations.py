@@ -7,6 +7,15 @@ from __future__ import annotations
 import os
 
 STAT_INDEX = "stat-index.json"  # in a cache folder: the files' blob ids by their stat
+# What git leaves in its directory while an operation waits to be finished
+# (conflicts settled, or the commit made), and the operation.
+UNFINISHED = (
+    ("MERGE_HEAD", "merge"),
+    ("CHERRY_PICK_HEAD", "cherry-pick"),
+    ("REVERT_HEAD", "revert"),
+    ("rebase-merge", "rebase"),
+    ("rebase-apply", "rebase"),
+)
 
 
 def repository_of(near: str) -> tuple[str, str] | None:

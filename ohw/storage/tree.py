@@ -16,8 +16,12 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohw.errors import OhwError
+
+if TYPE_CHECKING:
+    from ohw.storage.git_index import Unfinished
 
 # Why a path that names a pipe, a socket or a device leads to no file.
 NOT_A_FILE = "not a regular file (a pipe, a socket or a device)"
@@ -123,6 +127,11 @@ class DesignTree(ABC):
     def ignored(self, paths: list[str]) -> set[str]:
         """Those of ``paths`` that git ignores; a commit holds none."""
         return set()
+
+    def unfinished(self) -> Unfinished | None:
+        """The merge (or rebase...) git is in the middle of in the work tree,
+        with the design's files left conflicted; a commit is in the middle of none."""
+        return None
 
     def folder_id(self) -> str | None:
         """The git tree id of the whole design folder, where it is known without

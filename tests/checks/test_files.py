@@ -1,14 +1,16 @@
 """The file checks (ohw.checks.files), as CI scripts ran them before: names that
 break tools on some system (OHW207, OHW208), names that differ only in case
-(OHW209), files over the size limit (OHW210); what git ignores is not judged."""
+(OHW209), files over the size limit (OHW210); what git ignores is not judged;
+and files a merge in progress left conflicted (OHW211)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from support.designs import minimal_design
-from support.run import git, json_findings, run_check
+from support.designs import commit_edit, minimal_design
+from support.meshes import binary_stl, box_facets
+from support.run import git, json_findings, run_check, run_ohw
 
 
 @pytest.mark.parametrize(
@@ -100,3 +102,34 @@ def test_git_ignored_files_are_not_judged(tmp_path, capsys):
     (folder / "build" / "out put.log").write_text("x\n")
     git("init", "-q", cwd=folder)
     assert json_findings(capsys, folder) == (0, [])
+
+
+def test_files_a_merge_left_conflicted_are_named_meshes_too(forked_lamp, capsys):
+    """OHW211 at the first conflict marker, instead of what the markers make of
+    the YAML; a conflicted mesh, which holds no marker, is named too."""
+    for branch, size, quantity in (("fork", 20.0, "0.4"), ("main", 30.0, "0.6")):
+        git("checkout", "-q", branch, cwd=forked_lamp)
+        (forked_lamp / "parts" / "base.stl").write_bytes(binary_stl(box_facets(high=(size,) * 3)))
+        git("commit", "-qam", f"base {size}", cwd=forked_lamp)
+        commit_edit(forked_lamp, "bom.yaml", "quantity: 0.3", f"quantity: {quantity}")
+    clean = json_findings(capsys, forked_lamp)
+    assert run_ohw("merge", "fork", cwd=forked_lamp).returncode == 1
+    marker = (forked_lamp / "bom.yaml").read_text().splitlines().index("<<<<<<< ours") + 1
+    code, found = json_findings(capsys, forked_lamp)
+    assert code == 1
+    assert [f for f in found if f not in clean[1]] == [
+        ("OHW211", "bom.yaml", marker, "error"),
+        ("OHW211", "parts/base.stl", None, "error"),
+    ]
+    code, out = run_check(capsys, forked_lamp)
+    assert "bom.yaml is still conflicted in the merge in progress" in out
+    assert (
+        "not checked until fixed: bom, instructions: BOM references (bom.yaml has merge conflicts)"
+        in out
+    )
+    assert "OHW101" not in out and "OHW111" not in out
+    # history holds no conflicts; and settled, the files are checked as any others
+    assert json_findings(capsys, "--rev", "HEAD", forked_lamp) == clean
+    git("checkout", "--ours", "--", "parts/base.stl", "bom.yaml", cwd=forked_lamp)
+    git("add", "parts/base.stl", "bom.yaml", cwd=forked_lamp)
+    assert json_findings(capsys, forked_lamp) == clean

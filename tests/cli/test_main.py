@@ -78,6 +78,7 @@ def test_schema_prints_the_shipped_schemas():
         "check-output",
         "mesh-report",
         "remix-output",
+        "resolve-output",
         "credits",
         "diff-output",
         "log-output",

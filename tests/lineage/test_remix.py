@@ -329,3 +329,65 @@ def test_credits_say_which_entries_could_not_be_followed(tmp_path: Path):
     assert "not in a git repository" in upstream[0]["unfollowed"]
     text = run_ohw("credits", cwd=lamp).stdout
     assert "Bo Filament <bo@example.org>" in text and "not followed" in text
+
+
+def test_with_bom_into_a_csv_bom_remixes_and_names_the_items_to_add(ada: Path, mine: Path):
+    (mine / "bom.csv").write_text("id,name,quantity\nusb-cable,My own USB cable,1\n")
+    git("rm", "-q", "bom.yaml", cwd=mine)
+    commit_edit(mine, "ohw.yaml", "bom: bom.yaml", "bom: bom.csv", "A CSV BOM")
+    git("add", "bom.csv", cwd=mine)
+    git("commit", "-qm", "A CSV BOM", cwd=mine)
+    before = (mine / "bom.csv").read_bytes()
+    done = run_ohw("remix", ada, "--part", "arm", "--with-bom", cwd=mine)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "BOM items to add by hand (ohw does not edit a BOM table): m3x25, m3-nut, m3-washer, "
+        "cable-tie" in done.stdout
+    )
+    assert "BOM items already here, left as they are: usb-cable" in done.stdout
+    assert (mine / "bom.csv").read_bytes() == before
+    assert [p["id"] for p in read_manifest(mine)["parts"]] == ["arm"]
+    message = git("log", "-1", "--format=%b", cwd=mine)
+    assert "add to the BOM table by hand: m3x25, m3-nut" in message
+    assert git("status", "--porcelain", cwd=mine) == ""
+    output = ohw_json(
+        "remix-output", "remix", ada, "--part", "knob", "--with-bom", "--json", cwd=mine
+    )
+    assert output["bom"] == {
+        "added": [],
+        "present": [],
+        "by_hand": ["m3x25", "m3-nut", "m3-washer"],
+    }
+
+
+def test_a_remix_killed_after_its_files_is_put_back_by_the_next(ada: Path, mine: Path):
+    """What a remix killed between writing its files and its commit leaves, or
+    (as an older ohw could) between its commit and the index: the next remix
+    puts the files and the index back as HEAD has them, then does its work."""
+    from ohw.storage.vcs.repository import note_writes
+
+    start = git("rev-parse", "HEAD", cwd=mine).strip()
+    assert run_ohw("remix", ada, "--part", "arm", cwd=mine).returncode == 0
+    remixed = git("rev-parse", "HEAD", cwd=mine).strip()
+    written = {path: (mine / path).read_bytes() for path in ("ohw.yaml", "parts/desk-lamp/arm.stl")}
+    # killed before its commit: files and index written, HEAD not moved
+    note_writes(mine, written)
+    git("reset", "-q", "--soft", start, cwd=mine)
+    assert git("status", "--porcelain", cwd=mine) == "M  ohw.yaml\nA  parts/desk-lamp/arm.stl\n"
+    again = run_ohw("remix", ada, "--part", "arm", cwd=mine)
+    assert again.returncode == 0, again.stderr
+    assert git("rev-parse", "HEAD^", cwd=mine).strip() == start
+    assert git("rev-parse", "HEAD^{tree}", cwd=mine) == git(
+        "rev-parse", f"{remixed}^{{tree}}", cwd=mine
+    )
+    assert git("status", "--porcelain", cwd=mine) == ""
+    # killed after its commit, the index not yet written, and a person's edit since
+    redone = git("rev-parse", "HEAD", cwd=mine).strip()
+    note_writes(mine, written)
+    git("read-tree", start, cwd=mine)
+    (mine / "README.md").write_text("my notes\n")
+    done = run_ohw("remix", ada, "--part", "knob", cwd=mine)
+    assert done.returncode == 0, done.stderr
+    assert git("rev-parse", "HEAD^", cwd=mine).strip() == redone
+    assert git("status", "--porcelain", cwd=mine) == " M README.md\n"
+    assert git("diff", "--stat", "HEAD^", "HEAD", "--", "parts/desk-lamp/arm.stl", cwd=mine) == ""

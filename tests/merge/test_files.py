@@ -100,8 +100,22 @@ def test_deleted_on_one_side_and_changed_on_the_other_is_a_conflict():
     assert not result.clean
     (conflict,) = result.conflicts
     assert conflict.where == ("bom", "usb-switch")
-    assert conflict.describe().startswith("bom usb-switch: base {")
-    assert "ours (none)" in conflict.describe()
+    # said in words, not as the item's JSON
+    assert conflict.describe() == (
+        "bom usb-switch: ours deleted the item, theirs changed its "
+        "suppliers Conrad Electronic unit-price 4.49 → 3.99"
+    )
+    # the other way round, with many fields changed: the first three, and how many more
+    changed = theirs.replace(
+        "quantity: 1\n    category: electronics\n    optional: true", "quantity: 2"
+    ).replace("5 V 2 A", "5 V 3 A")
+    (conflict,) = merged("bom.yaml", BOM, changed, ours).conflicts
+    assert conflict.describe() == (
+        "bom usb-switch: theirs deleted the item, ours changed its name "
+        "Inline USB switch, USB-A plug to USB-A socket, 5 V 2 A → "
+        "Inline USB switch, USB-A plug to USB-A socket, 5 V 3 A, quantity 1 → 2, "
+        "suppliers Conrad Electronic unit-price 4.49 → 3.99, and 2 more"
+    )
 
 
 def test_manifest_fields_and_parts_merge_by_meaning():

@@ -9,7 +9,7 @@ import pytest
 from support import OHW
 from support.designs import commit_edit, files_in, read_bom
 from support.meshes import binary_stl, box_facets, outward_normals
-from support.run import git, run_ohw
+from support.run import git, ohw_json, run_ohw
 
 
 def quantity(folder: Path, item: str):
@@ -262,3 +262,144 @@ def test_abort_keeps_edits_made_during_the_merge_to_files_it_did_not_touch(forke
         git("status", "--porcelain", cwd=forked_lamp) == " D LICENSE\n M README.md\n?? todo.txt\n"
     )
     assert not (forked_lamp / ".git" / "MERGE_HEAD").exists()
+
+
+# --- ohw resolve: a side settles what both changed, the rest of the merge stays ---------
+
+
+@pytest.fixture
+def led_strip_conflict(forked_lamp: Path) -> Path:
+    """The issue's merge: both sides change the LED strip's quantity (a conflict);
+    the fork also changes the cable ties' and main the USB cable's price (clean)."""
+    commit_edit(forked_lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
+    commit_edit(forked_lamp, "bom.yaml", "quantity: 3\n", "quantity: 5\n", "ties", "fork")
+    commit_edit(forked_lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.6", "main", "main")
+    commit_edit(forked_lamp, "bom.yaml", "unit-price: 2.35", "unit-price: 2.55", "cable", "main")
+    assert run_ohw("merge", "fork", cwd=forked_lamp).returncode == 1
+    return forked_lamp
+
+
+@pytest.mark.parametrize(("side", "strip"), [("theirs", 0.4), ("ours", 0.6), ("base", 0.3)])
+def test_a_side_settles_only_the_conflicted_field(led_strip_conflict: Path, side: str, strip):
+    lamp = led_strip_conflict
+    done = run_ohw("resolve", "bom.yaml", f"--{side}", cwd=lamp)
+    assert done.returncode == 0, done.stderr
+    others = {"theirs": "base 0.3, ours 0.6", "ours": "base 0.3, theirs 0.4",
+              "base": "ours 0.6, theirs 0.4"}[side]  # fmt: skip
+    assert done.stdout.splitlines() == [
+        f"resolved bom.yaml: 1 field both sides changed took the {side} version; "
+        "every change merged cleanly stays",
+        f"    bom led-strip quantity: {strip} ({others})",
+    ]
+    assert git("status", "--porcelain", cwd=lamp) == "M  bom.yaml\n"
+    assert run_ohw("merge", "--continue", cwd=lamp).returncode == 0
+    assert quantity(lamp, "led-strip") == strip
+    assert quantity(lamp, "cable-tie") == 5  # the fork's clean change, kept
+    assert "unit-price: 2.55" in (lamp / "bom.yaml").read_text()  # and main's
+    assert "<<<<<<<" not in (lamp / "bom.yaml").read_text()
+    git("fsck", "--strict", cwd=lamp)
+
+
+def test_the_whole_file_is_taken_only_when_asked(led_strip_conflict: Path):
+    lamp = led_strip_conflict
+    no_side = run_ohw("resolve", "bom.yaml", "--whole-file", cwd=lamp)
+    assert no_side.returncode == 2 and "say which" in no_side.stderr
+    done = run_ohw("resolve", "bom.yaml", "--theirs", "--whole-file", cwd=lamp)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "resolved bom.yaml with the theirs version (the whole file)\n"
+    assert (lamp / "bom.yaml").read_text() == git("show", "fork:bom.yaml", cwd=lamp)
+    assert run_ohw("merge", "--continue", cwd=lamp).returncode == 0
+    assert "unit-price: 2.35" in (lamp / "bom.yaml").read_text()  # main's change dropped
+
+
+def test_resolve_says_what_it_settled_in_json(led_strip_conflict: Path):
+    lamp = led_strip_conflict
+    (lamp / "notes.md").write_text("x\n")
+    output = ohw_json("resolve-output", "resolve", "bom.yaml", "--theirs", "--json", cwd=lamp)
+    assert output == {
+        "format_version": 1,
+        "resolved": [
+            {
+                "path": "bom.yaml",
+                "side": "theirs",
+                "whole_file": False,
+                "fields": [
+                    {
+                        "where": ["bom", "led-strip", "quantity"],
+                        "value": 0.4,
+                        "description": "bom led-strip quantity: base 0.3, ours 0.6, theirs 0.4",
+                    }
+                ],
+                "places": 0,
+            }
+        ],
+    }
+    again = run_ohw("resolve", "bom.yaml", "--theirs", "--json", cwd=lamp)
+    assert again.returncode == 2 and "no conflict to resolve" in again.stderr
+    assert again.stdout == ""
+
+
+def test_a_text_file_is_settled_place_by_place(forked_lamp: Path):
+    readme = "# Lamp\n\nIntro.\n\nMiddle.\n\nEnd.\n"
+    (forked_lamp / "notes.md").write_text(readme)
+    git("add", "notes.md", cwd=forked_lamp)
+    git("commit", "-qm", "notes", cwd=forked_lamp)
+    git("branch", "-f", "fork", cwd=forked_lamp)
+    commit_edit(forked_lamp, "notes.md", "Intro.", "Intro, fork.", "fork intro", "fork")
+    commit_edit(forked_lamp, "notes.md", "End.", "End, fork.", "fork end", "fork")
+    commit_edit(forked_lamp, "notes.md", "Intro.", "Intro, main.", "main intro", "main")
+    assert run_ohw("merge", "fork", cwd=forked_lamp).returncode == 1
+    done = run_ohw("resolve", "notes.md", "--ours", cwd=forked_lamp)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "resolved notes.md: 1 place both sides changed took the ours version; "
+        "every change merged cleanly stays\n"
+    )
+    assert (forked_lamp / "notes.md").read_text() == (
+        "# Lamp\n\nIntro, main.\n\nMiddle.\n\nEnd, fork.\n"
+    )
+
+
+def test_a_mesh_and_a_deleted_file_are_taken_whole(forked_lamp: Path):
+    git("checkout", "-q", "fork", cwd=forked_lamp)
+    git("rm", "-q", "README.md", cwd=forked_lamp)
+    (forked_lamp / "parts" / "base.stl").write_bytes(binary_stl(box_facets(high=(9, 9, 9))))
+    git("commit", "-qam", "fork", cwd=forked_lamp)
+    git("checkout", "-q", "main", cwd=forked_lamp)
+    (forked_lamp / "README.md").write_text("changed on main\n")
+    (forked_lamp / "parts" / "base.stl").write_bytes(binary_stl(box_facets(high=(7, 7, 7))))
+    git("commit", "-qam", "main", cwd=forked_lamp)
+    assert run_ohw("merge", "fork", cwd=forked_lamp).returncode == 1
+    done = run_ohw("resolve", "parts/base.stl", "README.md", "--theirs", cwd=forked_lamp)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "resolved parts/base.stl with the theirs version (the whole file)",
+        "resolved README.md with the theirs version (the whole file)",
+    ]
+    assert not (forked_lamp / "README.md").exists()
+    assert (forked_lamp / "parts" / "base.stl").read_bytes() == binary_stl(
+        box_facets(high=(9, 9, 9))
+    )
+    assert run_ohw("merge", "--continue", cwd=forked_lamp).returncode == 0
+    assert git("status", "--porcelain", cwd=forked_lamp) == ""
+
+
+def test_a_csv_bom_is_settled_cell_by_cell(tmp_path: Path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "ohw.yaml").write_text(
+        "ohw: 1\nname: csv\ntitle: CSV\nlicense:\n  hardware: MIT\nbom: bom.csv\n"
+    )
+    (folder / "bom.csv").write_text("id,name,quantity\nm3,M3 screw,4\nnut,M3 nut,4\n")
+    git("init", "-q", "-b", "main", cwd=folder)
+    git("add", "-A", cwd=folder)
+    git("commit", "-qm", "csv", cwd=folder)
+    git("branch", "fork", cwd=folder)
+    commit_edit(folder, "bom.csv", "m3,M3 screw,4", "m3,M3 screw,6", "fork", "fork")
+    commit_edit(folder, "bom.csv", "nut,M3 nut,4", "nut,M3 nut,5", "fork nut", "fork")
+    commit_edit(folder, "bom.csv", "m3,M3 screw,4", "m3,M3 screw,8", "main", "main")
+    assert run_ohw("merge", "fork", cwd=folder).returncode == 1
+    done = run_ohw("resolve", "bom.csv", "--ours", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert "bom m3 quantity: 8 (base 4, theirs 6)" in done.stdout
+    assert (folder / "bom.csv").read_text() == "id,name,quantity\nm3,M3 screw,8\nnut,M3 nut,5\n"

@@ -261,9 +261,11 @@ def test_checks_of_history_or_without_cache_are_not_recorded(
 
 
 def test_a_design_just_changed_is_not_recorded(checker: Checker) -> None:
-    (checker.repository / "hardware" / "README.md").write_text("# Just written\n")
+    readme = checker.repository / "hardware" / "README.md"
+    readme.write_text("# Just written\n")
     assert checker.how("hardware")[0] == "checked"
-    assert checker.how("hardware")[0] == "checked"  # still within the racy window
+    os.utime(readme)  # just written again, however long the first check took on a busy machine
+    assert checker.how("hardware")[0] == "checked"
     settle()
     assert checker.how("hardware")[0] == "checked"
     assert checker.how("hardware")[0] == "replayed"
@@ -307,3 +309,31 @@ def test_the_replay_is_what_the_record_holds(checker: Checker, tmp_path: Path) -
     entry["output"], entry["exit_code"] = "as recorded\n", 0
     record.write_bytes(marshal.dumps(entry))
     assert checker.how("hardware") == ("replayed", 0, "as recorded\n")
+
+
+def test_a_merge_in_progress_checks_again_and_is_not_recorded(checker: Checker) -> None:
+    """A merge that leaves a mesh conflicted changes no file of the design (git
+    keeps ours in the work tree): what changes is git's index and MERGE_HEAD."""
+    repository = checker.repository
+    mesh = repository / "hardware" / "parts" / "base.stl"
+    git("checkout", "-q", "-b", "fork", cwd=repository)
+    mesh.write_bytes(binary_stl(box_facets(high=(20, 20, 20))))
+    git("commit", "-qam", "fork: a bigger base", cwd=repository)
+    git("checkout", "-q", "main", cwd=repository)
+    mesh.write_bytes(binary_stl(box_facets(high=(30, 30, 30))))
+    git("commit", "-qam", "main: a bigger base still", cwd=repository)
+    settle()
+    checker.how("hardware")
+    assert checker.how("hardware")[0] == "replayed"
+    before = mesh.stat()
+    merging = subprocess.run(
+        ["git", "merge", "fork"], cwd=repository, capture_output=True, check=False
+    )
+    assert merging.returncode == 1 and mesh.stat().st_mtime_ns == before.st_mtime_ns
+    how, code, report = checker.how("hardware")
+    assert (how, code) == ("checked", 1)
+    assert "parts/base.stl OHW211 error: parts/base.stl is still conflicted" in report
+    assert checker.how("hardware")[0] == "checked"  # not recorded while the merge waits
+    git("add", "parts/base.stl", cwd=repository / "hardware")  # settled: the file is as it was
+    how, _, report = checker.how("hardware")
+    assert how == "checked" and "OHW211" not in report

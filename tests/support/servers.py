@@ -70,8 +70,11 @@ def smart_http(root: Path, *, trickle: tuple[int, float] | None = None) -> Itera
     backend = _http_backend()
 
     def app(environ: dict, start_response):
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
+        if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+            body = _dechunked(environ["wsgi.input"])  # a big push, as libgit2 sends it
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
         cgi_env = {
             key: str(environ[key])
             for key in (
@@ -120,6 +123,19 @@ def serving(server: HTTPServer) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _dechunked(stream) -> bytes:
+    """A request body sent in chunks (HTTP/1.1), which wsgiref hands on as it came."""
+    body = b""
+    while True:
+        size = int(stream.readline().split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            while stream.readline() not in (b"\r\n", b"\n", b""):
+                pass  # trailers
+            return body
+        body += stream.read(size)
+        stream.readline()  # the line break ending the chunk
 
 
 def _trickled(payload: bytes, size: int, pause: float) -> Iterator[bytes]:

@@ -79,7 +79,19 @@ def show_outcome(
     return 1 if outcome.conflicted else 0
 
 
-def resolve(paths: list[str], side: Side | None, images: str | None = None) -> int:
+def resolve(
+    paths: list[str],
+    side: Side | None,
+    *,
+    whole_file: bool = False,
+    images: str | None = None,
+    output_format: str = "text",
+) -> int:
+    if whole_file and side is None:
+        raise OhwError(
+            "--whole-file takes one side's whole file: say which",
+            "ohw resolve PATH --whole-file --ours (or --theirs, --base)",
+        )
     if images is not None:
         if side is not None:
             raise OhwError(
@@ -93,11 +105,13 @@ def resolve(paths: list[str], side: Side | None, images: str | None = None) -> i
         conflicted = workflow.conflicted_files(Path(), paths)
         render_pictures(conflict_pictures(conflicted, folder), sys.stdout)
         return 0
-    for path in paths:
-        git_merging.resolve(Path(), path, side)
-        print(
-            f"resolved {printable(path)}" + (f" with the {side} version" if side else " as edited")
-        )
+    done: list[workflow.Resolution] = []
+    try:
+        for path in paths:
+            done.append(workflow.resolve(Path(), path, side, whole_file=whole_file))
+    finally:  # what was settled is said, also when a later file cannot be
+        if done:
+            write_report("resolve", output_format, done, sys.stdout)
     return 0
 
 

@@ -67,14 +67,12 @@ def _say_cleared(leftovers: list[Path] | tuple[Path, ...]) -> None:
 def fork(source: str, destination: str | None, revision: str | None, name: str | None) -> int:
     from ohw.lineage.fork import UPSTREAM, fork_design
 
-    author = identity_or_error(Path())
     with transfer(f"forking {source}") as progress:
         made = fork_design(
             source,
             destination=Path(destination) if destination else None,
             revision=revision,
             name=name,
-            author=author,
             progress=progress,
         )
     _say_cleared(made.cleared)
@@ -85,16 +83,19 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
         f"(lineage recorded in commit {made.recorded[:7]})"
     )
     print(f"The source is the remote '{UPSTREAM}': `ohw update` brings in its changes.")
+    print(
+        "To publish the fork, add your own repository (`git remote add origin URL`) and `ohw push`."
+    )
     return 0
 
 
-def pull_command(output_format: str) -> int:
+def pull_command(remote: str | None, output_format: str) -> int:
     from ohw.cli.commands.merge import show_outcome
-    from ohw.lineage.fork import pull
+    from ohw.lineage.fork import ORIGIN, pull
 
     author = identity_or_error(Path())
-    with transfer("fetching") as progress:
-        outcome = pull(Path(), author, progress)
+    with transfer(f"fetching {remote or ORIGIN}") as progress:
+        outcome = pull(Path(), author, remote, progress)
     return show_outcome(outcome, output_format)
 
 
@@ -112,6 +113,14 @@ def push(remote: str, branch: str | None) -> int:
     repo = open_work_tree(Path(), "push")
     branch = branch or remotes.current_branch(repo, "push")
     with transfer(f"pushing {branch} to {remote}") as progress:
-        remotes.push(repo, remote, branch, progress)
+        pushed = remotes.push(repo, remote, branch, progress)
     print(f"Pushed {printable(branch)} to {printable(remote)}")
+    if pushed.tracking:
+        print(f"{printable(branch)} now tracks {printable(pushed.tracking)}: `ohw pull` merges it")
+    for ref, why in pushed.refused.items():
+        print(
+            f"{printable(remote)} refused {printable(ref)} ({printable(why)}): clones from it "
+            "cannot follow that remix's credits",
+            file=sys.stderr,
+        )
     return 0

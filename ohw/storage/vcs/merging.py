@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ohw.errors import OhwError
-from ohw.storage.files import write_atomically
+from ohw.storage.files import is_left_temporary, write_atomically
 from ohw.storage.vcs.repository import (
     Identity,
     committer,
@@ -25,6 +25,7 @@ from ohw.storage.vcs.repository import (
     merge_in_progress,
     open_work_tree,
     resolve_commit,
+    signature,
 )
 
 if TYPE_CHECKING:
@@ -193,14 +194,16 @@ def abort_merge(folder: Path) -> list[str]:
     """Put the branch, the index and the tracked files back as they were before
     the merge. Untracked files are left alone (but for those a merge killed
     half-way wrote), and so are the changes made during the merge to files the
-    merge did not touch, as `git merge --abort` keeps them; returns those files."""
+    merge did not touch, as `git merge --abort` keeps them; returns those files.
+    A merge killed after its commit and before clearing git's merge state has
+    its commit undone too: the branch goes back to ORIG_HEAD."""
     import pygit2
 
     repo = open_work_tree(folder, "merge --abort")
     with lock_errors(repo):
         _require_merge(repo)
         kept, added = _beside_the_merge(repo)
-        repo.reset(repo.head.target, pygit2.enums.ResetMode.HARD)
+        repo.reset(_before_the_merge(repo), pygit2.enums.ResetMode.HARD)
         workdir = Path(repo.workdir)
         for path in added:
             (workdir / path).unlink(missing_ok=True)
@@ -212,6 +215,20 @@ def abort_merge(folder: Path) -> list[str]:
                 (workdir / path).chmod(mode)
         repo.state_cleanup()
     return sorted(kept)
+
+
+def _before_the_merge(repo: pygit2.Repository) -> pygit2.Oid:
+    """The commit the branch was at before the merge: HEAD, unless HEAD is the
+    merge's own commit (the process killed before it cleared the merge state),
+    whose parents are ORIG_HEAD and the commits merged."""
+    import pygit2
+
+    head = repo.head.peel(pygit2.Commit)
+    try:
+        before = repo.revparse_single("ORIG_HEAD").id
+    except (KeyError, pygit2.GitError):
+        return head.id
+    return before if head.parent_ids == [before, *repo.listall_mergeheads()] else head.id
 
 
 def _beside_the_merge(
@@ -249,7 +266,9 @@ def _beside_the_merge(
         file = workdir / path
         if path in by_merge or file.is_symlink() or (file.exists() and not file.is_file()):
             continue
-        if status & flags.WT_NEW:
+        if status & flags.WT_NEW and is_left_temporary(file.name):
+            added.append(path)  # a file the merge was writing when it was killed
+        elif status & flags.WT_NEW:
             if file.exists() and made_by_merge(path, file.read_bytes()):
                 added.append(path)
         elif status & in_work_tree and not status & in_index:
@@ -262,25 +281,13 @@ def _beside_the_merge(
 
 
 def resolve(folder: Path, path: str, side: Side | None) -> None:
-    """Settle a conflicted file with one side's version, or (``side`` None) as
-    the work tree now has it, once its conflict markers are gone."""
-    repo = open_work_tree(folder, "resolve")
-    with lock_errors(repo):
-        _require_merge(repo)
-        workdir = Path(repo.workdir)
-        relative = _repository_path(repo, folder, path)
-        index = repo.index
-        index.read()
-        entries = _conflict_entries(index, relative)
-        if entries is None:
-            raise OhwError(
-                f"{path} has no conflict to resolve",
-                "`git status` lists the files that still conflict",
-            )
-        target = workdir / relative
+    """Settle a conflicted file with one side's whole version, or (``side`` None)
+    as the work tree now has it, once its conflict markers are gone."""
+    with _conflicted(folder, path) as (repo, index, relative, entries):
+        target = Path(repo.workdir) / relative
         if side is None:
             if not target.exists():
-                index.remove(relative)
+                _settle_as_deleted(index, relative)
             elif any(line.startswith(MARKER) for line in target.read_bytes().splitlines()):
                 raise OhwError(
                     f"{path} still has conflict markers (<<<<<<<)",
@@ -290,10 +297,10 @@ def resolve(folder: Path, path: str, side: Side | None) -> None:
             else:
                 index.add(relative)
         else:
-            entry = entries[("base", "ours", "theirs").index(side)]
+            entry = entries[SIDES.index(side)]
             if entry is None:
                 target.unlink(missing_ok=True)
-                index.remove(relative)
+                _settle_as_deleted(index, relative)
             else:
                 write_atomically(target, _data(repo[entry.id]))
                 target.chmod(entry.mode & 0o777)
@@ -301,9 +308,64 @@ def resolve(folder: Path, path: str, side: Side | None) -> None:
         index.write()
 
 
-def conflicts_in(folder: Path, paths: list[str]) -> list[tuple[str, Versions]]:
+def _settle_as_deleted(index: pygit2.Index, path: str) -> None:
+    """The file gone from the index: its conflict's entries (a conflicted file
+    has no entry at stage 0 to remove)."""
+    if index.conflicts is not None and _conflict_entries(index, path) is not None:
+        del index.conflicts[path]
+    if path in index:
+        index.remove(path)
+
+
+def settle(folder: Path, path: str, data: bytes) -> None:
+    """Settle a conflicted file with ``data``: written, and staged as resolved."""
+    with _conflicted(folder, path) as (repo, index, relative, _):
+        write_atomically(Path(repo.workdir) / relative, data)
+        index.add(relative)
+        index.write()
+
+
+@contextmanager
+def _conflicted(
+    folder: Path, path: str
+) -> Iterator[tuple[pygit2.Repository, pygit2.Index, str, tuple[Any, Any, Any]]]:
+    """The repository, its index, ``path`` in it, and its conflict's index
+    entries (base, ours, theirs; None where a side has none), under the
+    repository's lock."""
+    repo = open_work_tree(folder, "resolve")
+    with lock_errors(repo):
+        _require_merge(repo)
+        relative = _repository_path(repo, folder, path)
+        index = repo.index
+        index.read()
+        entries = _conflict_entries(index, relative)
+        if entries is None:
+            raise OhwError(
+                f"{path} has no conflict to resolve",
+                "`git status` lists the files that still conflict",
+            )
+        yield repo, index, relative, entries
+
+
+def current_merge(folder: Path) -> Begun:
+    """The merge in progress in the repository at ``folder``, as it began."""
+    import pygit2
+
+    repo = open_work_tree(folder, "resolve")
+    _require_merge(repo)
+    ours = repo.head.peel(pygit2.Commit)
+    theirs = repo[repo.listall_mergeheads()[0]].peel(pygit2.Commit)
+    base_id = repo.merge_base(ours.id, theirs.id)
+    base = repo[base_id].peel(pygit2.Commit).tree if base_id else None
+    return Begun(repo, base, ours.tree, theirs.tree, _merge_message(repo))
+
+
+def conflicts_in(
+    folder: Path, paths: list[str], purpose: str = "show"
+) -> list[tuple[str, Versions]]:
     """Those of ``paths`` that the merge in progress left conflicted, with each
-    side's content."""
+    side's content; an error naming those it did not, which there is no
+    conflict to ``purpose``."""
     repo = open_work_tree(folder, "resolve")
     _require_merge(repo)
     wanted = {_repository_path(repo, folder, path): path for path in paths}
@@ -311,7 +373,7 @@ def conflicts_in(folder: Path, paths: list[str]) -> list[tuple[str, Versions]]:
     missing = [shown for relative, shown in wanted.items() if relative not in found]
     if missing:
         raise OhwError(
-            f"{', '.join(missing)}: no conflict to show",
+            f"{', '.join(missing)}: no conflict to {purpose}",
             "`git status` lists the files that still conflict",
         )
     return [(relative, found[relative]) for relative in wanted]
@@ -401,19 +463,13 @@ def _require_merge(repo: pygit2.Repository) -> None:
 
 
 def _commit_merge(repo: pygit2.Repository, author: Identity, message: str) -> str:
-    import pygit2
 
     index = repo.index
     index.read()
     tree = index.write_tree()
     parents = [repo.head.target, *repo.listall_mergeheads()]
     commit = repo.create_commit(
-        "HEAD",
-        pygit2.Signature(author.name, author.email),
-        committer(author),
-        message + "\n",
-        tree,
-        parents,
+        "HEAD", signature(author), committer(author), message + "\n", tree, parents
     )
     repo.state_cleanup()
     return str(commit)

@@ -14,7 +14,6 @@ import glob
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
+from ohw.storage.vcs import git_cli
 
 if TYPE_CHECKING:
     import pygit2
@@ -48,6 +48,14 @@ class Transfer:
 
 
 Progress = Callable[[Transfer], None]
+
+# What travels with a design besides its branches and tags: the refs under
+# refs/ohw/, which keep the commits its remixes are pinned to, so that credits
+# and lineage can be followed in any clone. Fetched with every clone, fork, pull
+# and update, and pushed with every push; a pin names its commit, so the same
+# ref never means two things and may be overwritten.
+OHW_REFS = "refs/ohw"
+OHW_REFSPEC = f"+{OHW_REFS}/*:{OHW_REFS}/*"
 
 
 def check_url(url: str, *, local_must_exist: bool = True) -> str:
@@ -139,36 +147,67 @@ def remote_error(error: Exception, url: str, action: str) -> OhwError:
         )
     if "failed to connect" in lowered or "connection refused" in lowered:
         return OhwError(f"cannot connect to {url}", "check the URL and that the server is up")
-    if "404" in lowered or "not found" in lowered or "not appear to be a git" in lowered:
+    if any(
+        words in lowered
+        for words in ("404", "not found", "not appear to be a git", "does not exist")
+    ):
         return OhwError(f"no git repository at {url}", "check the URL")
     return OhwError(f"{action} {url} failed: {text}")
 
 
-def clone(url: str, destination: Path, progress: Progress | None = None) -> pygit2.Repository:
+def clone(url: str, destination: Path, progress: Progress | None = None) -> None:
     """Clone ``url`` into ``destination`` (which must not exist, or be an empty
     folder): made beside it and moved into place when complete, so that a
     failed or killed clone leaves no half-made design behind."""
     check_url(url)
     with made_in_place(destination) as folder:
         clone_into(url, folder, progress)
-    return open_clone(destination)
 
 
-def clone_into(url: str, folder: Path, progress: Progress | None = None) -> pygit2.Repository:
-    """Clone ``url`` into the empty ``folder``, as it is."""
+def clone_into(
+    url: str, folder: Path, progress: Progress | None = None, remote_name: str = "origin"
+) -> None:
+    """Clone ``url`` into the empty ``folder``, as it is, its remote called
+    ``remote_name``, with its refs/ohw/* (kept in the remote's fetch refspecs,
+    so that later fetches, git's too, bring them)."""
+    if git_cli.is_local(url):
+        arguments = [
+            f"--origin={remote_name}",
+            f"--config=remote.{remote_name}.fetch={OHW_REFSPEC}",
+            "--",
+            url,
+            str(folder.absolute()),
+        ]
+        try:
+            git_cli.transfer("clone", arguments, Path.cwd(), _git_progress(progress))
+        except git_cli.GitMissing:
+            pass  # libgit2 clones it, more slowly
+        except git_cli.GitFailed as failure:
+            raise remote_error(failure, url, "cloning") from None
+        else:
+            return
     import pygit2
+
+    def with_ohw_refs(repo: pygit2.Repository, name: str, url: str) -> pygit2.Remote:
+        repo.remotes.create(remote_name, url)
+        repo.remotes.add_fetch(remote_name, OHW_REFSPEC)
+        made: pygit2.Remote = repo.remotes[remote_name]
+        return made
 
     _set_timeouts()
     try:
-        return pygit2.clone_repository(url, str(folder), callbacks=_callbacks(progress))
+        pygit2.clone_repository(
+            url, str(folder), callbacks=_callbacks(progress), remote=with_ohw_refs
+        )
     except (pygit2.GitError, OSError, ValueError) as error:
         raise remote_error(error, url, "cloning") from None
 
 
-def open_clone(folder: Path) -> pygit2.Repository:
-    import pygit2
-
-    return pygit2.Repository(str(folder))
+def _git_progress(progress: Progress | None) -> Callable[[int, int, int], None] | None:
+    if progress is None:
+        return None
+    report = progress
+    return lambda objects, total, size: report(Transfer(objects, total, size))
 
 
 # A clone (or fork) is made in a hidden folder beside its destination, named for
@@ -191,7 +230,7 @@ def made_in_place(destination: Path) -> Iterator[Path]:
     prefix = f".{destination.absolute().name}{_INCOMPLETE}{os.getpid()}-"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+        work = _new_folder(parent, prefix)
     except OSError as error:
         raise OhwError(
             f"cannot make {destination} in {parent}: {error.strerror}",
@@ -211,6 +250,19 @@ def made_in_place(destination: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder in ``parent`` whose name starts with ``prefix``, with the
+    permissions git gives the folders it makes (the umask's: tempfile's are
+    its owner's only)."""
+    while True:
+        folder = parent / f"{prefix}{os.urandom(4).hex()}"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
 
 
 def remove_interrupted(destination: Path) -> list[Path]:
@@ -239,16 +291,50 @@ def _running(pid: int) -> bool:
     return True
 
 
-def fetch(repo: pygit2.Repository, remote_name: str, progress: Progress | None = None) -> None:
+def fetch(
+    repo: pygit2.Repository, remote_name: str, progress: Progress | None = None
+) -> str | None:
+    """Fetch what the remote's refspecs name, and its refs/ohw/*; return the
+    remote's default branch, as a remote-tracking ref name, where the transfer
+    said which it is."""
     import pygit2
 
     remote = _remote(repo, remote_name)
+    url = remote.url or remote_name
     _remove_stale_packs(Path(repo.path))
+    configured = list(remote.fetch_refspecs)
+    if git_cli.is_local(url):
+        more = [] if OHW_REFSPEC in configured else [f"remote.{remote_name}.fetch={OHW_REFSPEC}"]
+        try:
+            git_cli.transfer(
+                "fetch",
+                ["--", remote_name],
+                Path(repo.workdir or repo.path),
+                _git_progress(progress),
+                config=more,
+            )
+        except git_cli.GitMissing:
+            pass  # libgit2 fetches it, more slowly
+        except git_cli.GitFailed as failure:
+            raise remote_error(failure, url, "fetching from") from None
+        else:
+            return None
     _set_timeouts()
+    refspecs = list(dict.fromkeys([*configured, OHW_REFSPEC]))
     try:
-        remote.fetch(callbacks=_callbacks(progress), message=f"ohw: fetch {remote_name}")
+        remote.fetch(refspecs, callbacks=_callbacks(progress), message=f"ohw: fetch {remote_name}")
+        branch = _head_branch(remote.list_heads(connect=False))
     except (pygit2.GitError, OSError) as error:
-        raise remote_error(error, remote.url or remote_name, "fetching from") from None
+        raise remote_error(error, url, "fetching from") from None
+    return f"refs/remotes/{remote_name}/{branch}" if branch else None
+
+
+def _head_branch(heads: list[Any]) -> str | None:
+    """The branch a remote's advertised HEAD names, if it names one."""
+    for head in heads:
+        if head.name == "HEAD" and head.symref_target:
+            return str(head.symref_target).removeprefix("refs/heads/")
+    return None
 
 
 def fetch_source(
@@ -269,25 +355,25 @@ def fetch_source(
     ]
     try:
         remote.fetch(refspecs, callbacks=_callbacks(progress), message=f"ohw: fetch {url}")
-        heads = remote.list_heads(connect=False)
+        return _head_branch(remote.list_heads(connect=False))
     except (pygit2.GitError, OSError) as error:
         raise remote_error(error, url, "fetching from") from None
-    for head in heads:
-        if head.name == "HEAD" and head.symref_target:
-            return str(head.symref_target).removeprefix("refs/heads/")
-    return None
 
 
-# libgit2 receives a pack into objects/pack/pack_git2_*, and renames it when it
-# is complete; a fetch killed half-way leaves that file, which git never removes
-# (git count-objects calls it garbage). One not written to for this long belongs
-# to no fetch still running: a silent remote fails after OHW_TIMEOUT.
+# A pack being received is written to objects/pack/pack_git2_* by libgit2 and
+# tmp_pack_* by git, and renamed when complete; a fetch killed half-way leaves
+# that file, which git removes only when `git gc` prunes, two weeks later (git
+# count-objects calls it garbage). ohw removes it at its next fetch once nothing
+# has written to it for this long: it belongs to no fetch still running, as a
+# silent remote fails after OHW_TIMEOUT.
 STALE_PACK_SECONDS = max(600.0, 2 * READ_TIMEOUT)
+_PARTIAL_PACKS = ("pack_git2_*", "tmp_pack_*", "tmp_idx_*")
 
 
 def _remove_stale_packs(git_dir: Path) -> None:
     now = time.time()
-    for partial in (git_dir / "objects" / "pack").glob("pack_git2_*"):
+    packs = git_dir / "objects" / "pack"
+    for partial in [p for pattern in _PARTIAL_PACKS for p in packs.glob(pattern)]:
         with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove
             if now - partial.stat().st_mtime > STALE_PACK_SECONDS:
                 partial.unlink()
@@ -300,51 +386,74 @@ def default_branch(repo: pygit2.Repository, remote_name: str) -> str:
     remote = _remote(repo, remote_name)
     _set_timeouts()
     try:
-        heads = remote.list_heads(callbacks=_callbacks(None))
+        branch = _head_branch(remote.list_heads(callbacks=_callbacks(None)))
     except (pygit2.GitError, OSError) as error:
         raise remote_error(error, remote.url or remote_name, "reading") from None
-    for head in heads:
-        if head.name == "HEAD" and head.symref_target:
-            branch = head.symref_target.removeprefix("refs/heads/")
-            return f"refs/remotes/{remote_name}/{branch}"
+    if branch:
+        return f"refs/remotes/{remote_name}/{branch}"
     raise OhwError(f"{remote_name} has no default branch", "merge a branch of it by name")
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What a push did besides moving the branch."""
+
+    tracking: str | None  # the remote branch the branch now tracks, where it tracked none
+    refused: dict[str, str]  # refs under refs/ohw/ the remote refused, and why
 
 
 def push(
     repo: pygit2.Repository, remote_name: str, branch: str, progress: Progress | None = None
-) -> None:
-    """Push ``branch`` to the branch of the same name on the remote."""
+) -> Pushed:
+    """Push ``branch`` to the branch of the same name on the remote, with every
+    ref under refs/ohw/. A branch that tracks no remote branch tracks the one
+    pushed to from then on, as after `git push -u`."""
     import pygit2
 
     remote = _remote(repo, remote_name)
     callbacks = _callbacks(progress)
     _set_timeouts()
-    spec = f"refs/heads/{branch}:refs/heads/{branch}"
+    head = f"refs/heads/{branch}"
+    if head not in repo.references:
+        raise OhwError(
+            f"there is no branch {branch} to push",
+            "`ohw variant list` lists the branches (variants) of this design",
+        )
+    pins = sorted(name for name in repo.references if name.startswith(OHW_REFS + "/"))
     try:
-        remote.push([spec], callbacks=callbacks)
+        remote.push([f"{head}:{head}", *(f"+{pin}:{pin}" for pin in pins)], callbacks=callbacks)
     except (pygit2.GitError, OSError) as error:
         text = str(error).lower()
         if "fast-forward" in text or "fast forward" in text or "not present locally" in text:
-            raise _rejected(remote_name, branch, "it has commits you do not have") from None
+            raise _rejected(repo, remote_name, branch, "it has commits you do not have") from None
         raise remote_error(error, remote.url or remote_name, "pushing to") from None
-    for refname, message in callbacks.rejected.items():
-        raise _rejected(remote_name, refname.removeprefix("refs/heads/"), message)
+    if head in callbacks.rejected:
+        raise _rejected(repo, remote_name, branch, callbacks.rejected[head])
     # Like git, remember where the remote branch now is.
-    repo.references.create(
-        f"refs/remotes/{remote_name}/{branch}", repo.branches[branch].target, force=True
-    )
+    tracking_ref = f"refs/remotes/{remote_name}/{branch}"
+    repo.references.create(tracking_ref, repo.branches[branch].target, force=True)
+    local = repo.branches.local[branch]
+    tracking = None
+    if local.upstream is None:
+        local.upstream = repo.branches.remote[f"{remote_name}/{branch}"]
+        tracking = f"{remote_name}/{branch}"
+    return Pushed(tracking, dict(callbacks.rejected))
 
 
-def start_fork(repo: pygit2.Repository, revision: str | None, upstream: str) -> str:
-    """Make a fresh clone a fork: its branch at ``revision`` (if given), the
-    source renamed from origin to ``upstream``. Returns the commit forked."""
+def start_fork(folder: Path, revision: str | None) -> str:
+    """Make a fresh clone a fork: its branch at ``revision`` (if given), and
+    tracking nothing: the source is 'upstream', and 'origin' is for the
+    forker's own repository, where `ohw push` publishes the fork (and from then
+    on tracks it). Returns the commit forked."""
     import pygit2
 
     from ohw.storage.vcs.repository import resolve_commit
 
+    repo = pygit2.Repository(str(folder))
     if revision is not None:
         repo.reset(resolve_commit(repo, revision).id, pygit2.enums.ResetMode.HARD)
-    repo.remotes.rename("origin", upstream)
+    if not repo.head_is_detached:
+        repo.branches.local[repo.head.shorthand].upstream = None  # type: ignore[assignment]
     return str(repo.head.target)
 
 
@@ -355,26 +464,37 @@ def has_remote(repo: pygit2.Repository, name: str) -> bool:
 def current_branch(repo: pygit2.Repository, action: str) -> str:
     """The name of the checked-out branch; an error if there is none."""
     if repo.head_is_unborn or repo.head_is_detached:
-        raise OhwError(f"{action} needs a current branch", "switch to a branch first")
+        raise OhwError(
+            f"{action} needs a current branch", "switch to one first: `ohw variant switch NAME`"
+        )
     return str(repo.head.shorthand)
 
 
-def tracked(repo: pygit2.Repository) -> tuple[str, str]:
-    """The remote the current branch tracks, and the ref of its branch there."""
+def pulled_branch(repo: pygit2.Repository, remote_name: str) -> str:
+    """The remote-tracking ref a pull from ``remote_name`` merges (after its
+    fetch): the branch the current branch tracks there, else the branch of the
+    same name."""
     branch = repo.branches.local[current_branch(repo, "pull")]
-    found = branch.upstream
-    if found is None:
+    tracked = branch.upstream
+    if tracked is not None and tracked.remote_name == remote_name:
+        return str(tracked.name)
+    name = branch.branch_name
+    if f"{remote_name}/{name}" not in repo.branches.remote:
         raise OhwError(
-            f"the branch {branch.branch_name} does not track a remote branch",
-            f"run git branch --set-upstream-to=origin/{branch.branch_name}",
+            f"{remote_name} has no branch {name}",
+            f"publish it with `ohw push {remote_name}`, or merge another branch of "
+            f"{remote_name} with `ohw merge {remote_name}/BRANCH`",
         )
-    return str(found.remote_name), str(found.name)
+    return f"refs/remotes/{remote_name}/{name}"
 
 
-def _rejected(remote_name: str, branch: str, why: str) -> OhwError:
+def _rejected(repo: pygit2.Repository, remote_name: str, branch: str, why: str) -> OhwError:
+    current = None if repo.head_is_unborn or repo.head_is_detached else repo.head.shorthand
+    switch = "" if current == branch else f"`ohw variant switch {branch}`, then "
     return OhwError(
         f"{remote_name} rejected the push of {branch}: {why}",
-        "bring your branch up to date first (ohw pull), then push again",
+        f"bring its commits in first ({switch}`ohw pull {remote_name}`), "
+        f"then `ohw push {remote_name}` again",
     )
 
 
@@ -384,7 +504,7 @@ def _remote(repo: pygit2.Repository, name: str) -> pygit2.Remote:
     except KeyError:
         raise OhwError(
             f"this repository has no remote called {name!r}",
-            f"add one with git remote add {name} URL",
+            f"add one with `git remote add {name} URL`",
         ) from None
     check_url(remote.url or "", local_must_exist=False)
     return remote

@@ -8,16 +8,20 @@ git history (and `ohw --help`) do not pay for loading it.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
+from ohw.storage.files import write_atomically
+from ohw.storage.git_index import Unfinished, unfinished_operation
 from ohw.storage.locations import repository_of
 from ohw.storage.tree import DesignTree, Kind, WorkingTree
+from ohw.storage.vcs import git_cli
 
 if TYPE_CHECKING:
     import pygit2
@@ -31,10 +35,14 @@ _MODE_KIND = {0o040000: Kind.FOLDER, 0o120000: Kind.LINK, 0o160000: Kind.SUBMODU
 
 @dataclass(frozen=True)
 class Identity:
-    """Who makes a commit, as git's configuration or environment says."""
+    """Who makes a commit, as git would record them: a name, an e-mail, the time
+    where git's environment sets one (GIT_AUTHOR_DATE, GIT_COMMITTER_DATE; else
+    the commit's own), and, for an author, who commits (where not the author)."""
 
     name: str
     email: str
+    when: tuple[int, int] | None = None  # seconds since 1970 (UTC), minutes east of UTC
+    committer: Identity | None = None
 
 
 def find_repository(path: Path) -> pygit2.Repository | None:
@@ -235,6 +243,9 @@ class GitWorkingTree(WorkingTree):
     def ignored(self, paths: list[str]) -> set[str]:
         return ignored(self.root, paths)
 
+    def unfinished(self) -> Unfinished | None:
+        return unfinished_operation(str(self.root))
+
 
 def ignored(folder: Path, paths: list[str]) -> set[str]:
     """Those of ``paths`` (relative to ``folder``) that git ignores there: asked
@@ -294,35 +305,75 @@ def unchanged_blob_ids(folder: Path, paths: list[str]) -> dict[str, str]:
     return found
 
 
-def identity(folder: Path) -> Identity | None:
-    """The author git would record for a commit in ``folder``: environment first,
-    then configuration, as git itself does."""
-    import pygit2
-
-    name = os.environ.get("GIT_AUTHOR_NAME")
-    email = os.environ.get("GIT_AUTHOR_EMAIL")
-    if not (name and email):
-        repo = find_repository(folder)
-        try:
-            config = repo.config if repo else pygit2.Config.get_global_config()
-        except (OSError, pygit2.GitError):
-            config = None
-        if config is not None:
-            name = name or _config_value(config, "user.name")
-            email = email or _config_value(config, "user.email")
-    return Identity(name, email) if name and email else None
-
-
 def identity_or_error(folder: Path) -> Identity:
-    """The author for a commit in ``folder``; an error saying how to set one."""
-    found = identity(folder)
-    if found is None:
-        raise OhwError(
-            "git does not know who you are, so ohw cannot make a commit",
-            'run git config --global user.name "Your Name" and '
-            "git config --global user.email you@example.org",
-        )
-    return found
+    """The author (and committer) git would record for a commit in ``folder``,
+    by git's own rules: what `git var` says, where git is installed. Without
+    git, libgit2 reads the environment and the configuration. An error saying
+    how to set one where git knows of none."""
+    try:
+        author = git_cli.identity("AUTHOR", folder)
+        committer = git_cli.identity("COMMITTER", folder)
+    except git_cli.GitMissing:
+        return _identity_from_libgit2(folder)
+    except git_cli.GitFailed as failure:
+        raise _unknown_identity(str(failure)) from None
+    return replace(
+        _as_said(author, "GIT_AUTHOR_DATE"), committer=_as_said(committer, "GIT_COMMITTER_DATE")
+    )
+
+
+def _as_said(said: git_cli.Signature, date_variable: str) -> Identity:
+    """Who git said, with the time it said only where the environment sets one:
+    else the commit takes the time it is made."""
+    when = (said.time, said.offset) if os.environ.get(date_variable) else None
+    return Identity(said.name, said.email, when)
+
+
+def _identity_from_libgit2(folder: Path) -> Identity:
+    """Without git: the environment first, then the configuration files git
+    reads, found as git finds them (but conditional includes)."""
+    import pygit2
+    from pygit2.enums import ConfigLevel
+
+    environ = os.environ
+    home = Path(environ.get("HOME") or Path.home())
+    files = [
+        (Path(environ.get("XDG_CONFIG_HOME") or home / ".config") / "git" / "config",
+         ConfigLevel.XDG),
+        (Path(environ.get("GIT_CONFIG_GLOBAL") or home / ".gitconfig"), ConfigLevel.GLOBAL),
+    ]  # fmt: skip
+    if environ.get("GIT_CONFIG_NOSYSTEM", "").lower() not in ("1", "true", "yes", "on"):
+        system = Path(environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig")
+        files.insert(0, (system, ConfigLevel.SYSTEM))
+    repo = find_repository(folder)
+    if repo is not None:
+        files.append((Path(repo.path) / "config", ConfigLevel.LOCAL))
+    config = pygit2.Config()
+    for path, level in files:
+        if path.is_file():
+            config.add_file(str(path), level)
+    name = environ.get("GIT_AUTHOR_NAME") or _config_value(config, "user.name")
+    email = (
+        environ.get("GIT_AUTHOR_EMAIL")
+        or _config_value(config, "user.email")
+        or environ.get("EMAIL")
+    )
+    if not (name and email):
+        raise _unknown_identity("")
+    committer = Identity(
+        environ.get("GIT_COMMITTER_NAME") or _config_value(config, "user.name") or name,
+        environ.get("GIT_COMMITTER_EMAIL") or _config_value(config, "user.email") or email,
+    )
+    return Identity(name, email, committer=committer)
+
+
+def _unknown_identity(said: str) -> OhwError:
+    return OhwError(
+        "git does not know who you are, so ohw cannot make a commit"
+        + (f" (git says: {said})" if said else ""),
+        'run git config --global user.name "Your Name" and '
+        "git config --global user.email you@example.org",
+    )
 
 
 def _config_value(config: pygit2.Config, key: str) -> str | None:
@@ -355,18 +406,85 @@ def commit_new_files(
         for path in paths:
             index.add(f"{prefix}/{path}" if prefix else path)
         tree = index.write_tree()
-        commit_id = repo.create_commit(
-            "HEAD",
-            pygit2.Signature(author.name, author.email),
-            committer(author),
-            message,
-            tree,
-            parents,
-        )
         index.write()
+        commit_id = repo.create_commit(
+            "HEAD", signature(author), committer(author), message, tree, parents
+        )
     except pygit2.GitError as error:
         raise OhwError(f"git could not commit the new design: {error}") from None
     return str(commit_id)
+
+
+# A command that writes files and commits them (a remix) first notes, in the
+# git directory, each file it will write with the blob id it will hold: killed
+# before its commit, or after it and before the index and files are all
+# written, it leaves that note, and the next such command puts those files and
+# their index entries back as HEAD has them (the commit made, or the one before).
+_WRITES_IN_PROGRESS = "ohw/writes-in-progress.json"
+
+
+def note_writes(folder: Path, writes: dict[str, bytes]) -> Path:
+    """Note the files (relative to ``folder``) a command is about to write and
+    commit, with the content each will have and whether it is there now;
+    returns the note, to be removed when the commit is made."""
+    import pygit2
+
+    repo = open_work_tree(folder, "commit")
+    prefix = repository_prefix(repo, folder)
+    noted = {
+        f"{prefix}/{path}" if prefix else path: {
+            "blob": str(pygit2.hash(data)),
+            "existed": (folder / path).exists(),
+        }
+        for path, data in writes.items()
+    }
+    note = Path(repo.path) / _WRITES_IN_PROGRESS
+    note.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(note, json.dumps(noted).encode())
+    return note
+
+
+def finish_interrupted_writes(folder: Path) -> list[str]:
+    """Where a command killed between writing files and committing them left
+    its note: each file it noted, and its index entry, as HEAD has it (or gone,
+    where HEAD has none and the command made it); a file a person changed
+    since is left alone. Returns the files put back."""
+    import pygit2
+
+    repo = open_work_tree(folder, "commit")
+    note = Path(repo.path) / _WRITES_IN_PROGRESS
+    try:
+        noted = json.loads(note.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    head = None if repo.head_is_unborn else repo.head.peel(pygit2.Tree)
+    workdir = Path(repo.workdir)
+    index = repo.index
+    index.read()
+    restored = []
+    with lock_errors(repo):
+        for path, written in noted.items():
+            file = workdir / path
+            on_disk = str(pygit2.hash(file.read_bytes())) if file.is_file() else None
+            committed = head[path] if head is not None and path in head else None
+            wanted = str(committed.id) if committed is not None else None
+            if on_disk not in (written["blob"], wanted, None):
+                continue  # changed by a person since
+            if committed is None:
+                if on_disk is not None and not written["existed"]:
+                    file.unlink()
+                    restored.append(path)
+                if path in index:
+                    index.remove(path)
+                continue
+            if on_disk != wanted:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(file, bytes(committed.read_raw()))
+                restored.append(path)
+            index.add(path)
+        index.write()
+        note.unlink()
+    return sorted(restored)
 
 
 @contextmanager
@@ -393,13 +511,17 @@ def lock_errors(repo: pygit2.Repository) -> Iterator[None]:
         ) from None
 
 
-def committer(author: Identity) -> pygit2.Signature:
-    """The committer git would record: the environment's, else the author."""
+def signature(person: Identity) -> pygit2.Signature:
     import pygit2
 
-    name = os.environ.get("GIT_COMMITTER_NAME", author.name)
-    email = os.environ.get("GIT_COMMITTER_EMAIL", author.email)
-    return pygit2.Signature(name, email)
+    if person.when is None:
+        return pygit2.Signature(person.name, person.email)
+    return pygit2.Signature(person.name, person.email, *person.when)
+
+
+def committer(author: Identity) -> pygit2.Signature:
+    """The committer git would record for a commit by ``author``."""
+    return signature(author.committer or author)
 
 
 def repository_path(folder: Path) -> str | None:

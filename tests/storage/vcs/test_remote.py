@@ -4,6 +4,7 @@ on loopback: a bare repository by path and by file://, `git daemon`, and smart H
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -370,3 +371,158 @@ def test_clone_where_no_folder_can_be_made_is_an_error(served: Path, tmp_path: P
     assert done.returncode == 2, done.stderr
     assert "cannot make notes.txt/lamp" in done.stderr
     assert (tmp_path / "notes.txt").read_text() == "a file, not a folder\n"
+
+
+# --- remotes as people know them from GitHub forks -----------------------------------
+
+
+def test_a_fork_publishes_to_origin_pulls_from_it_and_updates_from_upstream(
+    served: Path, tmp_path: Path
+):
+    """The fork's own work goes to 'origin' and comes back from it; 'upstream' is
+    where it was forked from. Every hint names a command that works: no loop of
+    a rejected push, a pull from the wrong remote and the same push again."""
+    ada = tmp_path / "ada"
+    with smart_http(served) as base_url:
+        assert run_ohw("fork", f"{base_url}/lamp.git", "bo", cwd=tmp_path).returncode == 0
+        bo = tmp_path / "bo"
+        # the fork tracks nothing yet: its source is upstream, and origin is Bo's own
+        assert git("for-each-ref", "--format=%(upstream)", "refs/heads/main", cwd=bo) == "\n"
+        nothing = run_ohw("pull", cwd=bo)
+        assert nothing.returncode == 2
+        assert "no remote 'origin'" in nothing.stderr
+        assert "`ohw update`" in nothing.stderr and "`ohw push`" in nothing.stderr
+
+        # Bo publishes his fork: the first push makes main track origin/main
+        git("init", "-q", "--bare", served / "bo.git", cwd=tmp_path)
+        git("remote", "add", "origin", f"{base_url}/bo.git", cwd=bo)
+        pushed = run_ohw("push", cwd=bo)
+        assert pushed.returncode == 0, pushed.stderr
+        assert "main now tracks origin/main" in pushed.stdout
+        assert "Your branch is up to date with 'origin/main'" in git("status", cwd=bo)
+
+        # a second clone of Bo's fork (his other computer) pushes first
+        git("clone", "-q", served / "bo.git", tmp_path / "bo-laptop", cwd=tmp_path)
+        laptop = tmp_path / "bo-laptop"
+        commit_edit(laptop, "bom.yaml", "unit-price: 2.35", "unit-price: 2.45")
+        git("push", "-q", "origin", "main", cwd=laptop)
+        commit_edit(bo, "bom.yaml", "quantity: 0.3", "quantity: 0.5")
+        rejected = run_ohw("push", cwd=bo)
+        assert rejected.returncode == 2
+        assert "origin rejected the push of main" in rejected.stderr
+        assert "`ohw pull origin`" in rejected.stderr
+        # the command the hint names brings the laptop's commit, and the push goes
+        pulled = run_ohw("pull", "origin", cwd=bo)
+        assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+        assert "Already up to date" not in pulled.stdout
+        assert "unit-price: 2.45" in bom_text(bo) and "quantity: 0.5" in bom_text(bo)
+        assert run_ohw("push", cwd=bo).returncode == 0
+        assert git("rev-parse", "main", cwd=served / "bo.git") == git("rev-parse", "HEAD", cwd=bo)
+
+        # Ada's new work comes in by ohw update (or ohw pull upstream), never by ohw pull
+        commit_edit(ada, "ohw.yaml", "infill: 40", "infill: 50")
+        git("push", "-q", "origin", "main", cwd=ada)
+        assert "Already up to date" in run_ohw("pull", cwd=bo).stdout
+        updated = run_ohw("pull", "upstream", cwd=bo)
+        assert updated.returncode == 0, updated.stdout + updated.stderr
+        assert read_manifest(bo)["parts"][0]["print"]["infill"] == 50
+        assert run_ohw("push", cwd=bo).returncode == 0
+    git("fsck", "--strict", cwd=served / "bo.git")
+    # and plain git agrees: main tracks origin/main, which has all of it
+    assert git("rev-parse", "@{upstream}", cwd=bo) == git("rev-parse", "HEAD", cwd=bo)
+
+
+def test_pull_of_a_branch_the_remote_lacks_names_the_command_that_publishes_it(
+    served: Path, tmp_path: Path
+):
+    ada = tmp_path / "ada"
+    git("checkout", "-q", "-b", "metric", cwd=ada)
+    missing = run_ohw("pull", cwd=ada)
+    assert missing.returncode == 2
+    assert "origin has no branch metric" in missing.stderr
+    assert "`ohw push origin`" in missing.stderr
+    assert run_ohw("push", "origin", cwd=ada).returncode == 0
+    assert run_ohw("pull", cwd=ada).returncode == 0
+    assert git("rev-parse", "--abbrev-ref", "@{upstream}", cwd=ada) == "origin/metric\n"
+
+
+def test_a_push_that_tracks_a_branch_already_keeps_it(served: Path, tmp_path: Path):
+    ada = tmp_path / "ada"
+    git("init", "-q", "--bare", tmp_path / "mirror.git", cwd=tmp_path)
+    git("remote", "add", "mirror", tmp_path / "mirror.git", cwd=ada)
+    pushed = run_ohw("push", "mirror", cwd=ada)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "now tracks" not in pushed.stdout
+    assert git("rev-parse", "--abbrev-ref", "@{upstream}", cwd=ada) == "origin/main\n"
+
+
+@pytest.mark.parametrize("command", ["clone", "fork"])
+@pytest.mark.parametrize("kind", ["path", "file-url", "http"])
+def test_folders_made_by_clone_and_fork_have_the_modes_git_gives(
+    served: Path, tmp_path: Path, command: str, kind: str
+):
+    source = served / "lamp.git"
+    old = os.umask(0o027)
+    try:
+        with smart_http(served) as base_url:
+            url = {"path": str(source), "file-url": source.as_uri()}.get(
+                kind, f"{base_url}/lamp.git"
+            )
+            git("clone", "-q", url, tmp_path / "by-git", cwd=tmp_path)
+            done = run_ohw(command, url, "by-ohw", cwd=tmp_path)
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    for name in ("", "parts", ".git", ".git/objects"):
+        made_by_git = (tmp_path / "by-git" / name).stat().st_mode & 0o777
+        assert (tmp_path / "by-ohw" / name).stat().st_mode & 0o777 == made_by_git == 0o750, name
+
+
+def test_remix_pins_travel_so_a_fresh_clone_follows_a_three_level_lineage(
+    served: Path, tmp_path: Path
+):
+    """Bo remixes Ada's base, Cy remixes Bo's, each publishing over HTTP with
+    ohw push; a fresh clone of Cy's design, by ohw clone, ohw fork or git clone
+    and ohw pull, credits Ada through Bo: the commits the remixes are pinned to
+    (refs/ohw/*) travel with the design."""
+    ada_head = git("rev-parse", "HEAD", cwd=tmp_path / "ada").strip()
+    with smart_http(served) as base_url:
+        for name, source in (("bo", f"{base_url}/lamp.git"), ("cy", f"{base_url}/bo.git")):
+            assert run_ohw("init", name, cwd=tmp_path).returncode == 0
+            remixed = run_ohw("remix", source, "--part", "base", cwd=tmp_path / name)
+            assert remixed.returncode == 0, remixed.stderr
+            git("init", "-q", "--bare", served / f"{name}.git", cwd=tmp_path)
+            git("remote", "add", "origin", f"{base_url}/{name}.git", cwd=tmp_path / name)
+            pushed = run_ohw("push", cwd=tmp_path / name)
+            assert pushed.returncode == 0, pushed.stderr
+        bo_head = git("rev-parse", "HEAD", cwd=tmp_path / "bo").strip()
+        pins = git("for-each-ref", "--format=%(refname)", "refs/ohw", cwd=served / "cy.git")
+        assert pins.split() == [
+            f"refs/ohw/remix/bo/{bo_head}",
+            f"refs/ohw/remix/desk-lamp/{ada_head}",
+        ]
+        url = f"{base_url}/cy.git"
+        assert run_ohw("clone", url, "dee", cwd=tmp_path).returncode == 0
+        assert run_ohw("fork", url, "eve", "--name", "eve", cwd=tmp_path).returncode == 0
+        git("clone", "-q", url, tmp_path / "fay", cwd=tmp_path)
+        fay = tmp_path / "fay"
+        before = credited(fay)
+        assert run_ohw("pull", cwd=fay).returncode == 0  # git's clone had no pins; ohw fetches them
+    assert before == {("bo", 1, False)}  # its commit is not here: nothing further is known
+    for clone in ("dee", "fay"):
+        assert credited(tmp_path / clone) == {("bo", 1, True), ("desk-lamp", 2, True)}, clone
+    # a fork keeps its parts' origins, and adds the design it was forked from
+    assert credited(tmp_path / "eve") == {("cy", 1, True), ("bo", 1, True), ("desk-lamp", 2, True)}
+    lineage = run_ohw("lineage", cwd=tmp_path / "dee")
+    assert lineage.returncode == 0 and "not available locally" not in lineage.stdout
+    # and plain git fetches them too, from a clone ohw made
+    assert "+refs/ohw/*:refs/ohw/*" in git(
+        "config", "--get-all", "remote.origin.fetch", cwd=tmp_path / "dee"
+    )
+
+
+def credited(folder: Path) -> set[tuple[str, int, bool]]:
+    """What ``ohw credits`` says a design builds on: design, depth, followed."""
+    done = run_ohw("credits", "--json", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    return {(u["design"], u["depth"], u["followed"]) for u in json.loads(done.stdout)["upstream"]}

@@ -1,0 +1,182 @@
+"""The git command line, where git does a job better than libgit2 or where its
+answer is the rule: clones and fetches from a repository on this machine, and
+who the author and committer of a commit are.
+
+libgit2's local transport builds a new pack of every object it sends, which
+for a repository of meshes takes ten times as long as git, whose upload-pack
+sends the packs it already has (and whose clone of a path links them). git's
+own rules for an identity (includes, conditional includes, GIT_CONFIG_GLOBAL,
+EMAIL, user.useConfigOnly, ...) are what ``git var`` says. Callers fall back on
+libgit2 where git is not installed (``GitMissing``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+# Messages and progress as git writes them in English, to be read here.
+_ENVIRONMENT = {"LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
+_QUICK_SECONDS = 60  # what a question to git that moves no data may take
+_PROGRESS = re.compile(
+    r"(?:Receiving objects|Updating files):\s+\d+% \((\d+)/(\d+)\)"
+    r"(?:, ([\d.]+) (bytes|KiB|MiB|GiB))?"
+)
+_UNITS = {"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+
+class GitMissing(Exception):
+    """The git command line is not installed (or cannot be run)."""
+
+
+class GitFailed(Exception):
+    """git ran and failed; the message is what it said, "fatal: " taken off."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A name, an e-mail and a time, as git would record them."""
+
+    name: str
+    email: str
+    time: int  # seconds since 1970, UTC
+    offset: int  # minutes east of UTC
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url`` names a repository on this machine: a path or a file:// URL."""
+    return url.startswith("file://") or ("://" not in url and not _scp_like(url))
+
+
+def _scp_like(url: str) -> bool:
+    """host:path, as ssh understands it (a colon before any slash)."""
+    head = url.split("/", 1)[0]
+    return ":" in head and not re.match(r"^[A-Za-z]:$", head[:2])
+
+
+def transfer(
+    verb: str,
+    arguments: Sequence[str],
+    cwd: Path,
+    progress: Callable[[int, int, int], None] | None,
+    config: Sequence[str] = (),
+) -> None:
+    """Run ``git clone`` or ``git fetch`` (``verb``) with ``arguments`` and the
+    settings ``config`` ("key=value"), its progress given to ``progress``
+    (objects, total, bytes) if asked for. The child dies with this process: a
+    clone or fetch killed half-way does not go on writing."""
+    command = ["git", *(part for setting in config for part in ("-c", setting)), verb]
+    command += ["--progress" if progress else "--quiet", *arguments]
+    try:
+        child = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=os.environ | _ENVIRONMENT,
+            preexec_fn=_die_with_parent(),  # noqa: PLW1509 (only where no other thread runs)
+        )
+    except OSError as error:
+        raise GitMissing(str(error)) from None
+    said: list[str] = []
+    try:
+        assert child.stderr is not None
+        for line in _lines(child.stderr):
+            found = _PROGRESS.search(line)
+            if found is None:
+                said.append(line)
+                del said[:-20]
+            elif progress is not None:
+                size = float(found[3] or 0) * _UNITS.get(found[4] or "bytes", 1)
+                progress(int(found[1]), int(found[2]), int(size))
+        code = child.wait()
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    if code != 0:
+        raise GitFailed(_failure(said, code))
+
+
+def _lines(stream: IO[bytes]) -> Iterator[str]:
+    """What git writes to its standard error, line by line; a progress line ends
+    with a carriage return and is written again, further on, over itself."""
+    pending = b""
+    while chunk := os.read(stream.fileno(), 65536):
+        pending += chunk
+        *complete, pending = re.split(rb"[\r\n]", pending)
+        for line in complete:
+            if line.strip():
+                yield line.decode("utf-8", "replace").strip()
+    if pending.strip():
+        yield pending.decode("utf-8", "replace").strip()
+
+
+def _failure(said: list[str], code: int) -> str:
+    fatal = [line for line in said if line.startswith(("fatal:", "error:"))]
+    text = "; ".join(line.split(":", 1)[1].strip() for line in fatal) or "; ".join(said[-3:])
+    return text or f"git ended with exit code {code}"
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, what makes a child process get SIGKILL when ohw dies, however
+    it dies (prctl PR_SET_PDEATHSIG). Run between fork and exec, so only while
+    ohw runs no other thread (one could hold a lock the child would wait for)."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    import ctypes
+    import signal
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    kill = int(signal.SIGKILL)
+
+    def die_with_parent() -> None:
+        prctl(1, kill)  # PR_SET_PDEATHSIG
+
+    return die_with_parent
+
+
+def ask(arguments: Sequence[str], cwd: Path) -> str:
+    """What ``git ARGUMENTS`` prints, run in ``cwd``; GitFailed with what it says
+    if it fails, GitMissing if there is no git."""
+    try:
+        done = subprocess.run(
+            ["git", *arguments],
+            cwd=cwd,
+            capture_output=True,
+            env=os.environ | _ENVIRONMENT,
+            timeout=_QUICK_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise GitMissing(str(error)) from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").splitlines()
+        raise GitFailed(_failure([line.strip() for line in lines if line.strip()], done.returncode))
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+_IDENT = re.compile(r"^(.*?) <(.*)> (\d+) ([+-])(\d\d)(\d\d)$")
+
+
+def identity(kind: str, cwd: Path) -> Signature:
+    """``git var GIT_AUTHOR_IDENT`` (``kind`` AUTHOR) or ``GIT_COMMITTER_IDENT``
+    in ``cwd``: who git would record, by all of git's rules."""
+    told = ask(["var", f"GIT_{kind}_IDENT"], cwd).strip()
+    found = _IDENT.match(told)
+    if found is None:
+        raise GitFailed(f"git var GIT_{kind}_IDENT said {told!r}")
+    name, email, seconds, sign, hours, minutes = found.groups()
+    offset = (int(hours) * 60 + int(minutes)) * (-1 if sign == "-" else 1)
+    return Signature(name, email, int(seconds), offset)
