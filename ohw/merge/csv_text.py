@@ -22,7 +22,7 @@ from typing import Any
 
 from ohw.design.bom.columns import column_for
 from ohw.design.bom.tables import read_bom_table
-from ohw.design.bom.text import csv_row, records
+from ohw.design.bom.text import csv_row, lines_of, records
 from ohw.merge.plan import SIDES, Combine, Conflict, Plan, Side, Take, merged_value, plan_merge
 from ohw.storage.yaml.document import Location, ReadProblem
 
@@ -65,8 +65,8 @@ def merge_csv(
 
 
 def _read(text: str, path: str) -> _Table:
-    lines = text.splitlines(keepends=True)
-    line_end = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    lines = lines_of(text)
+    line_end = next((end for end in ("\r\n", "\n", "\r") if lines and lines[0].endswith(end)), "\n")
     if not text.strip():
         return _Table(",", line_end, [], "", [], [])
     bom = read_bom_table(text.encode("utf-8"), path)

@@ -68,6 +68,9 @@ def read(path: str, raw: bytes):
 @example(
     ("bom.csv", b"id,name,quantity\n", b"id,name,quantity\ra,b,1\r", b"id,name,quantity\nc,d,2\n")
 )
+@example(  # a form feed in a cell, a line break to str.splitlines and not to the reader
+    ("bom.csv", None, b"id,name,quantity\r\np0,,\x0c0\r\ni0,Item 0,1\r\n", b"id,name,quantity\r\n")
+)
 def test_three_sides_merge_or_report_their_conflicts(sides):
     path, base, ours, theirs = sides
     merged = merge_file(path, base, ours, theirs)

@@ -59,10 +59,21 @@ class Text:
     delimiter: str | None = None
 
 
+# Where a line ends: LF, CR LF or CR, and nothing else (str.splitlines also
+# ends lines at a form feed, NEL, U+2028 and more, which a cell may hold).
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of ``text``, each with its line end, as the reader ends them."""
+    return _LINE.findall(text)
+
+
 def read_text(raw: bytes, suffix: str = "") -> Text:
     """A BOM file's bytes as rows; ReadProblem when it is not text at all."""
     text, encoding, problems = decode(raw)
-    lines = re.split(r"\r\n|\r|\n", text)
+    lines = _LINE_END.split(text)
     if lines and lines[-1] == "":
         lines.pop()
     if not any(line.strip(" \t,;|") for line in lines):
@@ -253,7 +264,7 @@ def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str],
 def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
     """Each record of delimited text: its first line, its cells and its text
     (line ending included), for those that write the text back (the merge)."""
-    lines = text.splitlines(keepends=True)
+    lines = lines_of(text)
     _allow_long_cells(len(text))
     reader = csv.reader(lines, delimiter=delimiter)
     position = 0
