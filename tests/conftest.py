@@ -1,6 +1,6 @@
 """Fixtures and hooks for every test: the corpus marker, git as a new user has
-it, and the designs and repositories several test files start from (built with
-the helpers of the support package)."""
+it, the designs and repositories several test files start from (built with
+the helpers of the support package), and Hypothesis's profile (support.fuzz)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from support import CORPUS
 from support.designs import defective_design, desk_lamp_repository, push_to_bare
+from support.fuzz import register_profiles
 from support.run import git
+
+register_profiles()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

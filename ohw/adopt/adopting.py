@@ -86,7 +86,7 @@ def adopt(
     tree = GitWorkingTree(folder)
     files, undecided = _design_files(tree)
     target = folder / MANIFEST
-    existing_text = target.read_text(encoding="utf-8") if target.is_file() else None
+    existing_text = _manifest_text(target)
     existing = _existing(existing_text, target)
     readme_name = next((f for f in files if "/" not in f and f.lower() in README_NAMES), None)
     readme = _text(tree.read_bytes(readme_name)[:MAX_README_BYTES]) if readme_name else ""
@@ -112,9 +112,14 @@ def adopt(
 
         result.text = HEADER + edit_yaml("", merged)
     checked = parse_file(MANIFEST, "manifest", result.text.encode("utf-8"))
-    if not checked.valid:  # adopt's own mistake: nothing is written
+    if not checked.valid:
         first = checked.problems[0]
-        raise OhwError(
+        if existing is not None:  # adopt changes nothing it says: the fault is in it
+            raise OhwError(
+                f"{target} is not a valid manifest ({first.message}); ohw adopt changes nothing",
+                "run ohw check to see what is wrong, fix it, then run ohw adopt again",
+            )
+        raise OhwError(  # adopt's own mistake: nothing is written
             f"ohw adopt made an ohw.yaml that is not valid ({first.message}); nothing written",
             "report it; ohw adopt --dry-run shows what it made",
         )
@@ -153,6 +158,24 @@ def _design_files(tree: Any) -> tuple[list[str], list[Undecided]]:
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _manifest_text(target: Path) -> str | None:
+    """The text of the ohw.yaml already there, None if there is none."""
+    if not target.exists() and not target.is_symlink():
+        return None
+    unchanged = "ohw adopt changes nothing"
+    if not target.is_file():
+        raise OhwError(f"{target} is not a file; {unchanged}", "move it away, then run ohw adopt")
+    try:
+        return target.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise OhwError(
+            f"{target} cannot be read as a manifest: it is not UTF-8 text; {unchanged}",
+            "save it as UTF-8, then run ohw adopt again",
+        ) from None
+    except OSError as error:
+        raise OhwError(f"cannot read {target}: {error.strerror}; {unchanged}") from None
 
 
 def _existing(text: str | None, target: Path) -> dict[str, Any] | None:
@@ -366,6 +389,8 @@ def _merged(existing: dict[str, Any], proposal: dict[str, Any]) -> tuple[dict[st
             p["export"] == c or p["export"].startswith(c.rstrip("/") + "/") for c in covered
         )
     ]
+    if "parts" in existing and not isinstance(existing["parts"], list):
+        new = []  # the maintainer's parts, not a list: kept as written, and refused
     taken = {p.get("id") for p in parts if isinstance(p, dict)}
     _retag(new, {str(t) for t in taken if t})
     for key, value in proposal.items():

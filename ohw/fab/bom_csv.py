@@ -4,14 +4,16 @@
 A cell of text from the design that begins with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return is written after a single quote, as OWASP's guidance
 on CSV injection says: a spreadsheet opening the file would otherwise run it as
-a formula (``=HYPERLINK(...)``). Numbers ohw writes itself are left as they are."""
+a formula (``=HYPERLINK(...)``). Numbers ohw writes itself are left as they are.
+A cell holding a line break, CR alone included, is quoted, so that no text
+begins a row of its own."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from decimal import Decimal
 
+from ohw.design.bom.text import csv_row
 from ohw.fab.rollup import RolledUpBom
 
 CSV_COLUMNS = (
@@ -47,13 +49,11 @@ def cell(text: str | None) -> str:
 
 def bom_csv(bom: RolledUpBom) -> str:
     """One row per item and part, and one per currency total; the same columns always."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[Sequence[object]] = [CSV_COLUMNS]
     for section, orders in (("purchased", bom.orders), ("optional", bom.optional)):
         for order in orders:
             for line in order.lines:
-                writer.writerow(
+                rows.append(
                     [section, cell(line.id), cell(line.name), quantity_text(line.quantity),
                      cell(line.unit), cell(line.supplier), cell(line.part_number), cell(line.url),
                      number_text(line.unit_price, -1), cell(line.currency),
@@ -61,7 +61,7 @@ def bom_csv(bom: RolledUpBom) -> str:
                 )  # fmt: skip
     for section, parts in (("printed", bom.printed), ("cut", bom.cut), ("other", bom.other)):
         for part in parts:
-            writer.writerow(
+            rows.append(
                 [f"optional {section}" if part.optional else section, cell(part.id),
                  cell(part.name), part.quantity, "pcs", "", "", "", "", "", "", "",
                  cell(part.material), cell(part.process), cell(part.stock),
@@ -70,6 +70,6 @@ def bom_csv(bom: RolledUpBom) -> str:
             )  # fmt: skip
     for section, totals in (("total", bom.totals), ("optional total", bom.optional_totals)):
         for currency, amount in totals.items():
-            writer.writerow([section, "", "", "", "", "", "", "", "", cell(currency),
-                             number_text(amount)] + [""] * 8)  # fmt: skip
-    return out.getvalue()
+            rows.append([section, "", "", "", "", "", "", "", "", cell(currency),
+                         number_text(amount)] + [""] * 8)  # fmt: skip
+    return "".join(csv_row(row) for row in rows)

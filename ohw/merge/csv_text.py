@@ -16,14 +16,13 @@ byte; rows it changes are written again with ours' separator and line ending.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
 
 from ohw.design.bom.columns import column_for
 from ohw.design.bom.tables import read_bom_table
-from ohw.design.bom.text import records
+from ohw.design.bom.text import csv_row, lines_of, records
 from ohw.merge.plan import SIDES, Combine, Conflict, Plan, Side, Take, merged_value, plan_merge
 from ohw.storage.yaml.document import Location, ReadProblem
 
@@ -66,8 +65,8 @@ def merge_csv(
 
 
 def _read(text: str, path: str) -> _Table:
-    lines = text.splitlines(keepends=True)
-    line_end = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    lines = lines_of(text)
+    line_end = next((end for end in ("\r\n", "\n", "\r") if lines and lines[0].endswith(end)), "\n")
     if not text.strip():
         return _Table(",", line_end, [], "", [], [])
     bom = read_bom_table(text.encode("utf-8"), path)
@@ -147,17 +146,20 @@ def _write(
     values = {side: table.data for side, table in tables.items()}
     columns = [column for column, _ in header]
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=ours.delimiter, lineterminator=ours.line_end)
+
+    def write_row(cells: list[str]) -> None:
+        out.write(csv_row(cells, ours.delimiter, ours.line_end))
+
     same_header = columns == ours.columns
     if same_header:
         out.write(_ended(ours.header_text, ours.line_end))
     else:
-        writer.writerow([text for _, text in header])
+        write_row([text for _, text in header])
     items = _items_plan(plan)
     if items is None:
         merged = merged_value(plan, values, choose)
         for cells in merged["items"]:
-            writer.writerow([_cell(cells, c) for c in columns])
+            write_row([_cell(cells, c) for c in columns])
         return out.getvalue()
     for entry in items.entries:
         decided = entry.plan
@@ -171,7 +173,7 @@ def _write(
             out.write(_ended(raw, ours.line_end))
             continue
         cells = merged_value(decided, values, choose)
-        writer.writerow([_cell(cells, c) for c in columns])
+        write_row([_cell(cells, c) for c in columns])
     return out.getvalue()
 
 

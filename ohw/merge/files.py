@@ -13,10 +13,11 @@ from typing import Any
 
 from ohw.design.paths import MANIFEST
 from ohw.merge.lines import Labels, with_markers, with_side
-from ohw.merge.plan import MISSING, SIDES, Conflict, Side, plan_merge, same
+from ohw.merge.plan import MISSING, SIDES, Conflict, Side, merged_value, plan_merge, same
 from ohw.merge.yaml_text import write_yaml
 from ohw.storage.yaml.document import Document, ReadProblem, collector_paused, decode_utf8
 from ohw.storage.yaml.read import load_yaml
+from ohw.storage.yaml.write import dump_yaml
 
 DEFAULT_LABELS = Labels()
 # BOMs whose rows are not cells: merged line by line, as git would, and said so.
@@ -38,6 +39,9 @@ class FileMerge:
     clean: bool
     # Why the file was merged line by line instead of by its meaning ("" if it was not).
     fallback: str = ""
+    # Why the merged file was written anew, without ours' comments and layout,
+    # instead of by editing ours' text ("" if it was not).
+    rewritten: str = ""
 
 
 def merge_file(
@@ -62,13 +66,13 @@ def merge_file(
             done = _by_meaning(path, raw, base is not None, read)
     except ReadProblem as problem:
         return _by_lines(base, ours, theirs, labels, f"a side cannot be read: {problem.message}")
-    if done is None:
-        return _by_lines(base, ours, theirs, labels, "it uses YAML aliases (*name)")
-    merged, conflicts = done
+    if isinstance(done, str):
+        return _by_lines(base, ours, theirs, labels, done)
+    merged, conflicts, rewritten = done
     if not conflicts:
-        return FileMerge(merged["ours"].encode(), (), clean=True)
+        return FileMerge(merged["ours"].encode(), (), clean=True, rewritten=rewritten)
     text, _ = with_markers(merged["base"], merged["ours"], merged["theirs"], labels)
-    return FileMerge(text.encode(), tuple(conflicts), clean=False)
+    return FileMerge(text.encode(), tuple(conflicts), clean=False, rewritten=rewritten)
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,10 @@ def settle_file(
         try:
             with collector_paused():
                 done = _by_meaning(path, raw, base is not None, load_yaml)
-        except ReadProblem:
-            done = None
-        if done is not None:
-            merged, conflicts = done
+        except ReadProblem as problem:
+            done = problem.message
+        if not isinstance(done, str):  # else merged line by line, as merge_file did
+            merged, conflicts, _ = done
             return Settled(merged.get(side, merged["ours"]).encode(), tuple(conflicts), 0)
     old, mine, other = (raw[s].decode("utf-8", "surrogateescape") for s in SIDES)
     text, places = with_side(old, mine, other, side)
@@ -105,27 +109,43 @@ def settle_file(
 
 def _by_meaning(
     path: str, raw: dict[Side, bytes], has_base: bool, read: Callable[[bytes], Document]
-) -> tuple[dict[Side, str], list[Conflict]] | None:
-    """The merged text, as each side would settle the conflicts, and the
-    conflicts; None for YAML with aliases, which cannot be merged by meaning."""
+) -> tuple[dict[Side, str], list[Conflict], str] | str:
+    """The merged text, as each side would settle the conflicts, the conflicts,
+    and why the text was written anew if it was; or why the file must be merged
+    line by line instead."""
     if PurePosixPath(path).suffix.lower() in (".csv", ".tsv"):
         from ohw.merge.csv_text import merge_csv  # and the BOM table reader, only for these
 
         base, ours, theirs = (decode_utf8(raw[side], "OHW413") for side in SIDES)
-        return merge_csv(base, ours, theirs, path=PurePosixPath(path).name)
+        return (*merge_csv(base, ours, theirs, path=PurePosixPath(path).name), "")
     documents = {side: read(raw[side]) for side in SIDES}
     if any(d.aliased for d in documents.values()):
-        return None
+        return "it uses YAML aliases (*name)"
     words = _MANIFEST_WORDS if PurePosixPath(path).name == MANIFEST else {"items": "bom"}
-    plan, conflicts = plan_merge(
-        documents["base"].data if has_base else MISSING,
-        documents["ours"].data,
-        documents["theirs"].data,
-        rename=words,
-    )
+    values = {side: documents[side].data for side in SIDES}
+    if not has_base:
+        values["base"] = MISSING
+    plan, conflicts = plan_merge(values["base"], values["ours"], values["theirs"], rename=words)
     # The other sides' text is needed only to put markers around the conflicts.
-    written = SIDES if conflicts else ("ours",)
-    return {side: write_yaml(plan, documents, side) for side in written}, conflicts
+    sides = SIDES if conflicts else ("ours",)
+    written = {side: write_yaml(plan, documents, side) for side in sides}
+    # Ours' text is edited in place, and YAML written in ways the edits do not
+    # foresee (a key after '?', say) could come out as other data, or none: what
+    # is written must read as what was decided, or it is written anew.
+    decided = {side: merged_value(plan, values, side) for side in sides}
+    if all(_reads_as(written[side], decided[side]) for side in sides):
+        return written, conflicts, ""
+    anew = {side: "" if decided[side] is MISSING else dump_yaml(decided[side]) for side in sides}
+    return anew, conflicts, "editing ours' text would not have given the merged data"
+
+
+def _reads_as(text: str, data: Any) -> bool:
+    if data is MISSING:
+        return text == ""
+    try:
+        return same(load_yaml(text.encode()).data, data)
+    except ReadProblem:
+        return False
 
 
 def _by_lines(
@@ -139,25 +159,13 @@ def _by_lines(
 def edit_yaml(text: str, data: Any) -> str:
     """``text`` changed to hold ``data``, touching only the entries that differ:
     comments, order and style of everything else stay as they are."""
-    import yaml
-
-    class _Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
-
-        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-            super().increase_indent(flow, False)
-
-    def dump(value: Any) -> str:
-        return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-
     ours = load_yaml(text.encode())
     if ours.aliased or not isinstance(ours.data, dict) or not isinstance(data, dict):
-        return dump(data)  # spans of aliased nodes cannot be edited in place
+        return dump_yaml(data)  # spans of aliased nodes cannot be edited in place
     # Only the top-level entries that change are written out and read back
     # (PyYAML's writer takes a second for a thousand parts); the others are ours.
     changed = {k: v for k, v in data.items() if k not in ours.data or not same(ours.data[k], v)}
-    written = load_yaml(dump(changed).encode()) if changed else Document({}, {})
+    written = load_yaml(dump_yaml(changed).encode()) if changed else Document({}, {})
     new_data = {k: written.data[k] if k in changed else ours.data[k] for k in data}
     documents: dict[Side, Document] = {
         "base": ours,
@@ -166,4 +174,7 @@ def edit_yaml(text: str, data: Any) -> str:
     }
     plan, _ = plan_merge(ours.data, ours.data, new_data, rename={}, keep_ours_text=True)
     edited = write_yaml(plan, documents, "theirs")
-    return edited if edited.endswith("\n") else edited + "\n"
+    edited = edited if edited.endswith("\n") else edited + "\n"
+    # Lists of items keep ours' order in a merge: data that moves an item, like
+    # text the edits do not foresee, is written anew.
+    return edited if _reads_as(edited, data) else dump_yaml(data)

@@ -156,6 +156,8 @@ def _merge_design_files(begun: git.Begun) -> tuple[dict[str, tuple[Conflict, ...
         begun.stage(path, result.data, clean=result.clean)
         if result.fallback:
             notes.append(f"{path} was merged line by line: {result.fallback}")
+        if result.rewritten:
+            notes.append(f"{path} was written anew, without ours' comments: {result.rewritten}")
         merged[path] = result.conflicts
     return merged, notes
 

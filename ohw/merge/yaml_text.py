@@ -197,9 +197,17 @@ class _Writer:
         return opening + ", ".join(parts) + closing
 
 
+# What JSON leaves as it is in text and YAML does not take there, or reads as a
+# line break: DEL and C1 controls, the byte-order mark, Unicode's line separators.
+_NOT_IN_YAML_TEXT = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
 def _json_entry(key: PathKey, value: Any, plan: Combine) -> str:
-    """An entry as JSON, which YAML reads as flow style."""
-    text = json.dumps(value, ensure_ascii=False)
+    """An entry as JSON, which YAML reads as flow style; characters YAML does not
+    take as they are written as escapes, which JSON and YAML read alike."""
+    text = _NOT_IN_YAML_TEXT.sub(
+        lambda found: f"\\u{ord(found.group()):04x}", json.dumps(value, ensure_ascii=False)
+    )
     if plan.is_list:
         return text
     name = str(key)

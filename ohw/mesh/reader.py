@@ -41,7 +41,16 @@ def _refuse_what_is_too_big(kind: str, path: Path | None, data: bytes | None) ->
     A 3MF's parts are inflated here, counted as they come, whatever sizes its
     directory claims."""
     import zipfile
+    import zlib
 
+    # What zipfile raises for a damaged archive: a bad directory, a seek to a
+    # place before the file's start (ValueError), deflated data that does not
+    # inflate (zlib.error), a part encrypted (RuntimeError) or compressed in a
+    # way it does not know.
+    damaged_zip = (
+        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, RuntimeError,
+        OSError, EOFError, NotImplementedError,
+    )  # fmt: skip
     if kind == "OBJ":
         size = len(data) if data is not None else path.stat().st_size if path else 0
         if size > MAX_OBJ_BYTES:
@@ -61,7 +70,7 @@ def _refuse_what_is_too_big(kind: str, path: Path | None, data: bytes | None) ->
                                 "the 3MF file inflates to more than ohw reads "
                                 f"({MAX_3MF_MODEL_BYTES >> 20} MB of XML)"
                             )
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
+    except damaged_zip as error:
         raise MeshError(f"the 3MF file is not a zip archive ohw can read: {error}") from None
 
 
@@ -83,15 +92,25 @@ def _read_with_trimesh(kind: str, path: Path | None, data: bytes | None) -> Tria
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
         raise MeshError(f"the {kind} file holds no facets")
     faces, vertices = np.asarray(loaded.faces), np.asarray(loaded.vertices, dtype=np.float64)
-    if faces.min() < 0 or faces.max() >= len(vertices):
+    # trimesh gives what the numbers make when vertices are written with fewer
+    # (or more) than three coordinates: an array of some other shape.
+    if vertices.ndim != 2 or vertices.shape[1] != 3 or faces.ndim != 2 or faces.shape[1] != 3:
+        raise MeshError(f"a vertex of the {kind} file does not have three coordinates (x y z)")
+    outside = faces[(faces < 0) | (faces >= len(vertices))]
+    if len(outside):
         raise MeshError(
-            f"a triangle of the {kind} file names vertex {int(faces.max())}, and the file "
+            f"a triangle of the {kind} file names vertex {int(outside[0])}, and the file "
             f"has {len(vertices):,} vertices (numbered from 0)"
         )
-    # Coordinates as binary STL and slicers hold them: 32-bit floats (see ohw.mesh.stl).
-    corners = (vertices[faces] * _millimetres(kind, loaded.units)).astype(np.float32)
+    # Coordinates as binary STL and slicers hold them: 32-bit floats (see ohw.mesh.stl);
+    # beyond ±3.4e38 they are infinite there, and refused below.
+    with np.errstate(over="ignore", invalid="ignore"):
+        corners = (vertices[faces] * _millimetres(kind, loaded.units)).astype(np.float32)
     if not np.isfinite(corners).all():
-        raise MeshError(f"the {kind} file has a coordinate that is not a finite number")
+        raise MeshError(
+            f"the {kind} file has a coordinate that is not a finite number in millimetres "
+            "(in single precision, as meshes are read: at most ±3.4e38)"
+        )
     return Triangles(corners, None, kind)
 
 

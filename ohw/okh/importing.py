@@ -17,6 +17,7 @@ from ohw.errors import OhwError
 from ohw.okh.read import MAX_BYTES, NAMES, Unreadable, read_okh
 from ohw.okh.to_design import to_design
 from ohw.storage.files import write_atomically
+from ohw.storage.yaml.write import dump_yaml
 
 HEADER = "# Imported from an Open Know-How manifest by ohw import okh; see docs/okh.md.\n"
 
@@ -99,7 +100,7 @@ def _import(read: Any, name: str, source: str, destination: Path) -> OkhImport:
         text = edit_yaml(existing_text, merged)
         result.merged = True
     else:
-        text = HEADER + _yaml(conversion.manifest)
+        text = HEADER + dump_yaml(conversion.manifest)
     checked = parse_file(MANIFEST, "manifest", text.encode("utf-8"))
     if not checked.valid:
         result.findings.extend(checked.problems)
@@ -108,17 +109,6 @@ def _import(read: Any, name: str, source: str, destination: Path) -> OkhImport:
     write_atomically(target, text.encode("utf-8"))
     result.written = True
     return result
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    import yaml
-
-    class _Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
-
-    dumped: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return dumped
 
 
 def _merged(

@@ -9,9 +9,13 @@ from typing import IO
 
 # What no text ohw shows may hold as it is: control characters (C0, DEL, C1: an
 # escape sequence could recolour a terminal, clear it or set its title; a line
-# break in a file name could forge a line of a report) and the marks that turn
-# text's direction (which could make a name read as another).
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# break in a file name could forge a line of a report), Unicode's line and
+# paragraph separators (line breaks to str.splitlines and to JavaScript), and
+# the marks and embeddings that turn text's direction (which could make a name
+# read as another: LRM, RLM, the Arabic letter mark, LRE to RLO, LRI to PDI).
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
@@ -26,11 +30,23 @@ def _escaped(found: re.Match[str]) -> str:
     return known or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
+# A bracket that rich does not take for a tag, after backslashes: rich reads
+# "\\[" outside a tag as "[", so one more backslash keeps them all.
+_UNTAGGED_ESCAPE = re.compile(r"(\\+)\[(?![a-z#/@][^[]*?\])")
+
+
 def markup(text: str) -> str:
     """``text`` put into rich's markup as it is: printable, its brackets escaped."""
     from rich.markup import escape
 
-    return escape(printable(text))
+    shown = printable(text)
+    body = shown.rstrip("\\")
+    escaped = _UNTAGGED_ESCAPE.sub(r"\1\\[", escape(body))
+    if body == shown:
+        return escaped
+    # rich halves backslashes before a tag, and not at the end of a line: these
+    # are always before a tag of no style, so that they show as they are anywhere.
+    return escaped + "[none]" + "\\" * 2 * (len(shown) - len(body)) + "[/none]"
 
 
 # A line: pieces of text, each with its rich style ("" for none).

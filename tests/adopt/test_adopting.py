@@ -179,14 +179,30 @@ def test_a_folder_outside_git_is_adopted_without_authors(tmp_path: Path):
     ("manifest", "says"),
     [("ohw: 1\nname: [unclosed\n", "cannot be read as a manifest"),
      ("- a list\n", "cannot be read as a manifest"),
-     ("a: 1\na: 2\n", "cannot be read as a manifest")],
+     ("a: 1\na: 2\n", "cannot be read as a manifest"),
+     # what the maintainer wrote fails the schema: theirs to fix, not adopt's bug
+     ("ohw: 1\nname: p\ntitle: t\nlicense:\n  hardware: MIT\nparts: 5\n",
+      "ohw.yaml is not a valid manifest (parts should be a list"),
+     ("ohw: 1\nname: p\nparts:\n  - id: lid\n    quantity: -1\n", "is not a valid manifest"),
+     ("ohw: 2\n", "is not a valid manifest"),
+     (b"\xff\xfeo\x00h\x00w\x00", "it is not UTF-8 text"),  # UTF-16
+     (b"name: caf\xe9\n", "it is not UTF-8 text")],  # Windows-1252
 )  # fmt: skip
-def test_an_unreadable_ohw_yaml_is_left_as_it_is(tmp_path: Path, manifest: str, says: str):
+def test_an_unreadable_ohw_yaml_is_left_as_it_is(tmp_path: Path, manifest: str | bytes, says: str):
     printer = printer_repository(tmp_path / "p")
-    (printer / "ohw.yaml").write_text(manifest)
+    raw = manifest if isinstance(manifest, bytes) else manifest.encode()
+    (printer / "ohw.yaml").write_bytes(raw)
     done = run_ohw("adopt", cwd=printer)
     assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
-    assert (printer / "ohw.yaml").read_text() == manifest
+    assert (printer / "ohw.yaml").read_bytes() == raw
+
+
+def test_an_ohw_yaml_that_is_a_folder_is_left_as_it_is(tmp_path: Path):
+    printer = printer_repository(tmp_path / "p")
+    (printer / "ohw.yaml").mkdir()
+    done = run_ohw("adopt", cwd=printer)
+    assert done.returncode == 2 and "is not a file" in done.stderr, done.stderr
+    assert (printer / "ohw.yaml").is_dir()
 
 
 def test_hostile_files_give_clear_notes_never_a_traceback(tmp_path: Path):

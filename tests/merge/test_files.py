@@ -170,6 +170,19 @@ def test_csv_rows_merge_by_id_and_untouched_rows_keep_their_text():
     assert result.data.decode() == expected
 
 
+@pytest.mark.parametrize("inside", ["\x0c", "\x0b", "\x1c", "\x1e", "\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_csv_rows_end_where_the_bom_reader_ends_them(inside, line_end):
+    """Lines end at LF, CR LF or CR only: a cell holding a form feed, NEL or
+    U+2028 (line breaks to str.splitlines) is one cell, and CR-only files stay so."""
+    base = line_end.join(["id,name,quantity", f"m3,scr{inside}ew,4", "m4,nut,2", ""])
+    ours = base.replace("nut,2", "nut,3")
+    theirs = base.replace("m3,", "m3x8,")
+    result = merged("bom.csv", base, ours, theirs)
+    assert result.clean and not result.fallback
+    assert result.data.decode() == ours.replace("m3,", "m3x8,")
+
+
 def test_csv_conflict_names_the_cell():
     ours = CSV.replace(
         'm8x130,"Hex head bolt M8x130, partly threaded, zinc plated",1,',

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.meshes import ascii_facet, ascii_stl, binary_stl, corpus_stls
+from support.meshes import ascii_facet, ascii_stl, binary_stl, corpus_stls, three_mf
 
 from ohw.mesh.reader import MeshError, read_mesh
 from ohw.mesh.stl import MAX_FACETS
@@ -456,42 +456,6 @@ def test_every_corpus_stl_reads_or_raises_a_mesh_error(corpus, name):
         assert path.stat().st_size == 84 + 50 * len(triangles)
 
 
-def three_mf(vertices, triangles, unit: str | None = None) -> bytes:
-    """A 3MF package of one object, written here as the 3MF core specification
-    lays it out (not by trimesh): to try units and indices trimesh would not write."""
-    import io
-    import zipfile
-
-    attribute = f' unit="{unit}"' if unit else ""
-    points = "".join(f'<vertex x="{x}" y="{y}" z="{z}"/>' for x, y, z in vertices)
-    facets = "".join(f'<triangle v1="{a}" v2="{b}" v3="{c}"/>' for a, b, c in triangles)
-    model = (
-        f'<?xml version="1.0" encoding="UTF-8"?><model{attribute} '
-        'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02"><resources>'
-        f'<object id="1" type="model"><mesh><vertices>{points}</vertices>'
-        f"<triangles>{facets}</triangles></mesh></object></resources>"
-        '<build><item objectid="1"/></build></model>'
-    )
-    package = io.BytesIO()
-    with zipfile.ZipFile(package, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
-            '/package/2006/content-types"><Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="model" '
-            'ContentType="application/vnd.ms-package.3dmanufacturing-3dmodel+xml"/></Types>',
-        )
-        archive.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Target="/3D/'
-            '3dmodel.model" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/'
-            '2013/01/3dmodel"/></Relationships>',
-        )
-        archive.writestr("3D/3dmodel.model", model)
-    return package.getvalue()
-
-
 TETRAHEDRON = [(0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1)]
 ITS_FACETS = [(0, 2, 1), (0, 1, 3), (0, 3, 2), (1, 2, 3)]
 
@@ -513,9 +477,10 @@ def test_a_3mf_unit_ohw_does_not_know_is_refused():
         read_mesh("part.3mf", data=three_mf(TETRAHEDRON, ITS_FACETS, "furlong"))
 
 
-@pytest.mark.parametrize("bad", [(0, 1, 9), (0, 7, 9)])
-def test_a_3mf_triangle_naming_a_vertex_it_lacks_is_refused(bad):
-    with pytest.raises(MeshError, match="names vertex 9, and the file has 4 vertices"):
+@pytest.mark.parametrize(("bad", "named"), [((0, 1, 9), 9), ((0, 7, 9), 7), ((0, 1, -1), -1)])
+def test_a_3mf_triangle_naming_a_vertex_it_lacks_is_refused(bad, named):
+    """The message names the index that is out of range, the first one."""
+    with pytest.raises(MeshError, match=f"names vertex {named}, and the file has 4 vertices"):
         read_mesh("part.3mf", data=three_mf(TETRAHEDRON, [*ITS_FACETS[:3], bad]))
 
 

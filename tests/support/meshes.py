@@ -1,5 +1,6 @@
-"""Meshes written here, not by ohw: binary and ASCII STL of given facets, boxes
-wound outwards, their normals, and the STL files of the shared corpus."""
+"""Meshes written here, not by ohw: binary and ASCII STL of given facets, 3MF
+packages, boxes wound outwards, their normals, and the STL files of the shared
+corpus."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ def binary_stl(facets, normals=None, *, header: bytes = b"ohw test", count=None)
     import numpy as np
 
     table = np.zeros(len(facets), dtype=_RECORD)
-    table["corners"] = np.asarray(facets, dtype=np.float64).reshape(-1, 3, 3)
+    with np.errstate(over="ignore"):  # beyond ±3.4e38: infinite, as a file may hold
+        table["corners"] = np.asarray(facets, dtype=np.float64).reshape(-1, 3, 3)
     if normals is not None:
         table["normal"] = normals
     number = len(facets) if count is None else count
@@ -39,6 +41,53 @@ def ascii_stl(facets, name: str = "part") -> str:
     """ASCII STL of ``facets`` (one solid called ``name``), written here and not
     by ohw; coordinates may be numbers or the words to write."""
     return f"solid {name}\n" + "".join(ascii_facet(f) for f in facets) + f"endsolid {name}\n"
+
+
+def three_mf_model(vertices, triangles, unit: str | None = None) -> str:
+    """The XML of a 3MF model of one object, as the 3MF core specification lays it
+    out; vertices and indices written as given (text too), to try what trimesh
+    would not write."""
+    attribute = f' unit="{unit}"' if unit else ""
+    points = "".join(f'<vertex x="{x}" y="{y}" z="{z}"/>' for x, y, z in vertices)
+    facets = "".join(f'<triangle v1="{a}" v2="{b}" v3="{c}"/>' for a, b, c in triangles)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><model{attribute} '
+        'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02"><resources>'
+        f'<object id="1" type="model"><mesh><vertices>{points}</vertices>'
+        f"<triangles>{facets}</triangles></mesh></object></resources>"
+        '<build><item objectid="1"/></build></model>'
+    )
+
+
+def three_mf_package(model: str | bytes) -> bytes:
+    """A 3MF package (a zip archive, written here and not by trimesh) holding
+    ``model`` as its 3D model."""
+    import io
+    import zipfile
+
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
+            '/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="model" '
+            'ContentType="application/vnd.ms-package.3dmanufacturing-3dmodel+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Target="/3D/'
+            '3dmodel.model" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/'
+            '2013/01/3dmodel"/></Relationships>',
+        )
+        archive.writestr("3D/3dmodel.model", model)
+    return package.getvalue()
+
+
+def three_mf(vertices, triangles, unit: str | None = None) -> bytes:
+    """A 3MF package of one object (three_mf_model, three_mf_package)."""
+    return three_mf_package(three_mf_model(vertices, triangles, unit))
 
 
 def outward_normals(facets):

@@ -126,6 +126,11 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> int:
     write_atomically(Path(ours), result.data)
     if result.fallback:
         print(f"ohw: {printable(path)} was merged line by line: {result.fallback}", file=sys.stderr)
+    if result.rewritten:
+        print(
+            f"ohw: {printable(path)} was written anew, without ours' comments: {result.rewritten}",
+            file=sys.stderr,
+        )
     for conflict in result.conflicts:
         print(
             f"ohw: conflict in {printable(path)}: {printable(conflict.describe())}", file=sys.stderr

@@ -5,9 +5,10 @@ The bom.yaml is written in block style, one key a line, every text quoted
 where YAML could read it as anything but that text ("0603", "yes"), and read
 back before it is written: it must hold exactly the items read. Rows that were
 left out for want of a quantity or a name are kept at its end as comments,
-ready to be corrected and moved into the items. The file is written through a
-temporary file and renamed (ohw.storage.files), never over an existing file
-unless asked to.
+ready to be corrected and moved into the items; there, and in the file's
+name, a line break or a character YAML refuses is written as an escape. The
+file is written through a temporary file and renamed (ohw.storage.files),
+never over an existing file unless asked to.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def bom_yaml(table: TableBom, source: str) -> str:
     items = table.document.data["items"]
     made = f"; ids made for {len(table.generated)}" if table.generated else ""
     lines = [
-        f"# Converted by `ohw bom import` from {source} ({table.layout}): "
+        f"# Converted by `ohw bom import` from {_comment(source)} ({table.layout}): "
         f"{len(items)} item{'s' if len(items) != 1 else ''}{made}.",
     ]
     if table.generated:
@@ -106,11 +107,23 @@ def bom_yaml(table: TableBom, source: str) -> str:
         text += "\n# Rows left out: correct each, then move it into the items above.\n"
         for row in left:
             assert row.item is not None
-            text += f"# {source}:{row.line}: {row.text}\n"
+            text += f"# {_comment(source)}:{row.line}: {_comment(row.text)}\n"
             ordered = {k: row.item[k] for k in ITEM_ORDER if k in row.item}
             for line in _item_lines(ordered):
                 text += f"# {line}\n"
     return text
+
+
+# What a comment cannot hold as it is: a line break (YAML 1.1's too), which
+# would end it and let the rest be read as data, and what YAML refuses anywhere.
+_NOT_IN_COMMENTS = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff\ufffe\uffff]"
+)
+
+
+def _comment(text: str) -> str:
+    """Text from the table (a file name, a row) as it can stand in a comment."""
+    return _NOT_IN_COMMENTS.sub(lambda c: json.dumps(c.group(0))[1:-1], text)
 
 
 def _items_yaml(items: list[dict[str, Any]]) -> str:

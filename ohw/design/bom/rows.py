@@ -645,9 +645,11 @@ class RowReader:
             if price == "":
                 continue
             if isinstance(price, str):
-                self._cell(at, f"the price {price.removeprefix(repr(text)) or repr(text)}; it is "
-                           "kept in notes", "write the price as a number, with its currency: "
-                           "12.50 EUR, $12.50")  # fmt: skip
+                # read_price's reasons begin with the text, or say what is wrong in it
+                said = repr(" ".join(text.split()))
+                why = price if price.startswith(said) else f"{said}: {price}"
+                self._cell(at, f"the price {why}; it is kept in notes", "write the price as a "
+                           "number, with its currency: 12.50 EUR, $12.50")  # fmt: skip
                 read.notes.append((f"{table.labels.get(j) or 'price'}: {text}", at))
                 continue
             currency = stated or price.currency or column.currency

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ohw.storage.yaml.document import Location, ReadProblem
@@ -58,10 +59,21 @@ class Text:
     delimiter: str | None = None
 
 
+# Where a line ends: LF, CR LF or CR, and nothing else (str.splitlines also
+# ends lines at a form feed, NEL, U+2028 and more, which a cell may hold).
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of ``text``, each with its line end, as the reader ends them."""
+    return _LINE.findall(text)
+
+
 def read_text(raw: bytes, suffix: str = "") -> Text:
     """A BOM file's bytes as rows; ReadProblem when it is not text at all."""
     text, encoding, problems = decode(raw)
-    lines = re.split(r"\r\n|\r|\n", text)
+    lines = _LINE_END.split(text)
     if lines and lines[-1] == "":
         lines.pop()
     if not any(line.strip(" \t,;|") for line in lines):
@@ -252,7 +264,7 @@ def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str],
 def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
     """Each record of delimited text: its first line, its cells and its text
     (line ending included), for those that write the text back (the merge)."""
-    lines = text.splitlines(keepends=True)
+    lines = lines_of(text)
     _allow_long_cells(len(text))
     reader = csv.reader(lines, delimiter=delimiter)
     position = 0
@@ -261,6 +273,17 @@ def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
         raw = "".join(lines[position : reader.line_num])
         position = reader.line_num
         yield first, cells, raw
+
+
+def csv_row(cells: Iterable[object], delimiter: str = ",", line_end: str = "\n") -> str:
+    """One row of CSV as spreadsheets (and records) read it back: a cell holding
+    the separator, a quote, CR or LF is quoted, whatever ``line_end`` is."""
+    out = io.StringIO()
+    # The csv module quotes CR and LF only where its line end holds them: a cell
+    # with a lone CR, in a file of LF line ends, would end the row in a
+    # spreadsheet, and what follows it begin one (a formula, say).
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()[:-2] + line_end
 
 
 def _allow_long_cells(size: int) -> None:

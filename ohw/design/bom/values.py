@@ -17,6 +17,9 @@ from decimal import Decimal, InvalidOperation
 # --- numbers -------------------------------------------------------------------------
 
 _NUMBER = r"[0-9]+(?:[.,'\u00a0\u202f ][0-9]+)*"
+# The largest number a quantity or price may be: what an integer of ohw's YAML
+# holds (64 bits), so that the items read are those a bom.yaml can hold.
+LARGEST = Decimal(2**63 - 1)
 _PLAIN_INTEGER = re.compile(r"[0-9]+")
 
 
@@ -119,6 +122,8 @@ def read_quantity(text: str, *, decimal_comma: bool = False) -> Quantity | str:
     number = read_number(match["number"], decimal_comma=decimal_comma)
     if number is None:
         return f"{written!r} is not a number"
+    if number > LARGEST:
+        return f"{written!r} is more than ohw can count (up to {LARGEST:,})"
     word = (match["unit"] or "").lower().rstrip(".")
     if match["times"] and word:
         return f"{written!r} is not a number"
@@ -196,6 +201,8 @@ def read_price(text: str, *, decimal_comma: bool = False) -> Price | str:
     number = read_number(match["number"], decimal_comma=decimal_comma)
     if number is None:
         return f"{written!r} is not a price"
+    if number > LARGEST:
+        return f"{written!r} is more than ohw can count (up to {LARGEST:,})"
     if match["minus"]:
         return f"{written!r} is negative"
     return Price(number, currency)

@@ -109,6 +109,14 @@ def read_exactly(text: str) -> Read:
             "remove it, or write it as an escape inside a double-quoted string",
             _location_in(text, error.position),
         ) from None
+    except (ValueError, OverflowError):  # PyYAML's chr() of an escape past U+10FFFF
+        assert loader is not None
+        raise ReadProblem(
+            RULE_SYNTAX,
+            "an escape in double quotes names no character (\\U past 0010FFFF)",
+            "write a character from \\U00000000 to \\U0010FFFF",
+            Location.of(loader.get_mark()),
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -50,6 +50,21 @@ def test_rows_left_out_are_kept_as_comments_at_the_end():
     assert parse_file("bom.yaml", "bom", written.encode()).data == {"items": items}
 
 
+@pytest.mark.parametrize(
+    "source", ["bom.csv", "a\nitems: 1.csv", "b\rom.csv", "bom\x1f.csv", "bom\u2028.csv"]
+)
+@pytest.mark.parametrize("cell", ["many\x1b[2J", "many\x7f", "many\ufeff", "many\x85x"])
+def test_comments_hold_no_line_break_nor_what_yaml_refuses(source, cell):
+    """The file's name and a row left out are comments: what would end one, or
+    that YAML refuses, is written as an escape."""
+    table = read_bom_table(f"id,name,quantity\nm3,screw,{cell}\nm4,nut,1\n".encode(), source)
+    written = bom_yaml(table, source)
+    assert parse_file("bom.yaml", "bom", written.encode()).data == {
+        "items": [{"id": "m4", "name": "nut", "quantity": 1}]
+    }
+    assert "# Rows left out" in written
+
+
 TEXTS = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     min_size=1,

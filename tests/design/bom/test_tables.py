@@ -534,14 +534,23 @@ def test_prices_without_currency_are_kept_in_notes_with_one_finding():
 
 
 def test_a_price_that_is_not_one_is_kept_in_notes():
-    bom = read("Part,Qty,Price (EUR)\nA,1,free\nB,1,¥20\n")
+    bom = read("Part,Qty,Price (EUR)\nA,1,free\nB,1,¥20\nC,1,-3\n")
     assert [i["notes"] for i in bom.document.data["items"]] == [
         "Price (EUR): free",
         "Price (EUR): ¥20",
+        "Price (EUR): -3",
     ]
     assert [(p.rule, p.at) for p in bom.problems] == [
         (RULE_CELL, Location(2, 5)),
         (RULE_CELL, Location(3, 5)),
+        (RULE_CELL, Location(4, 5)),
+    ]
+    # each finding says which price, and what is wrong with it
+    assert [p.message for p in bom.problems] == [
+        "the price 'free' is not a price; it is kept in notes",
+        "the price '¥20': '¥' stands for JPY or CNY: write the currency's code; it is kept in "
+        "notes",
+        "the price '-3' is negative; it is kept in notes",
     ]
 
 

@@ -68,9 +68,12 @@ def test_no_quantity_is_empty(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["Varies", "three", "1-2", "2 or 4", "2/4", "-1", "as needed", "2 bananas", "x2 pcs"]
-)
+    "text",
+    ["Varies", "three", "1-2", "2 or 4", "2/4", "-1", "as needed", "2 bananas", "x2 pcs",
+     "9223372036854775808", "99999999999999999999x", "1" + "0" * 40 + " m"],
+)  # fmt: skip
 def test_unreadable_quantities_say_why(text):
+    """Past 64 bits too: what a bom.yaml (ohw's YAML) cannot hold is no quantity."""
     why = read_quantity(text)
     assert isinstance(why, str)
     assert why and repr(" ".join(text.split())) in why
@@ -100,6 +103,8 @@ def test_no_price_is_empty(text):
     [
         ("free", "not a price"), ("¥20", "JPY or CNY"), ("20 kr", "SEK, NOK or DKK"),
         ("$5 €", "two currencies"), ("-3 EUR", "negative"), ("5 XQ", "currency ohw knows"),
+        ("$9223372036854775808", "more than ohw can count"),
+        ("1" + "0" * 30 + ".5 EUR", "more than ohw can count"),
     ],
 )  # fmt: skip
 def test_unreadable_prices_say_why(text, says):
@@ -164,3 +169,8 @@ def test_every_slug_is_an_id(text):
         from ohw.design.bom.rows import _ID
 
         assert _ID.fullmatch(made), made
+
+
+def test_the_largest_quantity_and_price_are_read():
+    assert read_quantity("9223372036854775807") == Quantity(Decimal(2**63 - 1), None)
+    assert read_price("$9223372036854775807") == Price(Decimal(2**63 - 1), "USD")
