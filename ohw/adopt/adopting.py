@@ -70,6 +70,7 @@ def adopt(
     the design above it where ``folder`` is inside one, as every command finds it.
     With ``lfs``, also the .gitattributes that keeps its meshes and CAD files in
     Git LFS from now on."""
+    from ohw.merge.files import edit_yaml
     from ohw.storage.locations import design_root
     from ohw.storage.vcs.repository import GitWorkingTree
 
@@ -102,27 +103,12 @@ def adopt(
     result.undecided += _bom_undecided(boms.named, boms.also_readable, boms.unreadable)
     merged, result.added = _merged(existing or {}, proposal)
     if existing is not None:
-        from ohw.merge.files import edit_yaml
-
         assert existing_text is not None
         result.undecided = [u for u in result.undecided if _about_new(u, existing)]
         result.text = edit_yaml(existing_text, merged)
     else:
-        from ohw.merge.files import edit_yaml
-
         result.text = HEADER + edit_yaml("", merged)
-    checked = parse_file(MANIFEST, "manifest", result.text.encode("utf-8"))
-    if not checked.valid:
-        first = checked.problems[0]
-        if existing is not None:  # adopt changes nothing it says: the fault is in it
-            raise OhwError(
-                f"{target} is not a valid manifest ({first.message}); ohw adopt changes nothing",
-                "run ohw check to see what is wrong, fix it, then run ohw adopt again",
-            )
-        raise OhwError(  # adopt's own mistake: nothing is written
-            f"ohw adopt made an ohw.yaml that is not valid ({first.message}); nothing written",
-            "report it; ohw adopt --dry-run shows what it made",
-        )
+    _require_valid(result.text, target, existed=existing is not None)
     result.parts = len(layout.parts)
     result.choices = [c.id for c in layout.choices]
     result.unused = [path for path, _ in layout.unused]
@@ -136,6 +122,24 @@ def adopt(
     ):
         _write(result, existing_text, previous_attributes, commit=commit)
     return result
+
+
+def _require_valid(text: str, target: Path, *, existed: bool) -> None:
+    """Refuse an ohw.yaml ``text`` that fails its schema: the fault of the one
+    already at ``target`` (adopt changes nothing it says), or adopt's own."""
+    checked = parse_file(MANIFEST, "manifest", text.encode("utf-8"))
+    if checked.valid:
+        return
+    first = checked.problems[0]
+    if existed:
+        raise OhwError(
+            f"{target} is not a valid manifest ({first.message}); ohw adopt changes nothing",
+            "run ohw check to see what is wrong, fix it, then run ohw adopt again",
+        )
+    raise OhwError(  # nothing is written
+        f"ohw adopt made an ohw.yaml that is not valid ({first.message}); nothing written",
+        "report it; ohw adopt --dry-run shows what it made",
+    )
 
 
 def _design_files(tree: Any) -> tuple[list[str], list[Undecided]]:
