@@ -154,6 +154,7 @@ def test_a_bom_s_csv_read_as_spreadsheets_read_it_has_its_rows_and_no_formula(bo
 @fuzzing(200)
 @given(name=HOSTILE, line_end=st.sampled_from(["\n", "\r\n"]), delimiter=st.sampled_from(",;\t"))
 @example(name="x\r=1+1", line_end="\n", delimiter=",")  # a lone CR in a file of LF line ends
+@example(name=",\r,", line_end="\n", delimiter=";")  # commas and a CR in a cell: still ';'
 def test_a_merged_csv_row_reads_back_as_the_cells_merged(name, line_end, delimiter):
     """A row the merge writes anew (ours' quantity, theirs' name) is quoted as
     spreadsheets read it: its cells come back as merged, the other rows as they were."""

@@ -214,7 +214,13 @@ def delimiter_of_lines(lines: list[str], suffix: str = "") -> str | None:
     for delimiter in DELIMITERS:
         if not any(delimiter in line for line in sample):
             continue
-        counts = Counter(len(cells) for _, cells, _ in _records(sample, delimiter))
+        records = list(_records(sample, delimiter))
+        # Each record weighs the lines it spans: a quoted cell holding a line
+        # break makes one record of two lines, where a wrong separator makes two.
+        firsts = [first for first, _, _ in records] + [len(sample) + 1]
+        counts: Counter[int] = Counter()
+        for (first, cells, _), after in zip(records, firsts[1:], strict=True):
+            counts[len(cells)] += after - first
         width, times = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
         if width < 2:
             continue
