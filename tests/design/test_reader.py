@@ -4,31 +4,37 @@ command finds the design above the folder it runs in."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 from support.designs import edit, write_design
 from support.run import run_ohw
 
-from ohw.design.reader import MAX_DESIGN_FILE_BYTES
+from ohw.design.reader import MAX_BOM_TABLE_BYTES, MAX_DESIGN_FILE_BYTES
 
 
-@pytest.mark.parametrize("bom", ["bom.csv", "bom.yaml"])
-def test_a_bom_past_the_limit_is_a_finding_not_a_parse(tmp_path, bom):
+@pytest.mark.parametrize(
+    ("bom", "limit", "rule"),
+    [("bom.csv", MAX_BOM_TABLE_BYTES, "OHW413"), ("bom.yaml", MAX_DESIGN_FILE_BYTES, "OHW101")],
+)
+def test_a_bom_past_the_limit_is_a_finding_not_a_parse(tmp_path, bom, limit, rule):
     row = "id,name,quantity\n" if bom.endswith(".csv") else "items:\n"
     item = (
         "screw-{n},Screw {n},2\n"
         if bom.endswith(".csv")
         else ("  - {{id: screw-{n}, name: Screw {n}, quantity: 2}}\n")
     )
-    rows = MAX_DESIGN_FILE_BYTES // len(item.format(n=0)) + 1
+    rows = limit // len(item.format(n=0)) + 1
     manifest = f"ohw: 1\nname: big\ntitle: Big\nlicense:\n  hardware: MIT\nbom: {bom}\n"
     design = write_design(
         tmp_path / "big", manifest, {bom: row + "".join(item.format(n=n) for n in range(rows))}
     )
     done = run_ohw("check", "--format", "json", design)
     assert done.returncode == 1, done.stderr
-    assert "more than ohw reads as a BOM (16 MB)" in done.stdout
+    (found,) = json.loads(done.stdout)["designs"][0]["findings"]
+    assert found["id"] == rule
+    assert f"more than ohw reads as a BOM ({limit >> 20} MB)" in found["message"]
     refused = run_ohw("bom", cwd=design)
     assert refused.returncode == 2 and "more than ohw reads" in refused.stderr
 
