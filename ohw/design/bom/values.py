@@ -111,6 +111,16 @@ class Quantity:
     aside: str = ""
 
 
+def _counted(digits: str, written: str, what: str, *, decimal_comma: bool) -> Decimal | str:
+    """The number ``digits`` of the cell ``written``, or why it is not ``what``."""
+    number = read_number(digits, decimal_comma=decimal_comma)
+    if number is None:
+        return f"{written!r} is not {what}"
+    if number > LARGEST:
+        return f"{written!r} is more than ohw can count (up to {LARGEST:,})"
+    return number
+
+
 def read_quantity(text: str, *, decimal_comma: bool = False) -> Quantity | str:
     """The quantity a cell gives, or why it gives none ("" for an empty cell)."""
     written = " ".join(text.split())
@@ -119,11 +129,9 @@ def read_quantity(text: str, *, decimal_comma: bool = False) -> Quantity | str:
     match = _QUANTITY.fullmatch(written)
     if match is None:
         return f"{written!r} is not a number"
-    number = read_number(match["number"], decimal_comma=decimal_comma)
-    if number is None:
-        return f"{written!r} is not a number"
-    if number > LARGEST:
-        return f"{written!r} is more than ohw can count (up to {LARGEST:,})"
+    number = _counted(match["number"], written, "a number", decimal_comma=decimal_comma)
+    if isinstance(number, str):
+        return number
     word = (match["unit"] or "").lower().rstrip(".")
     if match["times"] and word:
         return f"{written!r} is not a number"
@@ -198,11 +206,9 @@ def read_price(text: str, *, decimal_comma: bool = False) -> Price | str:
         currency = currency_of(sign)
         if currency is None:
             return f"{written!r} is not a price in a currency ohw knows"
-    number = read_number(match["number"], decimal_comma=decimal_comma)
-    if number is None:
-        return f"{written!r} is not a price"
-    if number > LARGEST:
-        return f"{written!r} is more than ohw can count (up to {LARGEST:,})"
+    number = _counted(match["number"], written, "a price", decimal_comma=decimal_comma)
+    if isinstance(number, str):
+        return number
     if match["minus"]:
         return f"{written!r} is negative"
     return Price(number, currency)
