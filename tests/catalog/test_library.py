@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,8 +122,11 @@ def test_sync_is_incremental(designs: dict[str, Path], tmp_path: Path):
     catalog(lab, "add", designs["lamp"], designs["holder"])
     first = catalog(lab, "sync", "--json", schema="catalog-sync")
     assert len(first["fetched"]) == 2
+    index = lab / ".git" / "ohw" / "index.sqlite"
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
     again = catalog(lab, "sync", "--json", schema="catalog-sync")
     assert again["fetched"] == [] and len(again["unchanged"]) == 2
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before  # not written again
 
     commit_edit(
         designs["lamp"],
@@ -225,3 +230,16 @@ def test_a_design_in_git_lfs_is_measured_from_its_objects(designs: dict[str, Pat
     assert from_lfs["error"] is None
     assert [p["size"] for p in from_lfs["parts"]] == [p["size"] for p in plain["parts"]]
     assert all(p["size"] is not None for p in from_lfs["parts"])
+
+
+def test_sync_and_search_do_not_load_the_site():
+    """What a re-sync of thousands of unchanged designs starts with: not the
+    site's modules (all of ohw.fab)."""
+    program = (
+        "import sys; import ohw.cli.commands.catalog; "
+        "print(*sorted(m for m in ('ohw.catalog.site', 'ohw.fab.build') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == ""
