@@ -14,12 +14,14 @@ import json
 import shutil
 import ssl
 import subprocess
+import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from support import ROOT
 from support.designs import init_and_commit, write_files
 from support.run import git, run_ohw
 from support.servers import free_port, scripted_http, serving, smart_http
@@ -517,3 +519,48 @@ def test_https_is_asked_with_the_certificate_checked(body, tmp_path, monkeypatch
         found = advertised_states([*urls, other_name], jobs=2)
     assert all(found[url] == parse_advertisement(body) for url in urls)
     assert found[other_name] is None
+
+
+def test_the_catalog_benchmark_server_answers_as_git_http_backend(tmp_path):
+    """benchmarks/catalog.py serves the designs it measures with a server of
+    its own, leaner than http.server: its advertisements are git's, read again
+    when the refs change, and git fetches from it."""
+    served = tmp_path / "served"
+    served.mkdir()
+    work = branches_and_tags(tmp_path / "work")
+    for name in ("a.git", "b.git"):
+        bare(work, served, name)
+    server = subprocess.Popen(
+        [sys.executable, ROOT / "benchmarks" / "catalog.py", "--serve", served, "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        base = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+        urls = [f"{base}/a.git", f"{base}/b.git"] * 20
+        with smart_http(served) as backend:
+            for name in ("a.git", "b.git"):
+                status, kind, body = with_this_client(f"{base}/{name}")
+                assert (status, kind, body) == with_http_client(f"{base}/{name}")
+                git_status, git_kind, git_body = with_http_client(f"{backend}/{name}")
+                assert (status, kind) == (git_status, git_kind) == (200, ADVERTISED.decode())
+                assert body is not None and parse_advertisement(body) == parse_advertisement(
+                    git_body
+                )
+        found = advertised_states(urls, jobs=2)
+        assert found[urls[0]] == remote_state(tmp_path / "mirror", urls[0]) is not None
+        (work / "ohw.yaml").write_text("ohw: 1\nname: moved\n")
+        git("commit", "-qam", "moved", cwd=work)
+        git("push", "-q", served / "a.git", "main", cwd=work)
+        moved = advertised_states(urls, jobs=2)[urls[0]]
+        assert moved is not None and moved != found[urls[0]]
+        assert moved.refs["refs/heads/main"] == git("rev-parse", "HEAD", cwd=work).strip()
+        git("clone", "-q", urls[0], tmp_path / "clone", cwd=tmp_path)
+        assert (tmp_path / "clone" / "ohw.yaml").read_text() == "ohw: 1\nname: moved\n"
+        not_there = f"{base}/nothing.git"
+        assert with_http_client(not_there)[0] == 404
+        assert advertised_states([not_there], jobs=1) == {not_there: None}
+    finally:
+        server.kill()
+        server.wait()
