@@ -239,7 +239,15 @@ def _check(catalog: Catalog, url: str, known_refs: str | None) -> _Fetched:
 
 
 def _compared(url: str, state: Any, known_refs: str | None) -> _Fetched:
-    return _Fetched(url, state, moved=json.dumps(state.refs, sort_keys=True) != known_refs)
+    return _Fetched(url, state, moved=_refs_text(state.refs) != known_refs)
+
+
+_REFS_ENCODER = json.JSONEncoder(sort_keys=True)  # json.dumps(..., sort_keys=True), made once
+
+
+def _refs_text(refs: dict[str, str]) -> str:
+    """Refs as the index keeps them, to be compared as text at the next sync."""
+    return _REFS_ENCODER.encode(refs)
 
 
 def _update(catalog: Catalog, checked: _Fetched) -> _Fetched:
@@ -320,6 +328,8 @@ def sync(
     moved = [r for r in results if r.moved]
     failures = [r.failure for r in results if r.failure is not None]
     indexed: list[str] = []
+    if not (moved or failures or stale):
+        return _sync_report(indexed, results, failures, stale, order)  # the index as it was
     with catalog.index() as index:
         for number, fetched in enumerate(sorted(moved, key=lambda r: order[r.url]), start=1):
             report("indexing", number, len(moved))
@@ -335,6 +345,16 @@ def sync(
         from ohw.catalog.kits import forget_other_kits
 
         forget_other_kits(catalog.data, indexed_commits)
+    return _sync_report(indexed, results, failures, stale, order)
+
+
+def _sync_report(
+    indexed: list[str],
+    results: list[_Fetched],
+    failures: list[SyncFailure],
+    stale: list[str],
+    order: dict[str, int],
+) -> SyncReport:
     return SyncReport(
         fetched=tuple(indexed),
         unchanged=tuple(
@@ -396,7 +416,7 @@ def _index_design(catalog: Catalog, index: sqlite3.Connection, fetched: _Fetched
             fetched.url, data["name"], data.get("title"), data.get("version"),
             data.get("description"), license.get("hardware"), license.get("documentation"),
             json.dumps(keywords), commit, branch.removeprefix("refs/heads/"),
-            json.dumps(state.refs, sort_keys=True),
+            _refs_text(state.refs),
         ),
     )  # fmt: skip
     parts = data.get("parts", [])

@@ -5,15 +5,18 @@ schemas/catalog-site.schema.json for the site)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from ohw.catalog.library import Catalog, CatalogEntry, SyncReport
-from ohw.catalog.site import SiteReport
 from ohw.report.reporters import JsonReporter, Reporter
 from ohw.report.styled import markup, printable
 from ohw.words import plural, size_text
+
+if TYPE_CHECKING:
+    # The site's modules load all of ohw.fab: ohw catalog sync and search need none of it.
+    from ohw.catalog.site import SiteReport
 
 FORMAT_VERSION = 1
 
@@ -164,7 +167,7 @@ def _sync_text(report: SyncReport, console: Console) -> None:
                 console.print(f"    hint: {markup(failure.hint)}")
 
 
-class SiteJson(JsonReporter[SiteReport]):
+class SiteJson(JsonReporter["SiteReport"]):
     def document(self, result: SiteReport) -> dict[str, Any]:
         return {
             "format_version": 1,
@@ -176,7 +179,7 @@ class SiteJson(JsonReporter[SiteReport]):
         }
 
 
-class SiteText(Reporter[SiteReport]):
+class SiteText(Reporter["SiteReport"]):
     def write(self, result: SiteReport, stream: IO[str]) -> None:
         stream.write(
             f"Wrote the catalog's site to {printable(result.out)}: "

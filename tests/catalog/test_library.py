@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,8 +122,11 @@ def test_sync_is_incremental(designs: dict[str, Path], tmp_path: Path):
     catalog(lab, "add", designs["lamp"], designs["holder"])
     first = catalog(lab, "sync", "--json", schema="catalog-sync")
     assert len(first["fetched"]) == 2
+    index = lab / ".git" / "ohw" / "index.sqlite"
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
     again = catalog(lab, "sync", "--json", schema="catalog-sync")
     assert again["fetched"] == [] and len(again["unchanged"]) == 2
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before  # not written again
 
     commit_edit(
         designs["lamp"],
@@ -225,3 +230,18 @@ def test_a_design_in_git_lfs_is_measured_from_its_objects(designs: dict[str, Pat
     assert from_lfs["error"] is None
     assert [p["size"] for p in from_lfs["parts"]] == [p["size"] for p in plain["parts"]]
     assert all(p["size"] is not None for p in from_lfs["parts"])
+
+
+def test_sync_and_search_load_neither_the_site_nor_http_client():
+    """What a re-sync of thousands of unchanged designs starts with: not the
+    site's modules (all of ohw.fab), nor http.client and email.parser."""
+    imports = "import ohw.cli.commands.catalog, ohw.storage.vcs.advertised"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", imports],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "ohw.catalog.library" in loaded
+    assert loaded.isdisjoint({"ohw.catalog.site", "ohw.fab.build", "http.client", "email.parser"})

@@ -5,7 +5,8 @@
 - support.designs: designs and repositories to test on (the desk lamp, a defective
   design, one written from a manifest), edits committed to them, and reading them back.
 - support.run: ohw and git run as a user runs them, and ohw's commands run in this process.
-- support.servers: git servers on loopback (git daemon, smart HTTP, one that never answers).
+- support.servers: git servers on loopback (git daemon, smart HTTP, one that never answers,
+  one whose every answer the test writes).
 - support.browser: headless Chromium and a static HTTP server for the pages it loads.
 - support.worker_jobs: jobs for worker processes, importable by name.
 - support.readers: what ohw's YAML readers make of a document, to compare them.

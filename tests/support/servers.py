@@ -1,17 +1,19 @@
 """Real git servers on loopback, started and stopped by the tests: `git daemon`
 (git://) and smart HTTP through `git http-backend` behind a small WSGI server
-(with giftless beside it for Git LFS), and a server that accepts connections
-and never answers."""
+(with giftless beside it for Git LFS), a server that accepts connections
+and never answers, and one whose every answer the test writes byte for byte."""
 
 from __future__ import annotations
 
 import os
 import socket
+import struct
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http.server import HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -209,6 +211,92 @@ def silent_server() -> Iterator[int]:
         for connection in held:
             connection.close()
         listener.close()
+
+
+@dataclass
+class Scripted:
+    """A server of ``scripted_http``: its base URL, and what it saw."""
+
+    base: str
+    connections: int = 0
+    requests: list[str] = field(default_factory=list)  # the paths asked, as they came
+    most_ahead: int = 0  # requests that had come in unanswered at once, at most
+
+
+# What a scripted server does for a request: the bytes to send, and then
+# "keep" the connection, "close" it (no more answers: what the client sent
+# ahead is read and dropped) or "reset" it (closed at once, unread data and all).
+Respond = Callable[[str, int], tuple[bytes, str]]
+
+
+@contextmanager
+def scripted_http(respond: Respond) -> Iterator[Scripted]:
+    """A web server on loopback that answers each request with what
+    ``respond(path, number)`` gives (``number``: the request's place on its
+    connection, from 0), byte for byte, without checking it is HTTP. Requests
+    a client sends ahead are answered in turn, as an HTTP/1.1 server does."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)
+    seen = Scripted(f"http://127.0.0.1:{listener.getsockname()[1]}")
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            seen.connections += 1
+            thread = threading.Thread(
+                target=_answer_as_scripted, args=(connection, respond, seen), daemon=True
+            )
+            thread.start()
+            threads.append(thread)
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        acceptor.join()
+        listener.close()
+        for thread in threads:
+            thread.join(timeout=10)
+
+
+def _answer_as_scripted(connection: socket.socket, respond: Respond, seen: Scripted) -> None:
+    buffer, number = b"", 0
+    connection.settimeout(10)
+    try:
+        while True:
+            while b"\r\n\r\n" not in buffer:
+                data = connection.recv(1 << 16)
+                if not data:
+                    return
+                buffer += data
+            seen.most_ahead = max(seen.most_ahead, buffer.count(b"\r\n\r\n"))
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            path = head.split(b" ")[1].decode("latin-1")
+            seen.requests.append(path)
+            answer, then = respond(path, number)
+            number += 1
+            if then == "reset":  # no FIN: an RST, what a crash or a proxy's cut sends
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.sendall(answer)
+            if then == "close":
+                connection.shutdown(socket.SHUT_WR)
+                while connection.recv(1 << 16):  # until the client closes too
+                    pass
+            if then != "keep":
+                return
+    except OSError:
+        return
+    finally:
+        connection.close()
 
 
 def _wait_for(port: int) -> None:
