@@ -500,12 +500,15 @@ def test_rare_paths_match_the_reference(fault, threaded, mesh):
     """Paths real meshes seldom take, forced: corners whose hashes collide though they
     lie apart (a hash of two bits), and half-edges too many to pack in a 64-bit word
     (put in buckets by their lower vertex, or, for more still, sorted by exact keys);
-    on one thread, as small meshes are analysed, and on two, as large ones are."""
+    on one thread, as small meshes are analysed, and on two, as large ones are (in
+    slices of two facets, so that the second thread has a half of its own)."""
     from ohw.mesh import graph, topology
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(topology, "_THREADED", 0 if threaded else 1 << 62)
         patch.setattr(graph, "_THREADED", 0 if threaded else 1 << 62)
+        if threaded:
+            patch.setattr(topology, "_SLICE", 2)
         if fault == "coarse hash":
             original = topology._hash_corners
 
