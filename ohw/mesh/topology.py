@@ -128,6 +128,13 @@ class _Geometry:
         self.zero_area: list[Any] = []
         self.flipped: list[Any] = []
 
+    def join(self, later: _Geometry) -> None:
+        """Add the sums of the facets after these."""
+        self.volume6 += later.volume6
+        self.area2 += later.area2
+        self.zero_area += later.zero_area
+        self.flipped += later.flipped
+
     def add(self, block: np.ndarray, normals: np.ndarray | None, start: int) -> None:
         import numpy as np
 
@@ -270,18 +277,10 @@ def analyse(triangles: Triangles) -> MeshReport:
 
 
 def _analyse(triangles: Triangles, beside: Executor | None) -> MeshReport:
-    if beside is None:
-        geometry, numbering = _measure(triangles), _number(*_hash(triangles))
-    else:
-        # The corners hashed half each, and the sums over facets beside the
-        # sort of the corners.
-        keys, index_bits = _hash(triangles, beside)
-        measured = beside.submit(_measure, triangles)
-        numbering = _number(keys, index_bits, beside)
+    geometry = _Geometry()
+    numbering = _number(*_hash(triangles, beside, geometry), beside)
     points = _placed(triangles, numbering, beside)
     half_edges = _HalfEdges(numbering.vertex, len(points), numbering.keys, beside)
-    if beside is not None:
-        geometry = measured.result()
     del numbering
     return half_edges.report(triangles, geometry, points, beside)
 
@@ -295,20 +294,6 @@ def _placed(
     if len(wrong):
         points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
     return points
-
-
-def _measure(triangles: Triangles) -> _Geometry:
-    """The sums over facets, in one pass of the file of its own."""
-    geometry = _Geometry()
-    corners, normals = triangles.corners, triangles.normals
-    # The corners as read: -0.0 and 0.0 differ only in the sign of a zero, and
-    # none of these sums or tests tells one zero from the other.
-    for start in range(0, len(corners), _SLICE):
-        block = corners[start : start + _SLICE]
-        stored = None if normals is None else normals[start : start + _SLICE]
-        geometry.add(block, stored, start)
-        triangles.release(start, start + len(block))
-    return geometry
 
 
 @dataclass
@@ -330,20 +315,33 @@ class _Numbering:
     keys: np.ndarray  # the sorted keys: a buffer of one 64-bit word per corner, free for reuse
 
 
-def _hash(triangles: Triangles, beside: Executor | None = None) -> tuple[np.ndarray, int]:
+def _hash(
+    triangles: Triangles, beside: Executor | None = None, geometry: _Geometry | None = None
+) -> tuple[np.ndarray, int]:
     """Every corner's key (``_hash_corners``), and how many low bits hold its
-    index. With ``beside``, a second thread hashes the second half."""
+    index; with ``geometry``, the sums over facets added to it from the same
+    slices, while they are in the cache. With ``beside``, a second thread takes
+    the second half."""
     import numpy as np
 
     _tune_memory()
     index_bits = _bits(3 * len(triangles))
     keys = np.empty(3 * len(triangles), dtype=np.uint64)
+    normals = triangles.normals
 
-    def hash_corners(begin: int, end: int) -> None:
+    def hash_corners(begin: int, end: int) -> _Geometry:
+        measured = _Geometry()
         for start, block in _slices(triangles, begin, end):
             _hash_corners(block, index_bits, start, keys[3 * start : 3 * (start + len(block))])
+            if geometry is not None:
+                stored = None if normals is None else normals[start : start + len(block)]
+                measured.add(block, stored, start)
+        return measured
 
-    _halves(beside, hash_corners, len(triangles))  # each slice's keys have a place of their own
+    halves = _halves(beside, hash_corners, len(triangles))  # each slice's keys: their own place
+    if geometry is not None:
+        for half in halves:
+            geometry.join(half)
     return keys, index_bits
 
 
@@ -435,16 +433,18 @@ def _place(
     renumber = np.empty(vertices, dtype=np.int32)
     renumber[numbering.placed] = np.arange(vertices, dtype=np.int32)
     points = np.empty((vertices, 3), dtype=triangles.corners.dtype)
-    rows = _rows(points)
     starts = np.arange(0, len(vertex) + 3 * _SLICE, 3 * _SLICE, dtype=leader.dtype)
     bounds: Any = np.searchsorted(leader, starts)
 
     def number_and_place(begin: int, end: int) -> None:
-        for start, block in _slices(triangles, begin, end):
-            corners = vertex[3 * start : 3 * (start + len(block))]
+        for start in range(begin, end, _SLICE):
+            stop = min(start + _SLICE, end)
+            corners = vertex[3 * start : 3 * stop]
             np.take(renumber, corners, out=corners)
             first, last = bounds[start // _SLICE], bounds[start // _SLICE + 1]
-            rows[first:last] = np.take(_rows(block.reshape(-1, 3)), leader[first:last] - 3 * start)
+            facet, corner = np.divmod(leader[first:last], 3)
+            points[first:last] = triangles.corners[facet, corner] + 0.0  # -0.0 made 0.0
+            triangles.release(start, stop)
 
     def check(begin: int, end: int) -> list[np.ndarray]:
         wrong = []
