@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ohw.mesh.graph import components
+from ohw.mesh.stl import first_not_finite, not_finite
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
     from ohw.mesh.stl import Triangles
 
 # Results depend on this code: cached results carry it, and a change bumps it.
-ANALYSER_VERSION = 4
+ANALYSER_VERSION = 5
 # Where defects are, the first few by position in the file.
 EXAMPLES = 3
 # Facets of two bodies in contact lie in one plane; 1e-3 radians (0.06°) allows
@@ -266,7 +267,9 @@ def weld(triangles: Triangles) -> Welding:
 
 
 def analyse(triangles: Triangles) -> MeshReport:
-    """Count, measure and locate the defects of ``triangles``."""
+    """Count, measure and locate the defects of ``triangles``. Raises MeshError
+    for a coordinate that is NaN or infinite where the reader left that check
+    to this first pass of the facets (Triangles.checked_finite)."""
     from concurrent.futures import ThreadPoolExecutor
 
     _tune_memory()
@@ -332,19 +335,24 @@ def _hash(
     keys = np.empty(3 * len(triangles), dtype=np.uint64)
     normals = triangles.normals
 
-    def hash_corners(begin: int, end: int) -> _Geometry:
+    def hash_corners(begin: int, end: int) -> tuple[_Geometry, int | None]:
         measured = _Geometry()
         for start, block in _slices(triangles, begin, end):
+            if not triangles.checked_finite and (bad := first_not_finite(block)) is not None:
+                return measured, start + bad
             _hash_corners(block, index_bits, start, keys[3 * start : 3 * (start + len(block))])
             if geometry is not None:
                 stored = None if normals is None else normals[start : start + len(block)]
                 measured.add(block, stored, start)
-        return measured
+        return measured, None
 
     halves = _halves(beside, hash_corners, len(triangles))  # each slice's keys: their own place
+    bad_facets = [bad for _, bad in halves if bad is not None]
+    if bad_facets:
+        raise not_finite(min(bad_facets))
     if geometry is not None:
-        for half in halves:
-            geometry.join(half)
+        for measured, _ in halves:
+            geometry.join(measured)
     return keys, index_bits
 
 
