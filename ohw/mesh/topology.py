@@ -298,7 +298,8 @@ def _placed(
     lie apart parted (numbered after all others): rare."""
     points, wrong = _place(triangles, numbering, beside)
     if len(wrong):
-        points = _part_collisions(triangles.corners, numbering.vertex, points, wrong)
+        members = _same_hash(triangles.corners, numbering, wrong)
+        points = _part_collisions(triangles.corners, numbering.vertex, points, members)
     return points
 
 
@@ -319,6 +320,7 @@ class _Numbering:
     leader: np.ndarray  # each vertex's first corner, in file order
     placed: np.ndarray  # the vertex of each leader
     keys: np.ndarray  # the sorted keys: a buffer of one 64-bit word per corner, free for reuse
+    index_bits: int  # the low bits of a key that hold its corner's index
 
 
 def _hash(
@@ -389,7 +391,7 @@ def _number(keys: np.ndarray, index_bits: int, beside: Executor | None = None) -
     # Leaders in file order: each comes before the other corners of its vertex,
     # so one pass in file order can place each vertex and check every corner.
     leader = np.sort(np.concatenate(leaders))
-    return _Numbering(vertex, vertices, leader, np.take(vertex, leader), keys)
+    return _Numbering(vertex, vertices, leader, np.take(vertex, leader), keys, index_bits)
 
 
 def _count_runs(keys: np.ndarray, end: int, index_bits: int) -> int:
@@ -502,18 +504,32 @@ def _rows(points: np.ndarray) -> np.ndarray:
     return points.view(np.dtype((np.void, 3 * points.itemsize))).reshape(-1)
 
 
-def _part_collisions(
-    corners: np.ndarray, vertex: np.ndarray, points: np.ndarray, wrong: np.ndarray
-) -> np.ndarray:
-    """Split vertices whose corners hashed alike but lie apart: each corner of
-    such a vertex is regrouped by its exact position, the first position keeping
-    the vertex's number and the others numbered after all vertices. Returns the
-    positions of all vertices."""
+def _same_hash(corners: np.ndarray, numbering: _Numbering, wrong: np.ndarray) -> np.ndarray:
+    """Every corner that hashed as one of the ``wrong`` corners did: the runs of
+    their hashes among the sorted keys, found by search rather than by a pass
+    over all corners."""
     import numpy as np
 
-    shared = np.zeros(len(points), dtype=bool)
-    shared[vertex[wrong]] = True
-    members = np.flatnonzero(shared[vertex])
+    keys, mask = numbering.keys, np.uint64((1 << numbering.index_bits) - 1)
+    hashed = np.empty(len(wrong), dtype=np.uint64)
+    _hash_corners(corners[wrong // 3, wrong % 3] + 0.0, numbering.index_bits, 0, hashed)
+    hashed &= ~mask
+    begins = np.searchsorted(keys, hashed)
+    ends = np.searchsorted(keys, hashed | mask, side="right")
+    runs = np.unique(np.column_stack([begins, ends]), axis=0)  # corners of one run share it
+    positions = np.concatenate([np.arange(begin, end) for begin, end in runs])
+    return np.sort((keys[positions] & mask).view(np.int64))
+
+
+def _part_collisions(
+    corners: np.ndarray, vertex: np.ndarray, points: np.ndarray, members: np.ndarray
+) -> np.ndarray:
+    """Split vertices whose corners hashed alike but lie apart: each corner of
+    such a vertex (``members``, all of them) is regrouped by its exact position,
+    the first position keeping the vertex's number and the others numbered
+    after all vertices. Returns the positions of all vertices."""
+    import numpy as np
+
     where = (corners[members // 3, members % 3] + 0.0).astype(np.float64)
     table = np.column_stack([vertex[members].astype(np.float64), where])
     distinct, group = np.unique(table, axis=0, return_inverse=True)
@@ -653,16 +669,16 @@ class _HalfEdges:
         vertex = self.vertex
         step, last = 3 * _SLICE, len(vertex) if end is None else 3 * end
         for first in range(3 * begin, last, step):
-            start = vertex[first : min(first + step, last)].view(np.uint32)
-            end = np.empty_like(start)  # the next corner round the facet: a→b, b→c, c→a
-            end[:-1], end[2::3] = start[1:], start[0::3]
-            low, high = np.minimum(start, end), np.maximum(start, end)
+            tail = vertex[first : min(first + step, last)].view(np.uint32)
+            head = np.empty_like(tail)  # the next corner round the facet: a→b, b→c, c→a
+            head[:-1], head[2::3] = tail[1:], tail[0::3]
+            low, high = np.minimum(tail, head), np.maximum(tail, head)
             keep = low != high  # both ends at one vertex: a degenerate facet's
-            halves = np.arange(first, first + len(start), dtype=np.uint64)
+            halves = np.arange(first, first + len(tail), dtype=np.uint64)
             if keep.all():
-                yield low, high, start > end, halves
+                yield low, high, tail > head, halves
             else:
-                yield low[keep], high[keep], (start > end)[keep], halves[keep]
+                yield low[keep], high[keep], (tail > head)[keep], halves[keep]
 
     def _sort_buckets(self, beside: Executor | None) -> None:
         """Sort each bucket's words; the words are distinct: any sort gives one order."""
