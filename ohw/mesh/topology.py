@@ -496,14 +496,6 @@ def _middle(facets: int) -> int:
     return facets // 2 // _SLICE * _SLICE
 
 
-def _rows(points: np.ndarray) -> np.ndarray:
-    """Points (n, 3) as one opaque item each: numpy moves whole items several times
-    faster than it moves rows."""
-    import numpy as np
-
-    return points.view(np.dtype((np.void, 3 * points.itemsize))).reshape(-1)
-
-
 def _same_hash(corners: np.ndarray, numbering: _Numbering, wrong: np.ndarray) -> np.ndarray:
     """Every corner that hashed as one of the ``wrong`` corners did: the runs of
     their hashes among the sorted keys, found by search rather than by a pass
@@ -1074,8 +1066,7 @@ class Bodies:
                 triangles.release(start, stop)
             return sums
 
-        first, *second = _halves(beside, add, len(corners))
-        return (first + second[0] if second else first) / 6
+        return np.sum(_halves(beside, add, len(corners)), axis=0) / 6
 
     def hollows(
         self, triangles: Triangles, volumes: np.ndarray, closed: np.ndarray
