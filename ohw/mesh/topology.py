@@ -390,7 +390,8 @@ def _number(keys: np.ndarray, index_bits: int, beside: Executor | None = None) -
         leaders += more
     # Leaders in file order: each comes before the other corners of its vertex,
     # so one pass in file order can place each vertex and check every corner.
-    leader = np.sort(np.concatenate(leaders))
+    leader = np.concatenate(leaders)
+    leader.sort()
     return _Numbering(vertex, vertices, leader, np.take(vertex, leader), keys, index_bits)
 
 
@@ -429,7 +430,7 @@ def _number_runs(
         number = np.cumsum(first, dtype=np.int32)
         number += vertices - 1
         vertex[corner] = number
-        leaders.append(corner[first])
+        leaders.append(corner[first].astype(np.int32))  # half the fresh memory of int64
         vertices = int(number[-1]) + 1
     return leaders, vertices
 
