@@ -468,11 +468,15 @@ def _place(
 
     def check(begin: int, end: int) -> list[np.ndarray]:
         wrong = []
-        for start, block in _slices(triangles, begin, end):
-            flat = block.reshape(-1, 3)
-            ids = vertex[3 * start : 3 * start + len(flat)]
-            if not np.array_equal(flat, np.take(points, ids, axis=0)):
-                wrong.append(np.flatnonzero((flat != points[ids]).any(axis=1)) + 3 * start)
+        for start in range(begin, end, _SLICE):
+            stop = min(start + _SLICE, end)
+            # The corners as read, not copied: -0.0 equals 0.0 here.
+            block = triangles.corners[start:stop]
+            placed = np.take(points, vertex[3 * start : 3 * stop], axis=0).reshape(block.shape)
+            if not np.array_equal(block, placed):
+                apart = (block != placed).any(axis=2).ravel()
+                wrong.append(np.flatnonzero(apart) + 3 * start)
+            triangles.release(start, stop)
         return wrong
 
     # A corner's leader may lie in the other half: every vertex is placed
