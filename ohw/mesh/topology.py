@@ -214,13 +214,10 @@ def _hash_corners(block: np.ndarray, index_bits: int, start: int, out: np.ndarra
     out |= np.arange(3 * start, 3 * start + len(bits), dtype=np.uint64)
 
 
-def _slices(
-    triangles: Triangles, begin: int = 0, end: int | None = None
-) -> Iterator[tuple[int, np.ndarray]]:
+def _slices(triangles: Triangles, begin: int, end: int) -> Iterator[tuple[int, np.ndarray]]:
     """The facets ``begin`` to ``end`` in slices: a copy of each slice's corners,
     with -0.0 made 0.0, and the file's memory let go behind it."""
     corners = triangles.corners
-    end = len(corners) if end is None else end
     for start in range(begin, end, _SLICE):
         stop = min(start + _SLICE, end)
         yield start, corners[start:stop] + 0.0
