@@ -14,14 +14,22 @@ from ohw.mesh.stl import MeshError, Triangles, read_stl, read_stl_bytes
 MESH_FORMATS = {".stl": "STL", ".3mf": "3MF", ".obj": "OBJ"}
 
 
-def read_mesh(name: str, path: Path | None = None, data: bytes | None = None) -> Triangles:
+def read_mesh(
+    name: str, path: Path | None = None, data: bytes | None = None, *, check_finite: bool = True
+) -> Triangles:
     """The facets of the mesh file ``name``, read from ``path`` or from ``data``
-    (a file at a commit), in millimetres. Raises MeshError saying what is wrong."""
+    (a file at a commit), in millimetres. Raises MeshError saying what is wrong;
+    with ``check_finite`` False, the caller checks for NaN and infinities
+    (Triangles.checked_finite)."""
     kind = MESH_FORMATS.get(Path(name).suffix.lower())
     if kind is None:
         raise MeshError(f"{Path(name).suffix or 'no suffix'}: ohw reads STL, 3MF and OBJ meshes")
     if kind == "STL":
-        triangles = read_stl(path) if path is not None else read_stl_bytes(data or b"")
+        triangles = (
+            read_stl(path, check_finite=check_finite)
+            if path is not None
+            else read_stl_bytes(data or b"", check_finite=check_finite)
+        )
     else:
         triangles = _read_with_trimesh(kind, path, data)
     _require_a_facet(triangles)
@@ -139,7 +147,10 @@ def _require_a_facet(triangles: Triangles) -> None:
     corners = triangles.corners
     for start in range(0, len(corners), _SEARCH):
         block = np.asarray(corners[start : start + _SEARCH], dtype=np.float64)
-        cross = np.cross(block[:, 1] - block[:, 0], block[:, 2] - block[:, 0])
+        # Coordinates may not have been checked yet (read_mesh's check_finite):
+        # a NaN here has an area as far as this test goes, and the check tells why.
+        with np.errstate(invalid="ignore", over="ignore"):
+            cross = np.cross(block[:, 1] - block[:, 0], block[:, 2] - block[:, 0])
         if cross.any():
             return
     raise MeshError(

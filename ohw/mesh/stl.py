@@ -49,6 +49,9 @@ class Triangles:
     normals: np.ndarray | None
     format: str
     keep_alive: Any = None  # the mapping the views need
+    # False where the reader left the check for NaN and infinities to the
+    # caller's first pass over the facets (first_not_finite, not_finite).
+    checked_finite: bool = True
 
     def __len__(self) -> int:
         return len(self.corners)
@@ -67,8 +70,10 @@ class Triangles:
             mapping.madvise(mmap.MADV_DONTNEED, first, last - first)
 
 
-def read_stl(path: Path) -> Triangles:
-    """Read ``path`` as binary or ASCII STL, or raise MeshError saying what is wrong."""
+def read_stl(path: Path, *, check_finite: bool = True) -> Triangles:
+    """Read ``path`` as binary or ASCII STL, or raise MeshError saying what is
+    wrong. With ``check_finite`` False, a binary file's coordinates are left for
+    the caller to check (a pass of the file saved where it makes one anyway)."""
     try:
         size = path.stat().st_size
         with path.open("rb") as stream:
@@ -77,7 +82,7 @@ def read_stl(path: Path) -> Triangles:
                 mapping = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
                 if hasattr(mapping, "madvise"):
                     mapping.madvise(mmap.MADV_SEQUENTIAL)
-                return _read_binary(mapping, size)
+                return _read_binary(mapping, size, check_finite)
             if head.lstrip()[:5].lower() == b"solid":
                 start = head + stream.read(1 << 16)
                 if b"\0" in start or size > MAX_ASCII_BYTES:
@@ -88,11 +93,11 @@ def read_stl(path: Path) -> Triangles:
     raise MeshError(_neither(head, size))
 
 
-def read_stl_bytes(data: bytes) -> Triangles:
+def read_stl_bytes(data: bytes, *, check_finite: bool = True) -> Triangles:
     """Read STL held in memory (a file at a commit), as read_stl reads a file."""
     head = data[:HEADER]
     if _binary_size_matches(head, len(data)):
-        return _read_binary(data, len(data))
+        return _read_binary(data, len(data), check_finite)
     if head.lstrip()[:5].lower() == b"solid":
         return read_ascii_stl(data, len(data))
     raise MeshError(_neither(head, len(data)))
@@ -132,7 +137,7 @@ def _not_binary_reason(head: bytes, size: int) -> str:
     )
 
 
-def _read_binary(buffer: Any, size: int) -> Triangles:
+def _read_binary(buffer: Any, size: int, check_finite: bool = True) -> Triangles:
     import numpy as np
 
     count = (size - HEADER) // RECORD
@@ -143,25 +148,39 @@ def _read_binary(buffer: Any, size: int) -> Triangles:
     record = np.dtype([("normal", "<f4", (3,)), ("corners", "<f4", (3, 3)), ("attribute", "<u2")])
     facets = np.frombuffer(buffer, dtype=record, count=count, offset=HEADER)
     triangles = Triangles(facets["corners"], facets["normal"], "binary STL", buffer)
-    _require_finite(triangles)
+    if check_finite:
+        _require_finite(triangles)
+    else:
+        triangles.checked_finite = False
     return triangles
 
 
 def _require_finite(triangles: Triangles) -> None:
-    import numpy as np
-
     # In slices, letting the file's memory go behind: a large file never needs
     # a full-size temporary, nor to be resident all at once.
     corners = triangles.corners
     step = 1 << 16
     for start in range(0, len(corners), step):
         block = corners[start : start + step]
-        if not np.isfinite(block).all():
-            bad = start + int(np.flatnonzero(~np.isfinite(block).all(axis=(1, 2)))[0])
-            raise MeshError(
-                f"facet {bad + 1:,} has a coordinate that is not a finite number (NaN or infinity)"
-            )
+        bad = first_not_finite(block)
+        if bad is not None:
+            raise not_finite(start + bad)
         triangles.release(start, start + len(block))
+
+
+def first_not_finite(corners: np.ndarray) -> int | None:
+    """The first of these facets with a coordinate that is NaN or infinite, if any."""
+    import numpy as np
+
+    if np.isfinite(corners).all():
+        return None
+    return int(np.flatnonzero(~np.isfinite(corners).all(axis=(1, 2)))[0])
+
+
+def not_finite(facet: int) -> MeshError:
+    return MeshError(
+        f"facet {facet + 1:,} has a coordinate that is not a finite number (NaN or infinity)"
+    )
 
 
 _WORDS = (b"facet", b"normal", b"outer", b"loop", b"vertex", b"endloop", b"endfacet")

@@ -500,12 +500,15 @@ def test_rare_paths_match_the_reference(fault, threaded, mesh):
     """Paths real meshes seldom take, forced: corners whose hashes collide though they
     lie apart (a hash of two bits), and half-edges too many to pack in a 64-bit word
     (put in buckets by their lower vertex, or, for more still, sorted by exact keys);
-    on one thread, as small meshes are analysed, and on two, as large ones are."""
+    on one thread, as small meshes are analysed, and on two, as large ones are (in
+    slices of two facets, so that the second thread has a half of its own)."""
     from ohw.mesh import graph, topology
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(topology, "_THREADED", 0 if threaded else 1 << 62)
         patch.setattr(graph, "_THREADED", 0 if threaded else 1 << 62)
+        if threaded:
+            patch.setattr(topology, "_SLICE", 2)
         if fault == "coarse hash":
             original = topology._hash_corners
 
@@ -518,6 +521,32 @@ def test_rare_paths_match_the_reference(fault, threaded, mesh):
             least = 23 if fault == "wide keys" else 30
             patch.setattr(topology, "_bits", lambda count: max(least, (count - 1).bit_length()))
         check(*mesh)
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["one thread", "two threads"])
+def test_the_analysis_refuses_coordinates_the_reader_left_unchecked(tmp_path, threaded):
+    """`ohw mesh` and `ohw check` read binary STL without checking each coordinate
+    and leave it to the analysis' first pass of the file: it names the first
+    facet with a NaN or an infinity, in whichever half of the file it lies."""
+    from ohw.mesh import topology
+    from ohw.mesh.source import MeshSource, analyse_source
+
+    path = tmp_path / "part.stl"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(topology, "_THREADED", 0 if threaded else 1 << 62)
+        patch.setattr(topology, "_SLICE", 2)
+        for bad, value in (([10], math.nan), ([3, 10], math.inf), ([0, 1], -math.inf)):
+            facets = [
+                [list(corner) for corner in facet] for facet in box_facets((0, 0, 0), (1, 1, 1))
+            ]
+            for facet in bad:
+                facets[facet][2][1] = value
+            path.write_bytes(binary_stl(facets))
+            assert read_mesh(path.name, path=path, check_finite=False).checked_finite is False
+            assert analyse_source(MeshSource(path.name, path=path)) == {
+                "error": f"facet {bad[0] + 1} has a coordinate that is not a finite number "
+                "(NaN or infinity)"
+            }
 
 
 @pytest.mark.parametrize("removed", [(), (0,), (0, 1000, 200_001, 359_998)])
