@@ -131,6 +131,7 @@ class _Geometry:
         self.area2 = 0.0
         self.zero_area: list[Any] = []
         self.flipped: list[Any] = []
+        self.slice_volumes6: list[float] = []  # of each slice of _SLICE facets, in order
 
     def join(self, later: _Geometry) -> None:
         """Add the sums of the facets after these."""
@@ -138,6 +139,7 @@ class _Geometry:
         self.area2 += later.area2
         self.zero_area += later.zero_area
         self.flipped += later.flipped
+        self.slice_volumes6 += later.slice_volumes6
 
     def add(self, block: np.ndarray, normals: np.ndarray | None, start: int) -> None:
         import numpy as np
@@ -145,7 +147,8 @@ class _Geometry:
         first, (cx, cy, cz) = facet_crosses(block)
         length = np.sqrt(cx * cx + cy * cy + cz * cz)
         self.area2 += float(length.sum())
-        self.volume6 += float(six_volumes(block, first, (cx, cy, cz)).sum())
+        self.slice_volumes6.append(float(six_volumes(block, first, (cx, cy, cz)).sum()))
+        self.volume6 += self.slice_volumes6[-1]
         self.zero_area.append(np.flatnonzero(length == 0) + start)
         if normals is not None:
             # A stored normal of zero ("work it out") has a zero dot product: never against.
@@ -879,7 +882,7 @@ class _HalfEdges:
         flipped = np.concatenate(geometry.flipped) if geometry.flipped else np.empty(0, np.int64)
         hole_count, hole_near = self._holes(open_halves)
         defective = np.concatenate([open_halves // 3, bad_facets])
-        volumes = bodies.volumes(triangles, geometry.volume6, beside)
+        volumes = bodies.volumes(triangles, geometry, beside)
         open_bodies = bodies.touched(defective)
         cavities, inside_out = bodies.hollows(triangles, volumes, ~open_bodies)
         near = {
@@ -1038,21 +1041,31 @@ class Bodies:
 
         is_root = root == np.arange(facets, dtype=root.dtype)
         groups = int(is_root.sum())
-        self.number = (np.cumsum(is_root, dtype=np.int32) - 1)[root] if groups > 1 else None
+        self.number = None
+        if groups > 1:
+            numbers = np.cumsum(is_root, dtype=np.int32)
+            numbers -= 1
+            self.number = np.take(numbers, root)  # np.take gathers faster than indexing
         self.real = np.zeros(groups, dtype=bool)
         self.real[0 if self.number is None else self.number[with_area]] = bool(with_area.any())
         self.count = int(self.real.sum())
 
     def volumes(
-        self, triangles: Triangles, total6: float, beside: Executor | None = None
+        self, triangles: Triangles, geometry: _Geometry, beside: Executor | None = None
     ) -> np.ndarray:
-        """Signed volume of each group; a second pass over the facets if there are
-        several, its second half beside."""
+        """Signed volume of each group. For one, the sum over all facets. For
+        several lying in runs of the file (a file of parts holds each whole,
+        one after another), each run's whole slices summed from the first
+        pass's sums and only its ends read again; for bodies mixed through the
+        file, a second pass over the facets, its second half beside."""
         import numpy as np
 
         if self.number is None:
-            return np.array([total6 / 6])
+            return np.array([geometry.volume6 / 6])
         corners, number = triangles.corners, self.number
+        starts = np.concatenate([[0], np.flatnonzero(number[1:] != number[:-1]) + 1])
+        if len(starts) <= len(geometry.slice_volumes6) // 4:
+            return self._volumes_of_runs(triangles, geometry.slice_volumes6, starts) / 6
 
         def add(begin: int, end: int) -> np.ndarray:
             sums = np.zeros(len(self.real))
@@ -1064,6 +1077,28 @@ class Bodies:
             return sums
 
         return np.sum(_halves(beside, add, len(corners)), axis=0) / 6
+
+    def _volumes_of_runs(
+        self, triangles: Triangles, slice_volumes6: list[float], starts: np.ndarray
+    ) -> np.ndarray:
+        """Six times each group's volume, its facets in runs beginning at ``starts``."""
+        import numpy as np
+
+        assert self.number is not None
+        sums = np.zeros(len(self.real))
+        ends = [*starts[1:].tolist(), len(triangles)]
+        bodies = self.number[starts].tolist()
+        for begin, end, body in zip(starts.tolist(), ends, bodies, strict=True):
+            whole_first, whole_end = -(-begin // _SLICE), end // _SLICE
+            pieces = [(begin, end)]
+            if whole_first < whole_end:
+                sums[body] += sum(slice_volumes6[whole_first:whole_end])
+                pieces = [(begin, whole_first * _SLICE), (whole_end * _SLICE, end)]
+            for first, last in pieces:
+                if last > first:
+                    sums[body] += float(six_volumes(triangles.corners[first:last]).sum())
+                    triangles.release(first, last)
+        return sums
 
     def hollows(
         self, triangles: Triangles, volumes: np.ndarray, closed: np.ndarray
@@ -1096,8 +1131,10 @@ class Bodies:
         """The first facet, in file order, of each chosen body."""
         import numpy as np
 
+        if not chosen.any():
+            return np.empty(0, np.int64)
         if self.number is None:
-            return np.zeros(1, dtype=np.int64) if chosen.any() else np.empty(0, np.int64)
+            return np.zeros(1, dtype=np.int64)
         _, first = np.unique(self.number, return_index=True)
         return np.sort(first[chosen])
 
