@@ -33,6 +33,13 @@ Timed, as whole processes, round by round into fresh copies, with no terminal
 - in a fork made by ``ohw fork`` before the last commit: ``git pull upstream
   main`` / ``ohw update`` (a merge commit: the fork has its own commit).
 
+git's side is each command as a person types it, with git's settings as
+installed (``init.defaultBranch`` and an identity aside). ohw's is what ohw does
+for a person: a clone or fork of a repository on this machine runs ``git
+clone`` with parallel checkout (``checkout.workers``, one per processor, from
+16 files; git's defaults are one worker and 100 files: see the README), and
+loads libgit2 and its merge while git transfers.
+
 Targets: each ohw command at most 1.1x the wall time of git doing the same
 (``ohw fork`` against ``git clone``). Nothing outside a temporary folder is written.
 """

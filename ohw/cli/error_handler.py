@@ -11,9 +11,12 @@ import errno
 import os
 import sys
 import traceback
-from typing import TYPE_CHECKING
 
+# typing takes 3 ms to load, and a clone run without click needs nothing of it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import click
 
 EXIT_OK = 0
@@ -48,21 +51,33 @@ def reader_gone() -> int:
 def run(command: click.Command, argv: list[str] | None) -> int:
     import click
 
+    def parsed_and_run() -> object:
+        try:
+            # The arguments go along as the context's object: a check records its
+            # report under them (ohw.startup.record).
+            return command.main(args=argv, prog_name="ohw", standalone_mode=False, obj=argv)
+        except click.exceptions.Exit as done:  # --help, --version
+            return done.exit_code
+        except click.ClickException as error:
+            error.show()
+            return EXIT_USAGE
+        except click.exceptions.Abort:
+            raise KeyboardInterrupt from None
+
+    return guarded(parsed_and_run)
+
+
+def guarded(command: Callable[[], object]) -> int:
+    """Run ``command``; its exit code (0 where it returns none), or what a
+    failure says and its exit code."""
     from ohw.errors import OhwError
 
     try:
-        # The arguments go along as the context's object: a check records its
-        # report under them (ohw.startup.record).
-        result = command.main(args=argv, prog_name="ohw", standalone_mode=False, obj=argv)
+        result = command()
     except OhwError as error:
         _say(error.message, error.hint)
         return error.exit_code
-    except click.exceptions.Exit as done:  # --help, --version
-        return done.exit_code
-    except click.ClickException as error:
-        error.show()
-        return EXIT_USAGE
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except KeyboardInterrupt:
         return interrupted()
     except BrokenPipeError:
         return reader_gone()

@@ -139,10 +139,50 @@ def main(argv: list[str] | None = None, *, remember_interrupts: bool = False) ->
 
 
 def _run(arguments: list[str]) -> int:
+    from ohw.cli.error_handler import guarded, run
+
+    plain = plain_remote_command(arguments)
+    if plain is not None:
+        return guarded(lambda: _run_remote_command(*plain))
     from ohw.cli.app import cli
-    from ohw.cli.error_handler import run
 
     return run(cli, arguments)
+
+
+# The commands that move a design between repositories, by how many arguments
+# each takes without an option: given those alone (as scripts and people most
+# often give them), they run without click, which takes a quarter of the time
+# ohw adds to git's on a clone of a path (ohw.cli.app defines them for click,
+# with their options and help; a test holds the two to the same reading).
+PLAIN_REMOTE_COMMANDS = {"clone": (1, 2), "fork": (1, 2), "pull": (0, 1), "update": (0, 0)}
+
+
+def plain_remote_command(arguments: list[str]) -> tuple[str, list[str | None]] | None:
+    """The command and its arguments (None for one not given, up to as many as
+    it takes), where ``arguments`` are one of PLAIN_REMOTE_COMMANDS and only as
+    many arguments as it takes, none an option; else None, for click to read."""
+    name, given = (arguments[0], arguments[1:]) if arguments else ("", [])
+    least, most = PLAIN_REMOTE_COMMANDS.get(name, (1, 0))
+    if not least <= len(given) <= most or any(argument.startswith("-") for argument in given):
+        return None
+    return name, [*given, *[None] * (most - len(given))]
+
+
+def _run_remote_command(name: str, values: list[str | None]) -> int:
+    from ohw.cli.commands import remotes
+
+    if name in ("clone", "fork"):
+        url, destination = values
+        assert url is not None
+        if name == "clone":
+            return remotes.clone(url, destination)
+        return remotes.fork(url, destination, None, None)
+    from ohw.report.reporters import formats
+
+    output_format = formats("merge")[0]  # --format's default
+    if name == "pull":
+        return remotes.pull_command(values[0], output_format)
+    return remotes.update_command(output_format)
 
 
 def _replay(arguments: list[str]) -> int | None:

@@ -7,6 +7,12 @@ system and at every commit.
 
 from __future__ import annotations
 
+# typing takes 3 ms to load, and ohw.startup.ahead loads this module before it
+# forks its workers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
 MANIFEST = "ohw.yaml"  # in the design's folder, its root
 MESH_SUFFIXES = (".stl", ".3mf", ".obj")
 
@@ -67,3 +73,23 @@ def join(folder: str, relative: str) -> str | None:
         else:
             names.append(name)
     return "/".join(names)
+
+
+def design_folder(path: Path | None = None) -> Path:
+    """The folder of the design at or above ``path`` (default: the current
+    folder), as git finds a repository from any folder inside it; ``path``
+    itself where no folder above holds a manifest."""
+    import os
+    from pathlib import Path
+
+    from ohw.storage.locations import design_root
+
+    given = Path() if path is None else path
+    if given.name == MANIFEST and given.is_file():
+        return given.parent
+    if (given / MANIFEST).is_file() or not given.is_dir():
+        return given
+    found = design_root(str(given), MANIFEST)
+    if found is None:
+        return given
+    return Path(found) if given.is_absolute() else Path(os.path.relpath(found))

@@ -10,7 +10,6 @@ apart (ohw.checks.context).
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +20,10 @@ from ohw.design.bom.items import BomItem
 from ohw.design.bom.tables import read_bom_table
 from ohw.design.findings import RULES, Finding, Severity, finding
 from ohw.design.manifest import Manifest
-from ohw.design.paths import MANIFEST, normalize, path_problem
+from ohw.design.paths import MANIFEST, design_folder, normalize, path_problem
 from ohw.design.schemas import Violation, validate
 from ohw.errors import OhwError
 from ohw.storage.cache import ResultCache, blob_id
-from ohw.storage.locations import design_root
 from ohw.storage.tree import DesignTree, Entry, Kind
 from ohw.storage.yaml.document import Document, JsonPath, Location, ReadProblem
 from ohw.storage.yaml.read import load_yaml
@@ -341,21 +339,6 @@ class ContentReader:
         kept = {"data": read.data, "problem": read.unreadable or None, "valid": read.valid}
         self._disk.put(f"{content_id}{kind}", kept)
         return dataclasses.replace(read, document=None, problems=())
-
-
-def design_folder(path: Path | None = None) -> Path:
-    """The folder of the design at or above ``path`` (default: the current
-    folder), as git finds a repository from any folder inside it; ``path``
-    itself where no folder above holds a manifest."""
-    given = Path() if path is None else path
-    if given.name == MANIFEST and given.is_file():
-        return given.parent
-    if (given / MANIFEST).is_file() or not given.is_dir():
-        return given
-    found = design_root(str(given), MANIFEST)
-    if found is None:
-        return given
-    return Path(found) if given.is_absolute() else Path(os.path.relpath(found))
 
 
 def open_design(path: Path, revision: str | None = None) -> DesignTree:

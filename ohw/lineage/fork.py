@@ -3,14 +3,13 @@ mergeable with their upstream."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ohw.design.paths import MANIFEST
 from ohw.errors import OhwError
-from ohw.merge.files import edit_yaml
-from ohw.merge.workflow import MergeOutcome, merge
 from ohw.storage.files import write_atomically
 from ohw.storage.vcs import lfs
 from ohw.storage.vcs import remote as remotes
@@ -18,10 +17,14 @@ from ohw.storage.vcs.repository import (
     Identity,
     commit_new_files,
     identity_or_error,
+    load_libgit2,
     open_work_tree,
 )
 from ohw.storage.yaml.document import ReadProblem
 from ohw.storage.yaml.read import load_yaml
+
+if TYPE_CHECKING:
+    from ohw.merge.workflow import MergeOutcome
 
 UPSTREAM = "upstream"  # where a fork comes from
 ORIGIN = "origin"  # your own repository, where you pull from and push to
@@ -55,7 +58,9 @@ def fork_design(
     folder = destination or Path(name or remotes.name_from_url(source))
     cleared = tuple(remotes.remove_interrupted(folder))
     with remotes.made_in_place(folder) as work:
-        remotes.clone_into(source, work, progress, remote_name=UPSTREAM)
+        remotes.clone_into(
+            source, work, progress, remote_name=UPSTREAM, meanwhile=_load_the_manifest_editor
+        )
         commit = remotes.start_fork(work, revision)
         lfs.bring_objects(work, UPSTREAM)
         manifest_path = work / MANIFEST
@@ -71,6 +76,8 @@ def fork_design(
             if key in data:
                 entry[key] = data[key]
         data["lineage"] = [*data.get("lineage", []), entry]
+        from ohw.merge.files import edit_yaml
+
         write_atomically(manifest_path, edit_yaml(text, data).encode())
         recorded = commit_new_files(
             work,
@@ -80,6 +87,15 @@ def fork_design(
             new_repository=False,
         )
     return Fork(folder, data["name"], upstream_name, commit, recorded, cleared)
+
+
+def _load_the_manifest_editor() -> None:
+    """What records a fork in its manifest and commits it, loaded while git
+    clones (libgit2 takes a tenth of a second to load)."""
+    load_libgit2()
+    import yaml  # noqa: F401  (PyYAML writes the lineage entry)
+
+    import ohw.merge.files  # noqa: F401
 
 
 def _manifest_text(path: Path, source: str) -> str:
@@ -102,9 +118,16 @@ def _manifest_text(path: Path, source: str) -> str:
 
 
 def update(
-    folder: Path, author: Identity, progress: remotes.Progress | None = None
+    folder: Path,
+    author: Identity,
+    progress: remotes.Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> MergeOutcome:
-    """Fetch ``upstream`` and merge its default branch: a fork catching up."""
+    """Fetch ``upstream`` and merge its default branch: a fork catching up.
+    ``meanwhile`` may run while git's command line fetches."""
+    fetched = remotes.fetch_before_loading(
+        folder, UPSTREAM, progress, on_a_branch=False, meanwhile=_the_merge(meanwhile)
+    )
     repo = open_work_tree(folder, "update")
     if not remotes.has_remote(repo, UPSTREAM):
         raise OhwError(
@@ -117,8 +140,12 @@ def update(
                 else ""
             ),
         )
-    branch = remotes.fetch(repo, UPSTREAM, progress) or remotes.default_branch(repo, UPSTREAM)
+    branch = (
+        None if fetched else remotes.fetch(repo, UPSTREAM, progress)
+    ) or remotes.default_branch(repo, UPSTREAM)
     lfs.fetch_objects(repo, UPSTREAM, branch)
+    from ohw.merge.workflow import merge
+
     return merge(folder, branch, author)
 
 
@@ -127,11 +154,16 @@ def pull(
     author: Identity,
     remote: str | None = None,
     progress: remotes.Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> MergeOutcome:
     """Fetch ``remote`` (default: origin, your own repository) and merge its
-    branch: the one the current branch tracks there, else the one of the same name."""
-    repo = open_work_tree(folder, "pull")
+    branch: the one the current branch tracks there, else the one of the same
+    name. ``meanwhile`` may run while git's command line fetches."""
     name = remote or ORIGIN
+    fetched = remotes.fetch_before_loading(
+        folder, name, progress, on_a_branch=True, meanwhile=_the_merge(meanwhile)
+    )
+    repo = open_work_tree(folder, "pull")
     if remote is None and not remotes.has_remote(repo, ORIGIN):
         has_upstream = remotes.has_remote(repo, UPSTREAM)
         raise OhwError(
@@ -144,7 +176,24 @@ def pull(
             + "to publish your own, run `git remote add origin URL` and `ohw push`",
         )
     remotes.current_branch(repo, "pull")
-    remotes.fetch(repo, name, progress)
+    if not fetched:
+        remotes.fetch(repo, name, progress)
     branch = remotes.pulled_branch(repo, name)
     lfs.fetch_objects(repo, name, branch)
+    from ohw.merge.workflow import merge
+
     return merge(folder, branch, author)
+
+
+def _the_merge(more: Callable[[], object] | None) -> Callable[[], None]:
+    """What merging needs loaded (libgit2, ohw's merge), and ``more``: loaded
+    while git fetches."""
+
+    def load() -> None:
+        load_libgit2()
+        import ohw.merge.workflow  # noqa: F401
+
+        if more is not None:
+            more()
+
+    return load

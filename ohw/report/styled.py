@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-from typing import IO
+
+# typing takes 3 ms to load, and ohw clone needs nothing of it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
 
 # What no text ohw shows may hold as it is: control characters (C0, DEL, C1: an
 # escape sequence could recolour a terminal, clear it or set its title; a line

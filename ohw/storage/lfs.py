@@ -13,7 +13,6 @@ check is read without pygit2.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -161,6 +160,8 @@ def read_object(near: Path, path: str, pointer: LfsPointer) -> bytes:
         data = found.read_bytes()
     except OSError as error:
         raise LfsObjectError(path, pointer, f"cannot be read: {error.strerror}") from None
+    import hashlib  # its OpenSSL takes 5 ms to load: only for an object read
+
     if len(data) != pointer.size or hashlib.sha256(data).hexdigest() != pointer.oid:
         raise LfsObjectError(
             path,

@@ -243,3 +243,107 @@ def test_ctrl_c_anywhere_in_a_run_ends_it_as_interrupted(where: str):
     )
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip().splitlines() == ["ohw: interrupted"]
+
+
+# The shapes of arguments ohw.cli.main runs without click, and one click reads
+# itself for each command (an option, too many arguments, or too few).
+PLAIN = [
+    ["clone", "https://example.org/lamp.git"],
+    ["clone", "../lamp.git", "my lamp"],
+    ["fork", "/srv/lamp.git"],
+    ["fork", "file:///srv/lamp.git", ""],
+    ["pull"],
+    ["pull", "upstream"],
+    ["update"],
+]
+NOT_PLAIN = [
+    ["clone"],
+    ["clone", "a", "b", "c"],
+    ["clone", "--help"],
+    ["clone", "-", "dest"],
+    ["fork", "a", "--rev", "v1"],
+    ["fork", "a", "--name=b"],
+    ["pull", "--json"],
+    ["pull", "a", "b"],
+    ["update", "upstream"],
+    ["update", "--format", "json"],
+    ["push"],
+    ["check"],
+    ["--version"],
+    [],
+]
+
+
+@pytest.mark.parametrize("arguments", PLAIN)
+def test_remote_commands_read_without_click_as_click_reads_them(arguments: list[str]):
+    """What runs without click is what click would run: the same command, each
+    argument given to the same parameter, every option at its default."""
+    from ohw.cli.app import cli
+    from ohw.cli.main import plain_remote_command
+
+    found = plain_remote_command(arguments)
+    assert found is not None
+    name, values = found
+    assert name == arguments[0]
+    command = cli.commands[name]
+    context = command.make_context(name, list(arguments[1:]))
+    parsed = dict(context.params)
+    positional = [p.name for p in command.params if p.param_type_name == "argument"]
+    assert {p: parsed.pop(p) for p in positional} == dict(zip(positional, values, strict=True))
+    # What ohw.cli.main gives the command for the options not given.
+    from ohw.report.reporters import formats
+
+    assert (
+        parsed
+        == {
+            "clone": {},
+            "fork": {"revision": None, "name": None},
+            "pull": {"as_json": False, "output_format": formats("merge")[0]},
+            "update": {"as_json": False, "output_format": formats("merge")[0]},
+        }[name]
+    )
+
+
+@pytest.mark.parametrize("arguments", NOT_PLAIN)
+def test_anything_else_is_left_to_click(arguments: list[str]):
+    from ohw.cli.main import plain_remote_command
+
+    assert plain_remote_command(arguments) is None
+
+
+def test_a_plain_clone_loads_neither_click_nor_libgit2(served, tmp_path):
+    """ohw clone of a repository on this machine, as a script runs it: git's
+    command line does the work, and what ohw adds to its time is Python's start."""
+    program = textwrap.dedent(
+        """
+        import sys
+        from ohw.cli.main import main
+        code = main(sys.argv[1:])
+        names = ("click", "pygit2", "rich", "dataclasses", "typing")
+        print("LOADED:" + ",".join(m for m in names if m in sys.modules), file=sys.stderr)
+        sys.exit(code)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, "clone", str(served / "lamp.git"), "lamp"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Cloned ")
+    assert "LOADED:\n" in done.stderr
+    assert (tmp_path / "lamp" / "ohw.yaml").is_file()
+
+
+def test_a_plain_command_fails_as_it_does_through_click(tmp_path):
+    for arguments in (["clone", "ext::sh -c touch% pwned", "dest"], ["pull"], ["update"]):
+        plain = run_ohw(*arguments, cwd=tmp_path)
+        through_click = run_ohw(*arguments[:1], "--format", "text", *arguments[1:], cwd=tmp_path)
+        if arguments[0] == "clone":  # clone has no --format: an unknown option there
+            through_click = run_ohw("clone", "--", *arguments[1:], cwd=tmp_path)
+        assert plain.returncode == through_click.returncode == 2
+        assert plain.stderr == through_click.stderr
+        assert "Traceback" not in plain.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

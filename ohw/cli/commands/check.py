@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ohw.checks.context import CheckOptions
 from ohw.checks.run import check_design
-from ohw.design.reader import design_folder, open_design
+from ohw.design.paths import design_folder
+from ohw.design.reader import open_design
 from ohw.errors import OhwError
 from ohw.report.reporters import LOCATES_IN_REPOSITORY, reporter
 from ohw.startup.ahead import take_ahead

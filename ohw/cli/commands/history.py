@@ -11,7 +11,7 @@ from ohw.report.styled import printable
 
 def diff(old: str | None, new: str | None, output_format: str, images: str | None) -> int:
     """0 whatever changed: a diff is a report."""
-    from ohw.design.reader import design_folder
+    from ohw.design.paths import design_folder
     from ohw.history.diff import DesignReader, design_trees
     from ohw.report.diff import DiffReport
     from ohw.report.reporters import write_report
@@ -30,7 +30,7 @@ def diff(old: str | None, new: str | None, output_format: str, images: str | Non
 
 
 def log(revision: str, limit: int | None, output_format: str) -> int:
-    from ohw.design.reader import design_folder
+    from ohw.design.paths import design_folder
     from ohw.history.log import design_log
     from ohw.report.reporters import write_report
 
@@ -49,7 +49,7 @@ def lineage(revision: str | None, output_format: str) -> int:
 
 
 def variant_list(output_format: str) -> int:
-    from ohw.design.reader import design_folder
+    from ohw.design.paths import design_folder
     from ohw.history.log import list_variants
     from ohw.report.reporters import write_report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ohw.design.reader import design_folder
+from ohw.design.paths import design_folder
 from ohw.errors import OhwError
 from ohw.merge import workflow
 from ohw.merge.files import merge_file

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ohw.cli.commands.remotes import transfer
-from ohw.design.reader import design_folder
+from ohw.design.paths import design_folder
 from ohw.lineage.credits import collect_credits, save_attribution
 from ohw.lineage.remix import RemixRequest, remix_parts
 from ohw.report.credits import CreditsReport, attribution_markdown

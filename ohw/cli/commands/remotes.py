@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ohw.design.reader import design_folder
+from ohw.design.paths import design_folder
 from ohw.report.styled import markup, printable
 from ohw.storage.vcs import remote as remotes
-from ohw.storage.vcs.repository import identity_or_error, open_work_tree
 
 
 @contextmanager
@@ -91,26 +90,38 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
 
 
 def pull_command(remote: str | None, output_format: str) -> int:
-    from ohw.cli.commands.merge import show_outcome
     from ohw.lineage.fork import ORIGIN, pull
+    from ohw.storage.vcs.repository import identity_or_error
 
     author = identity_or_error(Path())
     with transfer(f"fetching {remote or ORIGIN}") as progress:
-        outcome = pull(design_folder(), author, remote, progress)
+        outcome = pull(design_folder(), author, remote, progress, _load_the_report)
+    from ohw.cli.commands.merge import show_outcome
+
     return show_outcome(outcome, output_format)
 
 
 def update_command(output_format: str) -> int:
-    from ohw.cli.commands.merge import show_outcome
     from ohw.lineage.fork import UPSTREAM, update
+    from ohw.storage.vcs.repository import identity_or_error
 
     author = identity_or_error(Path())
     with transfer(f"fetching {UPSTREAM}") as progress:
-        outcome = update(design_folder(), author, progress)
+        outcome = update(design_folder(), author, progress, _load_the_report)
+    from ohw.cli.commands.merge import show_outcome
+
     return show_outcome(outcome, output_format)
 
 
+def _load_the_report() -> None:
+    """The report of a merge, loaded while git fetches what is merged."""
+    import ohw.cli.commands.merge
+    import ohw.report.merge  # noqa: F401
+
+
 def push(remote: str, branch: str | None) -> int:
+    from ohw.storage.vcs.repository import open_work_tree
+
     repo = open_work_tree(Path(), "push")
     branch = branch or remotes.current_branch(repo, "push")
     with transfer(f"pushing {branch} to {remote}") as progress:

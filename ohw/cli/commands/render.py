@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ohw.design.reader import design_folder
+from ohw.design.paths import design_folder
 from ohw.errors import OhwError
 from ohw.report.styled import printable
 

@@ -12,15 +12,19 @@ libgit2 where git is not installed (``GitMissing``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+
+# typing takes 3 ms to load, a clone's start-up needs nothing of it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
 
 # Messages and progress as git writes them in English, to be read here.
 _ENVIRONMENT = {"LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
@@ -40,14 +44,17 @@ class GitFailed(Exception):
     """git ran and failed; the message is what it said, "fatal: " taken off."""
 
 
-@dataclass(frozen=True)
 class Signature:
-    """A name, an e-mail and a time, as git would record them."""
+    """A name, an e-mail and a time, as git would record them. (Not a
+    dataclass: loading dataclasses takes 10 ms, a twentieth of a clone.)"""
 
-    name: str
-    email: str
-    time: int  # seconds since 1970, UTC
-    offset: int  # minutes east of UTC
+    __slots__ = ("email", "name", "offset", "time")
+
+    def __init__(self, name: str, email: str, time: int, offset: int) -> None:
+        self.name = name
+        self.email = email
+        self.time = time  # seconds since 1970, UTC
+        self.offset = offset  # minutes east of UTC
 
 
 def is_local(url: str) -> bool:
@@ -66,12 +73,15 @@ def transfer(
     arguments: Sequence[str],
     cwd: Path,
     progress: Callable[[int, int, int], None] | None,
+    *,
     config: Sequence[str] = (),
+    meanwhile: Callable[[], object] | None = None,
 ) -> None:
     """Run ``git clone`` or ``git fetch`` (``verb``) with ``arguments`` and the
     settings ``config`` ("key=value"), its progress given to ``progress``
-    (objects, total, bytes) if asked for. The child dies with this process: a
-    clone or fetch killed half-way does not go on writing."""
+    (objects, total, bytes) if asked for, and ``meanwhile`` in a thread of its
+    own while git works (see ``in_the_meantime``). The child dies with this
+    process: a clone or fetch killed half-way does not go on writing."""
     command = ["git", *(part for setting in config for part in ("-c", setting)), verb]
     command += ["--progress" if progress else "--quiet", *arguments]
     try:
@@ -87,6 +97,7 @@ def transfer(
     except OSError as error:
         raise GitMissing(str(error)) from None
     said: list[str] = []
+    waiting = in_the_meantime(meanwhile)
     try:
         assert child.stderr is not None
         for line in _lines(child.stderr):
@@ -102,8 +113,67 @@ def transfer(
         child.kill()
         child.wait()
         raise
+    finally:
+        waiting.join()
     if code != 0:
         raise GitFailed(_failure(said, code))
+
+
+class _Meantime(threading.Thread):
+    def __init__(self, work: Callable[[], object] | None) -> None:
+        super().__init__(daemon=True)
+        self.work = work
+
+    def run(self) -> None:
+        if self.work is not None:
+            # What fails here fails again, and is said, where the command does it.
+            with contextlib.suppress(Exception):
+                self.work()
+
+
+def in_the_meantime(work: Callable[[], object] | None) -> threading.Thread:
+    """``work`` (loading the modules a command needs once git is done, for one)
+    begun in a thread while this one waits for git: Python lets the other
+    thread run while this one waits on a pipe. Started only after git is, as
+    a child forked while other threads run could inherit a lock one of them
+    holds. The thread is to be joined."""
+    thread = _Meantime(work)
+    thread.start()
+    return thread
+
+
+# A design's files are mostly meshes, megabytes each, which git inflates from
+# its pack one after the other unless asked to check them out in parallel: for
+# the 62 meshes of the Voron 0 a clone of a path takes two thirds of the time
+# with two workers. git's own threshold (100 files) is made for source code.
+_PARALLEL_FROM_FILES = 16
+
+
+def parallel_checkout(cwd: Path) -> list[str]:
+    """The settings ("key=value") that make git check out a clone's files in
+    parallel, a worker for each processor this process may use, where there are
+    at least _PARALLEL_FROM_FILES files; none where git's configuration (as
+    seen from ``cwd``) says how itself, or where there is one processor."""
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not workers or workers < 2:
+        return []
+    try:
+        configured = subprocess.run(
+            ["git", "config", "--get-regexp", r"^checkout\.(workers|thresholdforparallelism)$"],
+            cwd=cwd,
+            capture_output=True,
+            env=os.environ | _ENVIRONMENT,
+            timeout=_QUICK_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if configured.returncode != 1:  # 0: set by the person; else git cannot say
+        return []
+    return [
+        f"checkout.workers={workers}",
+        f"checkout.thresholdForParallelism={_PARALLEL_FROM_FILES}",
+    ]
 
 
 def _lines(stream: IO[bytes]) -> Iterator[str]:
@@ -147,13 +217,14 @@ def _die_with_parent() -> Callable[[], None] | None:
     return die_with_parent
 
 
-def ask(arguments: Sequence[str], cwd: Path) -> str:
-    """What ``git ARGUMENTS`` prints, run in ``cwd``; GitFailed with what it says
-    if it fails, GitMissing if there is no git."""
+def ask(arguments: Sequence[str], cwd: Path, given: bytes | None = None) -> str:
+    """What ``git ARGUMENTS`` prints, run in ``cwd`` and given ``given`` to read;
+    GitFailed with what it says if it fails, GitMissing if there is no git."""
     try:
         done = subprocess.run(
             ["git", *arguments],
             cwd=cwd,
+            input=given,
             capture_output=True,
             env=os.environ | _ENVIRONMENT,
             timeout=_QUICK_SECONDS,

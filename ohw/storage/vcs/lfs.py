@@ -10,25 +10,22 @@ in LFS never starts the client.
 from __future__ import annotations
 
 import functools
-import hashlib
+import os
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
 from ohw.storage.files import write_atomically
-from ohw.storage.lfs import (
-    LfsObjectError,
-    LfsPointer,
-    object_path,
-    object_store,
-    parse_pointer,
-    pointer_text,
-    read_object,
-)
 
+# A clone's start-up needs neither typing (3 ms to load) nor ohw.storage.lfs,
+# whose dataclass loads dataclasses (10 ms): both are loaded where used.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     import pygit2
+
+    from ohw.storage.lfs import LfsPointer
 
 # Moving objects may take long on a slow network; git-lfs has its own timeouts.
 _LFS_SECONDS = 3600
@@ -58,6 +55,22 @@ def uses_lfs(repo: pygit2.Repository, commit: str | None = None) -> bool:
                 pending.append(repo[entry.id].peel(pygit2.Tree))
             elif entry.name == ATTRIBUTES and b"filter=lfs" in _blob_data(repo, entry.id):
                 return True
+    return False
+
+
+def checked_out_uses_lfs(folder: Path) -> bool:
+    """What ``uses_lfs`` says of HEAD, for the work tree in ``folder`` that holds
+    HEAD's files and nothing else (a fresh clone): read from the files, as a
+    clone by git's command line would otherwise load libgit2 only to ask."""
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name != ".git"]  # git's own, no design's
+        attributes = Path(root) / ATTRIBUTES
+        if (
+            ATTRIBUTES in files
+            and not attributes.is_symlink()
+            and b"filter=lfs" in attributes.read_bytes()
+        ):
+            return True
     return False
 
 
@@ -163,10 +176,7 @@ def bring_objects(folder: Path, remote: str) -> None:
     ``folder`` (ohw diff, log and credits read past versions; git-lfs alone
     would fetch those of the commit checked out), and write those checked out
     into the work tree in place of their pointers."""
-    import pygit2
-
-    use_lfs_filter()
-    if not uses_lfs(pygit2.Repository(str(folder))):
+    if not checked_out_uses_lfs(folder):
         return
     set_up(folder)
     _client(folder, "fetch", "--all", remote)
@@ -228,6 +238,8 @@ def use_lfs_filter() -> None:
             self.chunks.append(data)
 
         def close(self, write_next: Any) -> None:
+            from ohw.storage.lfs import parse_pointer, pointer_text
+
             data = b"".join(self.chunks)
             if self.clean:
                 if parse_pointer(data) is None:
@@ -242,6 +254,10 @@ def use_lfs_filter() -> None:
 def store_object(near: Path, data: bytes) -> LfsPointer:
     """``data`` kept in the LFS store of the repository holding ``near``, as
     git-lfs's clean filter keeps it; its pointer."""
+    import hashlib
+
+    from ohw.storage.lfs import LfsPointer, object_path, object_store
+
     pointer = LfsPointer(hashlib.sha256(data).hexdigest(), len(data))
     store = object_store(near)
     assert store is not None  # near is in a work tree
@@ -256,6 +272,8 @@ def checked_out(near: Path, path: str, committed: bytes) -> bytes:
     """What git with git-lfs's filter writes in the work tree for the blob
     ``committed`` of ``path`` in the repository at ``near``: a pointer's
     object where it is in the store, else the blob itself."""
+    from ohw.storage.lfs import LfsObjectError, parse_pointer, read_object
+
     pointer = parse_pointer(committed)
     if pointer is None:
         return committed
@@ -269,6 +287,8 @@ def settle_conflicts(repo: pygit2.Repository) -> None:
     """Leave each conflicted file kept in LFS as git leaves a binary file: our
     version in the work tree, with no conflict markers in its pointer (libgit2
     merges pointers as text)."""
+    from ohw.storage.lfs import parse_pointer
+
     workdir = Path(repo.workdir)
     conflicts = repo.index.conflicts
     for _, ours, theirs in conflicts if conflicts is not None else []:

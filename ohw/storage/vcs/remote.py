@@ -13,18 +13,19 @@ import contextlib
 import glob
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ohw.errors import OhwError
 from ohw.storage.vcs import git_cli, lfs
 
+# typing takes 3 ms to load, a clone's start-up needs nothing of it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     import pygit2
 
 # Seconds; a remote that accepts the connection and then says nothing fails after
@@ -38,13 +39,16 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 _SCP_LIKE = re.compile(r"^[^/:]+:(?!//)")
 
 
-@dataclass(frozen=True)
 class Transfer:
-    """How far a transfer has come."""
+    """How far a transfer has come. (Not a dataclass, nor Pushed: see
+    git_cli.Signature.)"""
 
-    objects: int
-    total_objects: int
-    bytes: int
+    __slots__ = ("bytes", "objects", "total_objects")
+
+    def __init__(self, objects: int, total_objects: int, size: int) -> None:
+        self.objects = objects
+        self.total_objects = total_objects
+        self.bytes = size
 
 
 Progress = Callable[[Transfer], None]
@@ -166,11 +170,16 @@ def clone(url: str, destination: Path, progress: Progress | None = None) -> None
 
 
 def clone_into(
-    url: str, folder: Path, progress: Progress | None = None, remote_name: str = "origin"
+    url: str,
+    folder: Path,
+    progress: Progress | None = None,
+    remote_name: str = "origin",
+    meanwhile: Callable[[], object] | None = None,
 ) -> None:
     """Clone ``url`` into the empty ``folder``, as it is, its remote called
     ``remote_name``, with its refs/ohw/* (kept in the remote's fetch refspecs,
-    so that later fetches, git's too, bring them)."""
+    so that later fetches, git's too, bring them). ``meanwhile`` may run while
+    git's command line clones (it is not run otherwise)."""
     if git_cli.is_local(url):
         arguments = [
             f"--origin={remote_name}",
@@ -179,8 +188,16 @@ def clone_into(
             url,
             str(folder.absolute()),
         ]
+        here = Path.cwd()
         try:
-            git_cli.transfer("clone", arguments, Path.cwd(), _git_progress(progress))
+            git_cli.transfer(
+                "clone",
+                arguments,
+                here,
+                _git_progress(progress),
+                config=git_cli.parallel_checkout(here),
+                meanwhile=meanwhile,
+            )
         except git_cli.GitMissing:
             pass  # libgit2 clones it, more slowly
         except git_cli.GitFailed as failure:
@@ -250,6 +267,8 @@ def made_in_place(destination: Path) -> Iterator[Path]:
         else:
             work.rename(destination)
     except BaseException:
+        import shutil
+
         shutil.rmtree(work, ignore_errors=True)
         raise
 
@@ -278,6 +297,8 @@ def remove_interrupted(destination: Path) -> list[Path]:
     for leftover in sorted(parent.glob(f".{glob.escape(name)}{_INCOMPLETE}*")):
         pid = leftover.name.removeprefix(f".{name}{_INCOMPLETE}").split("-", 1)[0]
         if leftover.is_dir() and pid.isdigit() and not _running(int(pid)):
+            import shutil
+
             shutil.rmtree(leftover, ignore_errors=True)
             removed.append(leftover)
     return removed
@@ -290,6 +311,57 @@ def _running(pid: int) -> bool:
         return False
     except PermissionError:  # someone else's process
         return True
+    return True
+
+
+def fetch_before_loading(
+    folder: Path,
+    remote_name: str,
+    progress: Progress | None = None,
+    *,
+    on_a_branch: bool,
+    meanwhile: Callable[[], object] | None = None,
+) -> bool:
+    """``fetch`` of ``remote_name`` into the repository whose work tree holds
+    ``folder``, by git's command line alone, while ``meanwhile`` runs (loading
+    libgit2 and the merge that follows, a tenth of a second that the fetch
+    hides): where the remote is a repository on this machine, its URL one ohw
+    may use, and (``on_a_branch``) the work tree on a branch with commits.
+    Returns whether it fetched: where it did not (no git, a remote elsewhere,
+    or something ``fetch`` and its callers refuse and say why), nothing was done."""
+    from ohw.storage.locations import repository_of
+
+    found = repository_of(str(folder))
+    if found is None:
+        return False
+    root, git_dir = Path(found[0]), Path(found[1])
+    try:
+        url = check_url(
+            git_cli.ask(["remote", "get-url", "--", remote_name], root).rstrip("\n"),
+            local_must_exist=False,
+        )
+        if not git_cli.is_local(url):
+            return False
+        if on_a_branch:
+            head = git_cli.ask(["rev-parse", "--symbolic-full-name", "HEAD"], root)
+            if not head.startswith("refs/heads/"):
+                return False
+    except (git_cli.GitMissing, git_cli.GitFailed):
+        return False
+    _remove_stale_packs(git_dir)
+    try:
+        git_cli.transfer(
+            "fetch",
+            ["--", remote_name],
+            root,
+            _git_progress(progress),
+            config=[f"remote.{remote_name}.fetch={OHW_REFSPEC}"],  # once more does no harm
+            meanwhile=meanwhile,
+        )
+    except git_cli.GitMissing:
+        return False
+    except git_cli.GitFailed as failure:
+        raise remote_error(failure, url, "fetching from") from None
     return True
 
 
@@ -396,12 +468,14 @@ def default_branch(repo: pygit2.Repository, remote_name: str) -> str:
     raise OhwError(f"{remote_name} has no default branch", "merge a branch of it by name")
 
 
-@dataclass(frozen=True)
 class Pushed:
     """What a push did besides moving the branch."""
 
-    tracking: str | None  # the remote branch the branch now tracks, where it tracked none
-    refused: dict[str, str]  # refs under refs/ohw/ the remote refused, and why
+    __slots__ = ("refused", "tracking")
+
+    def __init__(self, tracking: str | None, refused: dict[str, str]) -> None:
+        self.tracking = tracking  # the remote branch the branch now tracks, where it tracked none
+        self.refused = refused  # refs under refs/ohw/ the remote refused, and why
 
 
 def push(

@@ -46,6 +46,12 @@ class Identity:
     committer: Identity | None = None
 
 
+def load_libgit2() -> None:
+    """Load pygit2 (a tenth of a second), as a command does while git's command
+    line transfers what it will then work on with libgit2."""
+    import pygit2  # noqa: F401
+
+
 def find_repository(path: Path) -> pygit2.Repository | None:
     """The git repository whose work tree holds ``path``, if any."""
     import pygit2

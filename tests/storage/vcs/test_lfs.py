@@ -155,3 +155,41 @@ def test_a_remote_without_the_objects_is_a_clear_error(servers, tmp_path: Path):
     assert done.returncode == 2
     assert "git lfs fetch failed" in done.stderr
     assert not (tmp_path / "lamp").exists()
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {},
+        {".gitattributes": "*.stl binary\n"},
+        {".gitattributes": "*.stl filter=lfs diff=lfs merge=lfs -text\n"},
+        {"parts/.gitattributes": "knob.stl filter=lfs diff=lfs merge=lfs -text\n"},
+        {".gitattributes": "*.stl binary\n", "parts/.gitattributes": "*.3mf filter=lfs\n"},
+        {"docs/.git/.gitattributes": "*.stl filter=lfs\n"},  # no file of the design
+    ],
+)
+def test_a_fresh_clone_tells_from_its_files_what_libgit2_tells_from_head(
+    tmp_path: Path, attributes: dict[str, str]
+):
+    """ohw clone asks the files checked out, not libgit2, whether the design
+    keeps files in LFS: the same answer, without loading libgit2."""
+    import pygit2
+
+    from ohw.storage.vcs.lfs import checked_out_uses_lfs, uses_lfs
+
+    lamp = desk_lamp_repository(tmp_path / "lamp")
+    for path, text in attributes.items():
+        if "/.git/" not in path:
+            (lamp / path).parent.mkdir(parents=True, exist_ok=True)
+            (lamp / path).write_text(text)
+    git("add", "-A", cwd=lamp)
+    git("commit", "-qm", "Attributes", "--allow-empty", cwd=lamp)
+    git("clone", "-q", lamp, "clone", cwd=tmp_path)
+    clone = tmp_path / "clone"
+    for path, text in attributes.items():
+        if "/.git/" in path:  # a repository's own files, as a nested .git could hold
+            (clone / path).parent.mkdir(parents=True, exist_ok=True)
+            (clone / path).write_text(text)
+    expected = uses_lfs(pygit2.Repository(str(clone)))
+    assert checked_out_uses_lfs(clone) is expected
+    assert expected is any("filter=lfs" in t for p, t in attributes.items() if "/.git/" not in p)

@@ -12,12 +12,15 @@ import pytest
 from support.designs import (
     commit_edit,
     desk_lamp_repository,
+    files_in,
     init_and_commit,
     read_bom,
     read_manifest,
 )
 from support.run import git, run_ohw
 from support.servers import git_daemon, silent_server, smart_http
+
+from ohw.errors import OhwError
 
 
 def bom_text(folder: Path) -> str:
@@ -526,3 +529,75 @@ def credited(folder: Path) -> set[tuple[str, int, bool]]:
     done = run_ohw("credits", "--json", cwd=folder)
     assert done.returncode == 0, done.stderr
     return {(u["design"], u["depth"], u["followed"]) for u in json.loads(done.stdout)["upstream"]}
+
+
+@pytest.mark.parametrize("kind", ["path", "file-url"])
+def test_a_clone_of_this_machine_is_the_clone_git_makes_with_the_remix_pins(
+    served: Path, tmp_path: Path, kind: str
+):
+    """ohw clone (git's command line, checking out in parallel, LFS asked of
+    the files checked out) gives what `git clone` gives, and refs/ohw/* too."""
+    source = served / "lamp.git"
+    git("update-ref", "refs/ohw/remix/pin", "HEAD", cwd=source)
+    for number in range(20):  # more files than git's checkout starts its workers for
+        (tmp_path / "ada" / "parts" / f"spare-{number}.stl").write_bytes(os.urandom(3000))
+    git("add", "-A", cwd=tmp_path / "ada")
+    git("commit", "-qm", "Spares", cwd=tmp_path / "ada")
+    git("push", "-q", "origin", "main", cwd=tmp_path / "ada")
+    url = str(source) if kind == "path" else source.as_uri()
+    done = run_ohw("clone", url, "ours", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    git("clone", "-q", url, "theirs", cwd=tmp_path)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    assert files_in(ours, skip_git=True) == files_in(theirs, skip_git=True)
+    assert git("ls-files", "-s", cwd=ours) == git("ls-files", "-s", cwd=theirs)
+    assert git("status", "--porcelain", cwd=ours) == ""
+    pin = git("rev-parse", "refs/ohw/remix/pin", cwd=source)
+    assert git("rev-parse", "refs/ohw/remix/pin", cwd=ours) == pin
+    assert git("rev-parse", "--abbrev-ref", "main@{upstream}", cwd=ours).strip() == "origin/main"
+
+
+def test_pull_and_update_fetch_with_git_before_libgit2_loads(served: Path, tmp_path: Path):
+    """From a repository on this machine, git fetches (with refs/ohw/*) before
+    libgit2 is loaded; anything the fetch's checks would refuse, or a remote
+    elsewhere, is left to the fetch through libgit2, which says why."""
+    from ohw.storage.vcs.remote import fetch_before_loading
+
+    ada = tmp_path / "ada"
+    git("clone", "-q", served / "lamp.git", "bo", cwd=tmp_path)
+    bo = tmp_path / "bo"
+    commit_edit(ada, "ohw.yaml", "version: 1.2.0", "version: 1.2.1")
+    git("update-ref", "refs/ohw/remix/pin", "HEAD", cwd=ada)
+    git("push", "-q", "origin", "main", "refs/ohw/remix/pin", cwd=ada)
+    loaded: list[bool] = []
+    assert fetch_before_loading(
+        bo, "origin", on_a_branch=True, meanwhile=lambda: loaded.append(True)
+    )
+    assert loaded == [True]
+    assert git("rev-parse", "origin/main", "refs/ohw/remix/pin", cwd=bo) == git(
+        "rev-parse", "HEAD", "HEAD", cwd=ada
+    )
+    git("remote", "add", "elsewhere", "https://example.invalid/lamp.git", cwd=bo)
+    assert not fetch_before_loading(bo, "elsewhere", on_a_branch=False)
+    assert not fetch_before_loading(bo, "nowhere", on_a_branch=False)
+    git("checkout", "-q", "--detach", cwd=bo)
+    assert not fetch_before_loading(bo, "origin", on_a_branch=True)  # pull says why
+    assert fetch_before_loading(bo, "origin", on_a_branch=False)  # update merges all the same
+    assert not fetch_before_loading(tmp_path, "origin", on_a_branch=False)  # no repository
+    git("remote", "add", "hostile", "ext::sh -c touch% pwned", cwd=bo)
+    with pytest.raises(OhwError, match="refusing ext:: URLs"):
+        fetch_before_loading(bo, "hostile", on_a_branch=False)
+    assert not (bo / "pwned").exists()
+
+
+@pytest.mark.parametrize("command", ["pull", "update"])
+def test_a_remote_that_would_run_a_command_is_refused_before_a_pull_or_update(
+    served: Path, tmp_path: Path, command: str
+):
+    ada = tmp_path / "ada"
+    git("remote", "add", "upstream", "ext::sh -c touch% pwned", cwd=ada)
+    git("remote", "set-url", "origin", "ext::sh -c touch% pwned", cwd=ada)
+    done = run_ohw(command, cwd=ada)
+    assert done.returncode == 2
+    assert "refusing ext:: URLs" in done.stderr
+    assert not (ada / "pwned").exists()
