@@ -864,20 +864,16 @@ class _HalfEdges:
         self.words = None  # every half-edge needed is out: let the 64-bit words go
         first //= 3
         second //= 3
+        box = functools.partial(_degenerate_and_box, self.vertex, geometry.zero_area, points)
+        aside = beside.submit(box) if beside is not None else None  # beside the serial hooks
         root = components(*_joined(links), facets, beside)
+        degenerate, minimum, maximum = aside.result() if aside is not None else box()
         # A contact within one body is a fin: a defect, and no contact at all.
         fins = root[contacts.facets[:, 0]] == root[contacts.facets[:, 1]]
         touching = int((~fins).sum())
         self.touching_facets = contacts.all_facets[~fins].ravel()
         bad_halves = np.sort(np.concatenate([bad_halves, contact_halves[fins]]))
         bad_facets = np.concatenate([bad_facets, contacts.all_facets[fins].ravel()])
-        repeated = self.vertex.reshape(-1, 3)
-        degenerate = (
-            (repeated[:, 0] == repeated[:, 1])
-            | (repeated[:, 1] == repeated[:, 2])
-            | (repeated[:, 0] == repeated[:, 2])
-        )
-        degenerate[np.concatenate(geometry.zero_area)] = True
         bodies = Bodies(root, facets, ~degenerate)
         flipped = np.concatenate(geometry.flipped) if geometry.flipped else np.empty(0, np.int64)
         hole_count, hole_near = self._holes(open_halves)
@@ -914,9 +910,8 @@ class _HalfEdges:
             euler=len(self.points) - edges + facets,
             volume=geometry.volume6 / 6,
             area=geometry.area2 / 2,
-            # Column by column: a reduction across rows of three is slow in numpy.
-            minimum=_point([column.min() for column in self.points.T]),
-            maximum=_point([column.max() for column in self.points.T]),
+            minimum=minimum,
+            maximum=maximum,
             near={kind: points for kind, points in near.items() if points},
         )
 
@@ -1137,6 +1132,25 @@ class Bodies:
             return np.zeros(1, dtype=np.int64)
         _, first = np.unique(self.number, return_index=True)
         return np.sort(first[chosen])
+
+
+def _degenerate_and_box(
+    vertex: np.ndarray, zero_area: list[np.ndarray], points: np.ndarray
+) -> tuple[np.ndarray, Point, Point]:
+    """Which facets are degenerate, and the corners of the box around the
+    vertices: what needs no bodies, found beside the search for them."""
+    import numpy as np
+
+    repeated = vertex.reshape(-1, 3)
+    degenerate = (
+        (repeated[:, 0] == repeated[:, 1])
+        | (repeated[:, 1] == repeated[:, 2])
+        | (repeated[:, 0] == repeated[:, 2])
+    )
+    degenerate[np.concatenate(zero_area)] = True
+    # Column by column: a reduction across rows of three is slow in numpy.
+    minimum = _point([column.min() for column in points.T])
+    return degenerate, minimum, _point([column.max() for column in points.T])
 
 
 def _joined(links: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
