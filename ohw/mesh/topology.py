@@ -79,6 +79,8 @@ _CHUNK = 1 << 18
 # From this many facets on, one mesh is analysed on two threads. On small arrays
 # numpy keeps the interpreter, and two threads would only take turns.
 _THREADED = 1 << 17
+# The memory the analysis takes afresh after the corners are numbered, by corner.
+_AHEAD_BYTES_PER_CORNER = 13
 # Buckets of half-edges, at most 2**12: beyond, an exact key is sorted instead.
 _MAX_BUCKET_BITS = 12
 
@@ -367,13 +369,21 @@ def _number(keys: np.ndarray, index_bits: int, beside: Executor | None = None) -
     vertex = np.empty(len(keys), dtype=np.int32)
     # Fresh memory costs a fault a page when first written, a few hundredths of a
     # second for these millions of numbers: taken on the second thread, which
-    # has nothing else to do while the first sorts.
-    touched = beside.submit(np.copyto, vertex, 0) if beside is not None else None
+    # has nothing else to do while the first sorts. It touches the vertex
+    # numbers, and as much memory as the rest of the analysis will take afresh
+    # (about 13 bytes a corner), given back to the allocator to be used again
+    # (_tune_memory has it keep what is freed).
+    touched = []
+    if beside is not None:
+        ahead = np.empty(_AHEAD_BYTES_PER_CORNER * len(keys), dtype=np.uint8)
+        touched = [beside.submit(np.copyto, vertex, 0), beside.submit(np.copyto, ahead, 0)]
+        del ahead  # freed once touched
     # Every key holds its corner's index, so no two are equal and any sort gives
     # the same order: numpy's default sort is the vectorised one.
     keys.sort()
-    if touched is not None:
-        touched.result()
+    for done in touched:
+        done.result()
+    del touched
     if beside is None:
         leaders, vertices = _number_runs(
             keys, 0, len(keys), 0, vertex=vertex, index_bits=index_bits

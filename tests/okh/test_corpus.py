@@ -21,7 +21,11 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-MANIFESTS = sorted(p for p in CORPUS.glob("okh/*/okh.*") if not p.parent.name.startswith("_"))
+# A stand-in where the corpus is absent: a parametrized test needs one case to
+# skip, which the corpus marker skips saying why.
+MANIFESTS = sorted(p for p in CORPUS.glob("okh/*/okh.*") if not p.parent.name.startswith("_")) or [
+    CORPUS / "okh" / "(the corpus is absent)" / "okh.yml"
+]
 
 
 def standard(name: str) -> jsonschema.protocols.Validator:
