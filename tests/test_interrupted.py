@@ -155,12 +155,7 @@ def test_a_pull_killed_mid_fetch_leaves_a_sound_repository_and_runs_again(
         assert git("status", "--porcelain", cwd=mine) == ""
         # the half-received pack is kept while it could be another fetch's, and
         # removed by the next fetch once it is old
-        assert partial.exists()
-        an_hour_ago = time.time() - 3600
-        os.utime(partial, (an_hour_ago, an_hour_ago))
-        assert run_ohw("pull", cwd=mine).returncode == 0
-    assert not partial.exists()
-    assert "garbage: 0" in git("count-objects", "-v", cwd=mine)
+        assert_an_old_partial_pack_is_removed(partial, mine)
 
 
 # --- killed during a merge -----------------------------------------------------------
@@ -476,12 +471,18 @@ def test_a_local_pull_killed_mid_fetch_leaves_a_sound_repository(
     assert again.returncode == 0, again.stdout + again.stderr
     assert git("rev-parse", "HEAD", cwd=mine) == git("rev-parse", "HEAD", cwd=ada)
     # the half-received pack is removed by the fetch after it is ten minutes old
+    assert_an_old_partial_pack_is_removed(partial, mine)
+
+
+def assert_an_old_partial_pack_is_removed(partial: Path, clone: Path) -> None:
+    """A half-received pack a killed fetch left is still there, and the next
+    ``ohw pull`` removes it once it is older than git's ten minutes."""
     assert partial.exists()
     an_hour_ago = time.time() - 3600
     os.utime(partial, (an_hour_ago, an_hour_ago))
-    assert run_ohw("pull", cwd=mine).returncode == 0
+    assert run_ohw("pull", cwd=clone).returncode == 0
     assert not partial.exists()
-    assert "garbage: 0" in git("count-objects", "-v", cwd=mine)
+    assert "garbage: 0" in git("count-objects", "-v", cwd=clone)
 
 
 # --- killed during a remix ---------------------------------------------------------------

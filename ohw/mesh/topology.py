@@ -383,7 +383,6 @@ def _number(keys: np.ndarray, index_bits: int, beside: Executor | None = None) -
     keys.sort()
     for done in touched:
         done.result()
-    del touched
     if beside is None:
         leaders, vertices = _number_runs(
             keys, 0, len(keys), 0, vertex=vertex, index_bits=index_bits

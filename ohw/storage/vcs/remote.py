@@ -169,6 +169,31 @@ def clone(url: str, destination: Path, progress: Progress | None = None) -> None
         lfs.bring_objects(folder, "origin")
 
 
+def _by_git(
+    verb: str,
+    arguments: list[str],
+    cwd: Path,
+    progress: Progress | None,
+    url: str,
+    *,
+    config: list[str],
+    meanwhile: Callable[[], object] | None = None,
+) -> bool:
+    """``git clone`` or ``git fetch`` (``verb``) run by git's command line: False
+    where git is not installed (libgit2 is to do it), the remote's error where
+    git failed."""
+    try:
+        git_cli.transfer(
+            verb, arguments, cwd, _git_progress(progress), config=config, meanwhile=meanwhile
+        )
+    except git_cli.GitMissing:
+        return False
+    except git_cli.GitFailed as failure:
+        doing = "cloning" if verb == "clone" else "fetching from"
+        raise remote_error(failure, url, doing) from None
+    return True
+
+
 def clone_into(
     url: str,
     folder: Path,
@@ -189,21 +214,9 @@ def clone_into(
             str(folder.absolute()),
         ]
         here = Path.cwd()
-        try:
-            git_cli.transfer(
-                "clone",
-                arguments,
-                here,
-                _git_progress(progress),
-                config=git_cli.parallel_checkout(here),
-                meanwhile=meanwhile,
-            )
-        except git_cli.GitMissing:
-            pass  # libgit2 clones it, more slowly
-        except git_cli.GitFailed as failure:
-            raise remote_error(failure, url, "cloning") from None
-        else:
-            return
+        config = git_cli.parallel_checkout(here)
+        if _by_git("clone", arguments, here, progress, url, config=config, meanwhile=meanwhile):
+            return  # else libgit2 clones it, more slowly
     import pygit2
 
     def with_ohw_refs(repo: pygit2.Repository, name: str, url: str) -> pygit2.Remote:
@@ -349,20 +362,10 @@ def fetch_before_loading(
     except (git_cli.GitMissing, git_cli.GitFailed):
         return False
     _remove_stale_packs(git_dir)
-    try:
-        git_cli.transfer(
-            "fetch",
-            ["--", remote_name],
-            root,
-            _git_progress(progress),
-            config=[f"remote.{remote_name}.fetch={OHW_REFSPEC}"],  # once more does no harm
-            meanwhile=meanwhile,
-        )
-    except git_cli.GitMissing:
-        return False
-    except git_cli.GitFailed as failure:
-        raise remote_error(failure, url, "fetching from") from None
-    return True
+    config = [f"remote.{remote_name}.fetch={OHW_REFSPEC}"]  # once more does no harm
+    return _by_git(
+        "fetch", ["--", remote_name], root, progress, url, config=config, meanwhile=meanwhile
+    )
 
 
 def fetch(
@@ -379,20 +382,9 @@ def fetch(
     configured = list(remote.fetch_refspecs)
     if git_cli.is_local(url):
         more = [] if OHW_REFSPEC in configured else [f"remote.{remote_name}.fetch={OHW_REFSPEC}"]
-        try:
-            git_cli.transfer(
-                "fetch",
-                ["--", remote_name],
-                Path(repo.workdir or repo.path),
-                _git_progress(progress),
-                config=more,
-            )
-        except git_cli.GitMissing:
-            pass  # libgit2 fetches it, more slowly
-        except git_cli.GitFailed as failure:
-            raise remote_error(failure, url, "fetching from") from None
-        else:
-            return None
+        where = Path(repo.workdir or repo.path)
+        if _by_git("fetch", ["--", remote_name], where, progress, url, config=more):
+            return None  # else libgit2 fetches it, more slowly
     _set_timeouts()
     refspecs = list(dict.fromkeys([*configured, OHW_REFSPEC]))
     try:
