@@ -6,6 +6,7 @@ when git itself merges.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -158,7 +159,17 @@ def _by_lines(
 
 def edit_yaml(text: str, data: Any) -> str:
     """``text`` changed to hold ``data``, touching only the entries that differ:
-    comments, order and style of everything else stay as they are."""
+    comments, order, style and line ends of everything else stay as they are."""
+    edited = _edited(text, data)
+    # What is written anew ends its lines as the file did (YAML reads every line
+    # end alike); else a file written on Windows would end up with both.
+    line_end = _LINE_END.search(text)
+    if line_end is None or line_end.group() == "\n":
+        return edited
+    return _LINE_END.sub(line_end.group(), edited)
+
+
+def _edited(text: str, data: Any) -> str:
     ours = load_yaml(text.encode())
     if ours.aliased or not isinstance(ours.data, dict) or not isinstance(data, dict):
         return dump_yaml(data)  # spans of aliased nodes cannot be edited in place
@@ -178,3 +189,6 @@ def edit_yaml(text: str, data: Any) -> str:
     # Lists of items keep ours' order in a merge: data that moves an item, like
     # text the edits do not foresee, is written anew.
     return edited if _reads_as(edited, data) else dump_yaml(data)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")

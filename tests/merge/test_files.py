@@ -232,6 +232,24 @@ def test_a_file_both_sides_added_merges_from_nothing(path):
     assert [i["id"] for i in data(result.data)["items"]] == ["a", "b"]
 
 
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"])
+@pytest.mark.parametrize("aliased", [False, True])
+def test_edit_yaml_ends_the_lines_it_writes_as_the_file_does(line_end: str, aliased: bool):
+    from ohw.merge.files import edit_yaml
+
+    lines = ["# my manifest", "name: lamp", "parts:", "  - id: base", "    quantity: 1", ""]
+    if aliased:  # written anew as a whole
+        lines[3:3] = ["  - &foot {id: foot, quantity: 1}", "  - *foot"]
+    text = line_end.join(lines)
+    data = load_yaml(text.encode()).data
+    data["parts"].append({"id": "arm", "quantity": 2})
+    data["lineage"] = [{"relation": "fork", "design": "lamp", "title": "a\nb"}]
+    edited = edit_yaml(text, data)
+    assert edited.replace(line_end, "").count("\n") + edited.replace(line_end, "").count("\r") == 0
+    assert edited.endswith(line_end)
+    assert load_yaml(edited.encode()).data == data
+
+
 def test_edit_yaml_rewrites_only_what_changes():
     from ohw.merge.files import edit_yaml
 
