@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import traceback
 
 # typing takes 3 ms to load, and a clone run without click needs nothing of it.
 TYPE_CHECKING = False
@@ -92,6 +91,8 @@ def guarded(command: Callable[[], object]) -> int:
             + ("" if os.environ.get("OHW_DEBUG") else "; set OHW_DEBUG=1 to see the traceback"),
         )
         if os.environ.get("OHW_DEBUG"):
+            import traceback  # 10 ms to load, for a bug alone
+
             traceback.print_exc()
         return EXIT_BUG
     return result if isinstance(result, int) else EXIT_OK

@@ -177,12 +177,9 @@ def _run_remote_command(name: str, values: list[str | None]) -> int:
         if name == "clone":
             return remotes.clone(url, destination)
         return remotes.fork(url, destination, None, None)
-    from ohw.report.reporters import formats
-
-    output_format = formats("merge")[0]  # --format's default
     if name == "pull":
-        return remotes.pull_command(values[0], output_format)
-    return remotes.update_command(output_format)
+        return remotes.pull_command(values[0], None)  # None: --format's default
+    return remotes.update_command(None)
 
 
 def _replay(arguments: list[str]) -> int | None:

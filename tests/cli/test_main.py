@@ -311,28 +311,37 @@ def test_anything_else_is_left_to_click(arguments: list[str]):
     assert plain_remote_command(arguments) is None
 
 
-def test_a_plain_clone_loads_neither_click_nor_libgit2(served, tmp_path):
-    """ohw clone of a repository on this machine, as a script runs it: git's
-    command line does the work, and what ohw adds to its time is Python's start."""
+@pytest.mark.parametrize(
+    ("command", "said", "unloaded"),
+    [
+        ("clone", "Cloned ", ("click", "pygit2", "rich", "dataclasses", "typing")),
+        ("fork", "Forked ", ("click", "pygit2", "rich")),  # a fork edits YAML
+    ],
+)
+def test_a_plain_clone_or_fork_loads_neither_click_nor_libgit2(
+    served, tmp_path, command: str, said: str, unloaded: tuple[str, ...]
+):
+    """ohw clone or fork of a repository on this machine, as a script runs it:
+    git's command line does the work (a fork's commit too), and what ohw adds
+    to its time is Python's start."""
     program = textwrap.dedent(
-        """
+        f"""
         import sys
         from ohw.cli.main import main
         code = main(sys.argv[1:])
-        names = ("click", "pygit2", "rich", "dataclasses", "typing")
-        print("LOADED:" + ",".join(m for m in names if m in sys.modules), file=sys.stderr)
+        print("LOADED:" + ",".join(m for m in {unloaded!r} if m in sys.modules), file=sys.stderr)
         sys.exit(code)
         """
     )
     done = subprocess.run(
-        [sys.executable, "-c", program, "clone", str(served / "lamp.git"), "lamp"],
+        [sys.executable, "-c", program, command, str(served / "lamp.git"), "lamp"],
         capture_output=True,
         text=True,
         check=False,
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Cloned ")
+    assert done.stdout.startswith(said)
     assert "LOADED:\n" in done.stderr
     assert (tmp_path / "lamp" / "ohw.yaml").is_file()
 

@@ -4,6 +4,7 @@ repositories, with the git command line as the judge."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,25 @@ def test_fast_forward_and_up_to_date(forked_lamp: Path):
     assert git("status", "--porcelain", cwd=forked_lamp) == ""
     again = run_ohw("merge", "fork", cwd=forked_lamp)
     assert "Already up to date." in again.stdout
+
+
+@pytest.mark.parametrize("fast_forward", [True, False])
+def test_a_merge_in_a_copied_work_tree_leaves_git_s_index_fresh(
+    forked_lamp: Path, tmp_path: Path, fast_forward: bool
+):
+    """Copied, every file looks changed to git's index until a look at it
+    reads it again; git records what it read, and so does ohw's merge."""
+    commit_edit(forked_lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
+    git("checkout", "-q", "main", cwd=forked_lamp)
+    if not fast_forward:
+        commit_edit(forked_lamp, "README.md", "", "A note.\n", "main", "main")
+    copy = tmp_path / "copy"
+    shutil.copytree(forked_lamp, copy, symlinks=True)
+    assert git("diff-files", "--name-only", cwd=copy) != ""
+    done = run_ohw("merge", "fork", cwd=copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git("diff-files", "--name-only", cwd=copy) == ""
+    assert git("status", "--porcelain", cwd=copy) == ""
 
 
 def test_a_mesh_changed_on_both_sides_is_shown_side_by_side(forked_lamp: Path):

@@ -15,6 +15,10 @@ from ohw.design.paths import design_folder
 from ohw.report.styled import markup, printable
 from ohw.storage.vcs import remote as remotes
 
+TYPE_CHECKING = False  # typing is not loaded before git's transfer starts
+if TYPE_CHECKING:
+    from ohw.merge.workflow import MergeOutcome
+
 
 @contextmanager
 def transfer(what: str) -> Iterator[remotes.Progress | None]:
@@ -89,28 +93,29 @@ def fork(source: str, destination: str | None, revision: str | None, name: str |
     return 0
 
 
-def pull_command(remote: str | None, output_format: str) -> int:
+def pull_command(remote: str | None, output_format: str | None) -> int:
+    """``output_format`` None: the default of --format."""
     from ohw.lineage.fork import ORIGIN, pull
-    from ohw.storage.vcs.repository import identity_or_error
 
-    author = identity_or_error(Path())
     with transfer(f"fetching {remote or ORIGIN}") as progress:
-        outcome = pull(design_folder(), author, remote, progress, _load_the_report)
-    from ohw.cli.commands.merge import show_outcome
-
-    return show_outcome(outcome, output_format)
+        outcome = pull(design_folder(), remote, progress, _load_the_report)
+    return _show(outcome, output_format)
 
 
-def update_command(output_format: str) -> int:
+def update_command(output_format: str | None) -> int:
+    """``output_format`` None: the default of --format."""
     from ohw.lineage.fork import UPSTREAM, update
-    from ohw.storage.vcs.repository import identity_or_error
 
-    author = identity_or_error(Path())
     with transfer(f"fetching {UPSTREAM}") as progress:
-        outcome = update(design_folder(), author, progress, _load_the_report)
-    from ohw.cli.commands.merge import show_outcome
+        outcome = update(design_folder(), progress, _load_the_report)
+    return _show(outcome, output_format)
 
-    return show_outcome(outcome, output_format)
+
+def _show(outcome: MergeOutcome, output_format: str | None) -> int:
+    from ohw.cli.commands.merge import show_outcome
+    from ohw.report.reporters import formats
+
+    return show_outcome(outcome, output_format or formats("merge")[0])
 
 
 def _load_the_report() -> None:

@@ -77,7 +77,7 @@ def transfer(
     config: Sequence[str] = (),
     meanwhile: Callable[[], object] | None = None,
 ) -> None:
-    """Run ``git clone`` or ``git fetch`` (``verb``) with ``arguments`` and the
+    """Run ``git clone``, ``git fetch`` or ``git checkout`` (``verb``) with ``arguments`` and the
     settings ``config`` ("key=value"), its progress given to ``progress``
     (objects, total, bytes) if asked for, and ``meanwhile`` in a thread of its
     own while git works (see ``in_the_meantime``). The child dies with this
@@ -220,31 +220,88 @@ def _die_with_parent() -> Callable[[], None] | None:
 def ask(arguments: Sequence[str], cwd: Path, given: bytes | None = None) -> str:
     """What ``git ARGUMENTS`` prints, run in ``cwd`` and given ``given`` to read;
     GitFailed with what it says if it fails, GitMissing if there is no git."""
+    (told,) = answered([_answer(_asked(arguments, cwd, given is not None), given)])
+    return told.decode("utf-8", "surrogateescape")
+
+
+def ask_at_once(questions: Sequence[Sequence[str]], cwd: Path) -> list[bytes | GitFailed]:
+    """What each ``git QUESTION`` prints, or how it failed, all asked at once:
+    each git runs in a few milliseconds, most of them spent starting.
+    GitMissing if there is no git."""
+    asked = []
     try:
-        done = subprocess.run(
+        for arguments in questions:
+            asked.append(_asked(arguments, cwd, False))
+    finally:
+        answers = [_answer(child, None) for child in asked]
+    return answers
+
+
+def answered(answers: list[bytes | GitFailed]) -> list[bytes]:
+    """``answers``, or the first failure among them raised."""
+    for answer in answers:
+        if isinstance(answer, GitFailed):
+            raise answer
+    return [answer for answer in answers if not isinstance(answer, GitFailed)]
+
+
+def _asked(arguments: Sequence[str], cwd: Path, to_read: bool) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
             ["git", *arguments],
             cwd=cwd,
-            input=given,
-            capture_output=True,
+            stdin=subprocess.PIPE if to_read else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=os.environ | _ENVIRONMENT,
-            timeout=_QUICK_SECONDS,
-            check=False,
         )
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except OSError as error:
         raise GitMissing(str(error)) from None
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").splitlines()
-        raise GitFailed(_failure([line.strip() for line in lines if line.strip()], done.returncode))
-    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+def _answer(child: subprocess.Popen[bytes], given: bytes | None) -> bytes | GitFailed:
+    """What ``child`` printed, or how it failed; it is waited for."""
+    try:
+        said, complaint = child.communicate(given, timeout=_QUICK_SECONDS)
+    except subprocess.TimeoutExpired as error:
+        child.kill()
+        child.communicate()
+        raise GitMissing(str(error)) from None
+    if child.returncode != 0:
+        lines = [line.strip() for line in complaint.decode("utf-8", "replace").splitlines()]
+        return GitFailed(_failure([line for line in lines if line], child.returncode))
+    return said
+
+
+def refresh_index(cwd: Path) -> None:
+    """The index's record of each tracked file's size and times brought up to
+    date (``git update-index --refresh``, as ``git status`` does), where git
+    is installed. Where that record no longer matches the files (a copied or
+    restored folder, files touched, or written in the second the index was),
+    libgit2 reads every such file again for each look at the work tree and
+    never records what it found: a merge read the Voron 0's 62 meshes twice.
+    What is staged does not change; where git cannot (no git, the index
+    locked), nothing is done, and libgit2 meets what is wrong itself."""
+    with contextlib.suppress(GitMissing, GitFailed):
+        ask(["update-index", "-q", "--refresh"], cwd)
 
 
 _IDENT = re.compile(r"^(.*?) <(.*)> (\d+) ([+-])(\d\d)(\d\d)$")
 
 
-def identity(kind: str, cwd: Path) -> Signature:
-    """``git var GIT_AUTHOR_IDENT`` (``kind`` AUTHOR) or ``GIT_COMMITTER_IDENT``
-    in ``cwd``: who git would record, by all of git's rules."""
-    told = ask(["var", f"GIT_{kind}_IDENT"], cwd).strip()
+def author_and_committer(cwd: Path) -> tuple[Signature, Signature]:
+    """``git var GIT_AUTHOR_IDENT`` and ``GIT_COMMITTER_IDENT`` in ``cwd``: who
+    git would record, by all of git's rules."""
+    said = answered(ask_at_once([["var", "GIT_AUTHOR_IDENT"], ["var", "GIT_COMMITTER_IDENT"]], cwd))
+    author, committer = (_signature(kind, told) for kind, told in zip(_KINDS, said, strict=True))
+    return author, committer
+
+
+_KINDS = ("AUTHOR", "COMMITTER")
+
+
+def _signature(kind: str, said: bytes) -> Signature:
+    told = said.decode("utf-8", "surrogateescape").strip()
     found = _IDENT.match(told)
     if found is None:
         raise GitFailed(f"git var GIT_{kind}_IDENT said {told!r}")

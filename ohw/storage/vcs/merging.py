@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ohw.errors import OhwError
 from ohw.storage.files import is_left_temporary, write_atomically
+from ohw.storage.vcs import git_cli
 from ohw.storage.vcs.lfs import checked_out, settle_conflicts
 from ohw.storage.vcs.repository import (
     Identity,
@@ -52,10 +53,7 @@ class LocalChanges(OhwError):
 
 def uncommitted(repo: pygit2.Repository) -> list[str]:
     """Tracked files with changes in the index or the work tree."""
-    import pygit2
-
-    untracked = pygit2.enums.FileStatus.WT_NEW | pygit2.enums.FileStatus.IGNORED
-    return sorted(p for p, flags in repo.status().items() if flags & ~untracked)
+    return sorted(repo.status(untracked_files="no"))
 
 
 @dataclass(frozen=True)
@@ -128,6 +126,7 @@ def begin_merge(folder: Path, revision: str) -> Iterator[Done | Begun]:
         if repo.head_is_unborn:
             raise OhwError("the current branch has no commits yet", "commit something first")
         theirs = resolve_commit(repo, revision)
+        git_cli.refresh_index(Path(repo.workdir))
         changed = uncommitted(repo)
         if changed:
             raise LocalChanges("merging", changed)

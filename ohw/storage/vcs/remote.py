@@ -179,9 +179,9 @@ def _by_git(
     config: list[str],
     meanwhile: Callable[[], object] | None = None,
 ) -> bool:
-    """``git clone`` or ``git fetch`` (``verb``) run by git's command line: False
-    where git is not installed (libgit2 is to do it), the remote's error where
-    git failed."""
+    """``git clone``, ``git fetch`` or the checkout of a clone (``verb``) run
+    by git's command line: False where git is not installed (libgit2 is to do
+    it), the remote's error where git failed."""
     try:
         git_cli.transfer(
             verb, arguments, cwd, _git_progress(progress), config=config, meanwhile=meanwhile
@@ -189,7 +189,7 @@ def _by_git(
     except git_cli.GitMissing:
         return False
     except git_cli.GitFailed as failure:
-        doing = "cloning" if verb == "clone" else "fetching from"
+        doing = "fetching from" if verb == "fetch" else "cloning"
         raise remote_error(failure, url, doing) from None
     return True
 
@@ -205,18 +205,8 @@ def clone_into(
     ``remote_name``, with its refs/ohw/* (kept in the remote's fetch refspecs,
     so that later fetches, git's too, bring them). ``meanwhile`` may run while
     git's command line clones (it is not run otherwise)."""
-    if git_cli.is_local(url):
-        arguments = [
-            f"--origin={remote_name}",
-            f"--config=remote.{remote_name}.fetch={OHW_REFSPEC}",
-            "--",
-            url,
-            str(folder.absolute()),
-        ]
-        here = Path.cwd()
-        config = git_cli.parallel_checkout(here)
-        if _by_git("clone", arguments, here, progress, url, config=config, meanwhile=meanwhile):
-            return  # else libgit2 clones it, more slowly
+    if clone_by_git(url, folder, progress, remote_name, meanwhile, checkout=True):
+        return  # else libgit2 clones it, more slowly
     import pygit2
 
     def with_ohw_refs(repo: pygit2.Repository, name: str, url: str) -> pygit2.Remote:
@@ -233,6 +223,41 @@ def clone_into(
         )
     except (pygit2.GitError, OSError, ValueError) as error:
         raise remote_error(error, url, "cloning") from None
+
+
+def clone_by_git(
+    url: str,
+    folder: Path,
+    progress: Progress | None,
+    remote_name: str,
+    meanwhile: Callable[[], object] | None,
+    *,
+    checkout: bool,
+) -> bool:
+    """``clone_into`` by git's command line, where ``url`` names a repository
+    on this machine and git is installed; whether it cloned. Without
+    ``checkout``, no file is checked out and git's index not written (see
+    ``check_out``)."""
+    if not git_cli.is_local(url):
+        return False
+    arguments = [
+        *([] if checkout else ["--no-checkout"]),
+        f"--origin={remote_name}",
+        f"--config=remote.{remote_name}.fetch={OHW_REFSPEC}",
+        "--",
+        url,
+        str(folder.absolute()),
+    ]
+    here = Path.cwd()
+    config = git_cli.parallel_checkout(here) if checkout else []
+    return _by_git("clone", arguments, here, progress, url, config=config, meanwhile=meanwhile)
+
+
+def check_out(folder: Path, progress: Progress | None, url: str, config: list[str]) -> None:
+    """The files of HEAD written into the work tree of the clone of ``url`` in
+    ``folder`` (made by ``clone_by_git`` without checkout), and git's index, as
+    ``git clone`` would, with the settings ``config`` (see git_cli.parallel_checkout)."""
+    _by_git("checkout", ["-f"], folder, progress, url, config=config)
 
 
 def _git_progress(progress: Progress | None) -> Callable[[int, int, int], None] | None:
@@ -336,10 +361,11 @@ def fetch_before_loading(
     meanwhile: Callable[[], object] | None = None,
 ) -> bool:
     """``fetch`` of ``remote_name`` into the repository whose work tree holds
-    ``folder``, by git's command line alone, while ``meanwhile`` runs (loading
-    libgit2 and the merge that follows, a tenth of a second that the fetch
-    hides): where the remote is a repository on this machine, its URL one ohw
-    may use, and (``on_a_branch``) the work tree on a branch with commits.
+    ``folder``, by git's command line alone, while the work tree's index is
+    refreshed and ``meanwhile`` runs (loading libgit2 and the merge that
+    follows, a tenth of a second that the fetch hides): where the remote is a
+    repository on this machine, its URL one ohw may use, and
+    (``on_a_branch``) the work tree on a branch with commits.
     Returns whether it fetched: where it did not (no git, a remote elsewhere,
     or something ``fetch`` and its callers refuse and say why), nothing was done."""
     from ohw.storage.locations import repository_of
@@ -348,50 +374,74 @@ def fetch_before_loading(
     if found is None:
         return False
     root, git_dir = Path(found[0]), Path(found[1])
+    questions = [["remote", "get-url", "--", remote_name]]
+    if on_a_branch:
+        questions.append(["rev-parse", "--symbolic-full-name", "HEAD"])
     try:
-        url = check_url(
-            git_cli.ask(["remote", "get-url", "--", remote_name], root).rstrip("\n"),
-            local_must_exist=False,
-        )
-        if not git_cli.is_local(url):
-            return False
-        if on_a_branch:
-            head = git_cli.ask(["rev-parse", "--symbolic-full-name", "HEAD"], root)
-            if not head.startswith("refs/heads/"):
-                return False
+        said_url, *said_head = git_cli.answered(git_cli.ask_at_once(questions, root))
     except (git_cli.GitMissing, git_cli.GitFailed):
+        return False
+    url = check_url(
+        said_url.decode("utf-8", "surrogateescape").rstrip("\n"), local_must_exist=False
+    )
+    if not git_cli.is_local(url) or not all(h.startswith(b"refs/heads/") for h in said_head):
         return False
     _remove_stale_packs(git_dir)
     config = [f"remote.{remote_name}.fetch={OHW_REFSPEC}"]  # once more does no harm
+    alongside = _refreshing_the_index(root, meanwhile)
     return _by_git(
-        "fetch", ["--", remote_name], root, progress, url, config=config, meanwhile=meanwhile
+        "fetch", ["--", remote_name], root, progress, url, config=config, meanwhile=alongside
     )
 
 
+def _refreshing_the_index(root: Path, meanwhile: Callable[[], object] | None) -> Callable[[], None]:
+    """What runs while a fetch transfers: git's index of the work tree at
+    ``root`` refreshed, which the merge that follows would otherwise wait
+    for (see git_cli.refresh_index), then ``meanwhile``."""
+
+    def alongside() -> None:
+        git_cli.refresh_index(root)
+        if meanwhile is not None:
+            meanwhile()
+
+    return alongside
+
+
 def fetch(
-    repo: pygit2.Repository, remote_name: str, progress: Progress | None = None
+    repo: pygit2.Repository,
+    remote_name: str,
+    progress: Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> str | None:
-    """Fetch what the remote's refspecs name, and its refs/ohw/*; return the
-    remote's default branch, as a remote-tracking ref name, where the transfer
-    said which it is."""
+    """Fetch what the remote's refspecs name, and its refs/ohw/*, while the
+    work tree's index is refreshed and ``meanwhile`` runs; return the remote's
+    default branch, as a remote-tracking ref name, where the transfer said
+    which it is."""
     import pygit2
 
     remote = _remote(repo, remote_name)
     url = remote.url or remote_name
     _remove_stale_packs(Path(repo.path))
     configured = list(remote.fetch_refspecs)
+    where = Path(repo.workdir or repo.path)
+    alongside = _refreshing_the_index(where, meanwhile)
     if git_cli.is_local(url):
         more = [] if OHW_REFSPEC in configured else [f"remote.{remote_name}.fetch={OHW_REFSPEC}"]
-        where = Path(repo.workdir or repo.path)
-        if _by_git("fetch", ["--", remote_name], where, progress, url, config=more):
+        if _by_git(
+            "fetch", ["--", remote_name], where, progress, url, config=more, meanwhile=alongside
+        ):
             return None  # else libgit2 fetches it, more slowly
     _set_timeouts()
     refspecs = list(dict.fromkeys([*configured, OHW_REFSPEC]))
+    # libgit2 lets go of Python while it transfers: the other thread runs.
+    waiting = git_cli.in_the_meantime(alongside)
     try:
         remote.fetch(refspecs, callbacks=_callbacks(progress), message=f"ohw: fetch {remote_name}")
         branch = _head_branch(remote.list_heads(connect=False))
     except (pygit2.GitError, OSError) as error:
         raise remote_error(error, url, "fetching from") from None
+    finally:
+        waiting.join()
     return f"refs/remotes/{remote_name}/{branch}" if branch else None
 
 
@@ -507,23 +557,6 @@ def push(
         local.upstream = repo.branches.remote[f"{remote_name}/{branch}"]
         tracking = f"{remote_name}/{branch}"
     return Pushed(tracking, dict(callbacks.rejected))
-
-
-def start_fork(folder: Path, revision: str | None) -> str:
-    """Make a fresh clone a fork: its branch at ``revision`` (if given), and
-    tracking nothing: the source is 'upstream', and 'origin' is for the
-    forker's own repository, where `ohw push` publishes the fork (and from then
-    on tracks it). Returns the commit forked."""
-    import pygit2
-
-    from ohw.storage.vcs.repository import resolve_commit
-
-    repo = pygit2.Repository(str(folder))
-    if revision is not None:
-        repo.reset(resolve_commit(repo, revision).id, pygit2.enums.ResetMode.HARD)
-    if not repo.head_is_detached:
-        repo.branches.local[repo.head.shorthand].upstream = None  # type: ignore[assignment]
-    return str(repo.head.target)
 
 
 def has_remote(repo: pygit2.Repository, name: str) -> bool:

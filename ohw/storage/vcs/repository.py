@@ -348,12 +348,11 @@ def identity_or_error(folder: Path) -> Identity:
     git, libgit2 reads the environment and the configuration. An error saying
     how to set one where git knows of none."""
     try:
-        author = git_cli.identity("AUTHOR", folder)
-        committer = git_cli.identity("COMMITTER", folder)
+        author, committer = git_cli.author_and_committer(folder)
     except git_cli.GitMissing:
         return _identity_from_libgit2(folder)
     except git_cli.GitFailed as failure:
-        raise _unknown_identity(str(failure)) from None
+        raise unknown_identity(str(failure)) from None
     return replace(
         _as_said(author, "GIT_AUTHOR_DATE"), committer=_as_said(committer, "GIT_COMMITTER_DATE")
     )
@@ -396,7 +395,7 @@ def _identity_from_libgit2(folder: Path) -> Identity:
         or environ.get("EMAIL")
     )
     if not (name and email):
-        raise _unknown_identity("")
+        raise unknown_identity("")
     committer = Identity(
         environ.get("GIT_COMMITTER_NAME") or _config_value(config, "user.name") or name,
         environ.get("GIT_COMMITTER_EMAIL") or _config_value(config, "user.email") or email,
@@ -404,7 +403,7 @@ def _identity_from_libgit2(folder: Path) -> Identity:
     return Identity(name, email, committer=committer)
 
 
-def _unknown_identity(said: str) -> OhwError:
+def unknown_identity(said: str) -> OhwError:
     return OhwError(
         "git does not know who you are, so ohw cannot make a commit"
         + (f" (git says: {said})" if said else ""),

@@ -1,10 +1,11 @@
 """The git command line as ohw runs it (ohw.storage.vcs.git_cli): parallel
-checkout where the person has not configured it, and work done in the meantime
-of a transfer."""
+checkout where the person has not configured it, work done in the meantime
+of a transfer, questions asked at once, and the index refreshed."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -60,3 +61,36 @@ def test_work_in_the_meantime_runs_while_git_does_and_its_failure_is_no_failure(
             meanwhile=lambda: None,
         )  # fmt: skip
     assert threading.active_count() == 1
+
+
+def test_questions_asked_at_once_are_answered_in_order_failures_and_all(tmp_path: Path):
+    lamp = desk_lamp_repository(tmp_path / "lamp")
+    answers = git_cli.ask_at_once(
+        [
+            ["rev-parse", "HEAD"],
+            ["cat-file", "blob", "HEAD:no-such-file"],
+            ["show", "HEAD:ohw.yaml"],
+        ],
+        lamp,
+    )
+    assert answers[0] == git("rev-parse", "HEAD", cwd=lamp).encode()
+    assert isinstance(answers[1], git_cli.GitFailed) and "no-such-file" in str(answers[1])
+    assert answers[2] == (lamp / "ohw.yaml").read_bytes()
+    with pytest.raises(git_cli.GitFailed, match="no-such-file"):
+        git_cli.answered(answers)
+
+
+def test_a_refreshed_index_records_the_files_as_they_are_and_stages_nothing(tmp_path: Path):
+    lamp = desk_lamp_repository(tmp_path / "lamp")
+    copy = tmp_path / "copy"
+    shutil.copytree(lamp, copy, symlinks=True)  # new inodes and times: every record stale
+    (copy / "README.md").write_text("changed, not staged\n")
+    assert len(git("diff-files", "--name-only", cwd=copy).split()) > 1
+    git_cli.refresh_index(copy)
+    assert git("diff-files", "--name-only", cwd=copy) == "README.md\n"
+    assert git("diff", "--cached", "--name-only", cwd=copy) == ""
+    (copy / ".git" / "index.lock").write_text("")  # another git at work: left to it
+    os.utime(copy / "bom.yaml", (1e9, 1e9))  # touched: its record stale
+    git_cli.refresh_index(copy)
+    (copy / ".git" / "index.lock").unlink()
+    assert git("diff-files", "--name-only", cwd=copy) == "README.md\nbom.yaml\n"

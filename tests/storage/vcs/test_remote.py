@@ -320,6 +320,34 @@ def test_fork_of_something_that_is_not_a_design(tmp_path: Path):
 
 
 @pytest.mark.parametrize("command", ["update", "pull"])
+def test_update_and_pull_whose_author_git_cannot_name_change_nothing_but_the_fetch(
+    served: Path, tmp_path: Path, command: str
+):
+    """Who merges is asked after the fetch, as git asks, not to delay it: what
+    was fetched stays fetched, and the branch, index and files as they were."""
+    ada = tmp_path / "ada"
+    git("clone", "-q", served / "lamp.git", tmp_path / "grace", cwd=tmp_path)
+    commit_edit(tmp_path / "grace", "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+    git("push", "-q", "origin", "main", cwd=tmp_path / "grace")
+    git("remote", "add", "upstream", served / "lamp.git", cwd=ada)
+    git("config", "user.useConfigOnly", "true", cwd=ada)
+    nobody = tmp_path / "nobody.gitconfig"
+    nobody.write_text("")
+    before = files_in(ada, skip_git=True)
+    head = git("rev-parse", "HEAD", cwd=ada)
+    done = run_ohw(command, cwd=ada, env={"GIT_CONFIG_GLOBAL": str(nobody), "EMAIL": ""})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "git does not know who you are" in done.stderr
+    assert "Traceback" not in done.stderr
+    remote = "upstream" if command == "update" else "origin"
+    fetched = git("rev-parse", f"{remote}/main", cwd=ada)
+    assert fetched == git("rev-parse", "HEAD", cwd=tmp_path / "grace") != head
+    assert git("rev-parse", "HEAD", cwd=ada) == head
+    assert git("status", "--porcelain", cwd=ada) == ""
+    assert files_in(ada, skip_git=True) == before
+
+
+@pytest.mark.parametrize("command", ["update", "pull"])
 def test_update_and_pull_never_overwrite_uncommitted_edits(
     served: Path, tmp_path: Path, command: str
 ):
