@@ -158,13 +158,20 @@ def print_skip(reason: str) -> None:
 
 
 def describe_ohw(ohw: list[str], env: dict[str, str]) -> str:
-    """ohw's version and the commit it was built from."""
+    """ohw's version, and where the ohw that runs comes from: this checkout (at
+    which commit), or a copy installed elsewhere (whose commit it cannot tell)."""
     version = output_of([*ohw, "--version"], env).stdout.strip() or "ohw"
-    commit = output_of(["git", "rev-parse", "--short", "HEAD"], env, PROJECT).stdout
+    beside = Path(ohw[0]).parent / "python"
+    python = beside if beside.is_file() else Path(sys.executable)
+    # Run from / so that this checkout is not on the path unless installed so.
+    found = output_of([python, "-c", "import ohw; print(ohw.__file__)"], env, Path("/"))
+    package = Path(found.stdout.strip()).parent if found.returncode == 0 else None
+    commit = output_of(["git", "rev-parse", "--short", "HEAD"], env, PROJECT).stdout.strip()
     changed = output_of(["git", "status", "--porcelain", "--", "ohw"], env, PROJECT).stdout
-    if not commit.strip():
-        return version
-    return f"{version} at {commit.strip()}{' with uncommitted changes' if changed else ''}"
+    at = f"{commit}{' with uncommitted changes' if changed else ''}" if commit else "?"
+    if package is None or package.is_relative_to(PROJECT):
+        return f"{version} from this checkout at {at}"
+    return f"{version} installed at {package} (this checkout is at {at})"
 
 
 def print_targets(targets: list[Target]) -> None:

@@ -77,11 +77,12 @@ def transfer(
     config: Sequence[str] = (),
     meanwhile: Callable[[], object] | None = None,
 ) -> None:
-    """Run ``git clone``, ``git fetch`` or ``git checkout`` (``verb``) with ``arguments`` and the
-    settings ``config`` ("key=value"), its progress given to ``progress``
-    (objects, total, bytes) if asked for, and ``meanwhile`` in a thread of its
-    own while git works (see ``in_the_meantime``). The child dies with this
-    process: a clone or fetch killed half-way does not go on writing."""
+    """Run ``git clone``, ``git fetch`` or ``git checkout`` (``verb``) with
+    ``arguments`` and the settings ``config`` ("key=value"), its progress given
+    to ``progress`` (objects, total, bytes) if asked for, and ``meanwhile`` in
+    a thread of its own while git works (see ``in_the_meantime``). The child
+    dies with this process: a clone or fetch killed half-way does not go on
+    writing."""
     command = ["git", *(part for setting in config for part in ("-c", setting)), verb]
     command += ["--progress" if progress else "--quiet", *arguments]
     try:
