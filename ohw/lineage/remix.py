@@ -15,6 +15,7 @@ two [M3x25 screws](bom:m3x25)". The quantity is the source design's.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -130,14 +131,18 @@ def remix_parts(
     ours = read_valid_design(open_design(folder))
     _refuse_local_changes(repo, folder, ours)
     url = str(Path(source).resolve()) if Path(source).is_dir() else remotes.check_url(source)
+    # The source is fetched under a name of this process's: a remix killed while
+    # it fetched leaves its references (and lock files) there, for the next to remove.
+    remotes.remove_interrupted_fetches(repo, _FETCHED)
+    fetched = f"{_FETCHED}/{os.getpid()}"
     try:
-        default = remotes.fetch_source(repo, url, _FETCHED, progress)
-        origin = _read_source(repo, folder, url, request.revision, default)
+        default = remotes.fetch_source(repo, url, fetched, progress)
+        origin = _read_source(repo, folder, url, request.revision, default, fetched=fetched)
         wanted = [p for part in _parts(origin, request.part_ids) for p in _part_paths(part)]
         lfs.fetch_objects(repo, url, origin.commit, wanted)
-        return _remix(repo, folder, ours, origin, request=request, author=author)
+        return _remix(repo, folder, ours, origin, request=request, author=author, fetched=fetched)
     finally:
-        for name in references_under(repo, _FETCHED):
+        for name in references_under(repo, fetched):
             delete_reference(repo, name)
 
 
@@ -164,17 +169,25 @@ def _refuse_local_changes(repo: Repository, folder: Path, ours: Design) -> None:
 
 
 def _read_source(
-    repo: Repository, folder: Path, url: str, revision: str | None, default: str | None
+    repo: Repository,
+    folder: Path,
+    url: str,
+    revision: str | None,
+    default: str | None,
+    *,
+    fetched: str,
 ) -> _Source:
-    fetched = references_under(repo, _FETCHED)
+    """The source, fetched under ``fetched``, at ``revision`` (else at its
+    ``default`` branch)."""
     if revision is None:
-        names = [f"{_FETCHED}/heads/{default}"] if default else []
+        names = [f"{fetched}/heads/{default}"] if default else []
     else:
-        names = [f"{_FETCHED}/heads/{revision}", f"{_FETCHED}/tags/{revision}"]
+        names = [f"{fetched}/heads/{revision}", f"{fetched}/tags/{revision}"]
         if _COMMIT_ID.fullmatch(revision):
             names.append(revision)
     commit = find_commit(repo, names)
-    if commit is not None and not reachable(repo, str(commit.id), list(fetched.values())):
+    tips = list(references_under(repo, fetched).values())
+    if commit is not None and not reachable(repo, str(commit.id), tips):
         commit = None  # a commit of this repository's, not of the source's
     if commit is None:
         raise OhwError(
@@ -202,6 +215,7 @@ def _remix(
     *,
     request: RemixRequest,
     author: Identity,
+    fetched: str,
 ) -> Remix:
     assert ours.manifest is not None and origin.design.manifest is not None
     name = origin.design.manifest.name
@@ -242,8 +256,8 @@ def _remix(
     pin = f"{PINS}/{name}/{origin.commit}"
     set_reference(repo, pin, origin.commit)
     # The source's own pins keep its remixed designs' commits here, for ohw credits.
-    for ref, target in references_under(repo, f"{_FETCHED}/remix").items():
-        set_reference(repo, PINS + ref.removeprefix(f"{_FETCHED}/remix"), target)
+    for ref, target in references_under(repo, f"{fetched}/remix").items():
+        set_reference(repo, PINS + ref.removeprefix(f"{fetched}/remix"), target)
     recorded = _write_and_commit(folder, writes, message, author)
     return Remix(
         name,

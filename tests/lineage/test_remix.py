@@ -391,3 +391,25 @@ def test_a_remix_killed_after_its_files_is_put_back_by_the_next(ada: Path, mine:
     assert git("rev-parse", "HEAD^", cwd=mine).strip() == redone
     assert git("status", "--porcelain", cwd=mine) == " M README.md\n"
     assert git("diff", "--stat", "HEAD^", "HEAD", "--", "parts/desk-lamp/arm.stl", cwd=mine) == ""
+
+
+def test_what_a_remix_killed_while_fetching_left_is_removed_by_the_next(ada: Path, mine: Path):
+    """Killed while libgit2 fetched, a remix leaves its fetched references and
+    lock files under its process's name; the next remix removes them (and those
+    of remixes that fetched before there were such names), not those of a
+    remix still running."""
+    head = git("rev-parse", "HEAD", cwd=mine).strip()
+    fetched = mine / ".git" / "refs" / "ohw" / "remix-fetch"
+    for left in ("999999999/heads/main", "heads/main", "1/heads/main"):  # pid 1 runs
+        (fetched / left).parent.mkdir(parents=True, exist_ok=True)
+        (fetched / left).write_text(head + "\n")
+        (fetched / f"{left}.lock").write_text(head + "\n")
+    git("update-ref", "refs/ohw/remix-fetch/999999999/tags/v1", head, cwd=mine)
+    git("pack-refs", "--all", cwd=mine)  # the packed ones too
+    done = run_ohw("remix", ada, "--part", "arm", cwd=mine)
+    assert done.returncode == 0, done.stderr
+    files = sorted(p.relative_to(fetched).as_posix() for p in fetched.rglob("*") if p.is_file())
+    assert files == ["1/heads/main", "1/heads/main.lock"]
+    left = git("for-each-ref", "--format=%(refname)", "refs/ohw/remix-fetch", cwd=mine)
+    assert left.split() == ["refs/ohw/remix-fetch/1/heads/main"]
+    assert [p["id"] for p in read_manifest(mine)["parts"]] == ["arm"]
