@@ -205,12 +205,12 @@ def pull(
 
 
 def _merge(folder: Path, branch: str) -> MergeOutcome:
-    """``branch``, just fetched, merged as the author git names (asked after
-    the fetch, as git asks, not to delay it)."""
+    """``branch``, just fetched, merged as the author git names (asked, as git
+    asks, where a merge commit is to be made)."""
     from ohw.merge.workflow import merge
     from ohw.storage.vcs.repository import identity_or_error
 
-    return merge(folder, branch, identity_or_error(folder))
+    return merge(folder, branch, lambda: identity_or_error(folder))
 
 
 def _the_merge(more: Callable[[], object] | None) -> Callable[[], None]:

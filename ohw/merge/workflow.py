@@ -46,9 +46,13 @@ class MergeOutcome:
     notes: tuple[str, ...]  # e.g. a design file merged line by line, and why
 
 
-def merge(folder: Path, revision: str, author: Identity) -> MergeOutcome:
-    """Merge ``revision`` into the current branch of the repository at ``folder``."""
-    with git.begin_merge(folder, revision) as begun:
+def merge(folder: Path, revision: str, author: Callable[[], Identity]) -> MergeOutcome:
+    """Merge ``revision`` into the current branch of the repository at
+    ``folder``. Who commits (``author``) is asked, as git asks, only where a
+    merge commit is to be made, and before anything is written: a fast-forward
+    needs no one."""
+    who = functools.cache(author)
+    with git.begin_merge(folder, revision, before_merging=who) as begun:
         if isinstance(begun, git.Done):
             return MergeOutcome(begun.status, begun.commit, (), (), ())
         merged, notes = _merge_design_files(begun)
@@ -58,7 +62,7 @@ def merge(folder: Path, revision: str, author: Identity) -> MergeOutcome:
         )
         if conflicted:
             return MergeOutcome("conflicts", None, tuple(merged), conflicted, tuple(notes))
-        return MergeOutcome("merged", begun.commit(author), tuple(merged), (), tuple(notes))
+        return MergeOutcome("merged", begun.commit(who()), tuple(merged), (), tuple(notes))
 
 
 def conflicted_meshes(

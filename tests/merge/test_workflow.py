@@ -172,6 +172,30 @@ def test_a_merge_in_a_copied_work_tree_leaves_git_s_index_fresh(
     assert git("status", "--porcelain", cwd=copy) == ""
 
 
+def test_only_a_merge_commit_needs_an_author(forked_lamp: Path, tmp_path: Path):
+    """As git: with no identity git can name, a fast-forward goes ahead, and a
+    merge that needs a commit is refused before it writes anything."""
+    nobody = tmp_path / "nobody.gitconfig"
+    nobody.write_text("")
+    git("config", "user.useConfigOnly", "true", cwd=forked_lamp)
+    anonymous = {"GIT_CONFIG_GLOBAL": str(nobody), "EMAIL": ""}
+    commit_edit(forked_lamp, "bom.yaml", "quantity: 0.3", "quantity: 0.4", "fork", "fork")
+    git("checkout", "-q", "-b", "other", "main", cwd=forked_lamp)
+    done = run_ohw("merge", "fork", cwd=forked_lamp, env=anonymous)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git("rev-parse", "HEAD", cwd=forked_lamp) == git("rev-parse", "fork", cwd=forked_lamp)
+    git("checkout", "-q", "main", cwd=forked_lamp)
+    commit_edit(forked_lamp, "README.md", "", "A note.\n", "main", "main")
+    head = git("rev-parse", "HEAD", cwd=forked_lamp)
+    refused = run_ohw("merge", "fork", cwd=forked_lamp, env=anonymous)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "git does not know who you are" in refused.stderr
+    assert git("rev-parse", "HEAD", cwd=forked_lamp) == head
+    assert git("status", "--porcelain", cwd=forked_lamp) == ""
+    assert not (forked_lamp / ".git" / "MERGE_HEAD").exists()
+    assert not (forked_lamp / ".git" / "ORIG_HEAD").exists()
+
+
 def test_a_mesh_changed_on_both_sides_is_shown_side_by_side(forked_lamp: Path):
     def box(size: float) -> bytes:
         facets = box_facets(high=(size, size, size))

@@ -36,16 +36,15 @@ def merge(
         aborted = MergeReport("aborted", None, (), (), notes, {})
         write_report("merge", output_format, aborted, sys.stdout)
         return 0
-    author = identity_or_error(folder)
     if resume:
-        commit = git_merging.continue_merge(folder, author)
+        commit = git_merging.continue_merge(folder, identity_or_error(folder))
         merged = MergeReport("merged", commit, (), (), (), {})
         write_report("merge", output_format, merged, sys.stdout)
         return 0
     if revision is None:
         raise OhwError("say what to merge", "ohw merge BRANCH (or --continue, --abort)")
     folder_for_images = _images_folder(images)
-    outcome = workflow.merge(folder, revision, author)
+    outcome = workflow.merge(folder, revision, lambda: identity_or_error(folder))
     return show_outcome(outcome, output_format, folder_for_images)
 
 

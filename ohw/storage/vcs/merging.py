@@ -10,7 +10,7 @@ understand a merge ohw began.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,10 +110,13 @@ class Begun:
 
 
 @contextmanager
-def begin_merge(folder: Path, revision: str) -> Iterator[Done | Begun]:
+def begin_merge(
+    folder: Path, revision: str, before_merging: Callable[[], object]
+) -> Iterator[Done | Begun]:
     """Merge ``revision`` into the current branch of the repository at
     ``folder`` as git would, up to the merge commit, holding the repository's
-    lock for the block."""
+    lock for the block. ``before_merging`` runs where a merge commit is to be
+    made, before anything is written: what it raises leaves all as it was."""
     import pygit2
 
     repo = open_work_tree(folder, "merge")
@@ -141,6 +144,7 @@ def begin_merge(folder: Path, revision: str) -> Iterator[Done | Begun]:
             repo.head.set_target(theirs.id, f"merge {revision}: Fast-forward")
             yield Done("fast-forward", str(theirs.id))
             return
+        before_merging()
         base_id = repo.merge_base(ours.id, theirs.id)
         repo.references.create("ORIG_HEAD", ours.id, force=True)
         repo.merge(theirs.id)

@@ -319,32 +319,41 @@ def test_fork_of_something_that_is_not_a_design(tmp_path: Path):
     assert not (tmp_path / "copy").exists()
 
 
+@pytest.mark.parametrize("fast_forward", [True, False])
 @pytest.mark.parametrize("command", ["update", "pull"])
-def test_update_and_pull_whose_author_git_cannot_name_change_nothing_but_the_fetch(
-    served: Path, tmp_path: Path, command: str
+def test_update_and_pull_ask_who_commits_only_for_a_merge_commit(
+    served: Path, tmp_path: Path, command: str, fast_forward: bool
 ):
-    """Who merges is asked after the fetch, as git asks, not to delay it: what
-    was fetched stays fetched, and the branch, index and files as they were."""
+    """As git: a fast-forward needs no author; where git cannot name one, a
+    merge that needs a commit is refused before anything is written, and only
+    what was fetched stays fetched."""
     ada = tmp_path / "ada"
     git("clone", "-q", served / "lamp.git", tmp_path / "grace", cwd=tmp_path)
     commit_edit(tmp_path / "grace", "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
     git("push", "-q", "origin", "main", cwd=tmp_path / "grace")
     git("remote", "add", "upstream", served / "lamp.git", cwd=ada)
+    if not fast_forward:
+        commit_edit(ada, "README.md", "", "A note.\n")
     git("config", "user.useConfigOnly", "true", cwd=ada)
     nobody = tmp_path / "nobody.gitconfig"
     nobody.write_text("")
     before = files_in(ada, skip_git=True)
     head = git("rev-parse", "HEAD", cwd=ada)
     done = run_ohw(command, cwd=ada, env={"GIT_CONFIG_GLOBAL": str(nobody), "EMAIL": ""})
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "git does not know who you are" in done.stderr
-    assert "Traceback" not in done.stderr
+    theirs = git("rev-parse", "HEAD", cwd=tmp_path / "grace")
     remote = "upstream" if command == "update" else "origin"
-    fetched = git("rev-parse", f"{remote}/main", cwd=ada)
-    assert fetched == git("rev-parse", "HEAD", cwd=tmp_path / "grace") != head
-    assert git("rev-parse", "HEAD", cwd=ada) == head
+    assert git("rev-parse", f"{remote}/main", cwd=ada) == theirs
+    assert "Traceback" not in done.stderr
+    if fast_forward:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert git("rev-parse", "HEAD", cwd=ada) == theirs
+    else:
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "git does not know who you are" in done.stderr
+        assert git("rev-parse", "HEAD", cwd=ada) == head
+        assert files_in(ada, skip_git=True) == before
+        assert not (ada / ".git" / "MERGE_HEAD").exists()
     assert git("status", "--porcelain", cwd=ada) == ""
-    assert files_in(ada, skip_git=True) == before
 
 
 @pytest.mark.parametrize("command", ["update", "pull"])
