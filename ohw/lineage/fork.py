@@ -206,11 +206,12 @@ def pull(
 
 def _merge(folder: Path, branch: str) -> MergeOutcome:
     """``branch``, just fetched, merged as the author git names (asked, as git
-    asks, where a merge commit is to be made)."""
+    asks, where a merge commit is to be made). The fetch refreshed git's index
+    (remotes.fetch, remotes.fetch_before_loading)."""
     from ohw.merge.workflow import merge
     from ohw.storage.vcs.repository import identity_or_error
 
-    return merge(folder, branch, lambda: identity_or_error(folder))
+    return merge(folder, branch, lambda: identity_or_error(folder), index_refreshed=True)
 
 
 def _the_merge(more: Callable[[], object] | None) -> Callable[[], None]:

@@ -15,7 +15,6 @@ two [M3x25 screws](bom:m3x25)". The quantity is the source design's.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -131,10 +130,7 @@ def remix_parts(
     ours = read_valid_design(open_design(folder))
     _refuse_local_changes(repo, folder, ours)
     url = str(Path(source).resolve()) if Path(source).is_dir() else remotes.check_url(source)
-    # The source is fetched under a name of this process's: a remix killed while
-    # it fetched leaves its references (and lock files) there, for the next to remove.
-    remotes.remove_interrupted_fetches(repo, _FETCHED)
-    fetched = f"{_FETCHED}/{os.getpid()}"
+    fetched = remotes.fetch_namespace(repo, _FETCHED)
     try:
         default = remotes.fetch_source(repo, url, fetched, progress)
         origin = _read_source(repo, folder, url, request.revision, default, fetched=fetched)

@@ -46,13 +46,22 @@ class MergeOutcome:
     notes: tuple[str, ...]  # e.g. a design file merged line by line, and why
 
 
-def merge(folder: Path, revision: str, author: Callable[[], Identity]) -> MergeOutcome:
+def merge(
+    folder: Path,
+    revision: str,
+    author: Callable[[], Identity],
+    *,
+    index_refreshed: bool = False,
+) -> MergeOutcome:
     """Merge ``revision`` into the current branch of the repository at
     ``folder``. Who commits (``author``) is asked, as git asks, only where a
     merge commit is to be made, and before anything is written: a fast-forward
-    needs no one."""
+    needs no one. ``index_refreshed``: git's index was refreshed just before
+    (by a fetch), and need not be again."""
     who = functools.cache(author)
-    with git.begin_merge(folder, revision, before_merging=who) as begun:
+    with git.begin_merge(
+        folder, revision, before_merging=who, index_refreshed=index_refreshed
+    ) as begun:
         if isinstance(begun, git.Done):
             return MergeOutcome(begun.status, begun.commit, (), (), ())
         merged, notes = _merge_design_files(begun)

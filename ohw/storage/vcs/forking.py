@@ -84,8 +84,7 @@ def _commit_by_git(
             ["rev-parse", "--verify", "--end-of-options", forked],
             ["ls-tree", "--full-tree", "-z", forked, "--", path],
             ["cat-file", "blob", f"{forked}:{path}"],
-            ["var", "GIT_AUTHOR_IDENT"],
-            ["var", "GIT_COMMITTER_IDENT"],
+            *git_cli.WHO_COMMITS,
             ["branch", "--unset-upstream"],  # fails where HEAD is no branch: nothing tracks
         ],
         folder,

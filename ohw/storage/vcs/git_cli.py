@@ -290,15 +290,17 @@ def refresh_index(cwd: Path) -> None:
 _IDENT = re.compile(r"^(.*?) <(.*)> (\d+) ([+-])(\d\d)(\d\d)$")
 
 
+# Who git would record as author and as committer, by all of git's rules: what
+# these print ("Name <email> seconds +hhmm"), asked at once.
+_KINDS = ("AUTHOR", "COMMITTER")
+WHO_COMMITS = tuple(["var", f"GIT_{kind}_IDENT"] for kind in _KINDS)
+
+
 def author_and_committer(cwd: Path) -> tuple[Signature, Signature]:
-    """``git var GIT_AUTHOR_IDENT`` and ``GIT_COMMITTER_IDENT`` in ``cwd``: who
-    git would record, by all of git's rules."""
-    said = answered(ask_at_once([["var", "GIT_AUTHOR_IDENT"], ["var", "GIT_COMMITTER_IDENT"]], cwd))
+    """The author and committer git would record in ``cwd`` (WHO_COMMITS)."""
+    said = answered(ask_at_once(WHO_COMMITS, cwd))
     author, committer = (_signature(kind, told) for kind, told in zip(_KINDS, said, strict=True))
     return author, committer
-
-
-_KINDS = ("AUTHOR", "COMMITTER")
 
 
 def _signature(kind: str, said: bytes) -> Signature:

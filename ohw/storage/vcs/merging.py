@@ -111,12 +111,18 @@ class Begun:
 
 @contextmanager
 def begin_merge(
-    folder: Path, revision: str, before_merging: Callable[[], object]
+    folder: Path,
+    revision: str,
+    before_merging: Callable[[], object],
+    *,
+    index_refreshed: bool = False,
 ) -> Iterator[Done | Begun]:
     """Merge ``revision`` into the current branch of the repository at
     ``folder`` as git would, up to the merge commit, holding the repository's
     lock for the block. ``before_merging`` runs where a merge commit is to be
-    made, before anything is written: what it raises leaves all as it was."""
+    made, before anything is written: what it raises leaves all as it was.
+    git's index is refreshed first, unless the caller just did
+    (``index_refreshed``)."""
     import pygit2
 
     repo = open_work_tree(folder, "merge")
@@ -129,7 +135,8 @@ def begin_merge(
         if repo.head_is_unborn:
             raise OhwError("the current branch has no commits yet", "commit something first")
         theirs = resolve_commit(repo, revision)
-        git_cli.refresh_index(Path(repo.workdir))
+        if not index_refreshed:
+            git_cli.refresh_index(Path(repo.workdir))
         changed = uncommitted(repo)
         if changed:
             raise LocalChanges("merging", changed)

@@ -342,28 +342,32 @@ def remove_interrupted(destination: Path) -> list[Path]:
     return removed
 
 
-def remove_interrupted_fetches(repo: pygit2.Repository, prefix: str) -> None:
-    """Remove what fetches killed half-way left under ``prefix`` (refs/ohw/...),
-    where each fetch fetches into PREFIX/PID, PID its process's: the references
-    and lock files under a PID whose process is gone (or is this one, then
-    another), and anything not under a PID at all (as fetched before)."""
+def fetch_namespace(repo: pygit2.Repository, prefix: str) -> str:
+    """A namespace of this process's under ``prefix`` (refs/ohw/...) to fetch
+    into: PREFIX/PID. A fetch killed half-way leaves its references and lock
+    files in its own, where no other fetch trips on them; what processes now
+    gone left there (or this one's pid, used before), and anything not under a
+    pid (as fetched before), is removed first."""
     from ohw.storage.vcs.repository import delete_reference, references_under
 
     def left(part: str) -> bool:
         return not (part.isdigit() and int(part) != os.getpid() and _running(int(part)))
 
     loose = Path(repo.path) / prefix
-    if loose.is_dir():
-        import shutil
+    # Loose references and lock files first: libgit2 cannot delete past a lock.
+    for entry in loose.iterdir() if loose.is_dir() else []:
+        if not left(entry.name):
+            continue
+        if entry.is_dir():
+            import shutil
 
-        for entry in loose.iterdir():  # lock files first, which libgit2 cannot delete past
-            if left(entry.name) and entry.is_dir():
-                shutil.rmtree(entry)
-            elif left(entry.name):
-                entry.unlink()
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
     for name in references_under(repo, prefix):  # the packed ones
         if left(name.removeprefix(f"{prefix}/").split("/", 1)[0]):
             delete_reference(repo, name)
+    return f"{prefix}/{os.getpid()}"
 
 
 def _running(pid: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -317,6 +318,25 @@ def test_fork_of_something_that_is_not_a_design(tmp_path: Path):
     done = run_ohw("fork", plain, "copy", cwd=tmp_path)
     assert done.returncode == 2 and "not an ohw design" in done.stderr
     assert not (tmp_path / "copy").exists()
+
+
+@pytest.mark.parametrize("command", ["update", "pull"])
+def test_update_and_pull_in_a_copied_work_tree_leave_git_s_index_fresh(
+    served: Path, tmp_path: Path, command: str
+):
+    """The fetch refreshes git's index (the merge after it does not again):
+    in a copied clone, whose every index record is stale, none is left so."""
+    git("clone", "-q", served / "lamp.git", tmp_path / "grace", cwd=tmp_path)
+    commit_edit(tmp_path / "grace", "bom.yaml", "unit-price: 2.35", "unit-price: 2.55")
+    git("push", "-q", "origin", "main", cwd=tmp_path / "grace")
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path / "ada", copy, symlinks=True)
+    git("remote", "add", "upstream", served / "lamp.git", cwd=copy)
+    assert git("diff-files", "--name-only", cwd=copy) != ""
+    done = run_ohw(command, cwd=copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git("rev-parse", "HEAD", cwd=copy) == git("rev-parse", "HEAD", cwd=tmp_path / "grace")
+    assert git("diff-files", "--name-only", cwd=copy) == ""
 
 
 @pytest.mark.parametrize("fast_forward", [True, False])
